@@ -1,0 +1,9 @@
+DROP TABLE jobs;
+DROP TABLE audit_events;
+DROP TABLE api_tokens;
+DROP TABLE invitations;
+DROP TABLE memberships;
+DROP TABLE organizations;
+DROP TABLE users;
+DROP FUNCTION app_current_user();
+DROP FUNCTION app_current_org();

@@ -1,0 +1,176 @@
+//! PostgreSQL access for WAgent.
+//!
+//! [`Db::transaction`] is the only way the server reaches tenant data: it opens a transaction
+//! and sets `app.org_id` / `app.user_id` with `set_config(..., true)`, so the row-level
+//! security policies written in `migrations/` decide which rows exist for the caller.
+
+pub mod bus;
+pub mod cluster;
+pub mod migrate;
+pub mod schema;
+pub mod schema_gen;
+mod target;
+
+use std::{future::Future, time::Duration};
+
+use diesel::sql_types::Text;
+use diesel_async::{
+    AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager,
+    pooled_connection::{
+        AsyncDieselConnectionManager,
+        deadpool::{Object, Pool},
+    },
+};
+pub use target::PgTarget;
+use uuid::Uuid;
+
+pub use diesel;
+pub use diesel_async;
+
+/// A connection borrowed for the length of a transaction.
+pub type Conn = AsyncPgConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database unavailable: {0}")]
+    Pool(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error("database connection failed: {0}")]
+    Connect(String),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Who a transaction acts for. Row-level security reads both settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub org_id: Option<Uuid>,
+    pub user_id: Option<Uuid>,
+}
+
+impl Scope {
+    /// No tenant: only tables outside row-level security (users, jobs) have rows.
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// The rows of one organization.
+    pub fn org(org_id: Uuid) -> Self {
+        Self { org_id: Some(org_id), user_id: None }
+    }
+
+    /// A person's own memberships and the organizations they belong to, across orgs.
+    pub fn user(user_id: Uuid) -> Self {
+        Self { org_id: None, user_id: Some(user_id) }
+    }
+
+    pub fn with_user(self, user_id: Option<Uuid>) -> Self {
+        Self { user_id, ..self }
+    }
+}
+
+/// Names the future of an async closure so that it can be required to be `Send`
+/// (the same device as diesel-async's own `transaction`).
+pub trait TxFn<T, R>: AsyncFnOnce(T) -> R + FnOnce(T) -> <Self as TxFn<T, R>>::Fut {
+    type Fut: Future<Output = R>;
+}
+
+impl<F, T, Fut, R> TxFn<T, R> for F
+where
+    F: AsyncFnOnce(T) -> R + FnOnce(T) -> Fut,
+    Fut: Future<Output = R>,
+{
+    type Fut = Fut;
+}
+
+/// The server's connection pool, connected as a role that owns no table.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Conn>,
+    target: PgTarget,
+}
+
+impl Db {
+    pub fn connect(target: &PgTarget, max_size: usize) -> Result<Self, Error> {
+        let manager = AsyncDieselConnectionManager::<Conn>::new(target.connection_string());
+        let pool = Pool::builder(manager)
+            .max_size(max_size)
+            .wait_timeout(Some(Duration::from_secs(10)))
+            .create_timeout(Some(Duration::from_secs(10)))
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|e| Error::Pool(e.to_string()))?;
+        Ok(Self { pool, target: target.clone() })
+    }
+
+    pub fn target(&self) -> &PgTarget {
+        &self.target
+    }
+
+    async fn get(&self) -> Result<Object<Conn>, Error> {
+        self.pool.get().await.map_err(|e| Error::Pool(e.to_string()))
+    }
+
+    /// Runs `f` in one transaction acting for `scope`; commits on `Ok`, rolls back on `Err`.
+    ///
+    /// The settings are transaction-local, so a pooled connection never carries one
+    /// tenant's identity into the next transaction.
+    pub async fn transaction<R, E, F>(&self, scope: Scope, f: F) -> Result<R, E>
+    where
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
+            + TxFn<&'r mut Conn, Result<R, E>, Fut: Send>
+            + Send,
+        E: From<Error> + Send,
+        R: Send,
+    {
+        let mut conn = self.get().await?;
+        let conn: &mut Conn = &mut conn;
+        AnsiTransactionManager::begin_transaction(conn)
+            .await
+            .map_err(Error::from)?;
+        let set = diesel::sql_query(
+            "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
+        )
+        .bind::<Text, _>(scope.org_id.map(|id| id.to_string()).unwrap_or_default())
+        .bind::<Text, _>(scope.user_id.map(|id| id.to_string()).unwrap_or_default())
+        .execute(conn)
+        .await;
+        if let Err(e) = set {
+            let _ = AnsiTransactionManager::rollback_transaction(conn).await;
+            return Err(Error::from(e).into());
+        }
+        match f(conn).await {
+            Ok(value) => {
+                AnsiTransactionManager::commit_transaction(conn)
+                    .await
+                    .map_err(Error::from)?;
+                Ok(value)
+            }
+            Err(e) => {
+                if let Err(rollback) = AnsiTransactionManager::rollback_transaction(conn).await {
+                    tracing::warn!(error = %rollback, "rollback failed");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks that the database answers, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), Error> {
+        let mut conn = self.get().await?;
+        diesel::sql_query("SELECT 1").execute(&mut conn).await?;
+        Ok(())
+    }
+}
+
+/// True when `e` is a unique-constraint violation (e.g. a duplicate key).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _
+        )
+    )
+}

@@ -1,0 +1,158 @@
+//! The database layer against a real PostgreSQL: schema drift, row-level security, the bus.
+
+use std::path::PathBuf;
+
+use wagent_db::{
+    Db, Scope,
+    bus::{self, Bus, Event},
+    diesel::{self, QueryableByName, sql_types::Text},
+    diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
+};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schema_rs_matches_the_migrations() {
+    let db = wagent_testkit::database().await.unwrap();
+    let rendered = wagent_db::schema_gen::render(&db.owner).await.unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/schema.rs");
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &rendered).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        on_disk == rendered,
+        "server/db/src/schema.rs differs from the migrations; regenerate it with \
+         UPDATE_SCHEMA=1 cargo test -p wagent-db --test db schema_rs"
+    );
+}
+
+#[derive(QueryableByName, Debug, PartialEq)]
+struct Named {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+async fn seed_two_orgs(admin: &wagent_db::PgTarget) -> (uuid::Uuid, uuid::Uuid) {
+    let a = uuid::Uuid::now_v7();
+    let b = uuid::Uuid::now_v7();
+    let mut conn = AsyncPgConnection::establish(&admin.connection_string()).await.unwrap();
+    conn.batch_execute(&format!(
+        "INSERT INTO organizations (id, name) VALUES ('{a}', 'Acme'), ('{b}', 'Globex');
+         INSERT INTO api_tokens (org_id, id, name, role, expires_at)
+              VALUES ('{a}', gen_random_uuid(), 'acme-ci', 'admin', now() + interval '1 day'),
+                     ('{b}', gen_random_uuid(), 'globex-ci', 'admin', now() + interval '1 day');"
+    ))
+    .await
+    .unwrap();
+    (a, b)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_query_without_org_filter_sees_only_the_current_org() {
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, globex) = seed_two_orgs(&t.admin).await;
+    wagent_db::migrate::check_server_role(&t.server).await.unwrap();
+    let db = Db::connect(&t.server, 2).unwrap();
+
+    let names = async |scope: Scope| -> Vec<String> {
+        db.transaction(scope, async |c| {
+            let rows: Vec<Named> = diesel::sql_query("SELECT name FROM api_tokens ORDER BY name")
+                .load(c)
+                .await?;
+            let orgs: Vec<Named> = diesel::sql_query("SELECT name FROM organizations ORDER BY name")
+                .load(c)
+                .await?;
+            Ok::<_, wagent_db::Error>(rows.into_iter().chain(orgs).map(|n| n.name).collect())
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(names(Scope::org(acme)).await, vec!["acme-ci", "Acme"]);
+    assert_eq!(names(Scope::org(globex)).await, vec!["globex-ci", "Globex"]);
+    assert!(names(Scope::system()).await.is_empty(), "no org set must mean no rows");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_into_another_org_is_refused() {
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, globex) = seed_two_orgs(&t.admin).await;
+    let db = Db::connect(&t.server, 2).unwrap();
+    let result = db
+        .transaction(Scope::org(acme), async |c| {
+            diesel::sql_query(format!(
+                "INSERT INTO api_tokens (org_id, id, name, role, expires_at)
+                 VALUES ('{globex}', gen_random_uuid(), 'sneaky', 'owner', now())"
+            ))
+            .execute(c)
+            .await?;
+            Ok::<_, wagent_db::Error>(())
+        })
+        .await;
+    let err = result.unwrap_err().to_string();
+    assert!(err.contains("row-level security"), "{err}");
+
+    let updated = db
+        .transaction(Scope::org(acme), async |c| {
+            Ok::<_, wagent_db::Error>(
+                diesel::sql_query("UPDATE api_tokens SET name = 'renamed'").execute(c).await?,
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(updated, 1, "only Acme's own token is reachable");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_role_is_refused_when_it_could_bypass_rls() {
+    let t = wagent_testkit::database().await.unwrap();
+    // The owner owns every table: a server connected as it must not start.
+    let err = wagent_db::migrate::check_server_role(&t.owner).await.unwrap_err();
+    assert!(err.to_string().contains("own"), "{err}");
+    let err = wagent_db::migrate::check_server_role(&t.admin).await.unwrap_err();
+    assert!(err.to_string().contains("superuser"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_do_not_leak_into_the_next_transaction() {
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, _) = seed_two_orgs(&t.admin).await;
+    // One connection: the second transaction reuses the first one's session.
+    let db = Db::connect(&t.server, 1).unwrap();
+    let count = async |scope: Scope| {
+        db.transaction(scope, async |c| {
+            let rows: Vec<Named> = diesel::sql_query("SELECT name FROM organizations").load(c).await?;
+            Ok::<_, wagent_db::Error>(rows.len())
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(count(Scope::org(acme)).await, 1);
+    assert_eq!(count(Scope::system()).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_cross_processes_only_on_commit() {
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, _) = seed_two_orgs(&t.admin).await;
+    // Two buses on their own connections stand in for two server processes.
+    let other_process = Bus::start(t.server.clone()).await.unwrap();
+    let mut rx = other_process.subscribe();
+    let db = Db::connect(&t.server, 2).unwrap();
+    let event = |topic: &str| Event { org_id: acme, topic: topic.into(), data: serde_json::json!({}) };
+
+    let _ = db
+        .transaction(Scope::org(acme), async |c| {
+            bus::publish(c, &event("rolled.back")).await?;
+            Err::<(), _>(wagent_db::Error::Setup("abort".into()))
+        })
+        .await;
+    db.transaction(Scope::org(acme), async |c| bus::publish(c, &event("committed")).await)
+        .await
+        .unwrap();
+
+    let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got.topic, "committed");
+    assert!(rx.try_recv().is_err(), "the rolled-back event must never arrive");
+}
