@@ -1,3 +1,4 @@
+DROP TABLE org_routes;
 DROP TABLE jobs;
 DROP TABLE audit_events;
 DROP TABLE api_tokens;

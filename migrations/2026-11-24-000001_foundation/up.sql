@@ -128,7 +128,7 @@ CREATE TABLE jobs (
     kind text NOT NULL,
     org_id uuid,
     payload jsonb NOT NULL DEFAULT '{}',
-    unique_key text UNIQUE,
+    unique_key text,
     run_at timestamptz NOT NULL DEFAULT now(),
     attempts integer NOT NULL DEFAULT 0,
     max_attempts integer NOT NULL DEFAULT 10,
@@ -139,3 +139,17 @@ CREATE TABLE jobs (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX jobs_due ON jobs (run_at) WHERE failed_at IS NULL;
+-- At most one waiting job per key; a running job may enqueue its own successor.
+CREATE UNIQUE INDEX jobs_unique_waiting ON jobs (unique_key)
+    WHERE unique_key IS NOT NULL AND locked_by IS NULL AND failed_at IS NULL;
+
+-- Routes an outside identifier to the organization that owns it, for callers that arrive
+-- without an organization: an API token id given to `wagent token revoke`, and later a
+-- WhatsApp phone number id in a webhook. Holds identifiers only, no tenant content.
+CREATE TABLE org_routes (
+    kind text NOT NULL,
+    key text NOT NULL,
+    org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+    PRIMARY KEY (kind, key)
+);
+CREATE INDEX org_routes_org ON org_routes (org_id);

@@ -77,6 +77,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    org_routes (kind, key) {
+        kind -> Text,
+        key -> Text,
+        org_id -> Uuid,
+    }
+}
+
+diesel::table! {
     organizations (id) {
         id -> Uuid,
         name -> Text,
@@ -107,3 +115,15 @@ diesel::joinable!(invitations -> organizations (org_id));
 diesel::joinable!(invitations -> users (accepted_by));
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(org_routes -> organizations (org_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    audit_events,
+    invitations,
+    jobs,
+    memberships,
+    org_routes,
+    organizations,
+    users,
+);

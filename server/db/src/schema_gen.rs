@@ -75,6 +75,7 @@ pub async fn render(target: &PgTarget) -> Result<String, Error> {
     for c in columns {
         tables.entry(c.table_name.clone()).or_default().push(c);
     }
+    let names: Vec<String> = tables.keys().cloned().collect();
     let mut out = String::from(
         "// @generated from the migrations by `wagent_db::schema_gen`; do not edit.\n\
          // Regenerate: UPDATE_SCHEMA=1 cargo test -p wagent-db --test db schema_rs\n",
@@ -106,6 +107,7 @@ pub async fn render(target: &PgTarget) -> Result<String, Error> {
         out.push('\n');
         out.push_str(&joins);
     }
+    let _ = write!(out, "\ndiesel::allow_tables_to_appear_in_same_query!(\n    {},\n);\n", names.join(",\n    "));
     Ok(out)
 }
 
