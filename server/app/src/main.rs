@@ -1,1 +1,276 @@
-fn main() {}
+//! `wagent`: the WhatsApp marketing and AI-agent platform, in one binary.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+use serde_json::json;
+use wagent_app::{
+    init_tracing, keys,
+    settings::{Settings, TABLE},
+    startup::{Application, Services, run_worker, shutdown_signal},
+};
+use wagent_domain::{Caller, Intent, Role};
+
+#[derive(Parser)]
+#[command(name = "wagent", version, about = "WAgent: WhatsApp marketing and AI agents for businesses.", after_help = settings_help())]
+struct Cli {
+    /// A TOML file of settings (the same names as below, lower-case, without prefix);
+    /// environment variables override it.
+    #[arg(long, global = true, env = "WAGENT_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API, the web app and the background jobs (migrates the database first).
+    Serve,
+    /// Run only the background jobs (any number of workers may run beside `serve`).
+    Worker,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL); `schema.graphql` is this output.
+    Schema,
+    /// Manage organizations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Manage integrators' API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Server keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organization and print it as JSON (with its `id`).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Its first Owner: the person who signs in with this (verified) e-mail address.
+        #[arg(long)]
+        owner_email: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue an API token for an organization and print `{"id", "token", ...}` as JSON.
+    Issue {
+        #[arg(long)]
+        org: uuid::Uuid,
+        /// owner, admin or member.
+        #[arg(long)]
+        role: String,
+        /// Lifetime in days, e.g. 30d (1d to 365d; default 90d).
+        #[arg(long)]
+        ttl: Option<String>,
+        /// A name to recognise it by in the token list.
+        #[arg(long, default_value = "issued with wagent token issue")]
+        name: String,
+    },
+    /// Revoke an API token by its id; it stops working at once.
+    Revoke { token_id: uuid::Uuid },
+    /// Narrow a token read from stdin (no key needed) and print the new token.
+    Attenuate {
+        /// Allow only queries and subscriptions, no mutations.
+        #[arg(long)]
+        read_only: bool,
+        /// Expire sooner, e.g. 1h, 30m, 7d.
+        #[arg(long)]
+        ttl: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a new WAGENT_TOKEN_KEY and WAGENT_ENCRYPTION_KEYS for an environment file.
+    Generate,
+}
+
+fn settings_help() -> String {
+    let mut help = String::from("Settings (environment variables):\n");
+    for (_, var, meaning) in TABLE {
+        help.push_str(&format!("  {var}\n      {meaning}\n"));
+    }
+    help
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wagent: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("wagent: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    match cli.command {
+        Command::Schema => {
+            print!("{}", wagent_graphql::sdl());
+            return Ok(());
+        }
+        Command::Keys {
+            command: KeysCommand::Generate,
+        } => {
+            let (token, enc) = keys::generate();
+            println!("WAGENT_TOKEN_KEY={token}\nWAGENT_ENCRYPTION_KEYS={enc}");
+            return Ok(());
+        }
+        Command::Token {
+            command: TokenCommand::Attenuate { read_only, ttl },
+        } => {
+            let mut token = String::new();
+            std::io::stdin()
+                .read_line(&mut token)
+                .map_err(|e| e.to_string())?;
+            let expires_at = ttl
+                .as_deref()
+                .map(parse_duration)
+                .transpose()?
+                .map(|d| chrono::Utc::now() + d);
+            let narrowed = wagent_auth::api_token::attenuate(
+                token.trim(),
+                &wagent_auth::api_token::Attenuation {
+                    read_only,
+                    expires_at,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            println!("{narrowed}");
+            return Ok(());
+        }
+        _ => {}
+    }
+
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_tracing(&settings.log, settings.log_json);
+    let services = Services::open(&settings).await?;
+    match cli.command {
+        Command::Serve => {
+            let app = Application::build(&settings, services, true).await?;
+            app.run(shutdown_signal()).await
+        }
+        Command::Worker => run_worker(&settings, services, shutdown_signal()).await,
+        Command::Migrate => {
+            println!("{}", json!({ "migrated": true }));
+            Ok(())
+        }
+        Command::Org {
+            command: OrgCommand::Create { name, owner_email },
+        } => {
+            let org = services
+                .domain
+                .create_organization_as_operator(&name, owner_email.as_deref())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                json!({ "id": org.id, "name": org.name, "createdAt": org.created_at })
+            );
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Issue {
+                    org,
+                    role,
+                    ttl,
+                    name,
+                },
+        } => {
+            let role: Role = role.parse()?;
+            let days = ttl.as_deref().map(parse_days).transpose()?;
+            let domain = &services.domain;
+            let access = domain
+                .authorize(&Caller::operator(), org, Role::Owner, Intent::Write)
+                .await
+                .map_err(|e| e.to_string())?;
+            let issued = domain
+                .create_api_token(&access, &name, role, days)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                json!({
+                    "id": issued.api_token.id,
+                    "token": issued.token,
+                    "organizationId": org,
+                    "role": role,
+                    "expiresAt": issued.api_token.expires_at,
+                })
+            );
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Revoke { token_id },
+        } => {
+            let domain = &services.domain;
+            let org = domain
+                .api_token_org(token_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let access = domain
+                .authorize(&Caller::operator(), org, Role::Owner, Intent::Write)
+                .await
+                .map_err(|e| e.to_string())?;
+            let revoked = domain
+                .revoke_api_token(&access, token_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                json!({ "id": revoked.id, "revokedAt": revoked.revoked_at })
+            );
+            Ok(())
+        }
+        Command::Schema
+        | Command::Keys { .. }
+        | Command::Token {
+            command: TokenCommand::Attenuate { .. },
+        } => Ok(()),
+    }
+}
+
+/// `30d` or `30` → 30 days.
+fn parse_days(s: &str) -> Result<i64, String> {
+    let digits = s.strip_suffix('d').unwrap_or(s);
+    digits
+        .parse::<i64>()
+        .map_err(|_| format!("--ttl `{s}`: expected days, e.g. 30d"))
+}
+
+/// `90m`, `12h`, `7d`.
+fn parse_duration(s: &str) -> Result<chrono::Duration, String> {
+    let bad = || format!("--ttl `{s}`: expected e.g. 30m, 12h or 7d");
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| bad())?;
+    match unit {
+        "m" => Ok(chrono::Duration::minutes(n)),
+        "h" => Ok(chrono::Duration::hours(n)),
+        "d" => Ok(chrono::Duration::days(n)),
+        _ => Err(bad()),
+    }
+}

@@ -72,11 +72,15 @@ impl TokenKeys {
     pub fn from_hex(hex: &str) -> Result<Self, TokenError> {
         let private = PrivateKey::from_bytes_hex(hex.trim(), biscuit_auth::Algorithm::Ed25519)
             .map_err(|_| TokenError::Key("expected 64 hex digits of an Ed25519 key".into()))?;
-        Ok(Self { root: KeyPair::from(&private) })
+        Ok(Self {
+            root: KeyPair::from(&private),
+        })
     }
 
     pub fn generate() -> Self {
-        Self { root: KeyPair::new() }
+        Self {
+            root: KeyPair::new(),
+        }
     }
 
     /// The private key's hex, for `wagent keys generate`.
@@ -114,13 +118,22 @@ impl TokenKeys {
         let facts = authorize(&biscuit, Operation::Write, now)
             .or_else(|_| authorize(&biscuit, Operation::Read, now))?;
         let (token_id, org_id, role, can_write) = facts;
-        Ok(VerifiedToken { token_id, org_id, role, can_write })
+        Ok(VerifiedToken {
+            token_id,
+            org_id,
+            role,
+            can_write,
+        })
     }
 }
 
 type Facts = (Uuid, Uuid, Role, bool);
 
-fn authorize(biscuit: &Biscuit, operation: Operation, now: DateTime<Utc>) -> Result<Facts, TokenError> {
+fn authorize(
+    biscuit: &Biscuit,
+    operation: Operation,
+    now: DateTime<Utc>,
+) -> Result<Facts, TokenError> {
     let limits = AuthorizerLimits {
         max_facts: 1000,
         max_iterations: 100,
@@ -160,7 +173,8 @@ pub struct Attenuation {
 
 /// Appends a block that narrows `token`. Needs no key: anyone holding a token can do it.
 pub fn attenuate(token: &str, with: &Attenuation) -> Result<String, TokenError> {
-    let biscuit = biscuit_auth::UnverifiedBiscuit::from_base64(token).map_err(|_| TokenError::Invalid)?;
+    let biscuit =
+        biscuit_auth::UnverifiedBiscuit::from_base64(token).map_err(|_| TokenError::Invalid)?;
     let mut code = String::new();
     if with.read_only {
         code.push_str("check if operation(\"read\");\n");
@@ -179,7 +193,6 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-
 #[cfg(test)]
 mod tests {
     use chrono::Duration;
@@ -194,30 +207,71 @@ mod tests {
     fn an_issued_token_verifies_with_its_facts() {
         let k = keys();
         let (id, org) = (Uuid::now_v7(), Uuid::now_v7());
-        let t = k.issue(id, org, Role::Admin, Utc::now() + Duration::days(1)).unwrap();
+        let t = k
+            .issue(id, org, Role::Admin, Utc::now() + Duration::days(1))
+            .unwrap();
         let v = k.verify(&t, Utc::now()).unwrap();
-        assert_eq!(v, VerifiedToken { token_id: id, org_id: org, role: Role::Admin, can_write: true });
+        assert_eq!(
+            v,
+            VerifiedToken {
+                token_id: id,
+                org_id: org,
+                role: Role::Admin,
+                can_write: true
+            }
+        );
     }
 
     #[test]
     fn an_expired_token_is_refused() {
         let k = keys();
-        let t = k.issue(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, Utc::now() - Duration::seconds(1)).unwrap();
+        let t = k
+            .issue(
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Role::Owner,
+                Utc::now() - Duration::seconds(1),
+            )
+            .unwrap();
         assert_eq!(k.verify(&t, Utc::now()), Err(TokenError::Refused));
     }
 
     #[test]
     fn another_servers_token_is_invalid() {
-        let t = keys().issue(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, Utc::now() + Duration::days(1)).unwrap();
+        let t = keys()
+            .issue(
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Role::Owner,
+                Utc::now() + Duration::days(1),
+            )
+            .unwrap();
         assert_eq!(keys().verify(&t, Utc::now()), Err(TokenError::Invalid));
-        assert_eq!(keys().verify("garbage", Utc::now()), Err(TokenError::Invalid));
+        assert_eq!(
+            keys().verify("garbage", Utc::now()),
+            Err(TokenError::Invalid)
+        );
     }
 
     #[test]
     fn a_read_only_attenuation_keeps_reads_and_drops_writes() {
         let k = keys();
-        let t = k.issue(Uuid::now_v7(), Uuid::now_v7(), Role::Admin, Utc::now() + Duration::days(1)).unwrap();
-        let ro = attenuate(&t, &Attenuation { read_only: true, expires_at: None }).unwrap();
+        let t = k
+            .issue(
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Role::Admin,
+                Utc::now() + Duration::days(1),
+            )
+            .unwrap();
+        let ro = attenuate(
+            &t,
+            &Attenuation {
+                read_only: true,
+                expires_at: None,
+            },
+        )
+        .unwrap();
         let v = k.verify(&ro, Utc::now()).unwrap();
         assert!(!v.can_write, "read-only must not write");
         assert!(k.verify(&t, Utc::now()).unwrap().can_write);
@@ -226,17 +280,41 @@ mod tests {
     #[test]
     fn a_shorter_expiry_attenuation_is_honoured() {
         let k = keys();
-        let t = k.issue(Uuid::now_v7(), Uuid::now_v7(), Role::Admin, Utc::now() + Duration::days(30)).unwrap();
-        let short = attenuate(&t, &Attenuation { read_only: false, expires_at: Some(Utc::now() + Duration::hours(1)) }).unwrap();
+        let t = k
+            .issue(
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Role::Admin,
+                Utc::now() + Duration::days(30),
+            )
+            .unwrap();
+        let short = attenuate(
+            &t,
+            &Attenuation {
+                read_only: false,
+                expires_at: Some(Utc::now() + Duration::hours(1)),
+            },
+        )
+        .unwrap();
         assert!(k.verify(&short, Utc::now()).is_ok());
-        assert_eq!(k.verify(&short, Utc::now() + Duration::hours(2)), Err(TokenError::Refused));
+        assert_eq!(
+            k.verify(&short, Utc::now() + Duration::hours(2)),
+            Err(TokenError::Refused)
+        );
     }
 
     #[test]
     fn an_attenuation_cannot_raise_the_role() {
         let k = keys();
         let org = Uuid::now_v7();
-        let t = k.issue(Uuid::now_v7(), org, Role::Member, Utc::now() + Duration::days(1)).unwrap();
+        let t = k
+            .issue(
+                Uuid::now_v7(),
+                org,
+                Role::Member,
+                Utc::now() + Duration::days(1),
+            )
+            .unwrap();
         let biscuit = biscuit_auth::UnverifiedBiscuit::from_base64(&t).unwrap();
         let forged = biscuit
             .append(BlockBuilder::new().code("role(\"owner\");").unwrap())
@@ -250,7 +328,14 @@ mod tests {
     fn the_key_round_trips_through_hex() {
         let k = keys();
         let again = TokenKeys::from_hex(&k.to_hex()).unwrap();
-        let t = k.issue(Uuid::now_v7(), Uuid::now_v7(), Role::Admin, Utc::now() + Duration::days(1)).unwrap();
+        let t = k
+            .issue(
+                Uuid::now_v7(),
+                Uuid::now_v7(),
+                Role::Admin,
+                Utc::now() + Duration::days(1),
+            )
+            .unwrap();
         assert!(again.verify(&t, Utc::now()).is_ok());
         assert!(TokenKeys::from_hex("xyz").is_err());
     }

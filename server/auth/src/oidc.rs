@@ -103,7 +103,10 @@ impl OidcVerifier {
             audience: audience.to_owned(),
             http,
             jwks_uri: RwLock::new(None),
-            keys: RwLock::new(Keys { by_kid: HashMap::new(), fetched_at: None }),
+            keys: RwLock::new(Keys {
+                by_kid: HashMap::new(),
+                fetched_at: None,
+            }),
             refresh: Mutex::new(()),
         }))
     }
@@ -162,7 +165,9 @@ impl OidcVerifier {
         if recent && !force {
             return Ok(());
         }
-        let jwks_uri = match self.jwks_uri.read().await.clone() {
+        // Bound first: a read guard alive in the match would deadlock the write below.
+        let known = self.jwks_uri.read().await.clone();
+        let jwks_uri = match known {
             Some(uri) => uri,
             None => {
                 let url = format!("{}/.well-known/openid-configuration", self.issuer);
@@ -184,7 +189,8 @@ impl OidcVerifier {
             if matches!(jwk.algorithm, AlgorithmParameters::OctetKey(_)) {
                 continue;
             }
-            let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(&jwk)) else {
+            let (Some(kid), Ok(key)) = (jwk.common.key_id.clone(), DecodingKey::from_jwk(&jwk))
+            else {
                 continue;
             };
             let alg = jwk
@@ -193,7 +199,10 @@ impl OidcVerifier {
                 .and_then(|a| a.to_string().parse::<Algorithm>().ok());
             by_kid.insert(kid, (key, alg));
         }
-        *self.keys.write().await = Keys { by_kid, fetched_at: Some(Instant::now()) };
+        *self.keys.write().await = Keys {
+            by_kid,
+            fetched_at: Some(Instant::now()),
+        };
         Ok(())
     }
 
@@ -205,7 +214,10 @@ impl OidcVerifier {
             .await
             .map_err(|e| OidcError::Issuer(e.without_url().to_string()))?;
         if !response.status().is_success() {
-            return Err(OidcError::Issuer(format!("{url} answered {}", response.status())));
+            return Err(OidcError::Issuer(format!(
+                "{url} answered {}",
+                response.status()
+            )));
         }
         response
             .json()

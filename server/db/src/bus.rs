@@ -52,7 +52,8 @@ pub async fn publish(conn: &mut Conn, event: &Event) -> Result<(), Error> {
 
 /// Wakes job runners in every process when the surrounding transaction commits.
 pub async fn wake_job_runners(conn: &mut Conn) -> Result<(), Error> {
-    conn.batch_execute(&format!("NOTIFY {JOBS_CHANNEL}")).await?;
+    conn.batch_execute(&format!("NOTIFY {JOBS_CHANNEL}"))
+        .await?;
     Ok(())
 }
 
@@ -81,7 +82,10 @@ impl Bus {
     /// A process-local bus with no database behind it (for tools and unit tests).
     pub fn local() -> Self {
         let (events, _) = broadcast::channel(4096);
-        Self { events, jobs: Arc::new(Notify::new()) }
+        Self {
+            events,
+            jobs: Arc::new(Notify::new()),
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {

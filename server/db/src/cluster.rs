@@ -83,12 +83,19 @@ impl Cluster {
         if !data_dir.join("PG_VERSION").exists() {
             init(&bin, &runner, &data_dir)?;
         }
-        if !runner.run(&bin.join("pg_ctl"), &["status", "-D", &s(&data_dir)], true)?.success() {
+        if !runner
+            .run(&bin.join("pg_ctl"), &["status", "-D", &s(&data_dir)], true)?
+            .success()
+        {
             start_server(&bin, &runner, &data_dir, &socket_dir, &root, options)?;
         }
         spawn_watchdog(&bin, &runner, &data_dir, &root.join("postgres.users.lock"))?;
         drop(start_lock);
-        Ok(Self { data_dir, socket_dir, _user_lock: user_lock })
+        Ok(Self {
+            data_dir,
+            socket_dir,
+            _user_lock: user_lock,
+        })
     }
 
     /// The superuser, on database `dbname`.
@@ -157,9 +164,13 @@ pub async fn create_database(
         .await
         .optional()?;
     if exists.is_none() {
-        let template = template.map(|t| format!(" TEMPLATE \"{t}\"")).unwrap_or_default();
+        let template = template
+            .map(|t| format!(" TEMPLATE \"{t}\""))
+            .unwrap_or_default();
         admin
-            .batch_execute(&format!("CREATE DATABASE \"{db}\" OWNER {OWNER_ROLE}{template}"))
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{db}\" OWNER {OWNER_ROLE}{template}"
+            ))
             .await?;
     }
     Ok(())
@@ -212,7 +223,7 @@ fn find_bin_dir() -> Result<PathBuf, Error> {
             Some((v, e.path().join("bin")))
         })
         .collect();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.0));
     candidates.extend(versions.into_iter().map(|(_, p)| p));
     if let Ok(path) = std::env::var("PATH") {
         candidates.extend(std::env::split_paths(&path));
@@ -313,7 +324,10 @@ impl Runner {
 }
 
 fn init(bin: &Path, runner: &Runner, data_dir: &Path) -> Result<(), Error> {
-    tracing::info!("creating a private PostgreSQL cluster in {}", data_dir.display());
+    tracing::info!(
+        "creating a private PostgreSQL cluster in {}",
+        data_dir.display()
+    );
     runner.own(data_dir)?;
     let out = runner
         .command(&bin.join("initdb"))
@@ -356,7 +370,18 @@ fn start_server(
     }
     let out = c
         .arg(bin.join("pg_ctl"))
-        .args(["-D", &s(data_dir), "-o", &settings, "-l", &s(&log), "-w", "-t", "60", "start"])
+        .args([
+            "-D",
+            &s(data_dir),
+            "-o",
+            &settings,
+            "-l",
+            &s(&log),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -372,12 +397,19 @@ fn start_server(
         )));
     }
     let _ = fs::write(root.join("postgres.socket"), s(socket_dir));
-    tracing::info!("private PostgreSQL running (socket in {})", socket_dir.display());
+    tracing::info!(
+        "private PostgreSQL running (socket in {})",
+        socket_dir.display()
+    );
     Ok(())
 }
 
 fn spawn_watchdog(bin: &Path, runner: &Runner, data_dir: &Path, lock: &Path) -> Result<(), Error> {
-    let stop = if runner.as_postgres { "runuser -u postgres -- " } else { "" };
+    let stop = if runner.as_postgres {
+        "runuser -u postgres -- "
+    } else {
+        ""
+    };
     let script = format!(
         "while kill -0 {pid} 2>/dev/null; do sleep 1; done; \
          exec flock -n -x '{lock}' {stop}'{pg_ctl}' -D '{data}' -m fast -w stop",

@@ -57,12 +57,18 @@ impl Scope {
 
     /// The rows of one organization.
     pub fn org(org_id: Uuid) -> Self {
-        Self { org_id: Some(org_id), user_id: None }
+        Self {
+            org_id: Some(org_id),
+            user_id: None,
+        }
     }
 
     /// A person's own memberships and the organizations they belong to, across orgs.
     pub fn user(user_id: Uuid) -> Self {
-        Self { org_id: None, user_id: Some(user_id) }
+        Self {
+            org_id: None,
+            user_id: Some(user_id),
+        }
     }
 
     pub fn with_user(self, user_id: Option<Uuid>) -> Self {
@@ -101,7 +107,10 @@ impl Db {
             .runtime(deadpool::Runtime::Tokio1)
             .build()
             .map_err(|e| Error::Pool(e.to_string()))?;
-        Ok(Self { pool, target: target.clone() })
+        Ok(Self {
+            pool,
+            target: target.clone(),
+        })
     }
 
     pub fn target(&self) -> &PgTarget {
@@ -109,7 +118,10 @@ impl Db {
     }
 
     async fn get(&self) -> Result<Object<Conn>, Error> {
-        self.pool.get().await.map_err(|e| Error::Pool(e.to_string()))
+        self.pool
+            .get()
+            .await
+            .map_err(|e| Error::Pool(e.to_string()))
     }
 
     /// Runs `f` in one transaction acting for `scope`; commits on `Ok`, rolls back on `Err`.
@@ -168,9 +180,6 @@ impl Db {
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(
         e,
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _
-        )
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
 }

@@ -6,8 +6,7 @@ use diesel::{
     sql_types::{BigInt, Bool},
 };
 use diesel_async::{
-    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl,
-    SimpleAsyncConnection,
+    AsyncConnection, AsyncMigrationHarness, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -42,7 +41,10 @@ pub async fn pending(target: &PgTarget) -> Result<Vec<String>, Error> {
     let pending = harness
         .pending_migrations(MIGRATIONS)
         .map_err(|e| Error::Setup(format!("cannot read applied migrations: {e}")))?;
-    Ok(pending.iter().map(|m| m.name().version().to_string()).collect())
+    Ok(pending
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .collect())
 }
 
 async fn grant(conn: &mut AsyncPgConnection, role: &str) -> Result<(), Error> {

@@ -87,10 +87,18 @@ pub async fn render(target: &PgTarget) -> Result<String, Error> {
             .filter(|c| c.primary)
             .map(|c| c.column_name.as_str())
             .collect();
-        let _ = writeln!(out, "\ndiesel::table! {{\n    {name} ({}) {{", keys.join(", "));
+        let _ = writeln!(
+            out,
+            "\ndiesel::table! {{\n    {name} ({}) {{",
+            keys.join(", ")
+        );
         for c in &cols {
             let ty = sql_type(&c.udt_name)?;
-            let ty = if c.nullable { format!("Nullable<{ty}>") } else { ty.to_owned() };
+            let ty = if c.nullable {
+                format!("Nullable<{ty}>")
+            } else {
+                ty.to_owned()
+            };
             let _ = writeln!(out, "        {} -> {ty},", c.column_name);
         }
         out.push_str("    }\n}\n");
@@ -100,14 +108,22 @@ pub async fn render(target: &PgTarget) -> Result<String, Error> {
     let mut joins = String::new();
     for fk in fks {
         if fk.child != fk.parent && seen.insert((fk.child.clone(), fk.parent.clone())) {
-            let _ = writeln!(joins, "diesel::joinable!({} -> {} ({}));", fk.child, fk.parent, fk.column);
+            let _ = writeln!(
+                joins,
+                "diesel::joinable!({} -> {} ({}));",
+                fk.child, fk.parent, fk.column
+            );
         }
     }
     if !joins.is_empty() {
         out.push('\n');
         out.push_str(&joins);
     }
-    let _ = write!(out, "\ndiesel::allow_tables_to_appear_in_same_query!(\n    {},\n);\n", names.join(",\n    "));
+    let _ = write!(
+        out,
+        "\ndiesel::allow_tables_to_appear_in_same_query!(\n    {},\n);\n",
+        names.join(",\n    ")
+    );
     Ok(out)
 }
 
@@ -126,6 +142,10 @@ fn sql_type(udt: &str) -> Result<&'static str, Error> {
         "bytea" => "Bytea",
         "_text" => "Array<Text>",
         "_uuid" => "Array<Uuid>",
-        other => return Err(Error::Setup(format!("schema_gen: no diesel type for `{other}`"))),
+        other => {
+            return Err(Error::Setup(format!(
+                "schema_gen: no diesel type for `{other}`"
+            )));
+        }
     })
 }

@@ -6,7 +6,11 @@ pub enum PgTarget {
     /// A `postgres://` URL, as given in `DATABASE_URL`.
     Url(url::Url),
     /// A private cluster reached through the Unix socket in `socket_dir`.
-    Socket { socket_dir: PathBuf, user: String, dbname: String },
+    Socket {
+        socket_dir: PathBuf,
+        user: String,
+        dbname: String,
+    },
 }
 
 impl PgTarget {
@@ -14,7 +18,9 @@ impl PgTarget {
         let parsed = url::Url::parse(url).map_err(|e| format!("not a postgres:// URL ({e})"))?;
         match parsed.scheme() {
             "postgres" | "postgresql" => Ok(Self::Url(parsed)),
-            other => Err(format!("unsupported scheme `{other}`; expected postgres://")),
+            other => Err(format!(
+                "unsupported scheme `{other}`; expected postgres://"
+            )),
         }
     }
 
@@ -22,7 +28,11 @@ impl PgTarget {
     pub fn connection_string(&self) -> String {
         match self {
             Self::Url(url) => url.to_string(),
-            Self::Socket { socket_dir, user, dbname } => format!(
+            Self::Socket {
+                socket_dir,
+                user,
+                dbname,
+            } => format!(
                 "host='{}' user='{}' dbname='{}'",
                 escape(&socket_dir.to_string_lossy()),
                 escape(user),
@@ -35,7 +45,11 @@ impl PgTarget {
         match self {
             Self::Url(url) => {
                 let user = url.username();
-                if user.is_empty() { std::env::var("USER").unwrap_or_default() } else { decode(user) }
+                if user.is_empty() {
+                    std::env::var("USER").unwrap_or_default()
+                } else {
+                    decode(user)
+                }
             }
             Self::Socket { user, .. } => user.clone(),
         }
@@ -62,7 +76,11 @@ impl PgTarget {
                 }
                 Self::Url(url)
             }
-            Self::Socket { socket_dir, user: u, dbname: d } => Self::Socket {
+            Self::Socket {
+                socket_dir,
+                user: u,
+                dbname: d,
+            } => Self::Socket {
                 socket_dir: socket_dir.clone(),
                 user: user.map(|(u, _)| u.to_owned()).unwrap_or_else(|| u.clone()),
                 dbname: dbname.map(str::to_owned).unwrap_or_else(|| d.clone()),
@@ -93,7 +111,11 @@ impl fmt::Debug for PgTarget {
                 }
                 write!(f, "{shown}")
             }
-            Self::Socket { socket_dir, user, dbname } => {
+            Self::Socket {
+                socket_dir,
+                user,
+                dbname,
+            } => {
                 write!(f, "{user}@{}/{dbname}", socket_dir.display())
             }
         }

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 //! The database layer against a real PostgreSQL: schema drift, row-level security, the bus.
 
 use std::path::PathBuf;
@@ -34,7 +36,9 @@ struct Named {
 async fn seed_two_orgs(admin: &wagent_db::PgTarget) -> (uuid::Uuid, uuid::Uuid) {
     let a = uuid::Uuid::now_v7();
     let b = uuid::Uuid::now_v7();
-    let mut conn = AsyncPgConnection::establish(&admin.connection_string()).await.unwrap();
+    let mut conn = AsyncPgConnection::establish(&admin.connection_string())
+        .await
+        .unwrap();
     conn.batch_execute(&format!(
         "INSERT INTO organizations (id, name) VALUES ('{a}', 'Acme'), ('{b}', 'Globex');
          INSERT INTO api_tokens (org_id, id, name, role, expires_at)
@@ -50,7 +54,9 @@ async fn seed_two_orgs(admin: &wagent_db::PgTarget) -> (uuid::Uuid, uuid::Uuid) 
 async fn a_query_without_org_filter_sees_only_the_current_org() {
     let t = wagent_testkit::database().await.unwrap();
     let (acme, globex) = seed_two_orgs(&t.admin).await;
-    wagent_db::migrate::check_server_role(&t.server).await.unwrap();
+    wagent_db::migrate::check_server_role(&t.server)
+        .await
+        .unwrap();
     let db = Db::connect(&t.server, 2).unwrap();
 
     let names = async |scope: Scope| -> Vec<String> {
@@ -58,9 +64,10 @@ async fn a_query_without_org_filter_sees_only_the_current_org() {
             let rows: Vec<Named> = diesel::sql_query("SELECT name FROM api_tokens ORDER BY name")
                 .load(c)
                 .await?;
-            let orgs: Vec<Named> = diesel::sql_query("SELECT name FROM organizations ORDER BY name")
-                .load(c)
-                .await?;
+            let orgs: Vec<Named> =
+                diesel::sql_query("SELECT name FROM organizations ORDER BY name")
+                    .load(c)
+                    .await?;
             Ok::<_, wagent_db::Error>(rows.into_iter().chain(orgs).map(|n| n.name).collect())
         })
         .await
@@ -68,7 +75,10 @@ async fn a_query_without_org_filter_sees_only_the_current_org() {
     };
     assert_eq!(names(Scope::org(acme)).await, vec!["acme-ci", "Acme"]);
     assert_eq!(names(Scope::org(globex)).await, vec!["globex-ci", "Globex"]);
-    assert!(names(Scope::system()).await.is_empty(), "no org set must mean no rows");
+    assert!(
+        names(Scope::system()).await.is_empty(),
+        "no org set must mean no rows"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -93,7 +103,9 @@ async fn a_write_into_another_org_is_refused() {
     let updated = db
         .transaction(Scope::org(acme), async |c| {
             Ok::<_, wagent_db::Error>(
-                diesel::sql_query("UPDATE api_tokens SET name = 'renamed'").execute(c).await?,
+                diesel::sql_query("UPDATE api_tokens SET name = 'renamed'")
+                    .execute(c)
+                    .await?,
             )
         })
         .await
@@ -105,9 +117,13 @@ async fn a_write_into_another_org_is_refused() {
 async fn the_server_role_is_refused_when_it_could_bypass_rls() {
     let t = wagent_testkit::database().await.unwrap();
     // The owner owns every table: a server connected as it must not start.
-    let err = wagent_db::migrate::check_server_role(&t.owner).await.unwrap_err();
+    let err = wagent_db::migrate::check_server_role(&t.owner)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("own"), "{err}");
-    let err = wagent_db::migrate::check_server_role(&t.admin).await.unwrap_err();
+    let err = wagent_db::migrate::check_server_role(&t.admin)
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("superuser"), "{err}");
 }
 
@@ -119,7 +135,9 @@ async fn settings_do_not_leak_into_the_next_transaction() {
     let db = Db::connect(&t.server, 1).unwrap();
     let count = async |scope: Scope| {
         db.transaction(scope, async |c| {
-            let rows: Vec<Named> = diesel::sql_query("SELECT name FROM organizations").load(c).await?;
+            let rows: Vec<Named> = diesel::sql_query("SELECT name FROM organizations")
+                .load(c)
+                .await?;
             Ok::<_, wagent_db::Error>(rows.len())
         })
         .await
@@ -137,7 +155,11 @@ async fn events_cross_processes_only_on_commit() {
     let other_process = Bus::start(t.server.clone()).await.unwrap();
     let mut rx = other_process.subscribe();
     let db = Db::connect(&t.server, 2).unwrap();
-    let event = |topic: &str| Event { org_id: acme, topic: topic.into(), data: serde_json::json!({}) };
+    let event = |topic: &str| Event {
+        org_id: acme,
+        topic: topic.into(),
+        data: serde_json::json!({}),
+    };
 
     let _ = db
         .transaction(Scope::org(acme), async |c| {
@@ -145,14 +167,19 @@ async fn events_cross_processes_only_on_commit() {
             Err::<(), _>(wagent_db::Error::Setup("abort".into()))
         })
         .await;
-    db.transaction(Scope::org(acme), async |c| bus::publish(c, &event("committed")).await)
-        .await
-        .unwrap();
+    db.transaction(Scope::org(acme), async |c| {
+        bus::publish(c, &event("committed")).await
+    })
+    .await
+    .unwrap();
 
     let got = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
         .await
         .unwrap()
         .unwrap();
     assert_eq!(got.topic, "committed");
-    assert!(rx.try_recv().is_err(), "the rolled-back event must never arrive");
+    assert!(
+        rx.try_recv().is_err(),
+        "the rolled-back event must never arrive"
+    );
 }

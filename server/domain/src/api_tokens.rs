@@ -31,15 +31,25 @@ pub struct IssuedToken {
 
 impl Domain {
     /// Admin or Owner; a token with the Owner role needs an Owner.
-    pub async fn create_api_token(&self, access: &Access, name: &str, role: Role, days: Option<i64>) -> Result<IssuedToken> {
+    pub async fn create_api_token(
+        &self,
+        access: &Access,
+        name: &str,
+        role: Role,
+        days: Option<i64>,
+    ) -> Result<IssuedToken> {
         access.ensure(Role::Admin)?;
         if role == Role::Owner && access.role != Role::Owner {
-            return Err(DomainError::forbidden("only an Owner can create a token with the Owner role"));
+            return Err(DomainError::forbidden(
+                "only an Owner can create a token with the Owner role",
+            ));
         }
         let name = TokenName::parse(name)?;
         let days = days.unwrap_or(DEFAULT_DAYS);
         if !(1..=MAX_DAYS).contains(&days) {
-            return Err(DomainError::validation(format!("a token lasts between 1 and {MAX_DAYS} days")));
+            return Err(DomainError::validation(format!(
+                "a token lasts between 1 and {MAX_DAYS} days"
+            )));
         }
         let id = Uuid::now_v7();
         let expires_at = Utc::now() + Duration::days(days);
@@ -83,82 +93,107 @@ impl Domain {
     }
 
     /// Newest first. Admin or Owner.
-    pub async fn api_tokens(&self, access: &Access, first: Option<i32>, after: Option<Uuid>) -> Result<Page<ApiToken>> {
+    pub async fn api_tokens(
+        &self,
+        access: &Access,
+        first: Option<i32>,
+        after: Option<Uuid>,
+    ) -> Result<Page<ApiToken>> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
         self.tx(access.scope(), async |c| {
-                let mut q = api_tokens::table
-                    .select(ApiToken::as_select())
-                    .order(api_tokens::id.desc())
-                    .limit(limit + 1)
-                    .into_boxed();
-                if let Some(after) = after {
-                    q = q.filter(api_tokens::id.lt(after));
-                }
-                Ok(Page::from_rows(q.load(c).await?, limit))
-            })
-            .await
+            let mut q = api_tokens::table
+                .select(ApiToken::as_select())
+                .order(api_tokens::id.desc())
+                .limit(limit + 1)
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(api_tokens::id.lt(after));
+            }
+            Ok(Page::from_rows(q.load(c).await?, limit))
+        })
+        .await
     }
 
     /// Admin or Owner. The token stops working at once, in every server process.
     pub async fn revoke_api_token(&self, access: &Access, id: Uuid) -> Result<ApiToken> {
         access.ensure(Role::Admin)?;
         self.tx(access.scope(), async |c| {
-                let row = diesel::update(
-                    api_tokens::table
-                        .filter(api_tokens::id.eq(id))
-                        .filter(api_tokens::revoked_at.is_null()),
-                )
-                .set((api_tokens::revoked_at.eq(Utc::now()), api_tokens::revoked_by.eq(access.caller().user_id())))
-                .returning(ApiToken::as_returning())
-                .get_result(c)
-                .await
-                .optional()?;
-                let Some(row) = row else {
-                    let exists: i64 = api_tokens::table.filter(api_tokens::id.eq(id)).count().get_result(c).await?;
-                    return Err(if exists > 0 {
-                        DomainError::validation("this token is already revoked")
-                    } else {
-                        DomainError::NotFound("API token")
-                    });
-                };
-                audit::record(c, access.org_id, access.caller(), Entry {
+            let row = diesel::update(
+                api_tokens::table
+                    .filter(api_tokens::id.eq(id))
+                    .filter(api_tokens::revoked_at.is_null()),
+            )
+            .set((
+                api_tokens::revoked_at.eq(Utc::now()),
+                api_tokens::revoked_by.eq(access.caller().user_id()),
+            ))
+            .returning(ApiToken::as_returning())
+            .get_result(c)
+            .await
+            .optional()?;
+            let Some(row) = row else {
+                let exists: i64 = api_tokens::table
+                    .filter(api_tokens::id.eq(id))
+                    .count()
+                    .get_result(c)
+                    .await?;
+                return Err(if exists > 0 {
+                    DomainError::validation("this token is already revoked")
+                } else {
+                    DomainError::NotFound("API token")
+                });
+            };
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
                     action: "api_token.revoked",
                     target_type: "api_token",
                     target_id: id.to_string(),
                     details: json!({ "name": row.name }),
-                })
-                .await?;
-                events::publish(c, access.org_id, OrganizationChange::ApiTokens).await?;
-                Ok(row)
-            })
-            .await
+                },
+            )
+            .await?;
+            events::publish(c, access.org_id, OrganizationChange::ApiTokens).await?;
+            Ok(row)
+        })
+        .await
     }
 
     /// The organization an API token id belongs to (for `wagent token revoke`).
     pub async fn api_token_org(&self, id: Uuid) -> Result<Uuid> {
         self.tx(Scope::system(), async |c| {
-                org_routes::table
-                    .filter(org_routes::kind.eq(ROUTE_KIND))
-                    .filter(org_routes::key.eq(id.to_string()))
-                    .select(org_routes::org_id)
-                    .first::<Uuid>(c)
-                    .await
-                    .optional()?
-                    .ok_or(DomainError::NotFound("API token"))
-            })
-            .await
+            org_routes::table
+                .filter(org_routes::kind.eq(ROUTE_KIND))
+                .filter(org_routes::key.eq(id.to_string()))
+                .select(org_routes::org_id)
+                .first::<Uuid>(c)
+                .await
+                .optional()?
+                .ok_or(DomainError::NotFound("API token"))
+        })
+        .await
     }
 
     /// Turns a presented API token into a caller: signature, expiry and attenuations by the
     /// token itself, revocation by its row.
-    pub async fn authenticate_api_token(&self, raw: &str, ip: Option<String>, user_agent: Option<String>) -> Result<Caller> {
+    pub async fn authenticate_api_token(
+        &self,
+        raw: &str,
+        ip: Option<String>,
+        user_agent: Option<String>,
+    ) -> Result<Caller> {
         let verified = self.tokens.verify(raw, Utc::now()).map_err(|e| match e {
-            TokenError::Refused => DomainError::unauthenticated_because("this API token has expired"),
+            TokenError::Refused => {
+                DomainError::unauthenticated_because("this API token has expired")
+            }
             _ => DomainError::Unauthenticated,
         })?;
         let now = Utc::now();
-        let row = self.tx(Scope::org(verified.org_id), async |c| {
+        let row = self
+            .tx(Scope::org(verified.org_id), async |c| {
                 let row: Option<ApiToken> = api_tokens::table
                     .filter(api_tokens::id.eq(verified.token_id))
                     .select(ApiToken::as_select())
@@ -166,7 +201,9 @@ impl Domain {
                     .await
                     .optional()?;
                 if let Some(row) = &row {
-                    let stale = row.last_used_at.is_none_or(|t| now - t > Duration::minutes(1));
+                    let stale = row
+                        .last_used_at
+                        .is_none_or(|t| now - t > Duration::minutes(1));
                     if stale && row.revoked_at.is_none() {
                         diesel::update(api_tokens::table.filter(api_tokens::id.eq(row.id)))
                             .set(api_tokens::last_used_at.eq(now))
@@ -179,10 +216,14 @@ impl Domain {
             .await?;
         let row = row.ok_or(DomainError::Unauthenticated)?;
         if row.revoked_at.is_some() {
-            return Err(DomainError::unauthenticated_because("this API token has been revoked"));
+            return Err(DomainError::unauthenticated_because(
+                "this API token has been revoked",
+            ));
         }
         if row.expires_at <= now {
-            return Err(DomainError::unauthenticated_because("this API token has expired"));
+            return Err(DomainError::unauthenticated_because(
+                "this API token has expired",
+            ));
         }
         Ok(Caller {
             principal: Principal::ApiToken(TokenPrincipal {

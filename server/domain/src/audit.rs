@@ -17,8 +17,16 @@ pub(crate) struct Entry<'a> {
 }
 
 /// Records `entry` for `caller` in the current transaction, so it commits with the change.
-pub(crate) async fn record(c: &mut Conn, org_id: Uuid, caller: &Caller, entry: Entry<'_>) -> Result<()> {
-    let user_agent = caller.user_agent.as_ref().map(|ua| ua.chars().take(512).collect::<String>());
+pub(crate) async fn record(
+    c: &mut Conn,
+    org_id: Uuid,
+    caller: &Caller,
+    entry: Entry<'_>,
+) -> Result<()> {
+    let user_agent = caller
+        .user_agent
+        .as_ref()
+        .map(|ua| ua.chars().take(512).collect::<String>());
     diesel::insert_into(audit_events::table)
         .values((
             audit_events::org_id.eq(org_id),
@@ -39,20 +47,25 @@ pub(crate) async fn record(c: &mut Conn, org_id: Uuid, caller: &Caller, entry: E
 
 impl Domain {
     /// Newest first. Admin or Owner.
-    pub async fn audit_log(&self, access: &Access, first: Option<i32>, after: Option<Uuid>) -> Result<Page<AuditEvent>> {
+    pub async fn audit_log(
+        &self,
+        access: &Access,
+        first: Option<i32>,
+        after: Option<Uuid>,
+    ) -> Result<Page<AuditEvent>> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
         self.tx(access.scope(), async |c| {
-                let mut q = audit_events::table
-                    .select(AuditEvent::as_select())
-                    .order(audit_events::id.desc())
-                    .limit(limit + 1)
-                    .into_boxed();
-                if let Some(after) = after {
-                    q = q.filter(audit_events::id.lt(after));
-                }
-                Ok(Page::from_rows(q.load(c).await?, limit))
-            })
-            .await
+            let mut q = audit_events::table
+                .select(AuditEvent::as_select())
+                .order(audit_events::id.desc())
+                .limit(limit + 1)
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(audit_events::id.lt(after));
+            }
+            Ok(Page::from_rows(q.load(c).await?, limit))
+        })
+        .await
     }
 }

@@ -25,14 +25,23 @@ impl OrganizationChange {
     }
 
     pub fn from_topic(topic: &str) -> Option<Self> {
-        [Self::Renamed, Self::Members, Self::Invitations, Self::ApiTokens]
-            .into_iter()
-            .find(|c| c.topic() == topic)
+        [
+            Self::Renamed,
+            Self::Members,
+            Self::Invitations,
+            Self::ApiTokens,
+        ]
+        .into_iter()
+        .find(|c| c.topic() == topic)
     }
 }
 
 pub(crate) async fn publish(c: &mut Conn, org_id: Uuid, change: OrganizationChange) -> Result<()> {
-    let event = bus::Event { org_id, topic: change.topic().into(), data: serde_json::Value::Null };
+    let event = bus::Event {
+        org_id,
+        topic: change.topic().into(),
+        data: serde_json::Value::Null,
+    };
     bus::publish(c, &event).await?;
     Ok(())
 }

@@ -47,38 +47,56 @@ struct InvitationToken {
 
 impl InvitationToken {
     fn parse(raw: &str) -> Result<Self> {
-        let invalid = || DomainError::validation("this invitation link is malformed; ask for a new one");
+        let invalid =
+            || DomainError::validation("this invitation link is malformed; ask for a new one");
         let (org, secret) = raw.trim().split_once('.').ok_or_else(invalid)?;
         let org_id = Uuid::parse_str(org).map_err(|_| invalid())?;
         if secret.len() != 43 {
             return Err(invalid());
         }
-        Ok(Self { org_id, secret_hash: Sha256::digest(secret.as_bytes()).to_vec() })
+        Ok(Self {
+            org_id,
+            secret_hash: Sha256::digest(secret.as_bytes()).to_vec(),
+        })
     }
 }
 
 impl Domain {
     /// Admin or Owner; only an Owner invites Owners. A new invitation to the same address
     /// replaces the pending one.
-    pub async fn invite_member(&self, access: &Access, email: &str, role: Role) -> Result<IssuedInvitation> {
+    pub async fn invite_member(
+        &self,
+        access: &Access,
+        email: &str,
+        role: Role,
+    ) -> Result<IssuedInvitation> {
         access.ensure(Role::Admin)?;
         if role == Role::Owner && access.role != Role::Owner {
-            return Err(DomainError::forbidden("only an Owner can invite another Owner"));
+            return Err(DomainError::forbidden(
+                "only an Owner can invite another Owner",
+            ));
         }
         let email = EmailAddress::parse(email)?;
         let secret = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         let token = format!("{}.{secret}", access.org_id);
         let hash = Sha256::digest(secret.as_bytes()).to_vec();
-        let invitation = self.tx(access.scope(), async |c| {
+        let invitation = self
+            .tx(access.scope(), async |c| {
                 let already: i64 = memberships::table
                     .inner_join(users::table)
                     .filter(memberships::org_id.eq(access.org_id))
-                    .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(users.email) = ").bind::<diesel::sql_types::Text, _>(email.as_str()))
+                    .filter(
+                        diesel::dsl::sql::<diesel::sql_types::Bool>("lower(users.email) = ")
+                            .bind::<diesel::sql_types::Text, _>(email.as_str()),
+                    )
                     .count()
                     .get_result(c)
                     .await?;
                 if already > 0 {
-                    return Err(DomainError::Conflict(format!("{} is already a member", email.as_str())));
+                    return Err(DomainError::Conflict(format!(
+                        "{} is already a member",
+                        email.as_str()
+                    )));
                 }
                 let now = Utc::now();
                 diesel::update(
@@ -103,84 +121,108 @@ impl Domain {
                     .returning(Invitation::as_returning())
                     .get_result(c)
                     .await?;
-                audit::record(c, access.org_id, access.caller(), Entry {
-                    action: "member.invited",
-                    target_type: "invitation",
-                    target_id: invitation.id.to_string(),
-                    details: json!({ "email": email.as_str(), "role": role }),
-                })
+                audit::record(
+                    c,
+                    access.org_id,
+                    access.caller(),
+                    Entry {
+                        action: "member.invited",
+                        target_type: "invitation",
+                        target_id: invitation.id.to_string(),
+                        details: json!({ "email": email.as_str(), "role": role }),
+                    },
+                )
                 .await?;
                 events::publish(c, access.org_id, OrganizationChange::Invitations).await?;
                 Ok(invitation)
             })
             .await?;
         let accept_url = format!("{}/invitations/accept#token={token}", self.public_url);
-        Ok(IssuedInvitation { invitation, accept_url })
+        Ok(IssuedInvitation {
+            invitation,
+            accept_url,
+        })
     }
 
     /// Newest first. Admin or Owner.
-    pub async fn invitations(&self, access: &Access, first: Option<i32>, after: Option<Uuid>) -> Result<Page<Invitation>> {
+    pub async fn invitations(
+        &self,
+        access: &Access,
+        first: Option<i32>,
+        after: Option<Uuid>,
+    ) -> Result<Page<Invitation>> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
         self.tx(access.scope(), async |c| {
-                let mut q = invitations::table
-                    .select(Invitation::as_select())
-                    .order(invitations::id.desc())
-                    .limit(limit + 1)
-                    .into_boxed();
-                if let Some(after) = after {
-                    q = q.filter(invitations::id.lt(after));
-                }
-                Ok(Page::from_rows(q.load(c).await?, limit))
-            })
-            .await
+            let mut q = invitations::table
+                .select(Invitation::as_select())
+                .order(invitations::id.desc())
+                .limit(limit + 1)
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(invitations::id.lt(after));
+            }
+            Ok(Page::from_rows(q.load(c).await?, limit))
+        })
+        .await
     }
 
     pub async fn revoke_invitation(&self, access: &Access, id: Uuid) -> Result<Invitation> {
         access.ensure(Role::Admin)?;
         self.tx(access.scope(), async |c| {
-                let invitation = find(c, id).await?;
-                if invitation.status(Utc::now()) != InvitationStatus::Pending {
-                    return Err(DomainError::validation("only a pending invitation can be revoked"));
-                }
-                let invitation = diesel::update(invitations::table.filter(invitations::id.eq(id)))
-                    .set(invitations::revoked_at.eq(Utc::now()))
-                    .returning(Invitation::as_returning())
-                    .get_result(c)
-                    .await?;
-                audit::record(c, access.org_id, access.caller(), Entry {
+            let invitation = find(c, id).await?;
+            if invitation.status(Utc::now()) != InvitationStatus::Pending {
+                return Err(DomainError::validation(
+                    "only a pending invitation can be revoked",
+                ));
+            }
+            let invitation = diesel::update(invitations::table.filter(invitations::id.eq(id)))
+                .set(invitations::revoked_at.eq(Utc::now()))
+                .returning(Invitation::as_returning())
+                .get_result(c)
+                .await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
                     action: "invitation.revoked",
                     target_type: "invitation",
                     target_id: id.to_string(),
                     details: json!({ "email": invitation.email }),
-                })
-                .await?;
-                events::publish(c, access.org_id, OrganizationChange::Invitations).await?;
-                Ok(invitation)
-            })
-            .await
+                },
+            )
+            .await?;
+            events::publish(c, access.org_id, OrganizationChange::Invitations).await?;
+            Ok(invitation)
+        })
+        .await
     }
 
     /// The link itself is the permission to look: anyone signed in who holds it.
-    pub async fn invitation_preview(&self, caller: &Caller, token: &str) -> Result<InvitationPreview> {
+    pub async fn invitation_preview(
+        &self,
+        caller: &Caller,
+        token: &str,
+    ) -> Result<InvitationPreview> {
         caller.require_user()?;
         let token = InvitationToken::parse(token)?;
         self.tx(Scope::org(token.org_id), async |c| {
-                let invitation = by_hash(c, &token.secret_hash).await?;
-                let organization_name = organizations::table
-                    .filter(organizations::id.eq(token.org_id))
-                    .select(organizations::name)
-                    .first::<String>(c)
-                    .await?;
-                Ok(InvitationPreview {
-                    organization_name,
-                    status: invitation.status(Utc::now()),
-                    email: invitation.email,
-                    role: invitation.role.0,
-                    expires_at: invitation.expires_at,
-                })
+            let invitation = by_hash(c, &token.secret_hash).await?;
+            let organization_name = organizations::table
+                .filter(organizations::id.eq(token.org_id))
+                .select(organizations::name)
+                .first::<String>(c)
+                .await?;
+            Ok(InvitationPreview {
+                organization_name,
+                status: invitation.status(Utc::now()),
+                email: invitation.email,
+                role: invitation.role.0,
+                expires_at: invitation.expires_at,
             })
-            .await
+        })
+        .await
     }
 
     /// Joins the organization with the invited role. The signed-in person's verified
@@ -188,15 +230,30 @@ impl Domain {
     pub async fn accept_invitation(&self, caller: &Caller, token: &str) -> Result<Membership> {
         let user = caller.require_user()?.clone();
         let token = InvitationToken::parse(token)?;
-        self.tx(Scope::org(token.org_id).with_user(Some(user.id)), async |c| {
+        self.tx(
+            Scope::org(token.org_id).with_user(Some(user.id)),
+            async |c| {
                 let invitation = by_hash(c, &token.secret_hash).await?;
                 match invitation.status(Utc::now()) {
                     InvitationStatus::Pending => {}
-                    InvitationStatus::Accepted => return Err(DomainError::validation("this invitation has already been used")),
-                    InvitationStatus::Revoked => return Err(DomainError::validation("this invitation has been revoked")),
-                    InvitationStatus::Expired => return Err(DomainError::validation("this invitation has expired; ask for a new one")),
+                    InvitationStatus::Accepted => {
+                        return Err(DomainError::validation(
+                            "this invitation has already been used",
+                        ));
+                    }
+                    InvitationStatus::Revoked => {
+                        return Err(DomainError::validation("this invitation has been revoked"));
+                    }
+                    InvitationStatus::Expired => {
+                        return Err(DomainError::validation(
+                            "this invitation has expired; ask for a new one",
+                        ));
+                    }
                 }
-                let mine = user.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&invitation.email));
+                let mine = user
+                    .email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(&invitation.email));
                 if !mine {
                     return Err(DomainError::forbidden(format!(
                         "this invitation is for {}; sign in with that address to accept it",
@@ -204,7 +261,9 @@ impl Domain {
                     )));
                 }
                 if !user.email_verified {
-                    return Err(DomainError::forbidden("verify your e-mail address with your identity provider first"));
+                    return Err(DomainError::forbidden(
+                        "verify your e-mail address with your identity provider first",
+                    ));
                 }
                 let inserted = diesel::insert_into(memberships::table)
                     .values((
@@ -216,19 +275,32 @@ impl Domain {
                     .execute(c)
                     .await?;
                 if inserted == 0 {
-                    return Err(DomainError::Conflict("you are already a member of this organization".into()));
+                    return Err(DomainError::Conflict(
+                        "you are already a member of this organization".into(),
+                    ));
                 }
                 diesel::update(invitations::table.filter(invitations::id.eq(invitation.id)))
-                    .set((invitations::accepted_at.eq(Utc::now()), invitations::accepted_by.eq(user.id)))
+                    .set((
+                        invitations::accepted_at.eq(Utc::now()),
+                        invitations::accepted_by.eq(user.id),
+                    ))
                     .execute(c)
                     .await?;
-                let actor = Caller { principal: crate::Principal::User(user.clone()), ..caller.clone() };
-                audit::record(c, token.org_id, &actor, Entry {
-                    action: "invitation.accepted",
-                    target_type: "invitation",
-                    target_id: invitation.id.to_string(),
-                    details: json!({ "email": invitation.email, "role": invitation.role.0 }),
-                })
+                let actor = Caller {
+                    principal: crate::Principal::User(user.clone()),
+                    ..caller.clone()
+                };
+                audit::record(
+                    c,
+                    token.org_id,
+                    &actor,
+                    Entry {
+                        action: "invitation.accepted",
+                        target_type: "invitation",
+                        target_id: invitation.id.to_string(),
+                        details: json!({ "email": invitation.email, "role": invitation.role.0 }),
+                    },
+                )
                 .await?;
                 events::publish(c, token.org_id, OrganizationChange::Members).await?;
                 events::publish(c, token.org_id, OrganizationChange::Invitations).await?;
@@ -237,10 +309,18 @@ impl Domain {
                     .select(Organization::as_select())
                     .first(c)
                     .await?;
-                let access = Access { caller: actor, org_id: token.org_id, role: invitation.role.0 };
-                Ok(Membership { organization, access })
-            })
-            .await
+                let access = Access {
+                    caller: actor,
+                    org_id: token.org_id,
+                    role: invitation.role.0,
+                };
+                Ok(Membership {
+                    organization,
+                    access,
+                })
+            },
+        )
+        .await
     }
 }
 

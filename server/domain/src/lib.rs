@@ -30,6 +30,7 @@ use wagent_auth::api_token::TokenKeys;
 use wagent_db::{Conn, Db, Scope, schema::memberships};
 
 pub use crate::models::*;
+pub use wagent_db::bus::Bus;
 
 /// The business layer's handle: cheap to clone, shared by every request and job.
 #[derive(Clone)]
@@ -42,7 +43,11 @@ pub struct Domain {
 impl Domain {
     /// `public_url` is where people reach the SPA (for invitation links).
     pub fn new(db: Db, tokens: Arc<TokenKeys>, public_url: &str) -> Self {
-        Self { db, tokens, public_url: public_url.trim_end_matches('/').into() }
+        Self {
+            db,
+            tokens,
+            public_url: public_url.trim_end_matches('/').into(),
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -90,7 +95,11 @@ pub struct TokenPrincipal {
 
 impl Caller {
     pub fn operator() -> Self {
-        Self { principal: Principal::Operator, ip: None, user_agent: Some("wagent-cli".into()) }
+        Self {
+            principal: Principal::Operator,
+            ip: None,
+            user_agent: Some("wagent-cli".into()),
+        }
     }
 
     pub fn user(&self) -> Option<&User> {
@@ -113,7 +122,8 @@ impl Caller {
 
     /// Operations that only a person can do (create an organization, accept an invitation).
     pub fn require_user(&self) -> Result<&User> {
-        self.user().ok_or_else(|| DomainError::forbidden("this needs a signed-in user, not an API token"))
+        self.user()
+            .ok_or_else(|| DomainError::forbidden("this needs a signed-in user, not an API token"))
     }
 }
 
@@ -163,7 +173,9 @@ impl Access {
 fn forbidden_for(needed: Role) -> DomainError {
     match needed {
         Role::Owner => DomainError::forbidden("only an Owner of this organization can do this"),
-        Role::Admin => DomainError::forbidden("you need the Admin or Owner role in this organization"),
+        Role::Admin => {
+            DomainError::forbidden("you need the Admin or Owner role in this organization")
+        }
         Role::Member => DomainError::forbidden("you are not a member of this organization"),
     }
 }
@@ -179,7 +191,10 @@ impl Domain {
         intent: Intent,
     ) -> Result<Access> {
         let role = match &caller.principal {
-            Principal::Operator => self.organization_exists(org_id).await.map(|()| Role::Owner)?,
+            Principal::Operator => self
+                .organization_exists(org_id)
+                .await
+                .map(|()| Role::Owner)?,
             Principal::ApiToken(token) => {
                 if token.org_id != org_id {
                     return Err(DomainError::NotFound("organization"));
@@ -192,16 +207,20 @@ impl Domain {
             Principal::User(user) => {
                 let user_id = user.id;
                 self.tx(Scope::org(org_id).with_user(Some(user_id)), async |c| {
-                        role_of(c, org_id, user_id).await
-                    })
-                    .await?
-                    .ok_or(DomainError::NotFound("organization"))?
+                    role_of(c, org_id, user_id).await
+                })
+                .await?
+                .ok_or(DomainError::NotFound("organization"))?
             }
         };
         if !role.at_least(needed) {
             return Err(forbidden_for(needed));
         }
-        Ok(Access { caller: caller.clone(), org_id, role })
+        Ok(Access {
+            caller: caller.clone(),
+            org_id,
+            role,
+        })
     }
 }
 
@@ -233,6 +252,9 @@ impl<T> Page<T> {
     fn from_rows(mut rows: Vec<T>, limit: i64) -> Self {
         let has_next = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
-        Self { items: rows, has_next }
+        Self {
+            items: rows,
+            has_next,
+        }
     }
 }

@@ -20,127 +20,175 @@ use crate::{
 
 impl Domain {
     /// Ordered by user id (creation order). Any member.
-    pub async fn members(&self, access: &Access, first: Option<i32>, after: Option<Uuid>) -> Result<Page<Member>> {
+    pub async fn members(
+        &self,
+        access: &Access,
+        first: Option<i32>,
+        after: Option<Uuid>,
+    ) -> Result<Page<Member>> {
         access.ensure(Role::Member)?;
         let limit = page_size(first)?;
         self.tx(access.scope(), async |c| {
-                let mut q = memberships::table
-                    .inner_join(users::table)
-                    .filter(memberships::org_id.eq(access.org_id))
-                    .order(memberships::user_id.asc())
-                    .limit(limit + 1)
-                    .select((User::as_select(), memberships::role, memberships::created_at))
-                    .into_boxed();
-                if let Some(after) = after {
-                    q = q.filter(memberships::user_id.gt(after));
-                }
-                let rows: Vec<(User, String, DateTime<Utc>)> = q.load(c).await?;
-                let members = rows
-                    .into_iter()
-                    .map(|(user, role, joined_at)| Member { user, role: parse_role(&role), joined_at })
-                    .collect();
-                Ok(Page::from_rows(members, limit))
-            })
-            .await
+            let mut q = memberships::table
+                .inner_join(users::table)
+                .filter(memberships::org_id.eq(access.org_id))
+                .order(memberships::user_id.asc())
+                .limit(limit + 1)
+                .select((
+                    User::as_select(),
+                    memberships::role,
+                    memberships::created_at,
+                ))
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(memberships::user_id.gt(after));
+            }
+            let rows: Vec<(User, String, DateTime<Utc>)> = q.load(c).await?;
+            let members = rows
+                .into_iter()
+                .map(|(user, role, joined_at)| Member {
+                    user,
+                    role: parse_role(&role),
+                    joined_at,
+                })
+                .collect();
+            Ok(Page::from_rows(members, limit))
+        })
+        .await
     }
 
     pub async fn member_count(&self, access: &Access) -> Result<i64> {
         self.tx(access.scope(), async |c| {
-                Ok(memberships::table
-                    .filter(memberships::org_id.eq(access.org_id))
-                    .count()
-                    .get_result(c)
-                    .await?)
-            })
-            .await
+            Ok(memberships::table
+                .filter(memberships::org_id.eq(access.org_id))
+                .count()
+                .get_result(c)
+                .await?)
+        })
+        .await
     }
 
     /// Admins manage Members and Admins; only Owners grant or take away the Owner role.
-    pub async fn change_member_role(&self, access: &Access, user_id: Uuid, role: Role) -> Result<Member> {
+    pub async fn change_member_role(
+        &self,
+        access: &Access,
+        user_id: Uuid,
+        role: Role,
+    ) -> Result<Member> {
         access.ensure(Role::Admin)?;
         self.tx(access.scope(), async |c| {
-                let current = member_role(c, access.org_id, user_id).await?;
-                if (current == Role::Owner || role == Role::Owner) && access.role != Role::Owner {
-                    return Err(DomainError::forbidden("only an Owner can grant or remove the Owner role"));
-                }
-                if current == Role::Owner && role != Role::Owner {
-                    ensure_another_owner(c, access.org_id, user_id).await?;
-                }
-                let (role_str, joined_at) = diesel::update(
-                    memberships::table
-                        .filter(memberships::org_id.eq(access.org_id))
-                        .filter(memberships::user_id.eq(user_id)),
-                )
-                .set((memberships::role.eq(role.as_str()), memberships::updated_at.eq(Utc::now())))
-                .returning((memberships::role, memberships::created_at))
-                .get_result::<(String, DateTime<Utc>)>(c)
-                .await?;
-                if current != role {
-                    audit::record(c, access.org_id, access.caller(), Entry {
+            let current = member_role(c, access.org_id, user_id).await?;
+            if (current == Role::Owner || role == Role::Owner) && access.role != Role::Owner {
+                return Err(DomainError::forbidden(
+                    "only an Owner can grant or remove the Owner role",
+                ));
+            }
+            if current == Role::Owner && role != Role::Owner {
+                ensure_another_owner(c, access.org_id, user_id).await?;
+            }
+            let (role_str, joined_at) = diesel::update(
+                memberships::table
+                    .filter(memberships::org_id.eq(access.org_id))
+                    .filter(memberships::user_id.eq(user_id)),
+            )
+            .set((
+                memberships::role.eq(role.as_str()),
+                memberships::updated_at.eq(Utc::now()),
+            ))
+            .returning((memberships::role, memberships::created_at))
+            .get_result::<(String, DateTime<Utc>)>(c)
+            .await?;
+            if current != role {
+                audit::record(
+                    c,
+                    access.org_id,
+                    access.caller(),
+                    Entry {
                         action: "member.role_changed",
                         target_type: "user",
                         target_id: user_id.to_string(),
                         details: json!({ "from": current, "to": role }),
-                    })
-                    .await?;
-                    events::publish(c, access.org_id, OrganizationChange::Members).await?;
-                }
-                let user = load_user(c, user_id).await?;
-                Ok(Member { user, role: parse_role(&role_str), joined_at })
+                    },
+                )
+                .await?;
+                events::publish(c, access.org_id, OrganizationChange::Members).await?;
+            }
+            let user = load_user(c, user_id).await?;
+            Ok(Member {
+                user,
+                role: parse_role(&role_str),
+                joined_at,
             })
-            .await
+        })
+        .await
     }
 
     /// Admins remove Members and Admins; Owners remove anyone but the last Owner.
     pub async fn remove_member(&self, access: &Access, user_id: Uuid) -> Result<Uuid> {
         access.ensure(Role::Admin)?;
         if access.caller().user_id() == Some(user_id) {
-            return Err(DomainError::validation("to remove yourself, leave the organization"));
+            return Err(DomainError::validation(
+                "to remove yourself, leave the organization",
+            ));
         }
         self.tx(access.scope(), async |c| {
-                let current = member_role(c, access.org_id, user_id).await?;
-                if current == Role::Owner {
-                    if access.role != Role::Owner {
-                        return Err(DomainError::forbidden("only an Owner can remove an Owner"));
-                    }
-                    ensure_another_owner(c, access.org_id, user_id).await?;
+            let current = member_role(c, access.org_id, user_id).await?;
+            if current == Role::Owner {
+                if access.role != Role::Owner {
+                    return Err(DomainError::forbidden("only an Owner can remove an Owner"));
                 }
-                delete_membership(c, access.org_id, user_id).await?;
-                audit::record(c, access.org_id, access.caller(), Entry {
+                ensure_another_owner(c, access.org_id, user_id).await?;
+            }
+            delete_membership(c, access.org_id, user_id).await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
                     action: "member.removed",
                     target_type: "user",
                     target_id: user_id.to_string(),
                     details: json!({ "role": current }),
-                })
-                .await?;
-                events::publish(c, access.org_id, OrganizationChange::Members).await?;
-                Ok(user_id)
-            })
-            .await
+                },
+            )
+            .await?;
+            events::publish(c, access.org_id, OrganizationChange::Members).await?;
+            Ok(user_id)
+        })
+        .await
     }
 
     /// The caller leaves; the last Owner must first hand ownership to someone else.
     pub async fn leave_organization(&self, access: &Access) -> Result<Uuid> {
         let user_id = access.caller().require_user()?.id;
         self.tx(access.scope(), async |c| {
-                let current = member_role(c, access.org_id, user_id).await?;
-                if current == Role::Owner {
-                    ensure_another_owner(c, access.org_id, user_id).await.map_err(|_| {
-                        DomainError::validation("you are the last Owner: transfer ownership before you leave")
+            let current = member_role(c, access.org_id, user_id).await?;
+            if current == Role::Owner {
+                ensure_another_owner(c, access.org_id, user_id)
+                    .await
+                    .map_err(|_| {
+                        DomainError::validation(
+                            "you are the last Owner: transfer ownership before you leave",
+                        )
                     })?;
-                }
-                delete_membership(c, access.org_id, user_id).await?;
-                audit::record(c, access.org_id, access.caller(), Entry {
+            }
+            delete_membership(c, access.org_id, user_id).await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
                     action: "member.left",
                     target_type: "user",
                     target_id: user_id.to_string(),
                     details: json!({ "role": current }),
-                })
-                .await?;
-                events::publish(c, access.org_id, OrganizationChange::Members).await?;
-                Ok(access.org_id)
-            })
-            .await
+                },
+            )
+            .await?;
+            events::publish(c, access.org_id, OrganizationChange::Members).await?;
+            Ok(access.org_id)
+        })
+        .await
     }
 
     /// Makes another member an Owner and the calling Owner an Admin.
@@ -151,20 +199,25 @@ impl Domain {
             return Err(DomainError::validation("you already own this organization"));
         }
         self.tx(access.scope(), async |c| {
-                member_role(c, access.org_id, to).await?;
-                set_role(c, access.org_id, to, Role::Owner).await?;
-                set_role(c, access.org_id, from, Role::Admin).await?;
-                audit::record(c, access.org_id, access.caller(), Entry {
+            member_role(c, access.org_id, to).await?;
+            set_role(c, access.org_id, to, Role::Owner).await?;
+            set_role(c, access.org_id, from, Role::Admin).await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
                     action: "organization.ownership_transferred",
                     target_type: "user",
                     target_id: to.to_string(),
                     details: json!({ "from": from }),
-                })
-                .await?;
-                events::publish(c, access.org_id, OrganizationChange::Members).await?;
-                Ok(())
-            })
-            .await
+                },
+            )
+            .await?;
+            events::publish(c, access.org_id, OrganizationChange::Members).await?;
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -177,7 +230,8 @@ async fn member_role(c: &mut Conn, org_id: Uuid, user_id: Uuid) -> Result<Role> 
         .first(c)
         .await
         .optional()?;
-    role.map(|r| parse_role(&r)).ok_or(DomainError::NotFound("member"))
+    role.map(|r| parse_role(&r))
+        .ok_or(DomainError::NotFound("member"))
 }
 
 /// Locks the Owners' rows, so two concurrent demotions cannot leave none.
@@ -192,7 +246,9 @@ async fn ensure_another_owner(c: &mut Conn, org_id: Uuid, leaving: Uuid) -> Resu
     if owners.iter().any(|o| *o != leaving) {
         Ok(())
     } else {
-        Err(DomainError::validation("an organization must keep at least one Owner"))
+        Err(DomainError::validation(
+            "an organization must keep at least one Owner",
+        ))
     }
 }
 
@@ -202,7 +258,10 @@ async fn set_role(c: &mut Conn, org_id: Uuid, user_id: Uuid, role: Role) -> Resu
             .filter(memberships::org_id.eq(org_id))
             .filter(memberships::user_id.eq(user_id)),
     )
-    .set((memberships::role.eq(role.as_str()), memberships::updated_at.eq(Utc::now())))
+    .set((
+        memberships::role.eq(role.as_str()),
+        memberships::updated_at.eq(Utc::now()),
+    ))
     .execute(c)
     .await?;
     Ok(())

@@ -23,26 +23,46 @@ impl Domain {
     /// belongs to one organization and cannot make others.
     pub async fn create_organization(&self, caller: &Caller, name: &str) -> Result<Membership> {
         let owner = caller.require_user()?.id;
-        let organization = self.create_organization_owned_by(caller, name, async |_| Ok(owner)).await?;
-        let access = Access { caller: caller.clone(), org_id: organization.id, role: Role::Owner };
-        Ok(Membership { organization, access })
+        let organization = self
+            .create_organization_owned_by(caller, name, async |_| Ok(owner))
+            .await?;
+        let access = Access {
+            caller: caller.clone(),
+            org_id: organization.id,
+            role: Role::Owner,
+        };
+        Ok(Membership {
+            organization,
+            access,
+        })
     }
 
     /// `wagent org create`: an organization whose Owner is the user with `owner_email`
     /// (made unclaimed when nobody has signed in with it yet), or no one.
-    pub async fn create_organization_as_operator(&self, name: &str, owner_email: Option<&str>) -> Result<Organization> {
+    pub async fn create_organization_as_operator(
+        &self,
+        name: &str,
+        owner_email: Option<&str>,
+    ) -> Result<Organization> {
         let email = owner_email.map(EmailAddress::parse).transpose()?;
         let caller = Caller::operator();
         match email {
             Some(email) => {
-                self.create_organization_owned_by(&caller, name, async |c| Ok(crate::users::user_for_email(c, &email).await?.id))
-                    .await
+                self.create_organization_owned_by(&caller, name, async |c| {
+                    Ok(crate::users::user_for_email(c, &email).await?.id)
+                })
+                .await
             }
             None => self.create_organization_unowned(&caller, name).await,
         }
     }
 
-    async fn create_organization_owned_by<F>(&self, caller: &Caller, name: &str, owner: F) -> Result<Organization>
+    async fn create_organization_owned_by<F>(
+        &self,
+        caller: &Caller,
+        name: &str,
+        owner: F,
+    ) -> Result<Organization>
     where
         F: AsyncFnOnce(&mut wagent_db::Conn) -> Result<Uuid> + Send,
         for<'r> F: wagent_db::TxFn<&'r mut wagent_db::Conn, Result<Uuid>, Fut: Send>,
@@ -51,80 +71,103 @@ impl Domain {
         let org_id = Uuid::now_v7();
         let scope = Scope::org(org_id).with_user(caller.user_id());
         self.tx(scope, async |c| {
-                let org = insert_org(c, org_id, &name).await?;
-                let owner_id = owner(c).await?;
-                diesel::insert_into(memberships::table)
-                    .values((
-                        memberships::org_id.eq(org_id),
-                        memberships::user_id.eq(owner_id),
-                        memberships::role.eq(Role::Owner.as_str()),
-                    ))
-                    .execute(c)
-                    .await?;
-                audit::record(c, org_id, caller, Entry {
+            let org = insert_org(c, org_id, &name).await?;
+            let owner_id = owner(c).await?;
+            diesel::insert_into(memberships::table)
+                .values((
+                    memberships::org_id.eq(org_id),
+                    memberships::user_id.eq(owner_id),
+                    memberships::role.eq(Role::Owner.as_str()),
+                ))
+                .execute(c)
+                .await?;
+            audit::record(
+                c,
+                org_id,
+                caller,
+                Entry {
                     action: "organization.created",
                     target_type: "organization",
                     target_id: org_id.to_string(),
                     details: json!({ "name": name.as_str(), "owner": owner_id }),
-                })
-                .await?;
-                retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
-                Ok(org)
-            })
-            .await
+                },
+            )
+            .await?;
+            retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
+            Ok(org)
+        })
+        .await
     }
 
-    async fn create_organization_unowned(&self, caller: &Caller, name: &str) -> Result<Organization> {
+    async fn create_organization_unowned(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<Organization> {
         let name = OrganizationName::parse(name)?;
         let org_id = Uuid::now_v7();
         self.tx(Scope::org(org_id), async |c| {
-                let org = insert_org(c, org_id, &name).await?;
-                audit::record(c, org_id, caller, Entry {
+            let org = insert_org(c, org_id, &name).await?;
+            audit::record(
+                c,
+                org_id,
+                caller,
+                Entry {
                     action: "organization.created",
                     target_type: "organization",
                     target_id: org_id.to_string(),
                     details: json!({ "name": name.as_str() }),
-                })
-                .await?;
-                retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
-                Ok(org)
-            })
-            .await
+                },
+            )
+            .await?;
+            retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
+            Ok(org)
+        })
+        .await
     }
 
     pub async fn organization(&self, access: &Access) -> Result<Organization> {
         self.tx(access.scope(), async |c| {
-                organizations::table
-                    .filter(organizations::id.eq(access.org_id))
-                    .select(Organization::as_select())
-                    .first(c)
-                    .await
-                    .optional()?
-                    .ok_or(DomainError::NotFound("organization"))
-            })
-            .await
+            organizations::table
+                .filter(organizations::id.eq(access.org_id))
+                .select(Organization::as_select())
+                .first(c)
+                .await
+                .optional()?
+                .ok_or(DomainError::NotFound("organization"))
+        })
+        .await
     }
 
     pub async fn rename_organization(&self, access: &Access, name: &str) -> Result<Organization> {
         access.ensure(Role::Admin)?;
         let name = OrganizationName::parse(name)?;
         self.tx(access.scope(), async |c| {
-                let org = diesel::update(organizations::table.filter(organizations::id.eq(access.org_id)))
-                    .set((organizations::name.eq(name.as_str()), organizations::updated_at.eq(Utc::now())))
+            let org =
+                diesel::update(organizations::table.filter(organizations::id.eq(access.org_id)))
+                    .set((
+                        organizations::name.eq(name.as_str()),
+                        organizations::updated_at.eq(Utc::now()),
+                    ))
                     .returning(Organization::as_returning())
                     .get_result(c)
                     .await?;
-                audit::record(c, access.org_id, access.caller(), Entry {
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
                     action: "organization.renamed",
                     target_type: "organization",
                     target_id: access.org_id.to_string(),
                     details: json!({ "name": name.as_str() }),
-                })
-                .await?;
-                events::publish(c, access.org_id, OrganizationChange::Renamed).await?;
-                Ok(org)
-            })
-            .await
+                },
+            )
+            .await?;
+            events::publish(c, access.org_id, OrganizationChange::Renamed).await?;
+            Ok(org)
+        })
+        .await
     }
 
     /// The organizations the caller can act in, with its role in each, oldest first.
@@ -133,27 +176,38 @@ impl Domain {
             Principal::User(user) => {
                 let user_id = user.id;
                 self.tx(Scope::user(user_id), async |c| {
-                        let rows: Vec<(Organization, String)> = memberships::table
-                            .inner_join(organizations::table)
-                            .filter(memberships::user_id.eq(user_id))
-                            .order(organizations::id.asc())
-                            .select((Organization::as_select(), memberships::role))
-                            .load(c)
-                            .await?;
-                        Ok(rows
-                            .into_iter()
-                            .map(|(organization, role)| Membership {
-                                access: Access { caller: caller.clone(), org_id: organization.id, role: parse_role(&role) },
-                                organization,
-                            })
-                            .collect())
-                    })
-                    .await
+                    let rows: Vec<(Organization, String)> = memberships::table
+                        .inner_join(organizations::table)
+                        .filter(memberships::user_id.eq(user_id))
+                        .order(organizations::id.asc())
+                        .select((Organization::as_select(), memberships::role))
+                        .load(c)
+                        .await?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|(organization, role)| Membership {
+                            access: Access {
+                                caller: caller.clone(),
+                                org_id: organization.id,
+                                role: parse_role(&role),
+                            },
+                            organization,
+                        })
+                        .collect())
+                })
+                .await
             }
             Principal::ApiToken(token) => {
-                let access = Access { caller: caller.clone(), org_id: token.org_id, role: token.role };
+                let access = Access {
+                    caller: caller.clone(),
+                    org_id: token.org_id,
+                    role: token.role,
+                };
                 let organization = self.organization(&access).await?;
-                Ok(vec![Membership { organization, access }])
+                Ok(vec![Membership {
+                    organization,
+                    access,
+                }])
             }
             Principal::Operator => Ok(Vec::new()),
         }
@@ -161,22 +215,29 @@ impl Domain {
 
     pub(crate) async fn organization_exists(&self, org_id: Uuid) -> Result<()> {
         self.tx(Scope::org(org_id), async |c| {
-                organizations::table
-                    .filter(organizations::id.eq(org_id))
-                    .select(organizations::id)
-                    .first::<Uuid>(c)
-                    .await
-                    .optional()?
-                    .map(|_| ())
-                    .ok_or(DomainError::NotFound("organization"))
-            })
-            .await
+            organizations::table
+                .filter(organizations::id.eq(org_id))
+                .select(organizations::id)
+                .first::<Uuid>(c)
+                .await
+                .optional()?
+                .map(|_| ())
+                .ok_or(DomainError::NotFound("organization"))
+        })
+        .await
     }
 }
 
-async fn insert_org(c: &mut wagent_db::Conn, org_id: Uuid, name: &OrganizationName) -> Result<Organization> {
+async fn insert_org(
+    c: &mut wagent_db::Conn,
+    org_id: Uuid,
+    name: &OrganizationName,
+) -> Result<Organization> {
     Ok(diesel::insert_into(organizations::table)
-        .values((organizations::id.eq(org_id), organizations::name.eq(name.as_str())))
+        .values((
+            organizations::id.eq(org_id),
+            organizations::name.eq(name.as_str()),
+        ))
         .returning(Organization::as_returning())
         .get_result(c)
         .await?)

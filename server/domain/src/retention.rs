@@ -25,7 +25,9 @@ pub struct Swept {
 }
 
 pub(crate) async fn schedule(c: &mut Conn, org_id: Uuid, at: DateTime<Utc>) -> Result<()> {
-    let job = NewJob::new(KIND, Some(org_id), json!({})).at(at).unique(format!("{KIND}:{org_id}"));
+    let job = NewJob::new(KIND, Some(org_id), json!({}))
+        .at(at)
+        .unique(format!("{KIND}:{org_id}"));
     wagent_jobs::enqueue(c, job).await?;
     Ok(())
 }
@@ -34,41 +36,60 @@ impl Domain {
     /// Deletes what has outlived its retention in `org_id`, as of `now`.
     pub async fn sweep(&self, org_id: Uuid, now: DateTime<Utc>) -> Result<Swept> {
         self.tx(Scope::org(org_id), async |c| {
-                let ended = now - Duration::days(30);
-                let invitations = diesel::delete(
-                    invitations::table.filter(
-                        invitations::expires_at
-                            .lt(ended)
-                            .or(invitations::accepted_at.lt(ended))
-                            .or(invitations::revoked_at.lt(ended)),
-                    ),
-                )
-                .execute(c)
-                .await?;
-                let ended = now - Duration::days(90);
-                let gone: Vec<Uuid> = diesel::delete(
-                    api_tokens::table.filter(api_tokens::expires_at.lt(ended).or(api_tokens::revoked_at.lt(ended))),
-                )
-                .returning(api_tokens::id)
-                .get_results(c)
-                .await?;
-                let keys: Vec<String> = gone.iter().map(Uuid::to_string).collect();
-                diesel::delete(org_routes::table.filter(org_routes::kind.eq("api_token")).filter(org_routes::key.eq_any(keys)))
-                    .execute(c)
-                    .await?;
-                let audit_events = diesel::delete(audit_events::table.filter(audit_events::created_at.lt(now - Duration::days(365))))
-                    .execute(c)
-                    .await?;
-                schedule(c, org_id, now + Duration::hours(24)).await?;
-                Ok(Swept { invitations, api_tokens: gone.len(), audit_events })
+            let ended = now - Duration::days(30);
+            let invitations = diesel::delete(
+                invitations::table.filter(
+                    invitations::expires_at
+                        .lt(ended)
+                        .or(invitations::accepted_at.lt(ended))
+                        .or(invitations::revoked_at.lt(ended)),
+                ),
+            )
+            .execute(c)
+            .await?;
+            let ended = now - Duration::days(90);
+            let gone: Vec<Uuid> = diesel::delete(
+                api_tokens::table.filter(
+                    api_tokens::expires_at
+                        .lt(ended)
+                        .or(api_tokens::revoked_at.lt(ended)),
+                ),
+            )
+            .returning(api_tokens::id)
+            .get_results(c)
+            .await?;
+            let keys: Vec<String> = gone.iter().map(Uuid::to_string).collect();
+            diesel::delete(
+                org_routes::table
+                    .filter(org_routes::kind.eq("api_token"))
+                    .filter(org_routes::key.eq_any(keys)),
+            )
+            .execute(c)
+            .await?;
+            let audit_events = diesel::delete(
+                audit_events::table.filter(audit_events::created_at.lt(now - Duration::days(365))),
+            )
+            .execute(c)
+            .await?;
+            schedule(c, org_id, now + Duration::hours(24)).await?;
+            Ok(Swept {
+                invitations,
+                api_tokens: gone.len(),
+                audit_events,
             })
-            .await
+        })
+        .await
     }
 
     /// The job handler.
     pub async fn run_retention_job(self, job: Job) -> Result<(), JobError> {
-        let org_id = job.org_id.ok_or_else(|| JobError::Permanent("a sweep needs an organization".into()))?;
-        let swept = self.sweep(org_id, Utc::now()).await.map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        let org_id = job
+            .org_id
+            .ok_or_else(|| JobError::Permanent("a sweep needs an organization".into()))?;
+        let swept = self
+            .sweep(org_id, Utc::now())
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
         tracing::info!(%org_id, ?swept, "retention sweep");
         Ok(())
     }

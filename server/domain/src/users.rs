@@ -29,10 +29,14 @@ impl Domain {
             .as_deref()
             .and_then(|e| EmailAddress::parse(e).ok())
             .map(|e| e.as_str().to_owned());
-        let name = identity.name.as_deref().map(|n| n.trim().chars().take(200).collect::<String>());
+        let name = identity
+            .name
+            .as_deref()
+            .map(|n| n.trim().chars().take(200).collect::<String>());
         let verified = identity.email_verified && email.is_some();
         for _ in 0..2 {
-            let result = self.tx(Scope::system(), async |c| {
+            let result = self
+                .tx(Scope::system(), async |c| {
                     upsert(c, identity, email.as_deref(), verified, name.as_deref()).await
                 })
                 .await;
@@ -42,19 +46,21 @@ impl Domain {
                 other => return other,
             }
         }
-        Err(crate::DomainError::internal("could not record the signed-in user"))
+        Err(crate::DomainError::internal(
+            "could not record the signed-in user",
+        ))
     }
 
     pub async fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<User>> {
         let ids = ids.to_vec();
         self.tx(Scope::system(), async |c| {
-                Ok(users::table
-                    .filter(users::id.eq_any(ids))
-                    .select(User::as_select())
-                    .load(c)
-                    .await?)
-            })
-            .await
+            Ok(users::table
+                .filter(users::id.eq_any(ids))
+                .select(User::as_select())
+                .load(c)
+                .await?)
+        })
+        .await
     }
 }
 
@@ -74,7 +80,9 @@ async fn upsert(
         .optional()?;
     let now = Utc::now();
     if let Some((user, last_seen)) = existing {
-        let changed = user.email.as_deref() != email || user.email_verified != verified || user.name.as_deref() != name;
+        let changed = user.email.as_deref() != email
+            || user.email_verified != verified
+            || user.name.as_deref() != name;
         let stale = last_seen.is_none_or(|t| now - t > Duration::minutes(5));
         if !changed && !stale {
             return Ok(user);
@@ -93,9 +101,10 @@ async fn upsert(
     }
     if let (Some(email), true) = (email, verified) {
         let claimed = diesel::update(
-            users::table
-                .filter(users::subject.is_null())
-                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ").bind::<diesel::sql_types::Text, _>(email)),
+            users::table.filter(users::subject.is_null()).filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ")
+                    .bind::<diesel::sql_types::Text, _>(email),
+            ),
         )
         .set((
             users::issuer.eq(&identity.issuer),
@@ -127,7 +136,9 @@ async fn upsert(
         .get_result(c)
         .await;
     match inserted {
-        Err(e) if is_unique_violation(&e) => Err(crate::DomainError::Conflict("signed in twice at once".into())),
+        Err(e) if is_unique_violation(&e) => Err(crate::DomainError::Conflict(
+            "signed in twice at once".into(),
+        )),
         other => Ok(other?),
     }
 }
@@ -135,7 +146,10 @@ async fn upsert(
 /// The user with this e-mail address, made (unclaimed) if nobody has it yet. For the CLI.
 pub(crate) async fn user_for_email(c: &mut Conn, email: &EmailAddress) -> Result<User> {
     let found: Option<User> = users::table
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ").bind::<diesel::sql_types::Text, _>(email.as_str()))
+        .filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ")
+                .bind::<diesel::sql_types::Text, _>(email.as_str()),
+        )
         .order(users::subject.is_null())
         .select(User::as_select())
         .first(c)
@@ -145,7 +159,10 @@ pub(crate) async fn user_for_email(c: &mut Conn, email: &EmailAddress) -> Result
         return Ok(user);
     }
     Ok(diesel::insert_into(users::table)
-        .values((users::id.eq(Uuid::now_v7()), users::email.eq(email.as_str())))
+        .values((
+            users::id.eq(Uuid::now_v7()),
+            users::email.eq(email.as_str()),
+        ))
         .returning(User::as_returning())
         .get_result(c)
         .await?)

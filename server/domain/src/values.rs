@@ -33,13 +33,19 @@ impl TokenName {
 fn label(raw: &str, what: &str, max: usize) -> Result<String> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(DomainError::validation(format!("the {what} must not be empty")));
+        return Err(DomainError::validation(format!(
+            "the {what} must not be empty"
+        )));
     }
     if trimmed.chars().count() > max {
-        return Err(DomainError::validation(format!("the {what} must be at most {max} characters")));
+        return Err(DomainError::validation(format!(
+            "the {what} must be at most {max} characters"
+        )));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(DomainError::validation(format!("the {what} must not contain control characters")));
+        return Err(DomainError::validation(format!(
+            "the {what} must not contain control characters"
+        )));
     }
     Ok(trimmed.to_owned())
 }
@@ -51,7 +57,8 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self> {
         let email = raw.trim().to_lowercase();
-        let invalid = || DomainError::validation(format!("`{}` is not an e-mail address", raw.trim()));
+        let invalid =
+            || DomainError::validation(format!("`{}` is not an e-mail address", raw.trim()));
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -96,8 +103,19 @@ mod tests {
 
     #[test]
     fn emails_are_lowercased_and_checked() {
-        assert_eq!(EmailAddress::parse(" Bob@Example.COM ").unwrap().as_str(), "bob@example.com");
-        for bad in ["bob", "bob@", "@example.com", "bob@example", "b ob@example.com", "bob@.com", "a@b@c.com"] {
+        assert_eq!(
+            EmailAddress::parse(" Bob@Example.COM ").unwrap().as_str(),
+            "bob@example.com"
+        );
+        for bad in [
+            "bob",
+            "bob@",
+            "@example.com",
+            "bob@example",
+            "b ob@example.com",
+            "bob@.com",
+            "a@b@c.com",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }

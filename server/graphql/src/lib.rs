@@ -1,1 +1,146 @@
+//! WAgent's GraphQL schema: queries, mutations and subscriptions over the domain.
+//!
+//! Every resolver that touches an organization starts with [`guard`], naming the role it
+//! needs. Errors carry a stable `extensions.code`; internal causes go to the log with the
+//! request id and never to the caller.
 
+mod connection;
+mod mutation;
+mod query;
+mod subscription;
+mod types;
+
+pub use async_graphql;
+use async_graphql::{
+    Context, ErrorExtensions, ID, Schema, SchemaBuilder,
+    dataloader::{DataLoader, Loader},
+};
+use std::{collections::HashMap, sync::Arc};
+use uuid::Uuid;
+use wagent_domain::Bus;
+use wagent_domain::{Access, Caller, Domain, DomainError, Intent, Role, User};
+
+pub use crate::{mutation::Mutation, query::Query, subscription::Subscription};
+
+pub type WagentSchema = Schema<Query, Mutation, Subscription>;
+
+/// The id of the HTTP request or websocket message being served, for correlating logs.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Builds the schema with its limits. The transport adds the [`Caller`] to each request.
+pub fn schema(domain: Domain, bus: Bus) -> WagentSchema {
+    builder()
+        .data(DataLoader::new(UserLoader(domain.clone()), tokio::spawn))
+        .data(domain)
+        .data(bus)
+        .finish()
+}
+
+/// The schema's shape without data, for `wagent schema`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
+    Schema::build(Query, Mutation, Subscription)
+        .limit_depth(12)
+        .limit_complexity(2000)
+        .limit_recursive_depth(32)
+        .limit_directives(20)
+}
+
+/// The caller, or `UNAUTHENTICATED`.
+pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Caller> {
+    ctx.data_opt::<Caller>()
+        .ok_or_else(|| to_gql(ctx, DomainError::Unauthenticated))
+}
+
+/// The guard every organization-scoped resolver starts with.
+pub(crate) async fn guard(
+    ctx: &Context<'_>,
+    org_id: &ID,
+    needed: Role,
+    intent: Intent,
+) -> async_graphql::Result<Access> {
+    let caller = caller(ctx)?;
+    let org_id = parse_id(ctx, org_id, "organization")?;
+    ctx.data_unchecked::<Domain>()
+        .authorize(caller, org_id, needed, intent)
+        .await
+        .map_err(|e| to_gql(ctx, e))
+}
+
+/// For fields under an organization already guarded: the stricter role a field needs.
+pub(crate) fn require(
+    ctx: &Context<'_>,
+    access: &Access,
+    needed: Role,
+) -> async_graphql::Result<()> {
+    if access.role().at_least(needed) {
+        Ok(())
+    } else {
+        Err(to_gql(
+            ctx,
+            DomainError::forbidden(match needed {
+                Role::Owner => "only an Owner of this organization can see this",
+                _ => "you need the Admin or Owner role in this organization",
+            }),
+        ))
+    }
+}
+
+pub(crate) fn parse_id(ctx: &Context<'_>, id: &ID, what: &str) -> async_graphql::Result<Uuid> {
+    Uuid::parse_str(id.as_str()).map_err(|_| {
+        to_gql(
+            ctx,
+            DomainError::validation(format!("`{}` is not a valid {what} id", id.as_str())),
+        )
+    })
+}
+
+/// Maps a domain error to a GraphQL error with a stable code.
+pub(crate) fn to_gql(ctx: &Context<'_>, e: DomainError) -> async_graphql::Error {
+    let request_id = ctx
+        .data_opt::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    if let DomainError::Internal(cause) = &e {
+        tracing::error!(request_id = %request_id, error = %cause, "internal error");
+    }
+    let code = e.code();
+    async_graphql::Error::new(e.to_string()).extend_with(|_, ext| {
+        ext.set("code", code);
+        if code == "INTERNAL" {
+            ext.set("requestId", request_id.clone());
+        }
+    })
+}
+
+/// `.gql(ctx)?` on a domain result.
+pub(crate) trait GqlResult<T> {
+    fn gql(self, ctx: &Context<'_>) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T, DomainError> {
+    fn gql(self, ctx: &Context<'_>) -> async_graphql::Result<T> {
+        self.map_err(|e| to_gql(ctx, e))
+    }
+}
+
+/// Batches the users that lists refer to (inviters, token creators, audit actors).
+pub struct UserLoader(Domain);
+
+impl Loader<Uuid> for UserLoader {
+    type Value = User;
+    type Error = Arc<String>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, User>, Self::Error> {
+        let users = self
+            .0
+            .users_by_ids(keys)
+            .await
+            .map_err(|e| Arc::new(format!("{e:?}")))?;
+        Ok(users.into_iter().map(|u| (u.id, u)).collect())
+    }
+}

@@ -43,15 +43,28 @@ pub struct NewJob {
 
 impl NewJob {
     pub fn new(kind: &'static str, org_id: Option<Uuid>, payload: Value) -> Self {
-        Self { kind, org_id, payload, run_at: None, unique_key: None, max_attempts: 10 }
+        Self {
+            kind,
+            org_id,
+            payload,
+            run_at: None,
+            unique_key: None,
+            max_attempts: 10,
+        }
     }
 
     pub fn at(self, run_at: DateTime<Utc>) -> Self {
-        Self { run_at: Some(run_at), ..self }
+        Self {
+            run_at: Some(run_at),
+            ..self
+        }
     }
 
     pub fn unique(self, key: impl Into<String>) -> Self {
-        Self { unique_key: Some(key.into()), ..self }
+        Self {
+            unique_key: Some(key.into()),
+            ..self
+        }
     }
 }
 
@@ -151,7 +164,10 @@ impl Runner {
     }
 
     pub fn concurrency(self, concurrency: usize) -> Self {
-        Self { concurrency: concurrency.max(1), ..self }
+        Self {
+            concurrency: concurrency.max(1),
+            ..self
+        }
     }
 
     pub fn lease(self, lease: Duration) -> Self {
@@ -164,7 +180,8 @@ impl Runner {
         F: Fn(Job) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<(), JobError>> + Send + 'static,
     {
-        self.handlers.insert(kind, Arc::new(move |job| Box::pin(handler(job))));
+        self.handlers
+            .insert(kind, Arc::new(move |job| Box::pin(handler(job))));
         self
     }
 
@@ -194,7 +211,9 @@ impl Runner {
             };
             let full_batch = free > 0 && claimed.len() == free;
             for job in claimed {
-                let Ok(permit) = permits.clone().acquire_owned().await else { break };
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    break;
+                };
                 let this = this.clone();
                 tokio::spawn(async move {
                     this.perform(job).await;
@@ -258,8 +277,11 @@ impl Runner {
     }
 
     async fn perform(&self, job: Job) {
-        let Some(handler) = self.handlers.get(job.kind.as_str()).cloned() else { return };
-        let span = tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
+        let Some(handler) = self.handlers.get(job.kind.as_str()).cloned() else {
+            return;
+        };
+        let span =
+            tracing::info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
         let _enter = span.enter();
         // Aborted on drop too: a cancelled run must stop renewing its lease.
         let heartbeat = AbortOnDrop(tokio::spawn(keep_lease(
@@ -274,7 +296,10 @@ impl Runner {
         let recorded = match outcome {
             Ok(()) => {
                 self.stats.succeeded.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "job done");
+                tracing::debug!(
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "job done"
+                );
                 self.finish(&job).await
             }
             Err(e) => {
@@ -303,31 +328,45 @@ impl Runner {
         let (id, worker) = (job.id, self.worker_id.clone());
         self.db
             .transaction(Scope::system(), async move |c| {
-                diesel::delete(jobs::table.filter(jobs::id.eq(id)).filter(jobs::locked_by.eq(worker)))
-                    .execute(c)
-                    .await?;
+                diesel::delete(
+                    jobs::table
+                        .filter(jobs::id.eq(id))
+                        .filter(jobs::locked_by.eq(worker)),
+                )
+                .execute(c)
+                .await?;
                 Ok(())
             })
             .await
     }
 
-    async fn fail(&self, job: &Job, error: &str, give_up: bool, run_in: Duration) -> Result<(), wagent_db::Error> {
+    async fn fail(
+        &self,
+        job: &Job,
+        error: &str,
+        give_up: bool,
+        run_in: Duration,
+    ) -> Result<(), wagent_db::Error> {
         let (id, worker) = (job.id, self.worker_id.clone());
         let error: String = error.chars().take(2000).collect();
         let run_at = Utc::now() + chrono::Duration::from_std(run_in).unwrap_or_default();
         let failed_at = give_up.then(Utc::now);
         self.db
             .transaction(Scope::system(), async move |c| {
-                diesel::update(jobs::table.filter(jobs::id.eq(id)).filter(jobs::locked_by.eq(worker)))
-                    .set((
-                        jobs::last_error.eq(error),
-                        jobs::locked_by.eq(None::<String>),
-                        jobs::locked_until.eq(None::<DateTime<Utc>>),
-                        jobs::run_at.eq(run_at),
-                        jobs::failed_at.eq(failed_at),
-                    ))
-                    .execute(c)
-                    .await?;
+                diesel::update(
+                    jobs::table
+                        .filter(jobs::id.eq(id))
+                        .filter(jobs::locked_by.eq(worker)),
+                )
+                .set((
+                    jobs::last_error.eq(error),
+                    jobs::locked_by.eq(None::<String>),
+                    jobs::locked_until.eq(None::<DateTime<Utc>>),
+                    jobs::run_at.eq(run_at),
+                    jobs::failed_at.eq(failed_at),
+                ))
+                .execute(c)
+                .await?;
                 Ok(())
             })
             .await
@@ -349,10 +388,14 @@ async fn keep_lease(db: Db, id: Uuid, worker: String, lease: Duration) {
         let until = Utc::now() + chrono::Duration::from_std(lease).unwrap_or_default();
         let _ = db
             .transaction(Scope::system(), async move |c| {
-                diesel::update(jobs::table.filter(jobs::id.eq(id)).filter(jobs::locked_by.eq(worker)))
-                    .set(jobs::locked_until.eq(until))
-                    .execute(c)
-                    .await?;
+                diesel::update(
+                    jobs::table
+                        .filter(jobs::id.eq(id))
+                        .filter(jobs::locked_by.eq(worker)),
+                )
+                .set(jobs::locked_until.eq(until))
+                .execute(c)
+                .await?;
                 Ok::<_, wagent_db::Error>(())
             })
             .await;

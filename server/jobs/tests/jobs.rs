@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 //! The job runner against a real PostgreSQL.
 
 use std::{
@@ -9,7 +11,10 @@ use serde_json::json;
 use wagent_db::{
     Db, Scope,
     bus::Bus,
-    diesel::{self, QueryableByName, sql_types::{BigInt, Nullable, Text}},
+    diesel::{
+        self, QueryableByName,
+        sql_types::{BigInt, Nullable, Text},
+    },
     diesel_async::RunQueryDsl,
 };
 use wagent_jobs::{JobError, NewJob, Runner, enqueue};
@@ -22,7 +27,9 @@ async fn setup() -> (Db, Bus) {
 }
 
 async fn add(db: &Db, job: NewJob) -> Option<uuid::Uuid> {
-    db.transaction(Scope::system(), async |c| enqueue(c, job).await).await.unwrap()
+    db.transaction(Scope::system(), async |c| enqueue(c, job).await)
+        .await
+        .unwrap()
 }
 
 #[derive(QueryableByName)]
@@ -36,12 +43,10 @@ struct Row {
 async fn remaining(db: &Db) -> (i64, Option<String>) {
     let r: Row = db
         .transaction(Scope::system(), async |c| {
-            diesel::sql_query(
-                "SELECT count(*) AS n, max(last_error) AS last_error FROM jobs",
-            )
-            .get_result(c)
-            .await
-            .map_err(wagent_db::Error::from)
+            diesel::sql_query("SELECT count(*) AS n, max(last_error) AS last_error FROM jobs")
+                .get_result(c)
+                .await
+                .map_err(wagent_db::Error::from)
         })
         .await
         .unwrap();
@@ -71,14 +76,18 @@ async fn two_runners_run_every_job_exactly_once() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let runner = |db: Db, bus: Bus| {
         let seen = seen.clone();
-        Runner::new(db, bus).concurrency(4).register("test.count", move |job| {
-            let seen = seen.clone();
-            async move {
-                tokio::time::sleep(Duration::from_millis(2)).await;
-                seen.lock().unwrap().push(job.payload["i"].as_i64().unwrap());
-                Ok(())
-            }
-        })
+        Runner::new(db, bus)
+            .concurrency(4)
+            .register("test.count", move |job| {
+                let seen = seen.clone();
+                async move {
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                    seen.lock()
+                        .unwrap()
+                        .push(job.payload["i"].as_i64().unwrap());
+                    Ok(())
+                }
+            })
     };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let stop = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
@@ -97,7 +106,11 @@ async fn two_runners_run_every_job_exactly_once() {
     b.await.unwrap();
     let mut seen = seen.lock().unwrap().clone();
     seen.sort();
-    assert_eq!(seen, (0..200).collect::<Vec<_>>(), "each job once, none lost");
+    assert_eq!(
+        seen,
+        (0..200).collect::<Vec<_>>(),
+        "each job once, none lost"
+    );
     assert_eq!(remaining(&db).await.0, 0);
 }
 
@@ -107,11 +120,16 @@ async fn a_failing_job_retries_then_stays_failed_with_its_error() {
     let mut job = NewJob::new("test.flaky", None, json!({}));
     job.max_attempts = 2;
     add(&db, job).await;
-    let runner = Runner::new(db.clone(), bus)
-        .register("test.flaky", |_| async { Err(JobError::RetryAfter(Duration::ZERO)) });
+    let runner = Runner::new(db.clone(), bus).register("test.flaky", |_| async {
+        Err(JobError::RetryAfter(Duration::ZERO))
+    });
     assert_eq!(runner.run_due().await.unwrap(), 1);
     assert_eq!(runner.run_due().await.unwrap(), 1, "retried");
-    assert_eq!(runner.run_due().await.unwrap(), 0, "given up after max_attempts");
+    assert_eq!(
+        runner.run_due().await.unwrap(),
+        0,
+        "given up after max_attempts"
+    );
     let (n, error) = remaining(&db).await;
     assert_eq!(n, 1, "a failed job is kept for inspection");
     assert!(error.unwrap().contains("retry"));
@@ -121,8 +139,9 @@ async fn a_failing_job_retries_then_stays_failed_with_its_error() {
 async fn a_permanent_error_is_not_retried() {
     let (db, bus) = setup().await;
     add(&db, NewJob::new("test.bad", None, json!({}))).await;
-    let runner = Runner::new(db.clone(), bus)
-        .register("test.bad", |_| async { Err(JobError::Permanent("no such thing".into())) });
+    let runner = Runner::new(db.clone(), bus).register("test.bad", |_| async {
+        Err(JobError::Permanent("no such thing".into()))
+    });
     assert_eq!(runner.run_due().await.unwrap(), 1);
     assert_eq!(runner.run_due().await.unwrap(), 0);
     assert_eq!(remaining(&db).await.1.as_deref(), Some("no such thing"));
@@ -131,8 +150,22 @@ async fn a_permanent_error_is_not_retried() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_unique_key_keeps_one_pending_job() {
     let (db, _) = setup().await;
-    assert!(add(&db, NewJob::new("test.sweep", None, json!({})).unique("sweep:1")).await.is_some());
-    assert!(add(&db, NewJob::new("test.sweep", None, json!({})).unique("sweep:1")).await.is_none());
+    assert!(
+        add(
+            &db,
+            NewJob::new("test.sweep", None, json!({})).unique("sweep:1")
+        )
+        .await
+        .is_some()
+    );
+    assert!(
+        add(
+            &db,
+            NewJob::new("test.sweep", None, json!({})).unique("sweep:1")
+        )
+        .await
+        .is_none()
+    );
     assert_eq!(remaining(&db).await.0, 1);
 }
 
@@ -148,7 +181,11 @@ async fn a_crashed_workers_job_comes_back_after_its_lease() {
     let healthy = Runner::new(db.clone(), bus).register("test.once", |_| async { Ok(()) });
     assert_eq!(healthy.run_due().await.unwrap(), 0, "still leased");
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(healthy.run_due().await.unwrap(), 1, "lease expired, job reclaimed");
+    assert_eq!(
+        healthy.run_due().await.unwrap(),
+        1,
+        "lease expired, job reclaimed"
+    );
     assert_eq!(remaining(&db).await.0, 0);
 }
 
@@ -170,8 +207,14 @@ async fn an_enqueue_wakes_a_waiting_runner_at_once() {
     tokio::time::sleep(Duration::from_millis(1100)).await; // the runner is now idle, waiting
     let sent = std::time::Instant::now();
     add(&db, NewJob::new("test.ping", None, json!({}))).await;
-    let ran = tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.unwrap().unwrap();
+    let ran = tokio::time::timeout(Duration::from_secs(5), rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
     stop_tx.send(true).unwrap();
     handle.await.unwrap();
-    assert!(ran.duration_since(sent) < Duration::from_millis(900), "woken by NOTIFY, not the poll");
+    assert!(
+        ran.duration_since(sent) < Duration::from_millis(900),
+        "woken by NOTIFY, not the poll"
+    );
 }

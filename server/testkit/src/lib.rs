@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 //! Test harness: a real PostgreSQL for every test, each test on a fresh database cloned
 //! from a migrated template.
 //!
@@ -47,12 +49,20 @@ pub struct TestDb {
 pub async fn database() -> anyhow::Result<TestDb> {
     let setup = SETUP.get_or_try_init(init).await?;
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH)?.as_nanos();
-    let name = format!("wagent_t_{}_{:08x}", nanos / 1_000_000_000, uuid::Uuid::new_v4().as_u128() as u32);
+    let name = format!(
+        "wagent_t_{}_{:08x}",
+        nanos / 1_000_000_000,
+        uuid::Uuid::new_v4().as_u128() as u32
+    );
     let mut admin = connect(&setup.admin).await?;
     cluster::create_database(&mut admin, &name, Some(&setup.template)).await?;
     Ok(TestDb {
-        server: setup.admin.with(Some((APP_ROLE, setup.password)), Some(&name)),
-        owner: setup.admin.with(Some((OWNER_ROLE, setup.password)), Some(&name)),
+        server: setup
+            .admin
+            .with(Some((APP_ROLE, setup.password)), Some(&name)),
+        owner: setup
+            .admin
+            .with(Some((OWNER_ROLE, setup.password)), Some(&name)),
         admin: setup.admin.with(None, Some(&name)),
         name,
     })
@@ -77,12 +87,19 @@ async fn init() -> anyhow::Result<Setup> {
     let template = format!("wagent_tpl_{}", migrations_fingerprint()?);
     let mut conn = connect(&admin).await?;
     // One process builds the template; the others wait for it.
-    conn.batch_execute("SELECT pg_advisory_lock(7240001)").await?;
+    conn.batch_execute("SELECT pg_advisory_lock(7240001)")
+        .await?;
     let built = ensure_template(&mut conn, &admin, password, &template).await;
-    conn.batch_execute("SELECT pg_advisory_unlock(7240001)").await?;
+    conn.batch_execute("SELECT pg_advisory_unlock(7240001)")
+        .await?;
     built?;
     drop_stale(&mut conn).await?;
-    Ok(Setup { admin, password, template, _cluster: cluster })
+    Ok(Setup {
+        admin,
+        password,
+        template,
+        _cluster: cluster,
+    })
 }
 
 #[derive(QueryableByName)]
@@ -105,14 +122,17 @@ async fn ensure_template(
         return Ok(());
     }
     let building = format!("{template}_building");
-    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{building}\"")).await?;
+    conn.batch_execute(&format!("DROP DATABASE IF EXISTS \"{building}\""))
+        .await?;
     cluster::create_database(conn, &building, None).await?;
     let owner = admin.with(Some((OWNER_ROLE, password)), Some(&building));
     wagent_db::migrate::run(&owner, APP_ROLE)
         .await
         .context("migrating the test template")?;
-    conn.batch_execute(&format!("ALTER DATABASE \"{building}\" RENAME TO \"{template}\""))
-        .await?;
+    conn.batch_execute(&format!(
+        "ALTER DATABASE \"{building}\" RENAME TO \"{template}\""
+    ))
+    .await?;
     Ok(())
 }
 
@@ -124,10 +144,15 @@ async fn drop_stale(conn: &mut AsyncPgConnection) -> anyhow::Result<()> {
             .load(conn)
             .await?;
     for Name { datname } in names {
-        let born = datname.split('_').nth(2).and_then(|s| s.parse::<u64>().ok());
+        let born = datname
+            .split('_')
+            .nth(2)
+            .and_then(|s| s.parse::<u64>().ok());
         if born.is_some_and(|b| b + 7200 < now) {
             let _ = conn
-                .batch_execute(&format!("DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)"))
+                .batch_execute(&format!(
+                    "DROP DATABASE IF EXISTS \"{datname}\" WITH (FORCE)"
+                ))
                 .await;
         }
     }
@@ -145,7 +170,10 @@ fn migrations_fingerprint() -> anyhow::Result<String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
     let mut files = Vec::new();
     for entry in walk(&dir)? {
-        files.push((entry.strip_prefix(&dir)?.to_string_lossy().into_owned(), std::fs::read(&entry)?));
+        files.push((
+            entry.strip_prefix(&dir)?.to_string_lossy().into_owned(),
+            std::fs::read(&entry)?,
+        ));
     }
     files.sort();
     let mut h: u64 = 0xcbf29ce484222325;

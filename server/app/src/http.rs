@@ -1,0 +1,280 @@
+//! The HTTP surface: GraphQL over POST and websocket, health, metrics, runtime config for
+//! the SPA, and the SPA itself.
+
+use std::sync::{Arc, atomic::Ordering};
+
+use async_graphql::{Data, http::GraphiQLSource};
+use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use poem::{
+    EndpointExt, IntoResponse, Request, Response, Route, get, handler,
+    http::{HeaderMap, StatusCode, header},
+    middleware::SizeLimit,
+    web::{Data as PoemData, Html, Json, websocket::WebSocket},
+};
+use serde_json::json;
+use wagent_auth::oidc::OidcVerifier;
+use wagent_domain::{Caller, Domain, DomainError, Principal, users::Identity};
+use wagent_graphql::{RequestId, WagentSchema};
+
+use crate::{metrics::Metrics, spa};
+
+/// What every request handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: WagentSchema,
+    pub domain: Domain,
+    pub oidc: Option<Arc<OidcVerifier>>,
+    pub client_config: serde_json::Value,
+    pub metrics: Arc<Metrics>,
+    pub trust_forwarded_for: bool,
+}
+
+pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
+    Route::new()
+        .at(
+            "/graphql",
+            get(graphiql).post(graphql.with(SizeLimit::new(1024 * 1024))),
+        )
+        .at("/graphql/ws", get(subscriptions))
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .at("/metrics", get(metrics))
+        .at("/config.json", get(client_config))
+        .at("/", get(spa::serve))
+        .at("/*path", get(spa::serve))
+        .data(state)
+        .data(spa::SpaCsp(csp))
+}
+
+/// Where the request came from and with what, for the audit log.
+fn origin(req: &Request, trust_forwarded_for: bool) -> (Option<String>, Option<String>) {
+    let forwarded = trust_forwarded_for
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned());
+    let ip = forwarded.or_else(|| {
+        req.remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string())
+    });
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(512).collect());
+    (ip, user_agent)
+}
+
+fn bearer(headers: &HeaderMap) -> Result<Option<String>, DomainError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let value = value.to_str().map_err(|_| DomainError::Unauthenticated)?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim().to_owned()))
+        }
+        _ => Err(DomainError::unauthenticated_because(
+            "expected `Authorization: Bearer <token>`",
+        )),
+    }
+}
+
+impl AppState {
+    /// An OIDC access token (a JWT) or an API token (a biscuit) → the caller.
+    pub async fn authenticate(
+        &self,
+        token: &str,
+        ip: Option<String>,
+        user_agent: Option<String>,
+    ) -> Result<Caller, DomainError> {
+        if token.split('.').count() != 3 {
+            return self
+                .domain
+                .authenticate_api_token(token, ip, user_agent)
+                .await;
+        }
+        let Some(oidc) = &self.oidc else {
+            return Err(DomainError::unauthenticated_because(
+                "sign-in is not configured on this server; use an API token",
+            ));
+        };
+        let claims = oidc.verify(token).await.map_err(|e| {
+            if e.is_client_error() {
+                tracing::debug!(error = %e, "access token refused");
+                DomainError::unauthenticated_because(
+                    "your session is invalid or has expired; sign in again",
+                )
+            } else {
+                DomainError::internal(e)
+            }
+        })?;
+        let identity = Identity {
+            issuer: claims.iss,
+            subject: claims.sub,
+            email: claims.email,
+            email_verified: claims.email_verified.unwrap_or(false),
+            name: claims.name.or(claims.preferred_username),
+        };
+        let user = self.domain.sign_in(&identity).await?;
+        Ok(Caller {
+            principal: Principal::User(user),
+            ip,
+            user_agent,
+        })
+    }
+}
+
+fn error_body(e: &DomainError, request_id: &str) -> serde_json::Value {
+    let mut extensions = json!({ "code": e.code() });
+    if matches!(e, DomainError::Internal(_)) {
+        extensions["requestId"] = json!(request_id);
+    }
+    json!({ "data": null, "errors": [{ "message": e.to_string(), "extensions": extensions }] })
+}
+
+#[handler]
+async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest) -> Response {
+    state
+        .metrics
+        .graphql_requests
+        .fetch_add(1, Ordering::Relaxed);
+    let request_id = uuid::Uuid::new_v4().simple().to_string();
+    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let caller = match bearer(req.headers()) {
+        Ok(Some(token)) => match state.authenticate(&token, ip, user_agent).await {
+            Ok(caller) => Some(caller),
+            Err(e) => {
+                if let DomainError::Internal(cause) = &e {
+                    tracing::error!(%request_id, error = %cause, "cannot authenticate");
+                }
+                state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
+                let status = if matches!(e, DomainError::Internal(_)) {
+                    StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    StatusCode::UNAUTHORIZED
+                };
+                return Json(error_body(&e, &request_id))
+                    .with_status(status)
+                    .into_response();
+            }
+        },
+        Ok(None) => None,
+        Err(e) => {
+            state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
+            return Json(error_body(&e, &request_id))
+                .with_status(StatusCode::UNAUTHORIZED)
+                .into_response();
+        }
+    };
+    let mut request = gql.0.data(RequestId(request_id));
+    if let Some(caller) = caller {
+        request = request.data(caller);
+    }
+    let response = state.schema.execute(request).await;
+    if response.is_err() {
+        state.metrics.graphql_errors.fetch_add(1, Ordering::Relaxed);
+    }
+    GraphQLResponse(response).into_response()
+}
+
+#[handler]
+async fn graphiql() -> impl IntoResponse {
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .finish(),
+    )
+}
+
+/// Subscriptions: authenticated once at `connection_init` with
+/// `{"authorization": "Bearer <token>"}`; every event is re-checked by its resolver.
+#[handler]
+async fn subscriptions(
+    state: PoemData<&AppState>,
+    req: &Request,
+    protocol: GraphQLProtocol,
+    websocket: WebSocket,
+) -> impl IntoResponse {
+    let state = state.clone();
+    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    websocket
+        .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| async move {
+            state
+                .metrics
+                .websocket_connections
+                .fetch_add(1, Ordering::Relaxed);
+            let auth = state.clone();
+            GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+                .on_connection_init(move |payload| async move {
+                    let token = ["authorization", "Authorization", "token"]
+                        .iter()
+                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
+                        .map(|v| {
+                            v.strip_prefix("Bearer ")
+                                .or_else(|| v.strip_prefix("bearer "))
+                                .unwrap_or(v)
+                                .trim()
+                                .to_owned()
+                        })
+                        .filter(|t| !t.is_empty());
+                    let Some(token) = token else {
+                        return Err(async_graphql::Error::new(
+                            "send {\"authorization\": \"Bearer <token>\"} in connection_init",
+                        ));
+                    };
+                    let caller = auth
+                        .authenticate(&token, ip, user_agent)
+                        .await
+                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
+                    let mut data = Data::default();
+                    data.insert(caller);
+                    data.insert(RequestId(uuid::Uuid::new_v4().simple().to_string()));
+                    Ok(data)
+                })
+                .serve()
+                .await;
+            state
+                .metrics
+                .websocket_connections
+                .fetch_sub(1, Ordering::Relaxed);
+        })
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+#[handler]
+async fn readyz(state: PoemData<&AppState>) -> Response {
+    match state.domain.db().ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            "database unavailable"
+                .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                .into_response()
+        }
+    }
+}
+
+#[handler]
+fn metrics(state: PoemData<&AppState>) -> Response {
+    state
+        .metrics
+        .render()
+        .with_content_type("text/plain; version=0.0.4")
+        .into_response()
+}
+
+#[handler]
+fn client_config(state: PoemData<&AppState>) -> Json<serde_json::Value> {
+    Json(state.client_config.clone())
+}

@@ -1,0 +1,358 @@
+//! Configuration: environment variables over an optional TOML file over defaults.
+//! Unknown or malformed settings stop start-up; secret values are never printed.
+
+use std::{collections::BTreeMap, fmt, net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+
+/// A value that must not reach a log or an error message.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<secret>")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: Option<Secret>,
+    pub database_owner_url: Option<Secret>,
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub public_url: String,
+    pub oidc: Option<Oidc>,
+    pub encryption_keys: Option<Secret>,
+    pub token_key: Option<Secret>,
+    pub log: String,
+    pub log_json: bool,
+    pub trust_forwarded_for: bool,
+    pub db_pool_size: usize,
+    pub job_concurrency: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Oidc {
+    pub issuer: String,
+    pub audience: String,
+    pub client_id: String,
+}
+
+/// The settings, their environment variables and what they mean (also README's table).
+pub const TABLE: &[(&str, &str, &str)] = &[
+    (
+        "database_url",
+        "DATABASE_URL",
+        "PostgreSQL URL for the server's role (owns no table, no BYPASSRLS). Unset: a private cluster under WAGENT_DATA_DIR.",
+    ),
+    (
+        "database_owner_url",
+        "WAGENT_DATABASE_OWNER_URL",
+        "URL for the role that owns the schema; migrations run as it. Unset with DATABASE_URL: `serve` only checks that migrations are applied.",
+    ),
+    (
+        "listen",
+        "WAGENT_LISTEN",
+        "Address to serve on. Default 127.0.0.1:8080.",
+    ),
+    (
+        "data_dir",
+        "WAGENT_DATA_DIR",
+        "Folder for the private cluster, generated keys and stored media. Default ./.wagent.",
+    ),
+    (
+        "public_url",
+        "WAGENT_PUBLIC_URL",
+        "Where people reach WAgent, for links (invitations). Default http://localhost:<port>.",
+    ),
+    (
+        "oidc_issuer",
+        "OIDC_ISSUER",
+        "OpenID Connect issuer URL (Keycloak realm). Unset: only API tokens are accepted.",
+    ),
+    (
+        "oidc_audience",
+        "OIDC_AUDIENCE",
+        "Audience the access tokens must carry. Default wagent.",
+    ),
+    (
+        "oidc_client_id",
+        "OIDC_CLIENT_ID",
+        "The SPA's public client id. Default wagent-spa.",
+    ),
+    (
+        "encryption_keys",
+        "WAGENT_ENCRYPTION_KEYS",
+        "Keys for secrets at rest: `id:base64-32-bytes`, comma-separated, newest first. Generated into the data folder when DATABASE_URL is unset.",
+    ),
+    (
+        "token_key",
+        "WAGENT_TOKEN_KEY",
+        "Ed25519 private key (hex) that signs API tokens. Generated into the data folder when DATABASE_URL is unset.",
+    ),
+    (
+        "log",
+        "WAGENT_LOG",
+        "Log filter, e.g. info or wagent=debug. Default info.",
+    ),
+    (
+        "log_json",
+        "WAGENT_LOG_JSON",
+        "true: JSON log lines. Default false.",
+    ),
+    (
+        "trust_forwarded_for",
+        "WAGENT_TRUST_FORWARDED_FOR",
+        "true behind a proxy that sets X-Forwarded-For (audit log IPs). Default false.",
+    ),
+    (
+        "db_pool_size",
+        "WAGENT_DB_POOL_SIZE",
+        "Database connections per process. Default 16.",
+    ),
+    (
+        "job_concurrency",
+        "WAGENT_JOB_CONCURRENCY",
+        "Jobs run at once per process. Default 8.",
+    ),
+];
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    database_url: Option<Secret>,
+    database_owner_url: Option<Secret>,
+    listen: Option<String>,
+    data_dir: Option<PathBuf>,
+    public_url: Option<String>,
+    oidc_issuer: Option<String>,
+    oidc_audience: Option<String>,
+    oidc_client_id: Option<String>,
+    encryption_keys: Option<Secret>,
+    token_key: Option<Secret>,
+    log: Option<String>,
+    log_json: Option<bool>,
+    trust_forwarded_for: Option<bool>,
+    db_pool_size: Option<usize>,
+    job_concurrency: Option<usize>,
+}
+
+impl Settings {
+    /// Reads `file` (if any) and then the process environment.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, String> {
+        let env: BTreeMap<String, String> = std::env::vars().collect();
+        Self::from_sources(file, &env)
+    }
+
+    pub fn from_sources(
+        file: Option<&std::path::Path>,
+        env: &BTreeMap<String, String>,
+    ) -> Result<Self, String> {
+        let mut raw = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                toml::from_str::<Raw>(&text)
+                    .map_err(|e| format!("{}: {}", path.display(), e.message()))?
+            }
+            None => Raw::default(),
+        };
+        for (name, value) in env {
+            let known = TABLE.iter().find(|(_, var, _)| var == name);
+            let Some((key, _, _)) = known else {
+                if name.starts_with("WAGENT_") && !IGNORED.contains(&name.as_str()) {
+                    return Err(format!(
+                        "unknown setting {name}; see `wagent --help` for the list"
+                    ));
+                }
+                continue;
+            };
+            if value.is_empty() {
+                continue;
+            }
+            apply(&mut raw, key, value).map_err(|why| format!("{name} is malformed: {why}"))?;
+        }
+        Self::resolve(raw)
+    }
+
+    fn resolve(raw: Raw) -> Result<Self, String> {
+        let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text
+            .parse()
+            .map_err(|_| format!("WAGENT_LISTEN is malformed: `{listen_text}` is not host:port"))?;
+        let public_url = raw
+            .public_url
+            .unwrap_or_else(|| format!("http://localhost:{}", listen.port()))
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&public_url)
+            .map_err(|_| "WAGENT_PUBLIC_URL is malformed: not a URL".to_string())?;
+        let oidc = match raw.oidc_issuer {
+            Some(issuer) => {
+                let parsed = url::Url::parse(&issuer)
+                    .map_err(|_| "OIDC_ISSUER is malformed: not a URL".to_string())?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err("OIDC_ISSUER is malformed: expected an http(s) URL".into());
+                }
+                Some(Oidc {
+                    issuer: issuer.trim_end_matches('/').to_owned(),
+                    audience: raw.oidc_audience.unwrap_or_else(|| "wagent".into()),
+                    client_id: raw.oidc_client_id.unwrap_or_else(|| "wagent-spa".into()),
+                })
+            }
+            None => None,
+        };
+        if let Some(url) = &raw.database_url {
+            wagent_db::PgTarget::parse(url.expose())
+                .map_err(|why| format!("DATABASE_URL is malformed: {why}"))?;
+        }
+        if let Some(url) = &raw.database_owner_url {
+            wagent_db::PgTarget::parse(url.expose())
+                .map_err(|why| format!("WAGENT_DATABASE_OWNER_URL is malformed: {why}"))?;
+        }
+        let pool = raw.db_pool_size.unwrap_or(16);
+        if !(2..=1000).contains(&pool) {
+            return Err("WAGENT_DB_POOL_SIZE must be between 2 and 1000".into());
+        }
+        let jobs = raw.job_concurrency.unwrap_or(8);
+        if !(1..=1000).contains(&jobs) {
+            return Err("WAGENT_JOB_CONCURRENCY must be between 1 and 1000".into());
+        }
+        Ok(Self {
+            database_url: raw.database_url,
+            database_owner_url: raw.database_owner_url,
+            listen,
+            data_dir: raw.data_dir.unwrap_or_else(|| PathBuf::from(".wagent")),
+            public_url,
+            oidc,
+            encryption_keys: raw.encryption_keys,
+            token_key: raw.token_key,
+            log: raw.log.unwrap_or_else(|| "info".into()),
+            log_json: raw.log_json.unwrap_or(false),
+            trust_forwarded_for: raw.trust_forwarded_for.unwrap_or(false),
+            db_pool_size: pool,
+            job_concurrency: jobs,
+        })
+    }
+}
+
+/// `WAGENT_` variables that are not settings: the config file's own path and the private
+/// cluster's binary folder.
+const IGNORED: &[&str] = &["WAGENT_CONFIG", "WAGENT_PG_BIN"];
+
+fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
+    let flag = |v: &str| match v.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err("expected true or false".to_string()),
+    };
+    let number = |v: &str| {
+        v.parse::<usize>()
+            .map_err(|_| "expected a whole number".to_string())
+    };
+    let s = || Some(value.to_owned());
+    match key {
+        "database_url" => raw.database_url = Some(Secret(value.to_owned())),
+        "database_owner_url" => raw.database_owner_url = Some(Secret(value.to_owned())),
+        "listen" => raw.listen = s(),
+        "data_dir" => raw.data_dir = Some(PathBuf::from(value)),
+        "public_url" => raw.public_url = s(),
+        "oidc_issuer" => raw.oidc_issuer = s(),
+        "oidc_audience" => raw.oidc_audience = s(),
+        "oidc_client_id" => raw.oidc_client_id = s(),
+        "encryption_keys" => raw.encryption_keys = Some(Secret(value.to_owned())),
+        "token_key" => raw.token_key = Some(Secret(value.to_owned())),
+        "log" => raw.log = s(),
+        "log_json" => raw.log_json = Some(flag(value)?),
+        "trust_forwarded_for" => raw.trust_forwarded_for = Some(flag(value)?),
+        "db_pool_size" => raw.db_pool_size = Some(number(value)?),
+        "job_concurrency" => raw.job_concurrency = Some(number(value)?),
+        _ => return Err("unknown".into()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let s = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://localhost:8080");
+        assert!(s.oidc.is_none() && s.database_url.is_none());
+    }
+
+    #[test]
+    fn an_unknown_variable_stops_start_up() {
+        let err = Settings::from_sources(None, &env(&[("WAGENT_LISTN", "x")])).unwrap_err();
+        assert!(err.contains("WAGENT_LISTN"), "{err}");
+    }
+
+    #[test]
+    fn a_malformed_value_is_named_without_its_secret() {
+        let err = Settings::from_sources(None, &env(&[("WAGENT_LISTEN", "nowhere")])).unwrap_err();
+        assert!(err.contains("WAGENT_LISTEN"), "{err}");
+        let err = Settings::from_sources(None, &env(&[("DATABASE_URL", "mysql://u:hunter2@h/db")]))
+            .unwrap_err();
+        assert!(
+            err.contains("DATABASE_URL") && !err.contains("hunter2"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("WAGENT_TOKEN_KEY", "abcdef"),
+                ("DATABASE_URL", "postgres://a:pw@h/d"),
+            ]),
+        )
+        .unwrap();
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("abcdef") && !shown.contains(":pw@"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file_and_unknown_file_keys_fail() {
+        let dir = std::env::temp_dir().join(format!("wagent-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("wagent.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\noidc_issuer = \"http://idp.example\"\n",
+        )
+        .unwrap();
+        let s = Settings::from_sources(Some(&file), &env(&[("WAGENT_LISTEN", "127.0.0.1:9100")]))
+            .unwrap();
+        assert_eq!(s.listen.port(), 9100);
+        assert_eq!(s.oidc.unwrap().issuer, "http://idp.example");
+        std::fs::write(&file, "lisen = \"x\"\n").unwrap();
+        assert!(
+            Settings::from_sources(Some(&file), &env(&[]))
+                .unwrap_err()
+                .contains("lisen")
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! Start-up wiring in one place: database, keys, domain, schema, job runner, HTTP server.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use poem::{
+    Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
+use serde_json::json;
+use wagent_auth::oidc::OidcVerifier;
+use wagent_db::Db;
+use wagent_domain::{Bus, Domain, retention};
+use wagent_jobs::Runner;
+
+use crate::{
+    database::Database,
+    http::{self, AppState},
+    keys,
+    metrics::Metrics,
+    settings::Settings,
+    spa,
+};
+
+/// What the admin verbs and the server share: a migrated database and the domain.
+pub struct Services {
+    pub database: Database,
+    pub db: Db,
+    pub domain: Domain,
+}
+
+impl Services {
+    pub async fn open(settings: &Settings) -> Result<Self, String> {
+        let database = Database::open(settings).await?;
+        Self::with_database(settings, database).await
+    }
+
+    pub async fn with_database(settings: &Settings, database: Database) -> Result<Self, String> {
+        database.prepare().await?;
+        let keys = keys::load(settings)?;
+        let db = Db::connect(&database.server, settings.db_pool_size).map_err(|e| e.to_string())?;
+        let domain = Domain::new(db.clone(), Arc::new(keys.tokens), &settings.public_url);
+        Ok(Self {
+            database,
+            db,
+            domain,
+        })
+    }
+}
+
+/// Registers every job type the server knows.
+fn job_runner(services: &Services, bus: Bus, settings: &Settings) -> Runner {
+    let domain = services.domain.clone();
+    Runner::new(services.db.clone(), bus)
+        .concurrency(settings.job_concurrency)
+        .register(retention::KIND, move |job| {
+            domain.clone().run_retention_job(job)
+        })
+}
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    local_addr: SocketAddr,
+    state: AppState,
+    csp: String,
+    runner: Option<Runner>,
+    _services: Services,
+}
+
+impl Application {
+    pub async fn build(
+        settings: &Settings,
+        services: Services,
+        run_jobs: bool,
+    ) -> Result<Self, String> {
+        let bus = Bus::start(services.database.server.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        let schema = wagent_graphql::schema(services.domain.clone(), bus.clone());
+        let oidc = match &settings.oidc {
+            Some(o) => {
+                let verifier =
+                    OidcVerifier::new(&o.issuer, &o.audience).map_err(|e| e.to_string())?;
+                match verifier.warm_up().await {
+                    Ok(()) => tracing::info!(issuer = %o.issuer, "sign-in through OpenID Connect"),
+                    Err(e) => {
+                        tracing::warn!(issuer = %o.issuer, error = %e, "the identity provider is not reachable yet; sign-in will retry")
+                    }
+                }
+                Some(verifier)
+            }
+            None => {
+                tracing::warn!(
+                    "OIDC_ISSUER is not set: sign-in is off, only API tokens are accepted"
+                );
+                None
+            }
+        };
+        let client_config = json!({
+            "oidc": settings.oidc.as_ref().map(|o| json!({
+                "issuer": o.issuer,
+                "clientId": o.client_id,
+                "scope": "openid profile email",
+                "audience": o.audience,
+            })),
+            "version": env!("CARGO_PKG_VERSION"),
+        });
+        let metrics = Arc::new(Metrics::default());
+        let runner = run_jobs.then(|| job_runner(&services, bus, settings));
+        if let Some(r) = &runner {
+            let _ = metrics.jobs.set(r.stats());
+        }
+        let issuer_origin = settings
+            .oidc
+            .as_ref()
+            .and_then(|o| url::Url::parse(&o.issuer).ok())
+            .map(|u| u.origin().ascii_serialization());
+        let acceptor = TcpListener::bind(settings.listen)
+            .into_acceptor()
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or("cannot read the listening address")?;
+        let state = AppState {
+            schema,
+            domain: services.domain.clone(),
+            oidc,
+            client_config,
+            metrics,
+            trust_forwarded_for: settings.trust_forwarded_for,
+        };
+        Ok(Self {
+            acceptor,
+            local_addr,
+            state,
+            csp: spa::content_security_policy(issuer_origin.as_deref()),
+            runner,
+            _services: services,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests and running jobs.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), String> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let jobs = self.runner.map(|runner| {
+            let mut rx = stop_rx.clone();
+            tokio::spawn(runner.run(async move {
+                let _ = rx.wait_for(|s| *s).await;
+            }))
+        });
+        tracing::info!(address = %self.local_addr, "serving");
+        let app = http::routes(self.state, self.csp);
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(10)))
+            .await
+            .map_err(|e| e.to_string());
+        let _ = stop_tx.send(true);
+        if let Some(jobs) = jobs {
+            let _ = jobs.await;
+        }
+        result
+    }
+}
+
+/// Runs only the job runner (`wagent worker`).
+pub async fn run_worker(
+    settings: &Settings,
+    services: Services,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), String> {
+    let bus = Bus::start(services.database.server.clone())
+        .await
+        .map_err(|e| e.to_string())?;
+    job_runner(&services, bus, settings).run(shutdown).await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,47 @@
+use async_graphql::{Context, ID, Object};
+use wagent_domain::{Domain, Intent, Role};
+
+use crate::{
+    GqlResult, caller, guard,
+    types::{InvitationPreviewObject, OrganizationObject, Viewer},
+};
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The caller: a signed-in user or an API token.
+    async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Viewer> {
+        Ok(Viewer(caller(ctx)?.clone()))
+    }
+
+    /// One organization the caller belongs to; NOT_FOUND otherwise.
+    async fn organization(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<OrganizationObject> {
+        let access = guard(ctx, &id, Role::Member, Intent::Read).await?;
+        let org = ctx
+            .data_unchecked::<Domain>()
+            .organization(&access)
+            .await
+            .gql(ctx)?;
+        Ok(OrganizationObject { access, org })
+    }
+
+    /// What an invitation link offers, for its accept page (signed-in people only).
+    async fn invitation(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+    ) -> async_graphql::Result<InvitationPreviewObject> {
+        let caller = caller(ctx)?;
+        let preview = ctx
+            .data_unchecked::<Domain>()
+            .invitation_preview(caller, &token)
+            .await
+            .gql(ctx)?;
+        Ok(preview.into())
+    }
+}

@@ -1,0 +1,441 @@
+//! GraphQL object types over the domain's models.
+
+use async_graphql::{
+    Context, Enum, ID, Json, Object, SimpleObject, connection::Connection, dataloader::DataLoader,
+};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+use wagent_domain::{
+    Access, ApiToken, AuditEvent, Caller, Domain, Invitation, InvitationStatus, Member, Membership,
+    Organization, Principal, Role, User, invitations::InvitationPreview,
+};
+
+use crate::{
+    GqlResult, UserLoader,
+    connection::{connection, parse_after},
+    require,
+};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(name = "Role")]
+pub enum GqlRole {
+    Owner,
+    Admin,
+    Member,
+}
+
+impl From<Role> for GqlRole {
+    fn from(r: Role) -> Self {
+        match r {
+            Role::Owner => GqlRole::Owner,
+            Role::Admin => GqlRole::Admin,
+            Role::Member => GqlRole::Member,
+        }
+    }
+}
+
+impl From<GqlRole> for Role {
+    fn from(r: GqlRole) -> Self {
+        match r {
+            GqlRole::Owner => Role::Owner,
+            GqlRole::Admin => Role::Admin,
+            GqlRole::Member => Role::Member,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ViewerKind {
+    User,
+    ApiToken,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "InvitationStatus")]
+pub enum GqlInvitationStatus {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl From<InvitationStatus> for GqlInvitationStatus {
+    fn from(s: InvitationStatus) -> Self {
+        match s {
+            InvitationStatus::Pending => Self::Pending,
+            InvitationStatus::Accepted => Self::Accepted,
+            InvitationStatus::Revoked => Self::Revoked,
+            InvitationStatus::Expired => Self::Expired,
+        }
+    }
+}
+
+/// The caller: a signed-in user or an API token.
+pub struct Viewer(pub Caller);
+
+#[Object]
+impl Viewer {
+    async fn kind(&self) -> ViewerKind {
+        match self.0.principal {
+            Principal::ApiToken(_) => ViewerKind::ApiToken,
+            _ => ViewerKind::User,
+        }
+    }
+
+    /// The signed-in user; null for API tokens.
+    async fn user(&self) -> Option<UserObject> {
+        self.0.user().cloned().map(UserObject)
+    }
+
+    /// The API token in use; null for users.
+    async fn api_token(&self) -> Option<ViewerApiToken> {
+        match &self.0.principal {
+            Principal::ApiToken(t) => Some(ViewerApiToken {
+                id: t.id.into(),
+                organization_id: t.org_id.into(),
+                role: t.role.into(),
+                read_only: !t.can_write,
+                expires_at: t.expires_at,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Organizations the caller can act in, with its role in each.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<MembershipObject>> {
+        let memberships = ctx
+            .data_unchecked::<Domain>()
+            .memberships(&self.0)
+            .await
+            .gql(ctx)?;
+        Ok(memberships.into_iter().map(MembershipObject).collect())
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct ViewerApiToken {
+    id: ID,
+    organization_id: ID,
+    role: GqlRole,
+    /// True when the token was attenuated to `check if operation("read")`.
+    read_only: bool,
+    expires_at: DateTime<Utc>,
+}
+
+pub struct UserObject(pub User);
+
+#[Object(name = "User")]
+impl UserObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+}
+
+pub struct MembershipObject(pub Membership);
+
+#[Object(name = "Membership")]
+impl MembershipObject {
+    async fn organization(&self) -> OrganizationObject {
+        OrganizationObject {
+            access: self.0.access.clone(),
+            org: self.0.organization.clone(),
+        }
+    }
+
+    async fn role(&self) -> GqlRole {
+        self.0.access.role().into()
+    }
+}
+
+/// An organization, reached through a guard that checked the caller's role in it.
+pub struct OrganizationObject {
+    pub access: Access,
+    pub org: Organization,
+}
+
+#[Object(name = "Organization")]
+impl OrganizationObject {
+    async fn id(&self) -> ID {
+        self.org.id.into()
+    }
+
+    async fn name(&self) -> &str {
+        &self.org.name
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.org.created_at
+    }
+
+    /// The caller's role here.
+    async fn viewer_role(&self) -> GqlRole {
+        self.access.role().into()
+    }
+
+    async fn member_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        require(ctx, &self.access, Role::Member)?;
+        ctx.data_unchecked::<Domain>()
+            .member_count(&self.access)
+            .await
+            .gql(ctx)
+    }
+
+    async fn members(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, MemberObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let cursor = parse_after(ctx, after)?;
+        let page = ctx
+            .data_unchecked::<Domain>()
+            .members(&self.access, first, cursor)
+            .await
+            .gql(ctx)?;
+        Ok(connection(
+            page,
+            |m| m.user.id,
+            MemberObject,
+            cursor.is_some(),
+        ))
+    }
+
+    /// Admin or Owner. Newest first.
+    async fn invitations(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, InvitationObject>> {
+        require(ctx, &self.access, Role::Admin)?;
+        let cursor = parse_after(ctx, after)?;
+        let page = ctx
+            .data_unchecked::<Domain>()
+            .invitations(&self.access, first, cursor)
+            .await
+            .gql(ctx)?;
+        Ok(connection(
+            page,
+            |i| i.id,
+            InvitationObject,
+            cursor.is_some(),
+        ))
+    }
+
+    /// Admin or Owner. Newest first.
+    async fn api_tokens(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, ApiTokenObject>> {
+        require(ctx, &self.access, Role::Admin)?;
+        let cursor = parse_after(ctx, after)?;
+        let page = ctx
+            .data_unchecked::<Domain>()
+            .api_tokens(&self.access, first, cursor)
+            .await
+            .gql(ctx)?;
+        Ok(connection(page, |t| t.id, ApiTokenObject, cursor.is_some()))
+    }
+
+    /// Admin or Owner. Newest first.
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, AuditEventObject>> {
+        require(ctx, &self.access, Role::Admin)?;
+        let cursor = parse_after(ctx, after)?;
+        let page = ctx
+            .data_unchecked::<Domain>()
+            .audit_log(&self.access, first, cursor)
+            .await
+            .gql(ctx)?;
+        Ok(connection(
+            page,
+            |e| e.id,
+            AuditEventObject,
+            cursor.is_some(),
+        ))
+    }
+}
+
+async fn load_user(
+    ctx: &Context<'_>,
+    id: Option<Uuid>,
+) -> async_graphql::Result<Option<UserObject>> {
+    let Some(id) = id else { return Ok(None) };
+    let user = ctx
+        .data_unchecked::<DataLoader<UserLoader>>()
+        .load_one(id)
+        .await
+        .map_err(|e| crate::to_gql(ctx, wagent_domain::DomainError::internal(e)))?;
+    Ok(user.map(UserObject))
+}
+
+pub struct MemberObject(pub Member);
+
+#[Object(name = "Member")]
+impl MemberObject {
+    async fn user(&self) -> UserObject {
+        UserObject(self.0.user.clone())
+    }
+
+    async fn role(&self) -> GqlRole {
+        self.0.role.into()
+    }
+
+    async fn joined_at(&self) -> DateTime<Utc> {
+        self.0.joined_at
+    }
+}
+
+pub struct InvitationObject(pub Invitation);
+
+#[Object(name = "Invitation")]
+impl InvitationObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+
+    async fn role(&self) -> GqlRole {
+        self.0.role.0.into()
+    }
+
+    async fn status(&self) -> GqlInvitationStatus {
+        self.0.status(Utc::now()).into()
+    }
+
+    async fn invited_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        load_user(ctx, self.0.invited_by).await
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "InvitationPreview")]
+pub struct InvitationPreviewObject {
+    organization_name: String,
+    email: String,
+    role: GqlRole,
+    status: GqlInvitationStatus,
+    expires_at: DateTime<Utc>,
+}
+
+impl From<InvitationPreview> for InvitationPreviewObject {
+    fn from(p: InvitationPreview) -> Self {
+        Self {
+            organization_name: p.organization_name,
+            email: p.email,
+            role: p.role.into(),
+            status: p.status.into(),
+            expires_at: p.expires_at,
+        }
+    }
+}
+
+pub struct ApiTokenObject(pub ApiToken);
+
+#[Object(name = "ApiToken")]
+impl ApiTokenObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn role(&self) -> GqlRole {
+        self.0.role.0.into()
+    }
+
+    async fn created_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        load_user(ctx, self.0.created_by).await
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn expires_at(&self) -> DateTime<Utc> {
+        self.0.expires_at
+    }
+
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.0.revoked_at
+    }
+
+    async fn last_used_at(&self) -> Option<DateTime<Utc>> {
+        self.0.last_used_at
+    }
+}
+
+pub struct AuditEventObject(pub AuditEvent);
+
+#[Object(name = "AuditEvent")]
+impl AuditEventObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+
+    /// e.g. `member.invited`, `api_token.revoked`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// The person who acted; null for API tokens and the operator's CLI.
+    async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        load_user(ctx, self.0.actor_user_id).await
+    }
+
+    async fn actor_api_token_id(&self) -> Option<ID> {
+        self.0.actor_api_token_id.map(Into::into)
+    }
+
+    async fn target_type(&self) -> Option<&str> {
+        self.0.target_type.as_deref()
+    }
+
+    async fn target_id(&self) -> Option<&str> {
+        self.0.target_id.as_deref()
+    }
+
+    async fn ip(&self) -> Option<&str> {
+        self.0.ip.as_deref()
+    }
+
+    async fn user_agent(&self) -> Option<&str> {
+        self.0.user_agent.as_deref()
+    }
+
+    async fn details(&self) -> Json<serde_json::Value> {
+        Json(self.0.details.clone())
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
