@@ -32,18 +32,27 @@ pub async fn run(owner: &PgTarget, server_role: &str) -> Result<Vec<String>, Err
     Ok(applied)
 }
 
-/// Versions not yet applied, as seen by any role that can read the migrations table.
+/// Versions not yet applied, as seen by a role that may only read the migrations table
+/// (diesel's harness would try to create it).
 pub async fn pending(target: &PgTarget) -> Result<Vec<String>, Error> {
-    let conn = AsyncPgConnection::establish(&target.connection_string())
+    #[derive(QueryableByName)]
+    struct Applied {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        version: String,
+    }
+    let mut conn = AsyncPgConnection::establish(&target.connection_string())
         .await
         .map_err(|e| Error::Connect(e.to_string()))?;
-    let mut harness = AsyncMigrationHarness::new(conn);
-    let pending = harness
-        .pending_migrations(MIGRATIONS)
+    let applied: Vec<Applied> = diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+        .load(&mut conn)
+        .await
         .map_err(|e| Error::Setup(format!("cannot read applied migrations: {e}")))?;
-    Ok(pending
+    let embedded = diesel::migration::MigrationSource::<diesel::pg::Pg>::migrations(&MIGRATIONS)
+        .map_err(|e| Error::Setup(e.to_string()))?;
+    Ok(embedded
         .iter()
         .map(|m| m.name().version().to_string())
+        .filter(|v| !applied.iter().any(|a| &a.version == v))
         .collect())
 }
 

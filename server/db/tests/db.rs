@@ -183,3 +183,12 @@ async fn events_cross_processes_only_on_commit() {
         "the rolled-back event must never arrive"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_role_sees_no_pending_migration() {
+    let t = wagent_testkit::database().await.unwrap();
+    assert_eq!(
+        wagent_db::migrate::pending(&t.server).await.unwrap(),
+        Vec::<String>::new()
+    );
+}

@@ -7,6 +7,8 @@
 //! (roles and databases are created in it); otherwise a private cluster is started in the
 //! system's temporary folder and stopped when the last test process using it exits.
 
+pub mod oidc;
+
 use std::{
     path::PathBuf,
     time::{SystemTime, UNIX_EPOCH},

@@ -1,0 +1,228 @@
+//! `TestApp`: the real server on port 0 against a fresh database, with the local OIDC
+//! provider for sign-in.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::sync::{Mutex, oneshot};
+use wagent_app::{
+    database::Database,
+    keys,
+    settings::Settings,
+    startup::{Application, Services},
+};
+use wagent_testkit::{TestDb, oidc};
+
+pub struct TestApp {
+    pub base: String,
+    pub db: TestDb,
+    pub token_key: String,
+    http: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let db = wagent_testkit::database().await.unwrap();
+        let (token_key, enc) = keys::generate();
+        Self::spawn_on(db, token_key, enc).await
+    }
+
+    /// Another server process on the same database and keys.
+    pub async fn another_process(&self) -> Self {
+        let (_, enc) = keys::generate();
+        Self::spawn_on(self.db.clone(), self.token_key.clone(), enc).await
+    }
+
+    async fn spawn_on(db: TestDb, token_key: String, encryption_keys: String) -> Self {
+        let provider = oidc::provider().await.unwrap();
+        let env: BTreeMap<String, String> = [
+            ("WAGENT_LISTEN", "127.0.0.1:0".to_string()),
+            ("WAGENT_PUBLIC_URL", "http://localhost:8080".to_string()),
+            ("OIDC_ISSUER", provider.issuer.clone()),
+            ("WAGENT_TOKEN_KEY", token_key.clone()),
+            ("WAGENT_ENCRYPTION_KEYS", encryption_keys),
+            ("WAGENT_DB_POOL_SIZE", "4".to_string()),
+            ("WAGENT_LOG", "warn".to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let settings = Settings::from_sources(None, &env).unwrap();
+        let database = Database {
+            server: db.server.clone(),
+            owner: None,
+            _cluster: None,
+        };
+        let services = Services::with_database(&settings, database).await.unwrap();
+        let app = Application::build(&settings, services, true).await.unwrap();
+        let base = format!("http://{}", app.local_addr());
+        let (stop, stopped) = oneshot::channel();
+        let handle = tokio::spawn(async move {
+            app.run(async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        Self {
+            base,
+            db,
+            token_key,
+            http,
+            stop: Some(stop),
+            handle: Some(handle),
+        }
+    }
+
+    /// Stops the server and waits for it to drain.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.await;
+        }
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("{}/graphql/ws", self.base.replace("http://", "ws://"))
+    }
+
+    /// Posts a GraphQL request; returns the HTTP status and the JSON body.
+    pub async fn gql(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.base))
+            .header("user-agent", "wagent-tests")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap())
+    }
+
+    /// `data` of a request that must succeed.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let (status, body) = self.gql(Some(token), query, variables).await;
+        assert!(
+            body.get("errors").is_none() && status.is_success(),
+            "{status}: {body}"
+        );
+        body["data"].clone()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in user's access token, through the real OIDC flow.
+    pub async fn sign_in(&self, user: &str) -> String {
+        static CACHE: Mutex<BTreeMap<String, String>> = Mutex::const_new(BTreeMap::new());
+        let mut cache = CACHE.lock().await;
+        if let Some(t) = cache.get(user) {
+            return t.clone();
+        }
+        let token = oidc::provider()
+            .await
+            .unwrap()
+            .access_token(user)
+            .await
+            .unwrap();
+        cache.insert(user.to_owned(), token.clone());
+        token
+    }
+
+    /// A new organization owned by `owner`; returns its id.
+    pub async fn create_org(&self, owner: &str, name: &str) -> String {
+        let token = self.sign_in(owner).await;
+        let data = self
+            .ok(
+                &token,
+                "mutation($n: String!) { createOrganization(input: {name: $n}) { id } }",
+                json!({ "n": name }),
+            )
+            .await;
+        data["createOrganization"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Invites `user@example.com` with `role` and has them accept; returns their user id.
+    pub async fn add_member(&self, org: &str, by: &str, user: &str, role: &str) -> String {
+        let by = self.sign_in(by).await;
+        let data = self
+            .ok(
+                &by,
+                "mutation($o: ID!, $e: String!, $r: Role!) { inviteMember(input: {organizationId: $o, email: $e, role: $r}) { acceptUrl } }",
+                json!({ "o": org, "e": format!("{user}@example.com"), "r": role }),
+            )
+            .await;
+        let url = data["inviteMember"]["acceptUrl"].as_str().unwrap();
+        let token = url.split("#token=").nth(1).unwrap();
+        let invitee = self.sign_in(user).await;
+        self.ok(
+            &invitee,
+            "mutation($t: String!) { acceptInvitation(input: {token: $t}) { role } }",
+            json!({ "t": token }),
+        )
+        .await;
+        let me = self
+            .ok(&invitee, "{ viewer { user { id } } }", json!({}))
+            .await;
+        me["viewer"]["user"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// An API token for `org`, created by `by` through GraphQL.
+    pub async fn api_token(&self, org: &str, by: &str, role: &str) -> (String, String) {
+        let by = self.sign_in(by).await;
+        let data = self
+            .ok(
+                &by,
+                "mutation($o: ID!, $r: Role!) { createApiToken(input: {organizationId: $o, name: \"ci\", role: $r}) { token apiToken { id } } }",
+                json!({ "o": org, "r": role }),
+            )
+            .await;
+        (
+            data["createApiToken"]["apiToken"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            data["createApiToken"]["token"].as_str().unwrap().to_owned(),
+        )
+    }
+}
+
+/// The `extensions.code` of the first error.
+pub fn code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<no error>")
+}
