@@ -1,0 +1,70 @@
+import { Route, Routes } from 'react-router';
+
+import { NotFoundPage } from '@/app/not-found-page';
+import { OrganizationLayout } from '@/app/organization-layout';
+import { RequireAdmin } from '@/app/require-admin';
+import { AppShell } from '@/components/layout/app-shell';
+import { ApiTokensPage } from '@/features/api-tokens/components/api-tokens-page';
+import { AuditLogPage } from '@/features/audit-log/components/audit-log-page';
+import { AuthCallbackPage } from '@/features/auth/components/auth-callback-page';
+import { RequireAuth } from '@/features/auth/components/require-auth';
+import { SignedOutPage } from '@/features/auth/components/signed-out-page';
+import { AcceptInvitationPage } from '@/features/invitations/components/accept-invitation-page';
+import { MembersPage } from '@/features/members/components/members-page';
+import { CreateOrganizationPage } from '@/features/organizations/components/create-organization-page';
+import { HomePage } from '@/features/organizations/components/home-page';
+import { OrganizationOverviewPage } from '@/features/organizations/components/organization-overview-page';
+import { OrganizationSettingsPage } from '@/features/organizations/components/organization-settings-page';
+import { ProfilePage } from '@/features/profile/components/profile-page';
+
+/** Every route of the SPA; see TESTIDS.md for what browser tests can rely on. */
+export function AppRoutes({ version }: { version: string }) {
+  return (
+    <Routes>
+      <Route path="/auth/callback" element={<AuthCallbackPage />} />
+      <Route path="/signed-out" element={<SignedOutPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <AppShell version={version} />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<HomePage />} />
+        <Route path="orgs/new" element={<CreateOrganizationPage />} />
+        <Route path="orgs/:orgId" element={<OrganizationLayout />}>
+          <Route index element={<OrganizationOverviewPage />} />
+          <Route path="members" element={<MembersPage />} />
+          <Route
+            path="api-tokens"
+            element={
+              <RequireAdmin>
+                <ApiTokensPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="audit-log"
+            element={
+              <RequireAdmin>
+                <AuditLogPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="settings"
+            element={
+              <RequireAdmin>
+                <OrganizationSettingsPage />
+              </RequireAdmin>
+            }
+          />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+        <Route path="invitations/accept" element={<AcceptInvitationPage />} />
+        <Route path="profile" element={<ProfilePage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,152 @@
+import type { ReactNode } from 'react';
+import { NavLink } from 'react-router';
+
+import {
+  BuildingIcon,
+  HomeIcon,
+  KeyIcon,
+  ListIcon,
+  LogoMark,
+  PanelLeftIcon,
+  PlusIcon,
+  SettingsIcon,
+  UserIcon,
+  UsersIcon,
+} from '@/components/ui/icons';
+import type { Role } from '@/gql/graphql';
+import { permissionsFor } from '@/lib/roles';
+
+function NavItem({
+  to,
+  end,
+  icon,
+  label,
+  testId,
+  collapsed,
+}: {
+  to: string;
+  end?: boolean;
+  icon: ReactNode;
+  label: string;
+  testId: string;
+  collapsed: boolean;
+}) {
+  return (
+    <li>
+      <NavLink
+        to={to}
+        end={end}
+        className={({ isActive }) => (isActive ? 'nav-link nav-link-active' : 'nav-link')}
+        data-testid={testId}
+        title={collapsed ? label : undefined}
+        aria-label={collapsed ? label : undefined}
+      >
+        {icon}
+        <span className="nav-label">{label}</span>
+      </NavLink>
+    </li>
+  );
+}
+
+export function Sidebar({
+  collapsed,
+  onToggle,
+  orgId,
+  orgName,
+  role,
+  version,
+}: {
+  collapsed: boolean;
+  onToggle: () => void;
+  orgId: string | null;
+  orgName: string | null;
+  role: Role | null;
+  version: string;
+}) {
+  const can = permissionsFor(role);
+  const base = orgId ? `/orgs/${encodeURIComponent(orgId)}` : null;
+  return (
+    <aside className="sidebar" id="sidebar" aria-label="Main navigation" data-testid="sidebar">
+      <div className="sidebar-brand">
+        <LogoMark />
+        <span className="sidebar-brand-name">WAgent</span>
+      </div>
+      <button
+        type="button"
+        className="sidebar-toggle"
+        onClick={onToggle}
+        aria-controls="sidebar"
+        aria-expanded={!collapsed}
+        aria-label={collapsed ? 'Expand sidebar' : 'Collapse sidebar'}
+        title={collapsed ? 'Expand sidebar' : 'Collapse sidebar'}
+        data-testid="sidebar-toggle"
+      >
+        <PanelLeftIcon />
+      </button>
+      <nav className="sidebar-nav">
+        {base ? (
+          <>
+            <p className="nav-section" title={orgName ?? undefined}>
+              <BuildingIcon width={14} height={14} />
+              <span className="nav-label">{orgName ?? 'Organization'}</span>
+            </p>
+            <ul className="nav-list">
+              <NavItem to={base} end icon={<HomeIcon />} label="Overview" testId="nav-overview" collapsed={collapsed} />
+              <NavItem
+                to={`${base}/members`}
+                icon={<UsersIcon />}
+                label="Members"
+                testId="nav-members"
+                collapsed={collapsed}
+              />
+              {can.manageApiTokens ? (
+                <NavItem
+                  to={`${base}/api-tokens`}
+                  icon={<KeyIcon />}
+                  label="API tokens"
+                  testId="nav-api-tokens"
+                  collapsed={collapsed}
+                />
+              ) : null}
+              {can.viewAuditLog ? (
+                <NavItem
+                  to={`${base}/audit-log`}
+                  icon={<ListIcon />}
+                  label="Audit log"
+                  testId="nav-audit-log"
+                  collapsed={collapsed}
+                />
+              ) : null}
+              {can.renameOrganization ? (
+                <NavItem
+                  to={`${base}/settings`}
+                  icon={<SettingsIcon />}
+                  label="Settings"
+                  testId="nav-settings"
+                  collapsed={collapsed}
+                />
+              ) : null}
+            </ul>
+          </>
+        ) : null}
+        <p className="nav-section">
+          <UserIcon width={14} height={14} />
+          <span className="nav-label">Account</span>
+        </p>
+        <ul className="nav-list">
+          <NavItem to="/profile" icon={<UserIcon />} label="Profile" testId="nav-profile" collapsed={collapsed} />
+          <NavItem
+            to="/orgs/new"
+            icon={<PlusIcon />}
+            label="New organization"
+            testId="nav-new-organization"
+            collapsed={collapsed}
+          />
+        </ul>
+      </nav>
+      <p className="sidebar-footer">
+        <span className="nav-label">WAgent {version}</span>
+      </p>
+    </aside>
+  );
+}

@@ -1,0 +1,58 @@
+import { graphql } from '@/gql';
+
+export const CreateOrganizationDocument = graphql(`
+  mutation CreateOrganization($input: CreateOrganizationInput!) {
+    createOrganization(input: $input) {
+      id
+      name
+      viewerRole
+    }
+  }
+`);
+
+export const RenameOrganizationDocument = graphql(`
+  mutation RenameOrganization($input: RenameOrganizationInput!) {
+    renameOrganization(input: $input) {
+      id
+      name
+    }
+  }
+`);
+
+export const OrganizationOverviewDocument = graphql(`
+  query OrganizationOverview($id: ID!) {
+    organization(id: $id) {
+      id
+      members(first: 100) {
+        nodes {
+          role
+          user {
+            id
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
+    }
+  }
+`);
+
+/** Admin-only: whether the first invitation and the first API token exist yet. */
+export const OrganizationSetupDocument = graphql(`
+  query OrganizationSetup($id: ID!) {
+    organization(id: $id) {
+      id
+      invitations(first: 1) {
+        nodes {
+          id
+        }
+      }
+      apiTokens(first: 1) {
+        nodes {
+          id
+        }
+      }
+    }
+  }
+`);
