@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs WAgent with its embedded defaults: a private PostgreSQL under .wagent/, the local
+# OpenID Connect provider (demo users), and the web app at http://localhost:8080.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+ensure_postgres
+ensure_node
+npm_ci web
+npm_ci dev/oidc
+
+say "building the web app"
+(cd web && npm run --silent build >/dev/null)
+say "building wagent (release; the first build takes several minutes)"
+cargo build --release --locked -p wagent-app
+
+export WAGENT_DATA_DIR="${WAGENT_DATA_DIR:-$ROOT/.wagent}"
+export WAGENT_LISTEN="${WAGENT_LISTEN:-127.0.0.1:8080}"
+PORT="${WAGENT_LISTEN##*:}"
+export WAGENT_PUBLIC_URL="${WAGENT_PUBLIC_URL:-http://localhost:$PORT}"
+OIDC_PORT="${OIDC_PORT:-8081}"
+export OIDC_ISSUER="${OIDC_ISSUER:-http://localhost:$OIDC_PORT}"
+mkdir -p "$WAGENT_DATA_DIR"
+
+oidc_log="$WAGENT_DATA_DIR/oidc.log"
+(cd dev/oidc && OIDC_PORT="$OIDC_PORT" OIDC_ISSUER="$OIDC_ISSUER" \
+  OIDC_REDIRECT_URIS="$WAGENT_PUBLIC_URL/auth/callback,http://127.0.0.1:$PORT/auth/callback,http://localhost:5173/auth/callback" \
+  exec node server.mjs >"$oidc_log.out" 2>"$oidc_log") &
+oidc_pid=$!
+trap 'kill $oidc_pid 2>/dev/null || true' EXIT
+wait_for_line "$oidc_log.out" '"ready":true' 15 || { cat "$oidc_log" >&2; echo "the local OIDC provider did not start" >&2; exit 1; }
+
+wagent="$TARGET_DIR/release/wagent"
+if [ ! -s "$WAGENT_DATA_DIR/demo-org.json" ]; then
+  say "creating the demo organization"
+  "$wagent" org create --name "Demo Shop" --owner-email alice@example.com >"$WAGENT_DATA_DIR/demo-org.json"
+fi
+
+cat >&2 <<MSG
+
+  WAgent is starting at $WAGENT_PUBLIC_URL
+  Sign in as alice@example.com (password: wagent-demo) to open the "Demo Shop" organization;
+  bob@example.com and carol@example.com are there to invite. Ctrl-C stops everything.
+
+MSG
+"$wagent" serve

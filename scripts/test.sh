@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints, the Rust tests (real PostgreSQL, real OIDC provider),
+# the web app's checks and build, and the browser tests in Chromium against the release build.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+started=$SECONDS
+
+ensure_postgres
+ensure_node
+ensure_chromium
+npm_ci web
+npm_ci dev/oidc
+npm_ci e2e
+
+say "rustfmt and clippy"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "web: generated types, type-check, lint, unit tests, build"
+(cd web && npm run --silent codegen >/dev/null)
+git diff --exit-code -- web/src/gql || { echo "web/src/gql is stale: run npm run codegen in web/ and commit" >&2; exit 1; }
+(cd web && npm run --silent check && npm run --silent build >/dev/null)
+
+say "dev/oidc: the local provider's own tests"
+(cd dev/oidc && npm test --silent)
+
+# Release for the tests too: they share every compiled dependency with the binary e2e runs.
+say "Rust tests"
+cargo test --workspace --release --locked
+
+say "release build and browser tests"
+cargo build --release --locked -p wagent-app
+bash scripts/e2e.sh
+
+say "all tests passed in $((SECONDS - started)) s"
