@@ -5,6 +5,7 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::{Parser, Subcommand};
 use serde_json::json;
 use wagent_app::{
+    database::Database,
     init_tracing, keys,
     settings::{Settings, TABLE},
     startup::{Application, Services, run_worker, shutdown_signal},
@@ -167,6 +168,12 @@ async fn run(cli: Cli) -> Result<(), String> {
 
     let settings = Settings::load(cli.config.as_deref())?;
     init_tracing(&settings.log, settings.log_json);
+    if let Command::Migrate = cli.command {
+        // Needs no keys: only the database.
+        Database::open(&settings).await?.prepare().await?;
+        println!("{}", json!({ "migrated": true }));
+        return Ok(());
+    }
     let services = Services::open(&settings).await?;
     match cli.command {
         Command::Serve => {
@@ -174,10 +181,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             app.run(shutdown_signal()).await
         }
         Command::Worker => run_worker(&settings, services, shutdown_signal()).await,
-        Command::Migrate => {
-            println!("{}", json!({ "migrated": true }));
-            Ok(())
-        }
         Command::Org {
             command: OrgCommand::Create { name, owner_email },
         } => {

@@ -41,6 +41,28 @@ impl PgTarget {
         }
     }
 
+    /// A `postgres://` URL for this target (a socket folder goes in the `host` parameter).
+    pub fn to_url(&self) -> String {
+        match self {
+            Self::Url(url) => url.to_string(),
+            Self::Socket {
+                socket_dir,
+                user,
+                dbname,
+            } => {
+                let enc = |s: &str| {
+                    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                };
+                format!(
+                    "postgresql://{}@localhost/{}?host={}",
+                    enc(user),
+                    enc(dbname),
+                    enc(&socket_dir.to_string_lossy())
+                )
+            }
+        }
+    }
+
     pub fn user(&self) -> String {
         match self {
             Self::Url(url) => {

@@ -2,6 +2,7 @@
 //! The server over HTTP and websockets, against a real PostgreSQL and a real OIDC provider.
 
 mod auth;
+mod cli;
 mod helpers;
 mod organizations;
 mod permissions;

@@ -1,0 +1,180 @@
+//! The admin verbs of the real `wagent` binary, against the same database as a server.
+
+use std::process::Command;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, code};
+
+fn wagent(app: &TestApp, args: &[&str]) -> Result<Value, String> {
+    let (_, enc) = wagent_app::keys::generate();
+    let out = Command::new(env!("CARGO_BIN_EXE_wagent"))
+        .args(args)
+        .env("DATABASE_URL", app.db.server.to_url())
+        .env("WAGENT_TOKEN_KEY", &app.token_key)
+        .env("WAGENT_ENCRYPTION_KEYS", enc)
+        .env("WAGENT_LOG", "warn")
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    Ok(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operator_creates_an_org_for_someone_and_issues_and_revokes_tokens() {
+    let app = TestApp::spawn().await;
+    let org = wagent(
+        &app,
+        &[
+            "org",
+            "create",
+            "--name",
+            "Demo Shop",
+            "--owner-email",
+            "alice@example.com",
+        ],
+    )
+    .unwrap();
+    let org_id = org["id"].as_str().unwrap();
+    assert_eq!(org["name"], "Demo Shop");
+
+    // Alice signs in for the first time and finds herself its Owner.
+    let alice = app.sign_in("alice").await;
+    let me = app
+        .ok(
+            &alice,
+            "{ viewer { memberships { role organization { id name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        me["viewer"]["memberships"],
+        json!([{ "role": "OWNER", "organization": { "id": org_id, "name": "Demo Shop" } }])
+    );
+
+    let issued = wagent(
+        &app,
+        &[
+            "token", "issue", "--org", org_id, "--role", "admin", "--ttl", "30d",
+        ],
+    )
+    .unwrap();
+    let token = issued["token"].as_str().unwrap();
+    let data = app
+        .ok(token, "{ viewer { kind apiToken { role } } }", json!({}))
+        .await;
+    assert_eq!(data["viewer"]["apiToken"]["role"], "ADMIN");
+
+    let revoked = wagent(&app, &["token", "revoke", issued["id"].as_str().unwrap()]).unwrap();
+    assert_eq!(revoked["id"], issued["id"]);
+    let (status, body) = app.gql(Some(token), "{ viewer { kind } }", json!({})).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+
+    let log = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { auditLog { nodes { action userAgent } } } }",
+            json!({ "o": org_id }),
+        )
+        .await;
+    let actions: Vec<&str> = log["organization"]["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "api_token.revoked",
+            "api_token.created",
+            "organization.created"
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_arguments_and_settings_fail_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let err = wagent(
+        &app,
+        &[
+            "token",
+            "issue",
+            "--org",
+            "00000000-0000-0000-0000-000000000000",
+            "--role",
+            "admin",
+        ],
+    )
+    .unwrap_err();
+    assert!(err.contains("organization not found"), "{err}");
+    let err = wagent(
+        &app,
+        &[
+            "token",
+            "issue",
+            "--org",
+            "00000000-0000-0000-0000-000000000000",
+            "--role",
+            "root",
+        ],
+    )
+    .unwrap_err();
+    assert!(err.contains("unknown role"), "{err}");
+    let out = Command::new(env!("CARGO_BIN_EXE_wagent"))
+        .args(["migrate"])
+        .env("WAGENT_LISTN", "x")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown setting WAGENT_LISTN"));
+    let out = Command::new(env!("CARGO_BIN_EXE_wagent"))
+        .args(["migrate"])
+        .env(
+            "DATABASE_URL",
+            "postgres://wagent_app:s3cret-pw@127.0.0.1:1/none",
+        )
+        .env("WAGENT_TOKEN_KEY", &app.token_key)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && !stderr.contains("s3cret-pw"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_schema_verb_prints_the_sdl_and_help_lists_every_verb() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wagent"))
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        wagent_graphql::sdl()
+    );
+    let help = Command::new(env!("CARGO_BIN_EXE_wagent"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for verb in [
+        "serve",
+        "worker",
+        "migrate",
+        "schema",
+        "org",
+        "token",
+        "keys",
+        "DATABASE_URL",
+        "OIDC_ISSUER",
+    ] {
+        assert!(help.contains(verb), "--help lacks {verb}");
+    }
+}

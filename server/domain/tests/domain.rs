@@ -1,0 +1,208 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Domain rules that need time or concurrency to show: retention and the last Owner.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use wagent_auth::api_token::TokenKeys;
+use wagent_db::{
+    Db,
+    diesel::{self, QueryableByName, sql_types::BigInt},
+    diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
+};
+use wagent_domain::{Caller, Domain, Intent, Principal, Role, users::Identity};
+
+async fn domain() -> (Domain, wagent_testkit::TestDb) {
+    let t = wagent_testkit::database().await.unwrap();
+    let db = Db::connect(&t.server, 8).unwrap();
+    (
+        Domain::new(db, Arc::new(TokenKeys::generate()), "http://localhost:8080"),
+        t,
+    )
+}
+
+async fn person(d: &Domain, name: &str) -> Caller {
+    let user = d
+        .sign_in(&Identity {
+            issuer: "http://idp".into(),
+            subject: name.into(),
+            email: Some(format!("{name}@example.com")),
+            email_verified: true,
+            name: Some(name.into()),
+        })
+        .await
+        .unwrap();
+    Caller {
+        principal: Principal::User(user),
+        ip: None,
+        user_agent: None,
+    }
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+async fn count(admin: &wagent_db::PgTarget, sql: &str) -> i64 {
+    let mut c = AsyncPgConnection::establish(&admin.connection_string())
+        .await
+        .unwrap();
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut c)
+        .await
+        .unwrap()
+        .n
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sweep_deletes_only_what_outlived_its_retention_and_reschedules_itself() {
+    let (d, t) = domain().await;
+    let alice = person(&d, "alice").await;
+    let org = d.create_organization(&alice, "Acme").await.unwrap().access;
+    d.invite_member(&org, "old@example.com", Role::Member)
+        .await
+        .unwrap();
+    d.invite_member(&org, "fresh@example.com", Role::Member)
+        .await
+        .unwrap();
+    d.create_api_token(&org, "old", Role::Member, Some(1))
+        .await
+        .unwrap();
+    d.create_api_token(&org, "fresh", Role::Member, Some(30))
+        .await
+        .unwrap();
+    let mut c = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute(
+        "UPDATE invitations SET expires_at = now() - interval '31 days' WHERE email = 'old@example.com';
+         UPDATE api_tokens SET expires_at = now() - interval '91 days' WHERE name = 'old';
+         UPDATE audit_events SET created_at = now() - interval '366 days'
+          WHERE id = (SELECT id FROM audit_events ORDER BY id LIMIT 1);",
+    )
+    .await
+    .unwrap();
+    let audit_before = count(&t.admin, "SELECT count(*) AS n FROM audit_events").await;
+
+    let swept = d.sweep(org.org_id(), Utc::now()).await.unwrap();
+    assert_eq!(
+        (swept.invitations, swept.api_tokens, swept.audit_events),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM invitations").await,
+        1
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM api_tokens").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &t.admin,
+            "SELECT count(*) AS n FROM org_routes WHERE kind = 'api_token'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM audit_events").await,
+        audit_before - 1
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM jobs WHERE kind = 'retention.sweep' AND run_at > now() + interval '23 hours'").await,
+        1,
+        "one next sweep, a day later"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
+    let (d, t) = domain().await;
+    let alice = person(&d, "alice").await;
+    let bob = person(&d, "bob").await;
+    let org = d.create_organization(&alice, "Acme").await.unwrap().access;
+    let invite = d
+        .invite_member(&org, "bob@example.com", Role::Owner)
+        .await
+        .unwrap();
+    let token = invite
+        .accept_url
+        .split("#token=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    d.accept_invitation(&bob, &token).await.unwrap();
+    let (alice_id, bob_id) = (alice.user_id().unwrap(), bob.user_id().unwrap());
+
+    for _ in 0..5 {
+        let a = d
+            .authorize(&alice, org.org_id(), Role::Owner, Intent::Write)
+            .await
+            .unwrap();
+        let b = d
+            .authorize(&bob, org.org_id(), Role::Owner, Intent::Write)
+            .await
+            .unwrap();
+        let (r1, r2) = tokio::join!(
+            d.change_member_role(&a, bob_id, Role::Admin),
+            d.change_member_role(&b, alice_id, Role::Admin)
+        );
+        assert!(
+            r1.is_ok() != r2.is_ok(),
+            "exactly one demotion wins: {r1:?} {r2:?}"
+        );
+        let owners = count(
+            &t.admin,
+            "SELECT count(*) AS n FROM memberships WHERE role = 'owner'",
+        )
+        .await;
+        assert_eq!(owners, 1);
+        // Restore both Owners for the next round.
+        let (winner, loser) = if r1.is_ok() {
+            (&alice, bob_id)
+        } else {
+            (&bob, alice_id)
+        };
+        let w = d
+            .authorize(winner, org.org_id(), Role::Owner, Intent::Write)
+            .await
+            .unwrap();
+        d.change_member_role(&w, loser, Role::Owner).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_sign_in_claims_an_operator_made_account_only_with_a_verified_email() {
+    let (d, _t) = domain().await;
+    let org = d
+        .create_organization_as_operator("Demo", Some("Ana@Example.com"))
+        .await
+        .unwrap();
+    let unverified = d
+        .sign_in(&Identity {
+            issuer: "http://idp".into(),
+            subject: "mallory".into(),
+            email: Some("ana@example.com".into()),
+            email_verified: false,
+            name: None,
+        })
+        .await
+        .unwrap();
+    let mallory = Caller {
+        principal: Principal::User(unverified),
+        ip: None,
+        user_agent: None,
+    };
+    assert!(
+        d.memberships(&mallory).await.unwrap().is_empty(),
+        "an unverified address claims nothing"
+    );
+    let ana = person(&d, "ana").await;
+    let memberships = d.memberships(&ana).await.unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(memberships[0].organization.id, org.id);
+    assert_eq!(memberships[0].access.role(), Role::Owner);
+}
