@@ -249,7 +249,8 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Schema
+        Command::Migrate
+        | Command::Schema
         | Command::Keys { .. }
         | Command::Token {
             command: TokenCommand::Attenuate { .. },
