@@ -203,8 +203,13 @@ async fn subscriptions(
 ) -> impl IntoResponse {
     let state = state.clone();
     let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    // Bounded frames: a subscription message is a small JSON document.
+    let limits = poem::web::websocket::WebSocketConfig::default()
+        .max_message_size(Some(256 * 1024))
+        .max_frame_size(Some(256 * 1024));
     websocket
         .protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS)
+        .config(limits)
         .on_upgrade(move |stream| async move {
             state
                 .metrics
