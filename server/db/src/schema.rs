@@ -33,6 +33,58 @@ diesel::table! {
 }
 
 diesel::table! {
+    canned_responses (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        shortcut -> Text,
+        body -> Text,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contacts (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        wa_id -> Text,
+        user_id -> Nullable<Text>,
+        profile_name -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversation_notes (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        conversation_id -> Uuid,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversations (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        phone_number_id -> Uuid,
+        contact_id -> Uuid,
+        status -> Text,
+        assignee_id -> Nullable<Uuid>,
+        labels -> Array<Text>,
+        unread_count -> Int4,
+        last_message_at -> Nullable<Timestamptz>,
+        last_inbound_at -> Nullable<Timestamptz>,
+        last_message_preview -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     invitations (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
@@ -67,12 +119,67 @@ diesel::table! {
 }
 
 diesel::table! {
+    media (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        message_id -> Uuid,
+        meta_media_id -> Nullable<Text>,
+        mime_type -> Nullable<Text>,
+        sha256 -> Nullable<Text>,
+        file_name -> Nullable<Text>,
+        file_size -> Nullable<Int8>,
+        stored_at -> Nullable<Timestamptz>,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (org_id, user_id) {
         org_id -> Uuid,
         user_id -> Uuid,
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    message_templates (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        account_id -> Uuid,
+        meta_template_id -> Nullable<Text>,
+        name -> Text,
+        language -> Text,
+        category -> Text,
+        status -> Text,
+        quality_score -> Nullable<Text>,
+        rejected_reason -> Nullable<Text>,
+        parameter_format -> Nullable<Text>,
+        components -> Jsonb,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    messages (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        conversation_id -> Uuid,
+        direction -> Text,
+        wamid -> Nullable<Text>,
+        kind -> Text,
+        body -> Nullable<Text>,
+        payload -> Jsonb,
+        status -> Text,
+        status_at -> Timestamptz,
+        error_code -> Nullable<Int4>,
+        error_text -> Nullable<Text>,
+        reply_to_wamid -> Nullable<Text>,
+        sent_by -> Nullable<Uuid>,
+        sent_at -> Timestamptz,
     }
 }
 
@@ -94,6 +201,27 @@ diesel::table! {
 }
 
 diesel::table! {
+    phone_numbers (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        account_id -> Uuid,
+        phone_number_id -> Text,
+        display_phone_number -> Nullable<Text>,
+        verified_name -> Nullable<Text>,
+        quality_rating -> Nullable<Text>,
+        status -> Nullable<Text>,
+        name_status -> Nullable<Text>,
+        code_verification_status -> Nullable<Text>,
+        platform_type -> Nullable<Text>,
+        messaging_limit -> Nullable<Text>,
+        throughput_level -> Nullable<Text>,
+        refreshed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         issuer -> Nullable<Text>,
@@ -107,23 +235,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_events (id) {
+        id -> Uuid,
+        source -> Text,
+        body -> Bytea,
+        received_at -> Timestamptz,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    whatsapp_accounts (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        waba_id -> Text,
+        business_id -> Nullable<Text>,
+        access_token_sealed -> Text,
+        connected_via -> Text,
+        connected_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_tokens -> organizations (org_id));
 diesel::joinable!(api_tokens -> users (created_by));
 diesel::joinable!(audit_events -> organizations (org_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
+diesel::joinable!(canned_responses -> organizations (org_id));
+diesel::joinable!(canned_responses -> users (created_by));
+diesel::joinable!(contacts -> organizations (org_id));
+diesel::joinable!(conversation_notes -> organizations (org_id));
+diesel::joinable!(conversation_notes -> users (author_id));
+diesel::joinable!(conversations -> organizations (org_id));
+diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(invitations -> organizations (org_id));
 diesel::joinable!(invitations -> users (accepted_by));
+diesel::joinable!(media -> organizations (org_id));
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(message_templates -> organizations (org_id));
+diesel::joinable!(messages -> organizations (org_id));
+diesel::joinable!(messages -> users (sent_by));
 diesel::joinable!(org_routes -> organizations (org_id));
+diesel::joinable!(phone_numbers -> organizations (org_id));
+diesel::joinable!(whatsapp_accounts -> organizations (org_id));
+diesel::joinable!(whatsapp_accounts -> users (connected_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_events,
+    canned_responses,
+    contacts,
+    conversation_notes,
+    conversations,
     invitations,
     jobs,
+    media,
     memberships,
+    message_templates,
+    messages,
     org_routes,
     organizations,
+    phone_numbers,
     users,
+    webhook_events,
+    whatsapp_accounts,
 );

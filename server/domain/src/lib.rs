@@ -15,6 +15,7 @@ pub mod members;
 pub mod models;
 pub mod organizations;
 pub mod retention;
+pub mod secrets;
 pub mod users;
 pub mod values;
 

@@ -1,0 +1,10 @@
+DROP TABLE webhook_events;
+DROP TABLE canned_responses;
+DROP TABLE conversation_notes;
+DROP TABLE media;
+DROP TABLE messages;
+DROP TABLE conversations;
+DROP TABLE contacts;
+DROP TABLE message_templates;
+DROP TABLE phone_numbers;
+DROP TABLE whatsapp_accounts;
