@@ -67,7 +67,10 @@ impl Keyring {
         Ok(Self {
             keys: keys
                 .into_iter()
-                .map(|(id, bytes)| Key { id, cipher: XChaCha20Poly1305::new(&bytes.into()) })
+                .map(|(id, bytes)| Key {
+                    id,
+                    cipher: XChaCha20Poly1305::new(&bytes.into()),
+                })
                 .collect(),
         })
     }
@@ -83,9 +86,20 @@ impl Keyring {
         // Encryption of a short string with a fresh nonce cannot fail.
         let ciphertext = key
             .cipher
-            .encrypt(&XNonce::from(nonce), Payload { msg: secret.as_bytes(), aad: aad.as_bytes() })
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: secret.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
             .unwrap_or_default();
-        format!("v1.{}.{}.{}", key.id, URL_SAFE_NO_PAD.encode(nonce), URL_SAFE_NO_PAD.encode(ciphertext))
+        format!(
+            "v1.{}.{}.{}",
+            key.id,
+            URL_SAFE_NO_PAD.encode(nonce),
+            URL_SAFE_NO_PAD.encode(ciphertext)
+        )
     }
 
     pub fn open(&self, sealed: &str, org_id: Uuid, purpose: &str) -> Result<Opened, SecretError> {
@@ -98,14 +112,24 @@ impl Keyring {
         let aad = associated_data(key_id, org_id, purpose);
         let plain = key
             .cipher
-            .decrypt(&XNonce::from(nonce), Payload { msg: &ciphertext, aad: aad.as_bytes() })
+            .decrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: &ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| SecretError::Tampered)?;
-        String::from_utf8(plain).map(Opened).map_err(|_| SecretError::Malformed)
+        String::from_utf8(plain)
+            .map(Opened)
+            .map_err(|_| SecretError::Malformed)
     }
 
     /// True when `sealed` was sealed with an older key.
     pub fn is_stale(&self, sealed: &str) -> bool {
-        parse(sealed).map(|(id, _, _)| id != self.primary().id).unwrap_or(true)
+        parse(sealed)
+            .map(|(id, _, _)| id != self.primary().id)
+            .unwrap_or(true)
     }
 }
 
@@ -115,7 +139,13 @@ fn associated_data(key_id: &str, org_id: Uuid, purpose: &str) -> String {
 
 fn parse(sealed: &str) -> Result<(&str, [u8; 24], Vec<u8>), SecretError> {
     let mut parts = sealed.split('.');
-    let (Some("v1"), Some(id), Some(nonce), Some(ct), None) = (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some("v1"), Some(id), Some(nonce), Some(ct), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return Err(SecretError::Malformed);
     };
     let nonce: [u8; 24] = URL_SAFE_NO_PAD
@@ -123,7 +153,9 @@ fn parse(sealed: &str) -> Result<(&str, [u8; 24], Vec<u8>), SecretError> {
         .ok()
         .and_then(|n| n.try_into().ok())
         .ok_or(SecretError::Malformed)?;
-    let ciphertext = URL_SAFE_NO_PAD.decode(ct).map_err(|_| SecretError::Malformed)?;
+    let ciphertext = URL_SAFE_NO_PAD
+        .decode(ct)
+        .map_err(|_| SecretError::Malformed)?;
     Ok((id, nonce, ciphertext))
 }
 
@@ -132,7 +164,12 @@ mod tests {
     use super::*;
 
     fn ring(ids: &[(&str, u8)]) -> Keyring {
-        Keyring::new(ids.iter().map(|(id, b)| (id.to_string(), [*b; 32])).collect()).unwrap()
+        Keyring::new(
+            ids.iter()
+                .map(|(id, b)| (id.to_string(), [*b; 32]))
+                .collect(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -141,10 +178,26 @@ mod tests {
         let org = Uuid::now_v7();
         let sealed = k.seal("EAAG-token", org, "whatsapp_accounts/1");
         assert!(!sealed.contains("EAAG"));
-        assert_eq!(k.open(&sealed, org, "whatsapp_accounts/1").unwrap().expose(), "EAAG-token");
-        assert_eq!(k.open(&sealed, Uuid::now_v7(), "whatsapp_accounts/1").unwrap_err(), SecretError::Tampered);
-        assert_eq!(k.open(&sealed, org, "whatsapp_accounts/2").unwrap_err(), SecretError::Tampered);
-        assert_ne!(sealed, k.seal("EAAG-token", org, "whatsapp_accounts/1"), "fresh nonce each time");
+        assert_eq!(
+            k.open(&sealed, org, "whatsapp_accounts/1")
+                .unwrap()
+                .expose(),
+            "EAAG-token"
+        );
+        assert_eq!(
+            k.open(&sealed, Uuid::now_v7(), "whatsapp_accounts/1")
+                .unwrap_err(),
+            SecretError::Tampered
+        );
+        assert_eq!(
+            k.open(&sealed, org, "whatsapp_accounts/2").unwrap_err(),
+            SecretError::Tampered
+        );
+        assert_ne!(
+            sealed,
+            k.seal("EAAG-token", org, "whatsapp_accounts/1"),
+            "fresh nonce each time"
+        );
     }
 
     #[test]
@@ -157,7 +210,10 @@ mod tests {
         assert!(rotated.is_stale(&sealed));
         assert!(!rotated.is_stale(&rotated.seal("t", org, "p")));
         let forgotten = ring(&[("k2", 2)]);
-        assert_eq!(forgotten.open(&sealed, org, "p").unwrap_err(), SecretError::UnknownKey("k1".into()));
+        assert_eq!(
+            forgotten.open(&sealed, org, "p").unwrap_err(),
+            SecretError::UnknownKey("k1".into())
+        );
     }
 
     #[test]
@@ -167,8 +223,21 @@ mod tests {
         let mut sealed = k.seal("t", org, "p").into_bytes();
         let last = sealed.len() - 2;
         sealed[last] = if sealed[last] == b'A' { b'B' } else { b'A' };
-        assert_eq!(k.open(&String::from_utf8(sealed).unwrap(), org, "p").unwrap_err(), SecretError::Tampered);
-        assert_eq!(k.open("plain-token", org, "p").unwrap_err(), SecretError::Malformed);
-        assert!(format!("{:?}", k.open(&k.seal("s3cret", org, "p"), org, "p").unwrap()).contains("<secret>"));
+        assert_eq!(
+            k.open(&String::from_utf8(sealed).unwrap(), org, "p")
+                .unwrap_err(),
+            SecretError::Tampered
+        );
+        assert_eq!(
+            k.open("plain-token", org, "p").unwrap_err(),
+            SecretError::Malformed
+        );
+        assert!(
+            format!(
+                "{:?}",
+                k.open(&k.seal("s3cret", org, "p"), org, "p").unwrap()
+            )
+            .contains("<secret>")
+        );
     }
 }
