@@ -32,16 +32,41 @@ trap 'kill $oidc_pid 2>/dev/null || true' EXIT
 wait_for_line "$oidc_log.out" '"ready":true' 15 || { cat "$oidc_log" >&2; echo "the local OIDC provider did not start" >&2; exit 1; }
 
 wagent="$TARGET_DIR/release/wagent"
+
+# The built-in Meta sandbox stands in for Meta's Cloud API: it answers Graph calls and sends
+# signed webhooks back to WAgent, so WhatsApp works without a Meta account.
+SANDBOX_PORT="${SANDBOX_PORT:-8082}"
+[ -s "$WAGENT_DATA_DIR/sandbox-secret" ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WAGENT_DATA_DIR/sandbox-secret")
+export META_APP_ID="${META_APP_ID:-sandbox-app}"
+export META_APP_SECRET="${META_APP_SECRET:-$(cat "$WAGENT_DATA_DIR/sandbox-secret")}"
+export META_VERIFY_TOKEN="${META_VERIFY_TOKEN:-sandbox-verify}"
+export META_GRAPH_URL="${META_GRAPH_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+export WAGENT_SANDBOX_URL="${WAGENT_SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+sandbox_log="$WAGENT_DATA_DIR/sandbox.log"
+"$wagent" sandbox --listen "127.0.0.1:$SANDBOX_PORT" --app-id "$META_APP_ID" \
+  --webhook-url "http://127.0.0.1:$PORT/webhooks/whatsapp" >"$sandbox_log.out" 2>"$sandbox_log" &
+sandbox_pid=$!
+trap 'kill $oidc_pid $sandbox_pid 2>/dev/null || true' EXIT
+wait_for_line "$sandbox_log.out" '"ready":true' 15 || { cat "$sandbox_log" >&2; echo "the Meta sandbox did not start" >&2; exit 1; }
+
 if [ ! -s "$WAGENT_DATA_DIR/demo-org.json" ]; then
-  say "creating the demo organization"
-  "$wagent" org create --name "Demo Shop" --owner-email alice@example.com >"$WAGENT_DATA_DIR/demo-org.json"
+  say "creating the demo organization with a sandbox WhatsApp number"
+  "$wagent" org create --name "Demo Shop" --owner-email alice@example.com >"$WAGENT_DATA_DIR/demo-org.json.tmp"
+  org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$WAGENT_DATA_DIR/demo-org.json.tmp")"
+  token_file="$(mktemp)"
+  echo "sandbox-system-user-token" >"$token_file"
+  "$wagent" whatsapp connect --org "$org_id" --waba 102290129340398 --phone-number-id 106540352242922 --token-file "$token_file" >/dev/null
+  rm -f "$token_file"
+  mv "$WAGENT_DATA_DIR/demo-org.json.tmp" "$WAGENT_DATA_DIR/demo-org.json"
 fi
 
 cat >&2 <<MSG
 
   WAgent is starting at $WAGENT_PUBLIC_URL
   Sign in as alice@example.com (password: wagent-demo) to open the "Demo Shop" organization;
-  bob@example.com and carol@example.com are there to invite. Ctrl-C stops everything.
+  bob@example.com and carol@example.com are there to invite. Demo Shop has a WhatsApp number
+  on the built-in Meta sandbox: open the customer phone (top bar) to write to it as a
+  customer and answer from the inbox. Ctrl-C stops everything.
 
 MSG
 "$wagent" serve

@@ -31,8 +31,9 @@ CREATE TABLE phone_numbers (
     messaging_limit text,
     throughput_level text,
     refreshed_at timestamptz,
+    -- A disconnected number keeps its conversations (read-only) until it is connected again.
+    disconnected_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (org_id, id),
     UNIQUE (org_id, phone_number_id),
     FOREIGN KEY (org_id, account_id) REFERENCES whatsapp_accounts (org_id, id) ON DELETE CASCADE

@@ -27,6 +27,11 @@ pub struct AppState {
     pub client_config: serde_json::Value,
     pub metrics: Arc<Metrics>,
     pub trust_forwarded_for: bool,
+    pub meta_app_secret: Option<String>,
+    pub meta_verify_token: Option<String>,
+    /// The built-in sandbox's URL: `/sandbox/*` is forwarded there for signed-in people.
+    pub sandbox_url: Option<String>,
+    pub http: reqwest::Client,
 }
 
 pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
@@ -40,6 +45,14 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))
         .at("/config.json", get(client_config))
+        .at(
+            "/sandbox/*path",
+            sandbox_proxy.with(SizeLimit::new(1024 * 1024)),
+        )
+        .at(
+            "/webhooks/whatsapp",
+            get(webhook_handshake).post(webhook.with(SizeLimit::new(4 * 1024 * 1024))),
+        )
         .at("/", get(spa::serve))
         .at("/*path", get(spa::serve))
         .data(state)
@@ -250,6 +263,158 @@ async fn subscriptions(
                 .websocket_connections
                 .fetch_sub(1, Ordering::Relaxed);
         })
+}
+
+/// Meta's subscription handshake: echo `hub.challenge` when `hub.verify_token` matches.
+#[handler]
+fn webhook_handshake(state: PoemData<&AppState>, req: &Request) -> Response {
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let expected = state.meta_verify_token.as_deref().unwrap_or("");
+    match wagent_meta::webhook::verify_subscription(
+        params.get("hub.mode").map(String::as_str),
+        params.get("hub.verify_token").map(String::as_str),
+        params.get("hub.challenge").map(String::as_str),
+        expected,
+    ) {
+        Some(challenge) => challenge
+            .to_owned()
+            .with_content_type("text/plain")
+            .into_response(),
+        None => StatusCode::FORBIDDEN.into_response(),
+    }
+}
+
+/// A webhook delivery: signature over the raw bytes, stored durably, answered at once;
+/// a job processes it.
+#[handler]
+async fn webhook(state: PoemData<&AppState>, req: &Request, body: Vec<u8>) -> Response {
+    let Some(secret) = state.meta_app_secret.as_deref() else {
+        tracing::warn!("a webhook arrived but META_APP_SECRET is not set");
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    let signature = req
+        .headers()
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok());
+    if !wagent_meta::webhook::verify_signature(secret.as_bytes(), &body, signature) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match state.domain.receive_webhook(&body).await {
+        Ok(_) => StatusCode::OK.into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "cannot store a webhook; Meta will retry");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+/// A stored media file, through a signed link that lasts ten minutes.
+#[handler]
+async fn media(
+    state: PoemData<&AppState>,
+    req: &Request,
+    poem::web::Path((org, id)): poem::web::Path<(String, String)>,
+) -> Response {
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let (Ok(org), Ok(id)) = (uuid::Uuid::parse_str(&org), uuid::Uuid::parse_str(&id)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let exp = params
+        .get("exp")
+        .and_then(|e| e.parse::<i64>().ok())
+        .unwrap_or(0);
+    let sig = params.get("sig").map(String::as_str).unwrap_or("");
+    let (m, path) = match state.domain.open_media_link(org, id, exp, sig).await {
+        Ok(found) => found,
+        Err(DomainError::NotFound(_)) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::FORBIDDEN.into_response(),
+    };
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mime = m
+        .mime_type
+        .unwrap_or_else(|| "application/octet-stream".into());
+    // Only pictures, sound and video show inline; anything else downloads.
+    let inline = ["image/", "audio/", "video/"]
+        .iter()
+        .any(|p| mime.starts_with(p));
+    let name = m
+        .file_name
+        .unwrap_or_else(|| "file".into())
+        .replace(['"', '\\', '\r', '\n'], "_");
+    Response::builder()
+        .content_type(if inline {
+            mime.as_str()
+        } else {
+            "application/octet-stream"
+        })
+        .header(
+            "Content-Disposition",
+            if inline {
+                "inline".to_owned()
+            } else {
+                format!("attachment; filename=\"{name}\"")
+            },
+        )
+        .header("X-Content-Type-Options", "nosniff")
+        .header("Cache-Control", "private, max-age=600")
+        .body(bytes)
+}
+
+/// Forwards the SPA's customer-phone calls to the built-in sandbox (same origin for the
+/// browser), for signed-in people only.
+#[handler]
+async fn sandbox_proxy(state: PoemData<&AppState>, req: &Request, body: Vec<u8>) -> Response {
+    let Some(base) = state.sandbox_url.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let caller = match bearer(req.headers()) {
+        Ok(Some(token)) => state.authenticate(&token, ip, user_agent).await.ok(),
+        _ => None,
+    };
+    if caller.as_ref().and_then(|c| c.user()).is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/sandbox");
+    let method = match *req.method() {
+        poem::http::Method::POST => reqwest::Method::POST,
+        poem::http::Method::GET => reqwest::Method::GET,
+        _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    };
+    let forwarded = state
+        .http
+        .request(method, format!("{base}{path}"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await;
+    match forwarded {
+        Ok(r) => {
+            let status =
+                StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+            let bytes = r.bytes().await.unwrap_or_default();
+            Response::builder()
+                .status(status)
+                .content_type("application/json")
+                .body(bytes.to_vec())
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the sandbox does not answer");
+            StatusCode::BAD_GATEWAY.into_response()
+        }
+    }
 }
 
 #[handler]

@@ -48,6 +48,42 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// WhatsApp numbers.
+    Whatsapp {
+        #[command(subcommand)]
+        command: WhatsappCommand,
+    },
+    /// Run the built-in Meta sandbox: the Graph API and webhooks of WhatsApp's Cloud API, in
+    /// memory, so that WAgent can be tried without a Meta account.
+    Sandbox {
+        #[arg(long, default_value = "127.0.0.1:8082")]
+        listen: std::net::SocketAddr,
+        /// Where to send webhooks, e.g. http://127.0.0.1:8080/webhooks/whatsapp.
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// The app secret that signs webhooks (WAgent's META_APP_SECRET).
+        #[arg(long, env = "META_APP_SECRET")]
+        app_secret: String,
+        /// The app id that Embedded Signup code exchanges must name (WAgent's META_APP_ID).
+        #[arg(long, default_value = "sandbox-app")]
+        app_id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum WhatsappCommand {
+    /// Connect a number manually (a system user's token read from a file) and print it.
+    Connect {
+        #[arg(long)]
+        org: uuid::Uuid,
+        #[arg(long)]
+        waba: String,
+        #[arg(long)]
+        phone_number_id: String,
+        /// A file holding the access token (kept out of the shell history and `ps`).
+        #[arg(long)]
+        token_file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,6 +131,9 @@ enum TokenCommand {
 enum KeysCommand {
     /// Print a new WAGENT_TOKEN_KEY and WAGENT_ENCRYPTION_KEYS for an environment file.
     Generate,
+    /// Re-encrypt every stored secret with the first key of WAGENT_ENCRYPTION_KEYS (put a
+    /// new key first, keep the old ones after it, rotate, then drop the old ones).
+    Rotate,
 }
 
 fn settings_help() -> String {
@@ -227,6 +266,50 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
+        Command::Whatsapp {
+            command:
+                WhatsappCommand::Connect {
+                    org,
+                    waba,
+                    phone_number_id,
+                    token_file,
+                },
+        } => {
+            let token = std::fs::read_to_string(&token_file)
+                .map_err(|e| format!("cannot read {}: {e}", token_file.display()))?;
+            let domain = &services.domain;
+            let access = domain
+                .authorize(&Caller::operator(), org, Role::Owner, Intent::Write)
+                .await
+                .map_err(|e| e.to_string())?;
+            let number = domain
+                .connect_whatsapp(&access, &waba, &phone_number_id, token.trim(), "cli")
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                json!({
+                    "id": number.id,
+                    "phoneNumberId": number.phone_number_id,
+                    "displayPhoneNumber": number.display_phone_number,
+                    "verifiedName": number.verified_name,
+                    "qualityRating": number.quality_rating,
+                    "status": number.status,
+                })
+            );
+            Ok(())
+        }
+        Command::Keys {
+            command: KeysCommand::Rotate,
+        } => {
+            let resealed = services
+                .domain
+                .rotate_secrets()
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("{}", json!({ "resealed": resealed }));
+            Ok(())
+        }
         Command::Token {
             command: TokenCommand::Revoke { token_id },
         } => {
@@ -251,7 +334,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate
         | Command::Schema
-        | Command::Keys { .. }
+        | Command::Sandbox { .. }
+        | Command::Keys {
+            command: KeysCommand::Generate,
+        }
         | Command::Token {
             command: TokenCommand::Attenuate { .. },
         } => Ok(()),

@@ -37,6 +37,20 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     pub db_pool_size: usize,
     pub job_concurrency: usize,
+    pub meta: Meta,
+}
+
+/// Meta's WhatsApp Cloud API, or the sandbox that speaks it.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub graph_url: String,
+    pub graph_version: String,
+    pub app_id: Option<String>,
+    pub app_secret: Option<Secret>,
+    pub verify_token: Option<Secret>,
+    pub config_id: Option<String>,
+    /// The built-in sandbox's base URL, when WAgent runs against it.
+    pub sandbox_url: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -123,6 +137,41 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "WAGENT_JOB_CONCURRENCY",
         "Jobs run at once per process. Default 8.",
     ),
+    (
+        "meta_graph_url",
+        "META_GRAPH_URL",
+        "Base URL of Meta's Graph API. Default https://graph.facebook.com; the sandbox's URL to try WAgent without Meta.",
+    ),
+    (
+        "meta_graph_version",
+        "META_GRAPH_VERSION",
+        "Graph API version. Default v21.0.",
+    ),
+    (
+        "meta_app_id",
+        "META_APP_ID",
+        "Your Meta app's id (Embedded Signup).",
+    ),
+    (
+        "meta_app_secret",
+        "META_APP_SECRET",
+        "Your Meta app's secret: checks webhook signatures and exchanges Embedded Signup codes.",
+    ),
+    (
+        "meta_verify_token",
+        "META_VERIFY_TOKEN",
+        "The token Meta echoes when it verifies the webhook URL.",
+    ),
+    (
+        "meta_config_id",
+        "META_CONFIG_ID",
+        "The Facebook Login for Business configuration id of Embedded Signup.",
+    ),
+    (
+        "sandbox_url",
+        "WAGENT_SANDBOX_URL",
+        "The built-in Meta sandbox's URL (`wagent sandbox`): enables the customer phone panel and simulated Embedded Signup.",
+    ),
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -143,6 +192,13 @@ struct Raw {
     trust_forwarded_for: Option<bool>,
     db_pool_size: Option<usize>,
     job_concurrency: Option<usize>,
+    meta_graph_url: Option<String>,
+    meta_graph_version: Option<String>,
+    meta_app_id: Option<String>,
+    meta_app_secret: Option<Secret>,
+    meta_verify_token: Option<Secret>,
+    meta_config_id: Option<String>,
+    sandbox_url: Option<String>,
 }
 
 impl Settings {
@@ -226,7 +282,32 @@ impl Settings {
         if !(1..=1000).contains(&jobs) {
             return Err("WAGENT_JOB_CONCURRENCY must be between 1 and 1000".into());
         }
+        let graph_url = raw
+            .meta_graph_url
+            .unwrap_or_else(|| "https://graph.facebook.com".into())
+            .trim_end_matches('/')
+            .to_owned();
+        url::Url::parse(&graph_url)
+            .map_err(|_| "META_GRAPH_URL is malformed: not a URL".to_string())?;
+        let graph_version = raw.meta_graph_version.unwrap_or_else(|| "v21.0".into());
+        if !graph_version.starts_with('v') || graph_version[1..].parse::<f32>().is_err() {
+            return Err("META_GRAPH_VERSION is malformed: expected e.g. v21.0".into());
+        }
+        if let Some(u) = &raw.sandbox_url {
+            url::Url::parse(u)
+                .map_err(|_| "WAGENT_SANDBOX_URL is malformed: not a URL".to_string())?;
+        }
+        let meta = Meta {
+            graph_url,
+            graph_version,
+            app_id: raw.meta_app_id,
+            app_secret: raw.meta_app_secret,
+            verify_token: raw.meta_verify_token,
+            config_id: raw.meta_config_id,
+            sandbox_url: raw.sandbox_url.map(|u| u.trim_end_matches('/').to_owned()),
+        };
         Ok(Self {
+            meta,
             database_url: raw.database_url,
             database_owner_url: raw.database_owner_url,
             listen,
@@ -275,6 +356,13 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "trust_forwarded_for" => raw.trust_forwarded_for = Some(flag(value)?),
         "db_pool_size" => raw.db_pool_size = Some(number(value)?),
         "job_concurrency" => raw.job_concurrency = Some(number(value)?),
+        "meta_graph_url" => raw.meta_graph_url = s(),
+        "meta_graph_version" => raw.meta_graph_version = s(),
+        "meta_app_id" => raw.meta_app_id = s(),
+        "meta_app_secret" => raw.meta_app_secret = Some(Secret(value.to_owned())),
+        "meta_verify_token" => raw.meta_verify_token = Some(Secret(value.to_owned())),
+        "meta_config_id" => raw.meta_config_id = s(),
+        "sandbox_url" => raw.sandbox_url = s(),
         _ => return Err("unknown".into()),
     }
     Ok(())

@@ -9,8 +9,13 @@ use poem::{
 use serde_json::json;
 use wagent_auth::oidc::OidcVerifier;
 use wagent_db::Db;
-use wagent_domain::{Bus, Domain, retention};
-use wagent_jobs::Runner;
+use wagent_domain::{
+    Bus, Domain, retention,
+    secrets::Keyring,
+    whatsapp::{self, WhatsAppSetup},
+};
+use wagent_jobs::{JobError, Runner};
+use wagent_meta::{GraphClient, GraphConfig};
 
 use crate::{
     database::Database,
@@ -38,7 +43,32 @@ impl Services {
         database.prepare().await?;
         let keys = keys::load(settings)?;
         let db = Db::connect(&database.server, settings.db_pool_size).map_err(|e| e.to_string())?;
-        let domain = Domain::new(db.clone(), Arc::new(keys.tokens), &settings.public_url);
+        let keyring = Keyring::new(
+            keys.encryption
+                .iter()
+                .map(|k| (k.id.clone(), k.key))
+                .collect(),
+        )
+        .map_err(|e| e.to_string())?;
+        let graph = GraphClient::new(GraphConfig {
+            base_url: settings.meta.graph_url.clone(),
+            version: settings.meta.graph_version.clone(),
+            ..GraphConfig::default()
+        })
+        .map_err(|e| format!("META_GRAPH_URL: {e}"))?;
+        let whatsapp = WhatsAppSetup {
+            graph,
+            keyring,
+            app_id: settings.meta.app_id.clone(),
+            app_secret: settings
+                .meta
+                .app_secret
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
+            media_dir: settings.data_dir.join("media"),
+        };
+        let domain = Domain::new(db.clone(), Arc::new(keys.tokens), &settings.public_url)
+            .with_whatsapp(whatsapp);
         Ok(Self {
             database,
             db,
@@ -49,11 +79,32 @@ impl Services {
 
 /// Registers every job type the server knows.
 fn job_runner(services: &Services, bus: Bus, settings: &Settings) -> Runner {
-    let domain = services.domain.clone();
+    let d = services.domain.clone();
+    let (d1, d2, d3, d4) = (d.clone(), d.clone(), d.clone(), d.clone());
     Runner::new(services.db.clone(), bus)
         .concurrency(settings.job_concurrency)
-        .register(retention::KIND, move |job| {
-            domain.clone().run_retention_job(job)
+        .register(retention::KIND, move |job| d.clone().run_retention_job(job))
+        .register(whatsapp::JOB_WEBHOOK, move |job| {
+            let d = d1.clone();
+            async move {
+                let id = job.payload["event_id"]
+                    .as_str()
+                    .and_then(|s| uuid::Uuid::parse_str(s).ok());
+                let id = id.ok_or_else(|| JobError::Permanent("no event id".into()))?;
+                let report = d
+                    .process_webhook(id)
+                    .await
+                    .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+                tracing::debug!(?report, "webhook processed");
+                Ok(())
+            }
+        })
+        .register(whatsapp::JOB_SEND, move |job| d2.clone().run_send_job(job))
+        .register(whatsapp::JOB_MEDIA, move |job| {
+            d3.clone().run_media_job(job)
+        })
+        .register(whatsapp::JOB_MARK_READ, move |job| {
+            d4.clone().run_mark_read_job(job)
         })
 }
 
@@ -103,6 +154,11 @@ impl Application {
                 "audience": o.audience,
             })),
             "version": env!("CARGO_PKG_VERSION"),
+            "whatsapp": {
+                "appId": settings.meta.app_id,
+                "configId": settings.meta.config_id,
+                "sandbox": settings.meta.sandbox_url.is_some(),
+            },
         });
         let metrics = Arc::new(Metrics::default());
         let runner = run_jobs.then(|| job_runner(&services, bus, settings));
@@ -130,6 +186,21 @@ impl Application {
             client_config,
             metrics,
             trust_forwarded_for: settings.trust_forwarded_for,
+            meta_app_secret: settings
+                .meta
+                .app_secret
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
+            meta_verify_token: settings
+                .meta
+                .verify_token
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
+            sandbox_url: settings.meta.sandbox_url.clone(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(15))
+                .build()
+                .map_err(|e| e.to_string())?,
         };
         Ok(Self {
             acceptor,

@@ -216,8 +216,8 @@ diesel::table! {
         messaging_limit -> Nullable<Text>,
         throughput_level -> Nullable<Text>,
         refreshed_at -> Nullable<Timestamptz>,
+        disconnected_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
-        updated_at -> Timestamptz,
     }
 }
 

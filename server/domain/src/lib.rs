@@ -10,14 +10,17 @@ pub mod api_tokens;
 pub mod audit;
 pub mod error;
 pub mod events;
+pub mod inbox;
 pub mod invitations;
 pub mod members;
 pub mod models;
 pub mod organizations;
 pub mod retention;
 pub mod secrets;
+pub mod templates;
 pub mod users;
 pub mod values;
+pub mod whatsapp;
 
 use std::sync::Arc;
 
@@ -32,6 +35,7 @@ use wagent_db::{Conn, Db, Scope, schema::memberships};
 
 pub use crate::models::*;
 pub use wagent_db::bus::Bus;
+pub use wagent_meta as meta;
 
 /// The business layer's handle: cheap to clone, shared by every request and job.
 #[derive(Clone)]
@@ -39,6 +43,7 @@ pub struct Domain {
     db: Db,
     tokens: Arc<TokenKeys>,
     public_url: Arc<str>,
+    whatsapp: Option<Arc<whatsapp::WhatsAppSetup>>,
 }
 
 impl Domain {
@@ -48,6 +53,15 @@ impl Domain {
             db,
             tokens,
             public_url: public_url.trim_end_matches('/').into(),
+            whatsapp: None,
+        }
+    }
+
+    /// Enables WhatsApp: Meta's Graph API (or the sandbox) and the keys for sealed tokens.
+    pub fn with_whatsapp(self, setup: whatsapp::WhatsAppSetup) -> Self {
+        Self {
+            whatsapp: Some(Arc::new(setup)),
+            ..self
         }
     }
 

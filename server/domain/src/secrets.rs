@@ -34,6 +34,8 @@ struct Key {
 /// The configured keys, newest first.
 pub struct Keyring {
     keys: Vec<Key>,
+    /// Signs short-lived links (media URLs); derived from the newest key.
+    link_key: [u8; 32],
 }
 
 impl fmt::Debug for Keyring {
@@ -64,7 +66,15 @@ impl Keyring {
         if keys.is_empty() {
             return Err(SecretError::NoKeys);
         }
+        let link_key: [u8; 32] = {
+            use sha2::{Digest, Sha256};
+            let mut h = Sha256::new();
+            h.update(b"wagent.v1|signed-links|");
+            h.update(keys[0].1);
+            h.finalize().into()
+        };
         Ok(Self {
+            link_key,
             keys: keys
                 .into_iter()
                 .map(|(id, bytes)| Key {
@@ -123,6 +133,32 @@ impl Keyring {
         String::from_utf8(plain)
             .map(Opened)
             .map_err(|_| SecretError::Malformed)
+    }
+
+    /// A signature for a short-lived link; [`Keyring::verify_link`] checks it.
+    pub fn sign_link(&self, data: &str) -> String {
+        use hmac::{KeyInit, Mac};
+        // HMAC takes keys of any length.
+        let Ok(mut mac) = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.link_key)
+        else {
+            return String::new();
+        };
+        mac.update(data.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Constant-time check of a link signature.
+    pub fn verify_link(&self, data: &str, signature: &str) -> bool {
+        use hmac::{KeyInit, Mac};
+        let Ok(sig) = hex::decode(signature) else {
+            return false;
+        };
+        let Ok(mut mac) = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(&self.link_key)
+        else {
+            return false;
+        };
+        mac.update(data.as_bytes());
+        mac.verify_slice(&sig).is_ok()
     }
 
     /// True when `sealed` was sealed with an older key.

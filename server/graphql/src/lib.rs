@@ -5,10 +5,12 @@
 //! request id and never to the caller.
 
 mod connection;
+mod inbox;
 mod mutation;
 mod query;
 mod subscription;
 mod types;
+mod whatsapp;
 
 pub use async_graphql;
 use async_graphql::{
@@ -20,7 +22,16 @@ use uuid::Uuid;
 use wagent_domain::Bus;
 use wagent_domain::{Access, Caller, Domain, DomainError, Intent, Role, User};
 
-pub use crate::{mutation::Mutation, query::Query, subscription::Subscription};
+pub use crate::{query::Query, subscription::Subscription};
+
+/// Every mutation, grouped by area.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct Mutation(
+    mutation::CoreMutation,
+    inbox::InboxMutation,
+    whatsapp::WhatsAppMutation,
+    whatsapp::TemplateMutation,
+);
 
 pub type WagentSchema = Schema<Query, Mutation, Subscription>;
 
@@ -43,7 +54,7 @@ pub fn sdl() -> String {
 }
 
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
-    Schema::build(Query, Mutation, Subscription)
+    Schema::build(Query, Mutation::default(), Subscription)
         .limit_depth(12)
         .limit_complexity(2000)
         .limit_recursive_depth(32)

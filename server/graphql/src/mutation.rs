@@ -9,7 +9,9 @@ use crate::{
     },
 };
 
-pub struct Mutation;
+/// Organizations, members, invitations and API tokens.
+#[derive(Default)]
+pub struct CoreMutation;
 
 #[derive(InputObject)]
 struct CreateOrganizationInput {
@@ -98,7 +100,7 @@ fn domain<'a>(ctx: &'a Context<'_>) -> &'a Domain {
 }
 
 #[Object]
-impl Mutation {
+impl CoreMutation {
     /// Creates an organization with the signed-in user as its Owner.
     async fn create_organization(
         &self,

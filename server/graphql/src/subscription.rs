@@ -26,8 +26,141 @@ struct OrganizationEvent {
     at: DateTime<Utc>,
 }
 
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+enum InboxEventKind {
+    ConversationUpdated,
+    MessageCreated,
+    MessageUpdated,
+    /// Events may have been missed: reload the inbox.
+    Resync,
+}
+
+/// Something changed in the inbox, with the changed objects as the subscriber may see them.
+struct InboxEvent {
+    kind: InboxEventKind,
+    conversation: Option<crate::inbox::ConversationObject>,
+    message: Option<crate::inbox::MessageObject>,
+}
+
+#[async_graphql::Object]
+impl InboxEvent {
+    async fn kind(&self) -> InboxEventKind {
+        self.kind
+    }
+    async fn conversation(&self) -> Option<&crate::inbox::ConversationObject> {
+        self.conversation.as_ref()
+    }
+    /// Set for message events: a new message or a status tick.
+    async fn message(&self) -> Option<&crate::inbox::MessageObject> {
+        self.message.as_ref()
+    }
+}
+
+fn inbox_kind(topic: &str) -> Option<InboxEventKind> {
+    match topic {
+        wagent_domain::inbox::TOPIC_CONVERSATION => Some(InboxEventKind::ConversationUpdated),
+        wagent_domain::inbox::TOPIC_MESSAGE_CREATED => Some(InboxEventKind::MessageCreated),
+        wagent_domain::inbox::TOPIC_MESSAGE_UPDATED => Some(InboxEventKind::MessageUpdated),
+        _ => None,
+    }
+}
+
+/// Loads what an inbox event names, through the subscriber's freshly checked access.
+async fn load_inbox_event(
+    domain: &Domain,
+    caller: &wagent_domain::Caller,
+    org_id: uuid::Uuid,
+    kind: InboxEventKind,
+    data: &serde_json::Value,
+) -> Option<Result<InboxEvent, ()>> {
+    let Ok(access) = domain
+        .authorize(caller, org_id, Role::Member, Intent::Read)
+        .await
+    else {
+        return Some(Err(()));
+    };
+    if kind == InboxEventKind::Resync {
+        return Some(Ok(InboxEvent {
+            kind,
+            conversation: None,
+            message: None,
+        }));
+    }
+    let id = |field: &str| {
+        data[field]
+            .as_str()
+            .and_then(|s| uuid::Uuid::parse_str(s).ok())
+    };
+    let conversation = match id("conversation_id") {
+        Some(cid) => domain.conversation(&access, cid).await.ok(),
+        None => None,
+    }?;
+    let message = match id("message_id") {
+        Some(mid) => domain
+            .message(&access, mid)
+            .await
+            .ok()
+            .map(|m| crate::inbox::MessageObject(m, access.clone())),
+        None => None,
+    };
+    Some(Ok(InboxEvent {
+        kind,
+        conversation: Some(crate::inbox::ConversationObject {
+            access,
+            conversation,
+        }),
+        message,
+    }))
+}
+
 #[GqlSubscription]
 impl Subscription {
+    /// The organization's inbox, live: new and updated conversations, new messages and
+    /// status ticks. Any member; `conversationId` narrows it to one conversation. Access is
+    /// checked again for every event, and the stream ends when the subscriber loses it.
+    async fn inbox_events(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        conversation_id: Option<ID>,
+    ) -> async_graphql::Result<impl Stream<Item = InboxEvent> + use<>> {
+        let access = guard(ctx, &organization_id, Role::Member, Intent::Read).await?;
+        let only = conversation_id
+            .map(|c| crate::parse_id(ctx, &c, "conversation"))
+            .transpose()?;
+        let domain = ctx.data_unchecked::<Domain>().clone();
+        let caller = access.caller().clone();
+        let org_id = access.org_id();
+        let events = BroadcastStream::new(ctx.data_unchecked::<Bus>().subscribe());
+        let stream = events
+            .filter_map(move |item| async move {
+                match item {
+                    Ok(e) if e.org_id == org_id => {
+                        let kind = inbox_kind(&e.topic)?;
+                        let conversation = e.data["conversation_id"]
+                            .as_str()
+                            .and_then(|s| uuid::Uuid::parse_str(s).ok());
+                        if only.is_some() && conversation != only {
+                            return None;
+                        }
+                        Some((kind, e.data))
+                    }
+                    Ok(_) => None,
+                    Err(BroadcastStreamRecvError::Lagged(_)) => {
+                        Some((InboxEventKind::Resync, serde_json::Value::Null))
+                    }
+                }
+            })
+            .then(move |(kind, data)| {
+                let (domain, caller) = (domain.clone(), caller.clone());
+                async move { load_inbox_event(&domain, &caller, org_id, kind, &data).await }
+            })
+            .filter_map(|loaded| async move { loaded })
+            .take_while(|loaded| std::future::ready(loaded.is_ok()))
+            .filter_map(|loaded| async move { loaded.ok() });
+        Ok(stream)
+    }
+
     /// Changes to an organization's name, members, invitations and API tokens. Any member;
     /// the stream ends when the subscriber stops being one.
     async fn organization_events(

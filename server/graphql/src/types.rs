@@ -248,6 +248,86 @@ impl OrganizationObject {
         Ok(connection(page, |t| t.id, ApiTokenObject, cursor.is_some()))
     }
 
+    /// The organization's WhatsApp numbers.
+    async fn phone_numbers(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::inbox::PhoneNumberObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let numbers = ctx
+            .data_unchecked::<Domain>()
+            .phone_numbers(&self.access)
+            .await
+            .gql(ctx)?;
+        Ok(numbers
+            .into_iter()
+            .map(|n| crate::inbox::PhoneNumberObject(n, self.access.clone()))
+            .collect())
+    }
+
+    /// Message templates of a number's account (all accounts when not given).
+    async fn templates(
+        &self,
+        ctx: &Context<'_>,
+        phone_number_id: Option<ID>,
+    ) -> async_graphql::Result<Vec<crate::whatsapp::TemplateObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let number = phone_number_id
+            .map(|id| crate::parse_id(ctx, &id, "phone number"))
+            .transpose()?;
+        let list = ctx
+            .data_unchecked::<Domain>()
+            .templates(&self.access, number)
+            .await
+            .gql(ctx)?;
+        Ok(list
+            .into_iter()
+            .map(crate::whatsapp::TemplateObject)
+            .collect())
+    }
+
+    /// The inbox, most recent activity first.
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<crate::inbox::ConversationFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, crate::inbox::ConversationObject>> {
+        crate::inbox::conversations(ctx, &self.access, filter, first, after).await
+    }
+
+    async fn conversation(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::inbox::ConversationObject> {
+        require(ctx, &self.access, Role::Member)?;
+        crate::inbox::conversation(ctx, &self.access, &id).await
+    }
+
+    /// Unread messages across the inbox.
+    async fn unread_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        require(ctx, &self.access, Role::Member)?;
+        ctx.data_unchecked::<Domain>()
+            .unread_total(&self.access)
+            .await
+            .gql(ctx)
+    }
+
+    async fn canned_responses(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::inbox::CannedResponseObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let list = ctx
+            .data_unchecked::<Domain>()
+            .canned_responses(&self.access)
+            .await
+            .gql(ctx)?;
+        Ok(list.into_iter().map(Into::into).collect())
+    }
+
     /// Admin or Owner. Newest first.
     async fn audit_log(
         &self,
@@ -271,7 +351,7 @@ impl OrganizationObject {
     }
 }
 
-async fn load_user(
+pub(crate) async fn load_user(
     ctx: &Context<'_>,
     id: Option<Uuid>,
 ) -> async_graphql::Result<Option<UserObject>> {

@@ -14,10 +14,16 @@ use wagent_app::{
 };
 use wagent_testkit::{TestDb, oidc};
 
+pub const APP_SECRET: &str = "sandbox-app-secret";
+
 pub struct TestApp {
     pub base: String,
+    /// The built-in Meta sandbox this server talks to.
+    pub sandbox: wagent_sandbox::Sandbox,
+    pub sandbox_url: String,
     pub db: TestDb,
     pub token_key: String,
+    pub encryption_keys: String,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
@@ -38,26 +44,74 @@ impl TestApp {
         Self::spawn_on(db, token_key, enc).await
     }
 
-    /// Another server process on the same database and keys.
+    /// Another server process on the same database, keys and sandbox (webhooks keep going
+    /// to the first process).
     pub async fn another_process(&self) -> Self {
-        let (_, enc) = keys::generate();
-        Self::spawn_on(self.db.clone(), self.token_key.clone(), enc).await
+        Self::spawn_with(
+            self.db.clone(),
+            self.token_key.clone(),
+            self.encryption_keys.clone(),
+            Some((self.sandbox.clone(), self.sandbox_url.clone())),
+        )
+        .await
     }
 
     async fn spawn_on(db: TestDb, token_key: String, encryption_keys: String) -> Self {
+        Self::spawn_with(db, token_key, encryption_keys, None).await
+    }
+
+    /// With its own keys, or sharing another server's sandbox.
+    pub async fn spawn_with(
+        db: TestDb,
+        token_key: String,
+        encryption_keys: String,
+        sandbox: Option<(wagent_sandbox::Sandbox, String)>,
+    ) -> Self {
         let provider = oidc::provider().await.unwrap();
+        let (sandbox, sandbox_url, own_sandbox) = match sandbox {
+            Some((s, url)) => (s, url, false),
+            None => {
+                let mut config =
+                    wagent_sandbox::SandboxConfig::new("sandbox-app", APP_SECRET, None);
+                config.status_delays = (
+                    Duration::from_millis(50),
+                    Duration::from_millis(100),
+                    Duration::from_millis(150),
+                );
+                config.template_approval_delay = Duration::from_millis(200);
+                let s = wagent_sandbox::Sandbox::new(config);
+                let addr = s
+                    .listen("127.0.0.1:0".parse().unwrap(), std::future::pending())
+                    .await
+                    .unwrap();
+                (s, format!("http://{addr}"), true)
+            }
+        };
         let env: BTreeMap<String, String> = [
             ("WAGENT_LISTEN", "127.0.0.1:0".to_string()),
             ("WAGENT_PUBLIC_URL", "http://localhost:8080".to_string()),
             ("OIDC_ISSUER", provider.issuer.clone()),
             ("WAGENT_TOKEN_KEY", token_key.clone()),
-            ("WAGENT_ENCRYPTION_KEYS", encryption_keys),
+            ("WAGENT_ENCRYPTION_KEYS", encryption_keys.clone()),
             ("WAGENT_DB_POOL_SIZE", "4".to_string()),
             ("WAGENT_LOG", "warn".to_string()),
+            ("META_GRAPH_URL", sandbox_url.clone()),
+            ("META_APP_ID", "sandbox-app".to_string()),
+            ("META_APP_SECRET", APP_SECRET.to_string()),
+            ("META_VERIFY_TOKEN", "verify-me".to_string()),
+            ("WAGENT_SANDBOX_URL", sandbox_url.clone()),
+            (
+                "WAGENT_DATA_DIR",
+                std::env::temp_dir()
+                    .join(format!("wagent-test-data-{}", db.name))
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
+        let encryption_keys_kept = env["WAGENT_ENCRYPTION_KEYS"].clone();
         let settings = Settings::from_sources(None, &env).unwrap();
         let database = Database {
             server: db.server.clone(),
@@ -67,6 +121,11 @@ impl TestApp {
         let services = Services::with_database(&settings, database).await.unwrap();
         let app = Application::build(&settings, services, true).await.unwrap();
         let base = format!("http://{}", app.local_addr());
+        if own_sandbox {
+            sandbox
+                .handle()
+                .set_webhook_url(Some(format!("{base}/webhooks/whatsapp")));
+        }
         let (stop, stopped) = oneshot::channel();
         let handle = tokio::spawn(async move {
             app.run(async {
@@ -82,8 +141,11 @@ impl TestApp {
             .unwrap();
         Self {
             base,
+            sandbox,
+            sandbox_url,
             db,
             token_key,
+            encryption_keys: encryption_keys_kept,
             http,
             stop: Some(stop),
             handle: Some(handle),

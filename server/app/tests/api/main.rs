@@ -8,4 +8,5 @@ mod organizations;
 mod permissions;
 mod schema;
 mod subscriptions;
+mod whatsapp;
 mod ws;

@@ -1,0 +1,537 @@
+//! WhatsApp end to end against the built-in Meta sandbox: connect a number, customers write
+//! in through signed webhooks, agents answer, statuses tick, the window rules hold.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wagent_db::{
+    diesel::{self, QueryableByName, sql_types::Text},
+    diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
+};
+
+use crate::{
+    helpers::{APP_SECRET, TestApp, code},
+    ws::Subscriber,
+};
+
+const SECRET_TOKEN: &str = "EAAG-system-user-token-do-not-leak";
+const CUSTOMER: &str = "15550001111";
+
+/// Connects a sandbox number to a new org owned by Alice: (org id, phone number row id, Meta id).
+async fn connected(app: &TestApp) -> (String, String, String) {
+    let org = app.create_org("alice", "Acme").await;
+    let alice = app.sign_in("alice").await;
+    let data = app
+        .ok(
+            &alice,
+            "mutation($o: ID!, $t: String!) { connectWhatsApp(input: {organizationId: $o, wabaId: \"100200300\", phoneNumberId: \"555000111\", accessToken: $t}) { id phoneNumberId displayPhoneNumber verifiedName qualityRating status } }",
+            json!({ "o": org, "t": SECRET_TOKEN }),
+        )
+        .await;
+    let n = &data["connectWhatsApp"];
+    assert_eq!(n["phoneNumberId"], "555000111");
+    assert!(
+        n["displayPhoneNumber"].as_str().unwrap().starts_with('+'),
+        "{n}"
+    );
+    assert_eq!(n["qualityRating"], "GREEN");
+    (
+        org,
+        n["id"].as_str().unwrap().to_owned(),
+        "555000111".to_owned(),
+    )
+}
+
+async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
+    let mut message = json!({ "phone_number_id": pn, "from": CUSTOMER, "name": "João Cliente" });
+    for (k, v) in body.as_object().unwrap() {
+        message[k] = v.clone();
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/sandbox/customers/messages", app.sandbox_url))
+        .json(&message)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+    let v: Value = response.json().await.unwrap();
+    v["wamid"].as_str().unwrap_or_default().to_owned()
+}
+
+/// Polls a GraphQL query until `done` holds (webhooks and jobs run in the background).
+async fn eventually(
+    app: &TestApp,
+    token: &str,
+    query: &str,
+    vars: Value,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        last = app.ok(token, query, vars.clone()).await;
+        if done(&last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("never happened: {last}");
+}
+
+const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages { nodes { id direction kind text status error { code text } } } } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+
+    let mut live = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
+        .await
+        .unwrap();
+    live.subscribe("1", "subscription($o: ID!) { inboxEvents(organizationId: $o) { kind conversation { id unreadCount } message { text direction status } } }", json!({ "o": org }), true).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "Olá, is my order shipped?" } }),
+    )
+    .await;
+    let event = live
+        .next_event(Duration::from_secs(10))
+        .await
+        .expect("the message arrives live");
+    let event = &event["data"]["inboxEvents"];
+    assert_eq!(event["kind"], "MESSAGE_CREATED");
+    assert_eq!(event["message"]["text"], "Olá, is my order shipped?");
+    assert_eq!(event["message"]["direction"], "INBOUND");
+
+    let inbox = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    let conversation = &inbox["organization"]["conversations"]["nodes"][0];
+    assert_eq!(conversation["contact"]["waId"], CUSTOMER);
+    assert_eq!(conversation["contact"]["profileName"], "João Cliente");
+    assert_eq!(conversation["windowOpen"], true);
+    assert_eq!(inbox["organization"]["unreadCount"], 1);
+    let conversation_id = conversation["id"].as_str().unwrap().to_owned();
+
+    let sent = app
+        .ok(&alice, "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, text: \"Yes, it left today.\"}) { id status } }", json!({ "o": org, "c": conversation_id }))
+        .await;
+    assert_eq!(sent["sendMessage"]["status"], "pending");
+    let read = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"] == "read"
+    })
+    .await;
+    assert_eq!(
+        read["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["text"],
+        "Yes, it left today."
+    );
+    // The sandbox received exactly what the agent wrote.
+    let business_sent: Value = reqwest::get(format!(
+        "{}/sandbox/messages?phone_number_id={pn}",
+        app.sandbox_url
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(
+        business_sent.to_string().contains("Yes, it left today."),
+        "{business_sent}"
+    );
+
+    app.ok(&alice, "mutation($o: ID!, $c: ID!) { markConversationRead(input: {organizationId: $o, conversationId: $c}) { unreadCount } }", json!({ "o": org, "c": conversation_id }))
+        .await;
+    let inbox = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    assert_eq!(inbox["organization"]["unreadCount"], 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn outside_the_window_only_templates_go_out() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "hi" } }),
+    )
+    .await;
+    let inbox = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let conversation_id = inbox["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute("UPDATE conversations SET last_inbound_at = now() - interval '25 hours'")
+        .await
+        .unwrap();
+
+    let (_, body) = app
+        .gql(Some(&alice), "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, text: \"late\"}) { id } }", json!({ "o": org, "c": conversation_id }))
+        .await;
+    assert_eq!(code(&body), "VALIDATION");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("template"),
+        "{body}"
+    );
+
+    let sent = app
+        .ok(
+            &alice,
+            "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, template: {name: \"order_update\", language: \"en_US\", bodyParameters: [\"João\", \"#42\"]}}) { id kind } }",
+            json!({ "o": org, "c": conversation_id }),
+        )
+        .await;
+    assert_eq!(sent["sendMessage"]["kind"], "template");
+    eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"]
+            == "delivered"
+            || d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"]
+                == "read"
+    })
+    .await;
+
+    // A template Meta does not know fails with Meta's code, kept on the message.
+    app.ok(
+        &alice,
+        "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, template: {name: \"no_such_template\", language: \"en_US\"}}) { id } }",
+        json!({ "o": org, "c": conversation_id }),
+    )
+    .await;
+    let failed = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"] == "failed"
+    })
+    .await;
+    assert_eq!(
+        failed["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["error"]["code"],
+        132001
+    );
+}
+
+#[derive(QueryableByName)]
+struct Sealed {
+    #[diesel(sql_type = Text)]
+    access_token_sealed: String,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_access_token_is_sealed_at_rest_and_never_returned() {
+    let app = TestApp::spawn().await;
+    let (org, _, _) = connected(&app).await;
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    let rows: Vec<Sealed> = diesel::sql_query("SELECT access_token_sealed FROM whatsapp_accounts")
+        .load(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(
+        !rows[0].access_token_sealed.contains("EAAG"),
+        "the raw column holds no token"
+    );
+    assert!(rows[0].access_token_sealed.starts_with("v1."));
+    // Copied into another organization's account row, the ciphertext does not open.
+    let org2 = app.create_org("alice", "Globex").await;
+    let alice = app.sign_in("alice").await;
+    let schema = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { phoneNumbers { id } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    assert!(!schema.to_string().contains("EAAG"));
+    let _ = org2;
+}
+
+fn signed(body: &str) -> (String, String) {
+    (
+        body.to_owned(),
+        wagent_meta::webhook::signature_header(APP_SECRET.as_bytes(), body.as_bytes()),
+    )
+}
+
+async fn post_webhook(app: &TestApp, body: &str, signature: Option<&str>) -> reqwest::StatusCode {
+    let mut r = reqwest::Client::new()
+        .post(format!("{}/webhooks/whatsapp", app.base))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    if let Some(s) = signature {
+        r = r.header("x-hub-signature-256", s);
+    }
+    r.send().await.unwrap().status()
+}
+
+fn inbound(pn: &str, wamid: &str, text: &str, ts: i64) -> String {
+    json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "changes": [{ "field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": { "display_phone_number": "15550100", "phone_number_id": pn },
+        "contacts": [{ "profile": { "name": "Ana" }, "wa_id": "15550002222" }],
+        "messages": [{ "from": "15550002222", "id": wamid, "timestamp": ts.to_string(), "type": "text", "text": { "body": text } }] } }] }] })
+    .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change_nothing() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let handshake = reqwest::get(format!("{}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444", app.base)).await.unwrap();
+    assert_eq!(handshake.status(), 200);
+    assert_eq!(handshake.text().await.unwrap(), "1158201444");
+    let wrong = reqwest::get(format!(
+        "{}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1",
+        app.base
+    ))
+    .await
+    .unwrap();
+    assert_eq!(wrong.status(), 403);
+
+    let now = chrono::Utc::now().timestamp();
+    let (body, sig) = signed(&inbound(&pn, "wamid.DUP1", "first", now));
+    assert_eq!(post_webhook(&app, &body, None).await, 401);
+    assert_eq!(post_webhook(&app, &body, Some("sha256=00")).await, 401);
+    assert_eq!(
+        post_webhook(&app, &body.replace("first", "forged"), Some(&sig)).await,
+        401
+    );
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    assert_eq!(
+        post_webhook(&app, &body, Some(&sig)).await,
+        200,
+        "Meta retries: a duplicate"
+    );
+    let inbox = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let inbox2 = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    assert_eq!(
+        inbox2["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1,
+        "stored once: {inbox}"
+    );
+
+    // An outbound message, then its statuses out of order: read before delivered.
+    let conversation_id = inbox["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute(&format!(
+        "INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, sent_at)
+         VALUES ('{org}', gen_random_uuid(), '{conversation_id}', 'outbound', 'wamid.OUT1', 'text', 'hello', 'accepted', now() + interval '1 minute')"
+    ))
+    .await
+    .unwrap();
+    let status = |s: &str, ts: i64| {
+        json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "changes": [{ "field": "messages", "value": {
+            "messaging_product": "whatsapp", "metadata": { "display_phone_number": "15550100", "phone_number_id": pn },
+            "statuses": [{ "id": "wamid.OUT1", "status": s, "timestamp": ts.to_string(), "recipient_id": "15550002222" }] } }] }] })
+        .to_string()
+    };
+    for s in ["read", "delivered", "sent"] {
+        let (body, sig) = signed(&status(s, now));
+        assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    }
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let inbox = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    let out = &inbox["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0];
+    assert_eq!(out["text"], "hello");
+    assert_eq!(
+        out["status"], "read",
+        "a late delivered or sent never moves read back"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_of_a_thousand_statuses_is_applied_in_full() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let now = chrono::Utc::now().timestamp();
+    let (body, sig) = signed(&inbound(&pn, "wamid.IN1", "hi", now));
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    let inbox = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let conversation_id = inbox["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute(&format!(
+        "INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, sent_at)
+         SELECT '{org}', gen_random_uuid(), '{conversation_id}', 'outbound', 'wamid.B' || i, 'template', 'promo', 'accepted', now()
+           FROM generate_series(1, 1000) i"
+    ))
+    .await
+    .unwrap();
+    let statuses: Vec<Value> = (1..=1000)
+        .map(|i| json!({ "id": format!("wamid.B{i}"), "status": "delivered", "timestamp": now.to_string(), "recipient_id": "15550002222" }))
+        .collect();
+    let batch = json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "changes": [{ "field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": { "display_phone_number": "15550100", "phone_number_id": pn }, "statuses": statuses } }] }] })
+    .to_string();
+    let (body, sig) = signed(&batch);
+    let started = std::time::Instant::now();
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "answered fast: {:?}",
+        started.elapsed()
+    );
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    for _ in 0..100 {
+        let n: N = diesel::sql_query("SELECT count(*) AS n FROM messages WHERE status = 'delivered' AND wamid LIKE 'wamid.B%'").get_result(&mut c).await.unwrap();
+        if n.n == 1000 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("not every status was applied");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_arriving_through_one_process_reaches_subscribers_of_another() {
+    let a = TestApp::spawn().await;
+    let (org, _, pn) = connected(&a).await;
+    let b = a.another_process().await;
+    let alice = a.sign_in("alice").await;
+    let mut on_b = Subscriber::connect(&b.ws_url(), &alice, "graphql-transport-ws")
+        .await
+        .unwrap();
+    on_b.subscribe(
+        "1",
+        "subscription($o: ID!) { inboxEvents(organizationId: $o) { kind message { text } } }",
+        json!({ "o": org }),
+        true,
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The sandbox's webhooks go to process A.
+    customer_writes(
+        &a,
+        &pn,
+        json!({ "type": "text", "text": { "body": "through A" } }),
+    )
+    .await;
+    let event = on_b
+        .next_event(Duration::from_secs(10))
+        .await
+        .expect("B hears it");
+    assert_eq!(event["data"]["inboxEvents"]["message"]["text"], "through A");
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_inbound_kind_reaches_the_inbox() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let first = customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "start" } }),
+    )
+    .await;
+    let kinds = [
+        json!({ "type": "image", "image": { "caption": "a photo" } }),
+        json!({ "type": "location", "location": { "latitude": 38.72, "longitude": -9.14, "name": "Lisboa" } }),
+        json!({ "type": "contacts", "contacts": [{ "name": { "formatted_name": "Rita" }, "phones": [{ "phone": "+351 900" }] }] }),
+        json!({ "type": "interactive", "interactive": { "type": "button_reply", "button_reply": { "id": "yes", "title": "Yes please" } } }),
+        json!({ "type": "button", "button": { "text": "Stop promotions", "payload": "STOP" } }),
+        json!({ "type": "reaction", "reaction": { "message_id": first, "emoji": "👍" } }),
+        json!({ "type": "text", "text": { "body": "a reply" }, "context": { "id": first } }),
+        json!({ "type": "unsupported" }),
+    ];
+    for k in &kinds {
+        customer_writes(&app, &pn, k.clone()).await;
+    }
+    let all = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .is_some_and(|m| m.len() == kinds.len() + 1)
+    })
+    .await;
+    let messages = all["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let mut seen: Vec<(String, String)> = messages
+        .iter()
+        .map(|m| {
+            (
+                m["kind"].as_str().unwrap().to_owned(),
+                m["text"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    for expected in [
+        ("image", "a photo"),
+        ("location", "Lisboa"),
+        ("interactive", "Yes please"),
+        ("button", "Stop promotions"),
+        ("reaction", "👍"),
+        ("text", "a reply"),
+    ] {
+        assert!(
+            seen.iter().any(|(k, t)| k == expected.0 && t == expected.1),
+            "{expected:?} missing in {seen:?}"
+        );
+    }
+    assert!(
+        seen.iter().any(|(k, _)| k == "contacts") && seen.iter().any(|(k, _)| k == "unsupported"),
+        "{seen:?}"
+    );
+    // The image is downloaded through the media API into storage.
+    #[derive(QueryableByName)]
+    struct Stored {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    for _ in 0..50 {
+        let s: Stored =
+            diesel::sql_query("SELECT count(*) AS n FROM media WHERE stored_at IS NOT NULL")
+                .get_result(&mut c)
+                .await
+                .unwrap();
+        if s.n == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the image was not stored");
+}

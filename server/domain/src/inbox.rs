@@ -1,0 +1,718 @@
+//! The team inbox: conversations (one per contact and number), their messages, notes,
+//! labels, assignment and status, and canned responses.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Duration, Utc};
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, OptionalExtension,
+    PgArrayExpressionMethods, PgSortExpressionMethods, PgTextExpressionMethods, QueryDsl,
+    SelectableHelper,
+};
+use diesel_async::RunQueryDsl;
+use serde_json::json;
+use uuid::Uuid;
+use wagent_db::{
+    Conn,
+    bus::{self, Event},
+    schema::{
+        canned_responses, contacts, conversation_notes, conversations, memberships, messages,
+        phone_numbers,
+    },
+};
+
+use crate::{
+    Access, Domain, DomainError, Page, Result, Role,
+    audit::{self, Entry},
+    values::page_size,
+};
+
+/// How long after a customer's last message a business may answer free-form.
+pub const SERVICE_WINDOW: Duration = Duration::hours(24);
+
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = conversations)]
+pub struct Conversation {
+    pub org_id: Uuid,
+    pub id: Uuid,
+    pub phone_number_id: Uuid,
+    pub contact_id: Uuid,
+    pub status: String,
+    pub assignee_id: Option<Uuid>,
+    pub labels: Vec<String>,
+    pub unread_count: i32,
+    pub last_message_at: Option<DateTime<Utc>>,
+    pub last_inbound_at: Option<DateTime<Utc>>,
+    pub last_message_preview: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Conversation {
+    /// Until when free-form messages may be sent; `None` if the customer never wrote.
+    pub fn window_open_until(&self) -> Option<DateTime<Utc>> {
+        self.last_inbound_at.map(|t| t + SERVICE_WINDOW)
+    }
+
+    pub fn window_open(&self, now: DateTime<Utc>) -> bool {
+        self.window_open_until().is_some_and(|until| until > now)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = messages)]
+pub struct Message {
+    pub org_id: Uuid,
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub direction: String,
+    pub wamid: Option<String>,
+    pub kind: String,
+    pub body: Option<String>,
+    pub payload: serde_json::Value,
+    pub status: String,
+    pub status_at: DateTime<Utc>,
+    pub error_code: Option<i32>,
+    pub error_text: Option<String>,
+    pub reply_to_wamid: Option<String>,
+    pub sent_by: Option<Uuid>,
+    pub sent_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = contacts)]
+pub struct Contact {
+    pub id: Uuid,
+    pub wa_id: String,
+    pub user_id: Option<String>,
+    pub profile_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = phone_numbers)]
+pub struct PhoneNumber {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub phone_number_id: String,
+    pub display_phone_number: Option<String>,
+    pub verified_name: Option<String>,
+    pub quality_rating: Option<String>,
+    pub status: Option<String>,
+    pub name_status: Option<String>,
+    pub code_verification_status: Option<String>,
+    pub platform_type: Option<String>,
+    pub messaging_limit: Option<String>,
+    pub throughput_level: Option<String>,
+    pub refreshed_at: Option<DateTime<Utc>>,
+    pub disconnected_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = conversation_notes)]
+pub struct Note {
+    pub id: Uuid,
+    pub conversation_id: Uuid,
+    pub author_id: Option<Uuid>,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = canned_responses)]
+pub struct CannedResponse {
+    pub id: Uuid,
+    pub shortcut: String,
+    pub body: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationStatus {
+    Open,
+    Pending,
+    Resolved,
+}
+
+impl ConversationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Pending => "pending",
+            Self::Resolved => "resolved",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "resolved" => Self::Resolved,
+            _ => Self::Open,
+        }
+    }
+}
+
+/// Which conversations a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationFilter {
+    pub status: Option<ConversationStatus>,
+    /// `Some(None)`: unassigned only.
+    pub assignee: Option<Option<Uuid>>,
+    pub unread_only: bool,
+    pub phone_number_id: Option<Uuid>,
+    pub label: Option<String>,
+    /// Contact name, WhatsApp number or message text.
+    pub search: Option<String>,
+}
+
+/// An opaque position in a list ordered by time, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeCursor {
+    pub at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+impl TimeCursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("{}|{}", self.at.timestamp_micros(), self.id))
+    }
+
+    pub fn decode(raw: &str) -> Result<Self> {
+        let bad = || DomainError::validation("`after` is not a cursor from this list");
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?)
+            .map_err(|_| bad())?;
+        let (micros, id) = text.split_once('|').ok_or_else(bad)?;
+        let at =
+            DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
+        Ok(Self {
+            at,
+            id: Uuid::parse_str(id).map_err(|_| bad())?,
+        })
+    }
+}
+
+/// What changed in the inbox, published for live views.
+pub(crate) async fn publish(
+    c: &mut Conn,
+    org_id: Uuid,
+    topic: &str,
+    conversation_id: Uuid,
+    message_id: Option<Uuid>,
+) -> Result<()> {
+    let event = Event {
+        org_id,
+        topic: topic.into(),
+        data: json!({ "conversation_id": conversation_id, "message_id": message_id }),
+    };
+    bus::publish(c, &event).await?;
+    Ok(())
+}
+
+pub const TOPIC_CONVERSATION: &str = "inbox.conversation";
+pub const TOPIC_MESSAGE_CREATED: &str = "inbox.message.created";
+pub const TOPIC_MESSAGE_UPDATED: &str = "inbox.message.updated";
+
+fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
+    if labels.len() > 20 {
+        return Err(DomainError::validation(
+            "a conversation has at most 20 labels",
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for label in labels {
+        let l = label.trim().to_lowercase();
+        let ok = (1..=32).contains(&l.chars().count())
+            && l.chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ' ');
+        if !ok {
+            return Err(DomainError::validation(format!(
+                "`{label}` is not a label: 1 to 32 letters, digits, spaces, - or _"
+            )));
+        }
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    Ok(out)
+}
+
+impl Domain {
+    pub async fn phone_numbers(&self, access: &Access) -> Result<Vec<PhoneNumber>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            Ok(phone_numbers::table
+                .select(PhoneNumber::as_select())
+                .order(phone_numbers::id.asc())
+                .load(c)
+                .await?)
+        })
+        .await
+    }
+
+    /// Newest activity first.
+    pub async fn conversations(
+        &self,
+        access: &Access,
+        filter: &ConversationFilter,
+        first: Option<i32>,
+        after: Option<&str>,
+    ) -> Result<Page<Conversation>> {
+        access.ensure(Role::Member)?;
+        let limit = page_size(first)?;
+        let after = after.map(TimeCursor::decode).transpose()?;
+        let search = filter
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.chars().take(100).collect::<String>());
+        let label = filter.label.clone();
+        self.tx(access.scope(), async |c| {
+            let mut q = conversations::table
+                .inner_join(
+                    contacts::table.on(contacts::id
+                        .eq(conversations::contact_id)
+                        .and(contacts::org_id.eq(conversations::org_id))),
+                )
+                .select(Conversation::as_select())
+                .order((
+                    conversations::last_message_at.desc().nulls_last(),
+                    conversations::id.desc(),
+                ))
+                .limit(limit + 1)
+                .into_boxed();
+            if let Some(status) = filter.status {
+                q = q.filter(conversations::status.eq(status.as_str()));
+            }
+            match filter.assignee {
+                Some(Some(user)) => q = q.filter(conversations::assignee_id.eq(user)),
+                Some(None) => q = q.filter(conversations::assignee_id.is_null()),
+                None => {}
+            }
+            if filter.unread_only {
+                q = q.filter(conversations::unread_count.gt(0));
+            }
+            if let Some(pn) = filter.phone_number_id {
+                q = q.filter(conversations::phone_number_id.eq(pn));
+            }
+            if let Some(label) = label {
+                q = q.filter(conversations::labels.contains(vec![label.trim().to_lowercase()]));
+            }
+            if let Some(s) = search {
+                let pattern = format!(
+                    "%{}%",
+                    s.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                );
+                let text_match = diesel::dsl::exists(
+                    messages::table
+                        .filter(messages::conversation_id.eq(conversations::id))
+                        .filter(messages::body.ilike(pattern.clone())),
+                );
+                q = q.filter(
+                    contacts::profile_name
+                        .ilike(pattern.clone())
+                        .or(contacts::wa_id.ilike(pattern))
+                        .or(text_match),
+                );
+            }
+            if let Some(after) = after {
+                q = q.filter(
+                    conversations::last_message_at
+                        .lt(after.at)
+                        .or(conversations::last_message_at
+                            .eq(after.at)
+                            .and(conversations::id.lt(after.id)))
+                        .or(conversations::last_message_at.is_null()),
+                );
+            }
+            Ok(Page::from_rows(q.load(c).await?, limit))
+        })
+        .await
+    }
+
+    pub async fn conversation(&self, access: &Access, id: Uuid) -> Result<Conversation> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| find_conversation(c, id).await)
+            .await
+    }
+
+    pub async fn unread_total(&self, access: &Access) -> Result<i64> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            let n: Option<i64> = conversations::table
+                .select(diesel::dsl::sum(conversations::unread_count))
+                .first(c)
+                .await?;
+            Ok(n.unwrap_or(0))
+        })
+        .await
+    }
+
+    pub async fn contact(&self, access: &Access, id: Uuid) -> Result<Contact> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            contacts::table
+                .filter(contacts::id.eq(id))
+                .select(Contact::as_select())
+                .first(c)
+                .await
+                .optional()?
+                .ok_or(DomainError::NotFound("contact"))
+        })
+        .await
+    }
+
+    pub async fn phone_number(&self, access: &Access, id: Uuid) -> Result<PhoneNumber> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            phone_numbers::table
+                .filter(phone_numbers::id.eq(id))
+                .select(PhoneNumber::as_select())
+                .first(c)
+                .await
+                .optional()?
+                .ok_or(DomainError::NotFound("phone number"))
+        })
+        .await
+    }
+
+    /// Newest first.
+    pub async fn messages(
+        &self,
+        access: &Access,
+        conversation_id: Uuid,
+        first: Option<i32>,
+        after: Option<&str>,
+    ) -> Result<Page<Message>> {
+        access.ensure(Role::Member)?;
+        let limit = page_size(first)?;
+        let after = after.map(TimeCursor::decode).transpose()?;
+        self.tx(access.scope(), async |c| {
+            let mut q = messages::table
+                .filter(messages::conversation_id.eq(conversation_id))
+                .select(Message::as_select())
+                .order((messages::sent_at.desc(), messages::id.desc()))
+                .limit(limit + 1)
+                .into_boxed();
+            if let Some(after) = after {
+                q = q.filter(
+                    messages::sent_at.lt(after.at).or(messages::sent_at
+                        .eq(after.at)
+                        .and(messages::id.lt(after.id))),
+                );
+            }
+            Ok(Page::from_rows(q.load(c).await?, limit))
+        })
+        .await
+    }
+
+    pub async fn message(&self, access: &Access, id: Uuid) -> Result<Message> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            messages::table
+                .filter(messages::id.eq(id))
+                .select(Message::as_select())
+                .first(c)
+                .await
+                .optional()?
+                .ok_or(DomainError::NotFound("message"))
+        })
+        .await
+    }
+
+    /// Any member may take or hand over a conversation; the assignee must be a member.
+    pub async fn assign_conversation(
+        &self,
+        access: &Access,
+        id: Uuid,
+        assignee: Option<Uuid>,
+    ) -> Result<Conversation> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            if let Some(user) = assignee {
+                let member: i64 = memberships::table
+                    .filter(memberships::user_id.eq(user))
+                    .count()
+                    .get_result(c)
+                    .await?;
+                if member == 0 {
+                    return Err(DomainError::validation(
+                        "the assignee is not a member of this organization",
+                    ));
+                }
+            }
+            let conversation =
+                update_conversation(c, id, conversations::assignee_id.eq(assignee)).await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "conversation.assigned",
+                    target_type: "conversation",
+                    target_id: id.to_string(),
+                    details: json!({ "assignee": assignee }),
+                },
+            )
+            .await?;
+            publish(c, access.org_id, TOPIC_CONVERSATION, id, None).await?;
+            Ok(conversation)
+        })
+        .await
+    }
+
+    pub async fn set_conversation_status(
+        &self,
+        access: &Access,
+        id: Uuid,
+        status: ConversationStatus,
+    ) -> Result<Conversation> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            let conversation =
+                update_conversation(c, id, conversations::status.eq(status.as_str())).await?;
+            publish(c, access.org_id, TOPIC_CONVERSATION, id, None).await?;
+            Ok(conversation)
+        })
+        .await
+    }
+
+    pub async fn set_conversation_labels(
+        &self,
+        access: &Access,
+        id: Uuid,
+        labels: &[String],
+    ) -> Result<Conversation> {
+        access.ensure(Role::Member)?;
+        let labels = validate_labels(labels)?;
+        self.tx(access.scope(), async |c| {
+            let conversation = update_conversation(c, id, conversations::labels.eq(labels)).await?;
+            publish(c, access.org_id, TOPIC_CONVERSATION, id, None).await?;
+            Ok(conversation)
+        })
+        .await
+    }
+
+    /// Clears the unread count; returns the conversation and the newest inbound wamid, which
+    /// the caller marks as read at Meta.
+    pub async fn mark_conversation_read(
+        &self,
+        access: &Access,
+        id: Uuid,
+    ) -> Result<(Conversation, Option<String>)> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            let conversation =
+                update_conversation(c, id, conversations::unread_count.eq(0)).await?;
+            let last_inbound: Option<Option<String>> = messages::table
+                .filter(messages::conversation_id.eq(id))
+                .filter(messages::direction.eq("inbound"))
+                .order(messages::sent_at.desc())
+                .select(messages::wamid)
+                .first(c)
+                .await
+                .optional()?;
+            publish(c, access.org_id, TOPIC_CONVERSATION, id, None).await?;
+            Ok((conversation, last_inbound.flatten()))
+        })
+        .await
+    }
+
+    /// Internal notes: seen by the team, never sent to the customer.
+    pub async fn add_note(
+        &self,
+        access: &Access,
+        conversation_id: Uuid,
+        body: &str,
+    ) -> Result<Note> {
+        access.ensure(Role::Member)?;
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > 4096 {
+            return Err(DomainError::validation("a note has 1 to 4096 characters"));
+        }
+        self.tx(access.scope(), async |c| {
+            find_conversation(c, conversation_id).await?;
+            let note = diesel::insert_into(conversation_notes::table)
+                .values((
+                    conversation_notes::org_id.eq(access.org_id),
+                    conversation_notes::id.eq(Uuid::now_v7()),
+                    conversation_notes::conversation_id.eq(conversation_id),
+                    conversation_notes::author_id.eq(access.caller().user_id()),
+                    conversation_notes::body.eq(body),
+                ))
+                .returning(Note::as_returning())
+                .get_result(c)
+                .await?;
+            publish(c, access.org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
+            Ok(note)
+        })
+        .await
+    }
+
+    pub async fn notes(&self, access: &Access, conversation_id: Uuid) -> Result<Vec<Note>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            Ok(conversation_notes::table
+                .filter(conversation_notes::conversation_id.eq(conversation_id))
+                .order(conversation_notes::id.asc())
+                .limit(500)
+                .select(Note::as_select())
+                .load(c)
+                .await?)
+        })
+        .await
+    }
+
+    pub async fn canned_responses(&self, access: &Access) -> Result<Vec<CannedResponse>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            Ok(canned_responses::table
+                .order(canned_responses::shortcut.asc())
+                .limit(500)
+                .select(CannedResponse::as_select())
+                .load(c)
+                .await?)
+        })
+        .await
+    }
+
+    /// Admin or Owner.
+    pub async fn create_canned_response(
+        &self,
+        access: &Access,
+        shortcut: &str,
+        body: &str,
+    ) -> Result<CannedResponse> {
+        access.ensure(Role::Admin)?;
+        let shortcut = shortcut.trim().trim_start_matches('/').to_lowercase();
+        if !(1..=32).contains(&shortcut.len())
+            || !shortcut
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(DomainError::validation(
+                "a shortcut has 1 to 32 letters, digits, - or _",
+            ));
+        }
+        let body = body.trim();
+        if body.is_empty() || body.chars().count() > 4096 {
+            return Err(DomainError::validation(
+                "a canned response has 1 to 4096 characters",
+            ));
+        }
+        self.tx(access.scope(), async |c| {
+            diesel::insert_into(canned_responses::table)
+                .values((
+                    canned_responses::org_id.eq(access.org_id),
+                    canned_responses::id.eq(Uuid::now_v7()),
+                    canned_responses::shortcut.eq(&shortcut),
+                    canned_responses::body.eq(body),
+                    canned_responses::created_by.eq(access.caller().user_id()),
+                ))
+                .returning(CannedResponse::as_returning())
+                .get_result(c)
+                .await
+                .map_err(|e| {
+                    if wagent_db::is_unique_violation(&e) {
+                        DomainError::Conflict(format!("the shortcut /{shortcut} is taken"))
+                    } else {
+                        e.into()
+                    }
+                })
+        })
+        .await
+    }
+
+    /// Admin or Owner.
+    pub async fn delete_canned_response(&self, access: &Access, id: Uuid) -> Result<Uuid> {
+        access.ensure(Role::Admin)?;
+        self.tx(access.scope(), async |c| {
+            let n = diesel::delete(canned_responses::table.filter(canned_responses::id.eq(id)))
+                .execute(c)
+                .await?;
+            if n == 0 {
+                return Err(DomainError::NotFound("canned response"));
+            }
+            Ok(id)
+        })
+        .await
+    }
+}
+
+pub(crate) async fn find_conversation(c: &mut Conn, id: Uuid) -> Result<Conversation> {
+    conversations::table
+        .filter(conversations::id.eq(id))
+        .select(Conversation::as_select())
+        .first(c)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("conversation"))
+}
+
+async fn update_conversation<V>(c: &mut Conn, id: Uuid, change: V) -> Result<Conversation>
+where
+    V: diesel::AsChangeset<Target = conversations::table> + Send,
+    <V as diesel::AsChangeset>::Changeset:
+        Send + diesel::query_builder::QueryFragment<diesel::pg::Pg>,
+{
+    diesel::update(conversations::table.filter(conversations::id.eq(id)))
+        .set(change)
+        .returning(Conversation::as_returning())
+        .get_result(c)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("conversation"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        let c = TimeCursor {
+            at: DateTime::from_timestamp_micros(1_795_000_000_123_456).unwrap(),
+            id: Uuid::now_v7(),
+        };
+        assert_eq!(TimeCursor::decode(&c.encode()).unwrap(), c);
+        assert!(TimeCursor::decode("nope").is_err());
+    }
+
+    #[test]
+    fn labels_are_normalised_and_bounded() {
+        assert_eq!(
+            validate_labels(&["VIP".into(), " vip ".into(), "follow-up".into()]).unwrap(),
+            vec!["vip", "follow-up"]
+        );
+        assert!(validate_labels(&["<script>".into()]).is_err());
+        assert!(validate_labels(&vec!["a".to_string(); 21]).is_err());
+    }
+
+    #[test]
+    fn the_window_is_24_hours_after_the_last_inbound_message() {
+        let now = Utc::now();
+        let mut c = Conversation {
+            org_id: Uuid::nil(),
+            id: Uuid::nil(),
+            phone_number_id: Uuid::nil(),
+            contact_id: Uuid::nil(),
+            status: "open".into(),
+            assignee_id: None,
+            labels: vec![],
+            unread_count: 0,
+            last_message_at: None,
+            last_inbound_at: None,
+            last_message_preview: None,
+            created_at: now,
+            updated_at: now,
+        };
+        assert!(!c.window_open(now));
+        c.last_inbound_at = Some(now - Duration::hours(23));
+        assert!(c.window_open(now));
+        c.last_inbound_at = Some(now - Duration::hours(25));
+        assert!(!c.window_open(now));
+    }
+}

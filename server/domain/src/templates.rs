@@ -1,0 +1,434 @@
+//! Message templates: synced from Meta, created and deleted there; status and quality kept
+//! current by webhooks (see `whatsapp::apply_events`).
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel_async::RunQueryDsl;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wagent_db::schema::{message_templates, phone_numbers, whatsapp_accounts};
+use wagent_meta::{
+    AccessToken, BusinessProfile, BusinessProfileUpdate, NewTemplate, TemplateCategory,
+};
+
+use crate::{
+    Access, Domain, DomainError, Result, Role,
+    audit::{self, Entry},
+};
+
+#[derive(Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = message_templates)]
+pub struct Template {
+    pub id: Uuid,
+    pub account_id: Uuid,
+    pub meta_template_id: Option<String>,
+    pub name: String,
+    pub language: String,
+    pub category: String,
+    pub status: String,
+    pub quality_score: Option<String>,
+    pub rejected_reason: Option<String>,
+    pub parameter_format: Option<String>,
+    pub components: Value,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Template {
+    /// The body component's text, with its `{{n}}` placeholders.
+    pub fn body_text(&self) -> Option<String> {
+        self.components.as_array()?.iter().find(|c| {
+            c["type"]
+                .as_str()
+                .is_some_and(|t| t.eq_ignore_ascii_case("body"))
+        })?["text"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// How many distinct `{{…}}` placeholders the body has.
+    pub fn parameter_count(&self) -> usize {
+        self.body_text()
+            .map(|t| placeholders(&t).len())
+            .unwrap_or(0)
+    }
+}
+
+fn placeholders(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        let name = after[..end].trim().to_owned();
+        if !name.is_empty() && !found.contains(&name) {
+            found.push(name);
+        }
+        rest = &after[end + 2..];
+    }
+    found
+}
+
+/// A new template as a person writes it.
+#[derive(Debug, Clone)]
+pub struct TemplateDraft {
+    pub name: String,
+    pub language: String,
+    pub category: String,
+    pub body_text: String,
+    pub body_examples: Vec<String>,
+    pub header_text: Option<String>,
+    pub footer_text: Option<String>,
+}
+
+impl Domain {
+    /// The waba id and opened token of the account behind a number.
+    async fn account_for_number(
+        &self,
+        access: &Access,
+        number_id: Uuid,
+    ) -> Result<(Uuid, String, AccessToken)> {
+        let (_, token) = self.number_and_token_pub(access, number_id).await?;
+        let (account_id, waba_id) = self
+            .tx(access.scope(), async |c| {
+                let account_id: Uuid = phone_numbers::table
+                    .filter(phone_numbers::id.eq(number_id))
+                    .select(phone_numbers::account_id)
+                    .first(c)
+                    .await?;
+                let waba: String = whatsapp_accounts::table
+                    .filter(whatsapp_accounts::id.eq(account_id))
+                    .select(whatsapp_accounts::waba_id)
+                    .first(c)
+                    .await?;
+                Ok((account_id, waba))
+            })
+            .await?;
+        Ok((account_id, waba_id, token))
+    }
+
+    /// Templates of the number's account (or of every account), by name.
+    pub async fn templates(
+        &self,
+        access: &Access,
+        number_id: Option<Uuid>,
+    ) -> Result<Vec<Template>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            let mut q = message_templates::table
+                .select(Template::as_select())
+                .order((
+                    message_templates::name.asc(),
+                    message_templates::language.asc(),
+                ))
+                .limit(1000)
+                .into_boxed();
+            if let Some(n) = number_id {
+                let account: Option<Uuid> = phone_numbers::table
+                    .filter(phone_numbers::id.eq(n))
+                    .select(phone_numbers::account_id)
+                    .first(c)
+                    .await
+                    .optional()?;
+                q = q.filter(
+                    message_templates::account_id
+                        .eq(account.ok_or(DomainError::NotFound("phone number"))?),
+                );
+            }
+            Ok(q.load(c).await?)
+        })
+        .await
+    }
+
+    /// Reads every template of the number's account from Meta and stores them.
+    pub async fn sync_templates(&self, access: &Access, number_id: Uuid) -> Result<Vec<Template>> {
+        access.ensure(Role::Member)?;
+        let wa = self.whatsapp_setup()?;
+        let (account_id, waba_id, token) = self.account_for_number(access, number_id).await?;
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        for _ in 0..50 {
+            let page = wa
+                .graph
+                .list_templates(&token, &waba_id, after.as_deref())
+                .await
+                .map_err(crate::whatsapp::graph_error_pub)?;
+            all.extend(page.data);
+            after = page.after;
+            if after.is_none() {
+                break;
+            }
+        }
+        self.tx(access.scope(), async |c| {
+            for t in &all {
+                diesel::insert_into(message_templates::table)
+                    .values((
+                        message_templates::org_id.eq(access.org_id),
+                        message_templates::id.eq(Uuid::now_v7()),
+                        message_templates::account_id.eq(account_id),
+                        message_templates::meta_template_id.eq(&t.id),
+                        message_templates::name.eq(&t.name),
+                        message_templates::language.eq(&t.language),
+                        message_templates::category.eq(&t.category),
+                        message_templates::status.eq(&t.status),
+                        message_templates::quality_score
+                            .eq(t.quality_score.as_ref().map(|q| q.score.clone())),
+                        message_templates::rejected_reason.eq(&t.rejected_reason),
+                        message_templates::parameter_format.eq(&t.parameter_format),
+                        message_templates::components.eq(&t.components),
+                    ))
+                    .on_conflict((
+                        message_templates::org_id,
+                        message_templates::account_id,
+                        message_templates::name,
+                        message_templates::language,
+                    ))
+                    .do_update()
+                    .set((
+                        message_templates::meta_template_id.eq(&t.id),
+                        message_templates::category.eq(&t.category),
+                        message_templates::status.eq(&t.status),
+                        message_templates::quality_score
+                            .eq(t.quality_score.as_ref().map(|q| q.score.clone())),
+                        message_templates::rejected_reason.eq(&t.rejected_reason),
+                        message_templates::components.eq(&t.components),
+                        message_templates::updated_at.eq(Utc::now()),
+                    ))
+                    .execute(c)
+                    .await?;
+            }
+            Ok(())
+        })
+        .await?;
+        self.templates(access, Some(number_id)).await
+    }
+
+    /// Admin or Owner. Submits a template for Meta's review; it starts PENDING and a
+    /// webhook brings the verdict.
+    pub async fn create_template(
+        &self,
+        access: &Access,
+        number_id: Uuid,
+        draft: &TemplateDraft,
+    ) -> Result<Template> {
+        access.ensure(Role::Admin)?;
+        let wa = self.whatsapp_setup()?;
+        let category = match draft.category.to_uppercase().as_str() {
+            "MARKETING" => TemplateCategory::Marketing,
+            "UTILITY" => TemplateCategory::Utility,
+            "AUTHENTICATION" => TemplateCategory::Authentication,
+            _ => {
+                return Err(DomainError::validation(
+                    "the category is MARKETING, UTILITY or AUTHENTICATION",
+                ));
+            }
+        };
+        let params = placeholders(&draft.body_text);
+        if params.len() != draft.body_examples.len() {
+            return Err(DomainError::validation(format!(
+                "the body has {} parameter(s) and {} example(s): give one example per parameter",
+                params.len(),
+                draft.body_examples.len()
+            )));
+        }
+        let mut components = Vec::new();
+        if let Some(h) = draft
+            .header_text
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+        {
+            components.push(json!({ "type": "HEADER", "format": "TEXT", "text": h }));
+        }
+        let mut body = json!({ "type": "BODY", "text": draft.body_text });
+        if !draft.body_examples.is_empty() {
+            body["example"] = json!({ "body_text": [draft.body_examples] });
+        }
+        components.push(body);
+        if let Some(f) = draft
+            .footer_text
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+        {
+            components.push(json!({ "type": "FOOTER", "text": f }));
+        }
+        let new = NewTemplate {
+            name: draft.name.trim().to_owned(),
+            language: draft.language.trim().replace('-', "_"),
+            category,
+            parameter_format: None,
+            components: components.clone(),
+        };
+        new.validate()
+            .map_err(|e| DomainError::validation(e.to_string()))?;
+        let (account_id, waba_id, token) = self.account_for_number(access, number_id).await?;
+        let created = wa
+            .graph
+            .create_template(&token, &waba_id, &new)
+            .await
+            .map_err(crate::whatsapp::graph_error_pub)?;
+        self.tx(access.scope(), async |c| {
+            let t = diesel::insert_into(message_templates::table)
+                .values((
+                    message_templates::org_id.eq(access.org_id),
+                    message_templates::id.eq(Uuid::now_v7()),
+                    message_templates::account_id.eq(account_id),
+                    message_templates::meta_template_id.eq(&created.id),
+                    message_templates::name.eq(&new.name),
+                    message_templates::language.eq(&new.language),
+                    message_templates::category.eq(&created.category),
+                    message_templates::status.eq(&created.status),
+                    message_templates::components.eq(json!(components)),
+                ))
+                .on_conflict((
+                    message_templates::org_id,
+                    message_templates::account_id,
+                    message_templates::name,
+                    message_templates::language,
+                ))
+                .do_update()
+                .set((
+                    message_templates::status.eq(&created.status),
+                    message_templates::meta_template_id.eq(&created.id),
+                    message_templates::components.eq(json!(components)),
+                ))
+                .returning(Template::as_returning())
+                .get_result(c)
+                .await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "whatsapp.template_created",
+                    target_type: "template",
+                    target_id: t.id.to_string(),
+                    details: json!({ "name": t.name, "language": t.language }),
+                },
+            )
+            .await?;
+            Ok(t)
+        })
+        .await
+    }
+
+    /// Admin or Owner. Deletes the template (this language) at Meta and here.
+    pub async fn delete_template(&self, access: &Access, template_id: Uuid) -> Result<Uuid> {
+        access.ensure(Role::Admin)?;
+        let wa = self.whatsapp_setup()?;
+        let (template, number_id) = self
+            .tx(access.scope(), async |c| {
+                let t: Template = message_templates::table
+                    .filter(message_templates::id.eq(template_id))
+                    .select(Template::as_select())
+                    .first(c)
+                    .await
+                    .optional()?
+                    .ok_or(DomainError::NotFound("template"))?;
+                let number: Uuid = phone_numbers::table
+                    .filter(phone_numbers::account_id.eq(t.account_id))
+                    .select(phone_numbers::id)
+                    .first(c)
+                    .await
+                    .optional()?
+                    .ok_or(DomainError::NotFound("phone number"))?;
+                Ok((t, number))
+            })
+            .await?;
+        let (_, waba_id, token) = self.account_for_number(access, number_id).await?;
+        wa.graph
+            .delete_template(
+                &token,
+                &waba_id,
+                &template.name,
+                template.meta_template_id.as_deref(),
+            )
+            .await
+            .map_err(crate::whatsapp::graph_error_pub)?;
+        self.tx(access.scope(), async |c| {
+            diesel::delete(message_templates::table.filter(message_templates::id.eq(template_id)))
+                .execute(c)
+                .await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "whatsapp.template_deleted",
+                    target_type: "template",
+                    target_id: template_id.to_string(),
+                    details: json!({ "name": template.name, "language": template.language }),
+                },
+            )
+            .await?;
+            Ok(template_id)
+        })
+        .await
+    }
+
+    /// The number's business profile, as Meta has it now.
+    pub async fn business_profile(
+        &self,
+        access: &Access,
+        number_id: Uuid,
+    ) -> Result<BusinessProfile> {
+        access.ensure(Role::Member)?;
+        let wa = self.whatsapp_setup()?;
+        let (number, token) = self.number_and_token_pub(access, number_id).await?;
+        wa.graph
+            .business_profile(&token, &number.phone_number_id)
+            .await
+            .map_err(crate::whatsapp::graph_error_pub)
+    }
+
+    /// Admin or Owner.
+    pub async fn update_business_profile(
+        &self,
+        access: &Access,
+        number_id: Uuid,
+        update: &BusinessProfileUpdate,
+    ) -> Result<BusinessProfile> {
+        access.ensure(Role::Admin)?;
+        update
+            .validate()
+            .map_err(|e| DomainError::validation(e.to_string()))?;
+        let wa = self.whatsapp_setup()?;
+        let (number, token) = self.number_and_token_pub(access, number_id).await?;
+        wa.graph
+            .update_business_profile(&token, &number.phone_number_id, update)
+            .await
+            .map_err(crate::whatsapp::graph_error_pub)?;
+        self.tx(access.scope(), async |c| {
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "whatsapp.business_profile_updated",
+                    target_type: "phone_number",
+                    target_id: number.phone_number_id.clone(),
+                    details: json!({}),
+                },
+            )
+            .await
+        })
+        .await?;
+        wa.graph
+            .business_profile(&token, &number.phone_number_id)
+            .await
+            .map_err(crate::whatsapp::graph_error_pub)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_counted_once_each() {
+        assert_eq!(
+            placeholders("Hi {{1}}, order {{2}} ({{1}})"),
+            vec!["1", "2"]
+        );
+        assert_eq!(placeholders("Hi {{name}}"), vec!["name"]);
+        assert!(placeholders("no params {{").is_empty());
+    }
+}

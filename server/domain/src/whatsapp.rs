@@ -1,0 +1,1532 @@
+//! WhatsApp through Meta's Cloud API: connecting numbers, templates, webhooks into the
+//! inbox, and sending.
+//!
+//! Tokens are sealed at rest ([`crate::secrets`]) and opened only to call Meta. Webhooks are
+//! stored raw and answered at once; the `whatsapp.webhook` job routes each event to its
+//! organization through `org_routes` and applies it in that organization's transaction.
+
+use std::{collections::BTreeMap, path::PathBuf, sync::Arc, time::Duration as StdDuration};
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel_async::RunQueryDsl;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wagent_db::{
+    Conn, Scope,
+    schema::{
+        contacts, conversations, media, message_templates, messages, org_routes, phone_numbers,
+        webhook_events, whatsapp_accounts,
+    },
+};
+use wagent_jobs::{Job, JobError, NewJob};
+use wagent_meta::{
+    AccessToken, GraphClient, GraphError,
+    webhook::{InboundKind, InboundMessage, MessageStatus, StatusUpdate, WebhookEvent},
+};
+
+use crate::{
+    Access, Domain, DomainError, Result, Role,
+    audit::{self, Entry},
+    inbox::{
+        self, Conversation, Message, PhoneNumber, TOPIC_CONVERSATION, TOPIC_MESSAGE_CREATED,
+        TOPIC_MESSAGE_UPDATED, find_conversation,
+    },
+    secrets::Keyring,
+};
+
+pub const JOB_WEBHOOK: &str = "whatsapp.webhook";
+pub const JOB_SEND: &str = "whatsapp.send";
+pub const JOB_MEDIA: &str = "whatsapp.media";
+pub const JOB_MARK_READ: &str = "whatsapp.mark_read";
+
+const ROUTE_WABA: &str = "whatsapp_waba";
+const ROUTE_NUMBER: &str = "whatsapp_phone_number";
+
+/// How WAgent reaches Meta (or the sandbox).
+pub struct WhatsAppSetup {
+    pub graph: GraphClient,
+    pub keyring: Keyring,
+    pub app_id: Option<String>,
+    pub app_secret: Option<String>,
+    /// Where downloaded media is stored.
+    pub media_dir: PathBuf,
+}
+
+impl std::fmt::Debug for WhatsAppSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WhatsAppSetup")
+            .field("app_id", &self.app_id)
+            .field("media_dir", &self.media_dir)
+            .finish()
+    }
+}
+
+/// What an agent sends.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    Text {
+        body: String,
+    },
+    Template {
+        name: String,
+        language: String,
+        body_parameters: Vec<String>,
+    },
+    Reaction {
+        message_id: Uuid,
+        emoji: String,
+    },
+}
+
+impl Domain {
+    pub(crate) fn whatsapp_setup(&self) -> Result<Arc<WhatsAppSetup>> {
+        self.whatsapp().cloned()
+    }
+
+    pub(crate) async fn number_and_token_pub(
+        &self,
+        access: &Access,
+        number_id: Uuid,
+    ) -> Result<(PhoneNumber, AccessToken)> {
+        self.number_and_token(access, number_id).await
+    }
+
+    fn whatsapp(&self) -> Result<&Arc<WhatsAppSetup>> {
+        self.whatsapp
+            .as_ref()
+            .ok_or_else(|| DomainError::validation("WhatsApp is not configured on this server"))
+    }
+
+    fn token_purpose(account_id: Uuid) -> String {
+        format!("whatsapp_accounts.access_token/{account_id}")
+    }
+
+    /// Connects a number with a WhatsApp Business Account id, its phone number id and a
+    /// system-user token. Admin or Owner. Meta is asked for the number first, so a wrong
+    /// token or id fails here and nothing is stored.
+    pub async fn connect_whatsapp(
+        &self,
+        access: &Access,
+        waba_id: &str,
+        phone_number_id: &str,
+        token: &str,
+        via: &str,
+    ) -> Result<PhoneNumber> {
+        access.ensure(Role::Admin)?;
+        let wa = self.whatsapp()?.clone();
+        let (waba_id, phone_number_id) = (
+            meta_id(waba_id, "WABA id")?,
+            meta_id(phone_number_id, "phone number id")?,
+        );
+        let token = token.trim();
+        if token.is_empty() || token.len() > 2048 {
+            return Err(DomainError::validation(
+                "the access token is empty or too long",
+            ));
+        }
+        let access_token = AccessToken::new(token);
+        let details = wa
+            .graph
+            .phone_number(&access_token, &phone_number_id)
+            .await
+            .map_err(graph_error)?;
+        wa.graph
+            .subscribe_app(&access_token, &waba_id)
+            .await
+            .map_err(graph_error)?;
+        let account_id = Uuid::now_v7();
+        self.tx(access.scope(), async |c| {
+            claim_route(c, access.org_id, ROUTE_WABA, &waba_id).await?;
+            claim_route(c, access.org_id, ROUTE_NUMBER, &phone_number_id).await?;
+            let existing: Option<Uuid> = whatsapp_accounts::table
+                .filter(whatsapp_accounts::waba_id.eq(&waba_id))
+                .select(whatsapp_accounts::id)
+                .first(c)
+                .await
+                .optional()?;
+            let account_id = existing.unwrap_or(account_id);
+            let sealed = wa
+                .keyring
+                .seal(token, access.org_id, &Self::token_purpose(account_id));
+            diesel::insert_into(whatsapp_accounts::table)
+                .values((
+                    whatsapp_accounts::org_id.eq(access.org_id),
+                    whatsapp_accounts::id.eq(account_id),
+                    whatsapp_accounts::waba_id.eq(&waba_id),
+                    whatsapp_accounts::access_token_sealed.eq(&sealed),
+                    whatsapp_accounts::connected_via.eq(via),
+                    whatsapp_accounts::connected_by.eq(access.caller().user_id()),
+                ))
+                .on_conflict((whatsapp_accounts::org_id, whatsapp_accounts::waba_id))
+                .do_update()
+                .set((
+                    whatsapp_accounts::access_token_sealed.eq(&sealed),
+                    whatsapp_accounts::updated_at.eq(Utc::now()),
+                ))
+                .execute(c)
+                .await?;
+            let number = diesel::insert_into(phone_numbers::table)
+                .values((
+                    phone_numbers::org_id.eq(access.org_id),
+                    phone_numbers::id.eq(Uuid::now_v7()),
+                    phone_numbers::account_id.eq(account_id),
+                    phone_numbers::phone_number_id.eq(&phone_number_id),
+                ))
+                .on_conflict((phone_numbers::org_id, phone_numbers::phone_number_id))
+                .do_update()
+                .set((
+                    phone_numbers::account_id.eq(account_id),
+                    phone_numbers::disconnected_at.eq(None::<DateTime<Utc>>),
+                ))
+                .returning(phone_numbers::id)
+                .get_result::<Uuid>(c)
+                .await?;
+            let number = store_details(c, number, &details).await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "whatsapp.connected",
+                    target_type: "phone_number",
+                    target_id: phone_number_id.clone(),
+                    details: json!({ "waba_id": waba_id, "via": via }),
+                },
+            )
+            .await?;
+            Ok(number)
+        })
+        .await
+    }
+
+    /// Embedded Signup: exchanges the code (valid 30 s) for a business token at once, then
+    /// connects like [`Domain::connect_whatsapp`] and registers the number.
+    pub async fn complete_embedded_signup(
+        &self,
+        access: &Access,
+        code: &str,
+        waba_id: &str,
+        phone_number_id: &str,
+    ) -> Result<PhoneNumber> {
+        access.ensure(Role::Admin)?;
+        let wa = self.whatsapp()?.clone();
+        let (Some(app_id), Some(secret)) = (&wa.app_id, &wa.app_secret) else {
+            return Err(DomainError::validation(
+                "Embedded Signup needs META_APP_ID and META_APP_SECRET on the server",
+            ));
+        };
+        let code = code.trim();
+        if code.is_empty() || code.len() > 2048 {
+            return Err(DomainError::validation("the signup code is missing"));
+        }
+        let token = wa
+            .graph
+            .exchange_code(app_id, secret, code)
+            .await
+            .map_err(graph_error)?;
+        let pin = format!("{:06}", rand::random::<u32>() % 1_000_000);
+        if let Err(e) = wa
+            .graph
+            .register(&token, phone_number_id.trim(), &pin)
+            .await
+        {
+            // An already registered number answers with an error; connecting still works.
+            tracing::info!(error = %e, "registering the number");
+        }
+        self.connect_whatsapp(
+            access,
+            waba_id,
+            phone_number_id,
+            token.expose(),
+            "embedded_signup",
+        )
+        .await
+    }
+
+    /// Asks Meta for the number's current name, quality, status and limits.
+    pub async fn refresh_phone_number(&self, access: &Access, id: Uuid) -> Result<PhoneNumber> {
+        access.ensure(Role::Member)?;
+        let wa = self.whatsapp()?.clone();
+        let (number, token) = self.number_and_token(access, id).await?;
+        let details = wa
+            .graph
+            .phone_number(&token, &number.phone_number_id)
+            .await
+            .map_err(graph_error)?;
+        self.tx(access.scope(), async |c| {
+            store_details(c, id, &details).await
+        })
+        .await
+    }
+
+    /// Stops receiving and sending on a number; its conversations stay.
+    pub async fn disconnect_phone_number(&self, access: &Access, id: Uuid) -> Result<PhoneNumber> {
+        access.ensure(Role::Admin)?;
+        self.tx(access.scope(), async |c| {
+            let number: PhoneNumber =
+                diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)))
+                    .set(phone_numbers::disconnected_at.eq(Utc::now()))
+                    .returning(PhoneNumber::as_returning())
+                    .get_result(c)
+                    .await
+                    .optional()?
+                    .ok_or(DomainError::NotFound("phone number"))?;
+            diesel::delete(
+                org_routes::table
+                    .filter(org_routes::kind.eq(ROUTE_NUMBER))
+                    .filter(org_routes::key.eq(&number.phone_number_id)),
+            )
+            .execute(c)
+            .await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "whatsapp.disconnected",
+                    target_type: "phone_number",
+                    target_id: number.phone_number_id.clone(),
+                    details: json!({}),
+                },
+            )
+            .await?;
+            Ok(number)
+        })
+        .await
+    }
+
+    async fn number_and_token(
+        &self,
+        access: &Access,
+        number_id: Uuid,
+    ) -> Result<(PhoneNumber, AccessToken)> {
+        let wa = self.whatsapp()?.clone();
+        let (number, sealed, account_id) = self
+            .tx(access.scope(), async |c| {
+                let number: PhoneNumber = phone_numbers::table
+                    .filter(phone_numbers::id.eq(number_id))
+                    .select(PhoneNumber::as_select())
+                    .first(c)
+                    .await
+                    .optional()?
+                    .ok_or(DomainError::NotFound("phone number"))?;
+                let sealed: String = whatsapp_accounts::table
+                    .filter(whatsapp_accounts::id.eq(number.account_id))
+                    .select(whatsapp_accounts::access_token_sealed)
+                    .first(c)
+                    .await?;
+                let account_id = number.account_id;
+                Ok((number, sealed, account_id))
+            })
+            .await?;
+        let opened = wa
+            .keyring
+            .open(&sealed, access.org_id, &Self::token_purpose(account_id))
+            .map_err(DomainError::internal)?;
+        Ok((number, AccessToken::new(opened.expose())))
+    }
+
+    /// Stores a webhook delivery as received and schedules its processing, in one
+    /// transaction. Called after the signature was checked.
+    pub async fn receive_webhook(&self, body: &[u8]) -> Result<Uuid> {
+        let id = Uuid::now_v7();
+        let body = body.to_vec();
+        self.tx(Scope::system(), async |c| {
+            diesel::insert_into(webhook_events::table)
+                .values((
+                    webhook_events::id.eq(id),
+                    webhook_events::source.eq("whatsapp"),
+                    webhook_events::body.eq(&body),
+                ))
+                .execute(c)
+                .await?;
+            wagent_jobs::enqueue(c, NewJob::new(JOB_WEBHOOK, None, json!({ "event_id": id })))
+                .await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// The `whatsapp.webhook` job: every entry, change, message and status of one delivery.
+    pub async fn process_webhook(&self, event_id: Uuid) -> Result<ProcessReport> {
+        let body: Option<Vec<u8>> = self
+            .tx(Scope::system(), async |c| {
+                Ok(webhook_events::table
+                    .filter(webhook_events::id.eq(event_id))
+                    .select(webhook_events::body)
+                    .first(c)
+                    .await
+                    .optional()?)
+            })
+            .await?;
+        let Some(body) = body else {
+            return Ok(ProcessReport::default());
+        };
+        let events = match wagent_meta::webhook::parse(&body) {
+            Ok(events) => events,
+            Err(e) => {
+                let error = e.to_string();
+                self.tx(Scope::system(), async |c| {
+                    diesel::update(webhook_events::table.filter(webhook_events::id.eq(event_id)))
+                        .set(webhook_events::error.eq(error))
+                        .execute(c)
+                        .await?;
+                    Ok(())
+                })
+                .await?;
+                return Ok(ProcessReport {
+                    unparsable: true,
+                    ..Default::default()
+                });
+            }
+        };
+        // Route each event to its organization, then apply each organization's share in one
+        // transaction, in the order Meta sent them.
+        let mut by_org: BTreeMap<Uuid, Vec<WebhookEvent>> = BTreeMap::new();
+        let mut report = ProcessReport::default();
+        for event in events {
+            match self.route(&event).await? {
+                Some(org) => by_org.entry(org).or_default().push(event),
+                None => report.unrouted += 1,
+            }
+        }
+        for (org_id, events) in by_org {
+            let applied = self
+                .tx(Scope::org(org_id), async |c| {
+                    apply_events(c, org_id, &events).await
+                })
+                .await?;
+            report.messages += applied.messages;
+            report.statuses += applied.statuses;
+            report.other += applied.other;
+        }
+        self.tx(Scope::system(), async |c| {
+            diesel::delete(webhook_events::table.filter(webhook_events::id.eq(event_id)))
+                .execute(c)
+                .await?;
+            Ok(())
+        })
+        .await?;
+        Ok(report)
+    }
+
+    async fn route(&self, event: &WebhookEvent) -> Result<Option<Uuid>> {
+        let (kind, key) = match event {
+            WebhookEvent::Message {
+                phone_number_id, ..
+            }
+            | WebhookEvent::Status {
+                phone_number_id, ..
+            } => (ROUTE_NUMBER, phone_number_id.clone()),
+            other => (ROUTE_WABA, other.waba_id().to_owned()),
+        };
+        self.tx(Scope::system(), async |c| {
+            Ok(org_routes::table
+                .filter(org_routes::kind.eq(kind))
+                .filter(org_routes::key.eq(&key))
+                .select(org_routes::org_id)
+                .first::<Uuid>(c)
+                .await
+                .optional()?)
+        })
+        .await
+    }
+
+    /// Queues a message to the conversation's customer. Free-form messages need the
+    /// 24-hour window to be open; templates go out any time.
+    pub async fn send_message(
+        &self,
+        access: &Access,
+        conversation_id: Uuid,
+        outgoing: Outgoing,
+        reply_to: Option<Uuid>,
+    ) -> Result<Message> {
+        access.ensure(Role::Member)?;
+        self.whatsapp()?;
+        let (kind, body, payload) = match &outgoing {
+            Outgoing::Text { body } => {
+                let body = body.trim();
+                if body.is_empty() || body.chars().count() > 4096 {
+                    return Err(DomainError::validation(
+                        "a message has 1 to 4096 characters",
+                    ));
+                }
+                ("text", Some(body.to_owned()), json!({ "body": body }))
+            }
+            Outgoing::Template {
+                name,
+                language,
+                body_parameters,
+            } => {
+                if body_parameters.len() > 20
+                    || body_parameters.iter().any(|p| p.chars().count() > 1024)
+                {
+                    return Err(DomainError::validation(
+                        "too many or too long template parameters",
+                    ));
+                }
+                (
+                    "template",
+                    Some(format!("[template {name}]")),
+                    json!({ "name": name, "language": language, "body_parameters": body_parameters }),
+                )
+            }
+            Outgoing::Reaction { message_id, emoji } => (
+                "reaction",
+                Some(emoji.clone()),
+                json!({ "message_id": message_id, "emoji": emoji }),
+            ),
+        };
+        let free_form = !matches!(outgoing, Outgoing::Template { .. });
+        self.tx(access.scope(), async |c| {
+            let conversation = find_conversation(c, conversation_id).await?;
+            let number: PhoneNumber = phone_numbers::table.filter(phone_numbers::id.eq(conversation.phone_number_id)).select(PhoneNumber::as_select()).first(c).await?;
+            if number.disconnected_at.is_some() {
+                return Err(DomainError::validation("this number is disconnected; connect it again to send"));
+            }
+            let now = Utc::now();
+            if free_form && !conversation.window_open(now) {
+                return Err(DomainError::validation(match conversation.window_open_until() {
+                    Some(t) => format!("the 24-hour window closed at {}; only an approved template can be sent now", t.format("%Y-%m-%d %H:%M UTC")),
+                    None => "the customer has not written yet; only an approved template can be sent".to_string(),
+                }));
+            }
+            let mut payload = payload.clone();
+            if let Outgoing::Reaction { message_id, .. } = &outgoing {
+                let target: Option<String> = messages::table.filter(messages::id.eq(message_id)).select(messages::wamid).first::<Option<String>>(c).await.optional()?.flatten();
+                payload["wamid"] = json!(target.ok_or(DomainError::NotFound("message"))?);
+            }
+            let reply_to_wamid = match reply_to {
+                Some(id) => Some(
+                    messages::table
+                        .filter(messages::id.eq(id))
+                        .filter(messages::conversation_id.eq(conversation_id))
+                        .select(messages::wamid)
+                        .first::<Option<String>>(c)
+                        .await
+                        .optional()?
+                        .flatten()
+                        .ok_or(DomainError::NotFound("message"))?,
+                ),
+                None => None,
+            };
+            let message: Message = diesel::insert_into(messages::table)
+                .values((
+                    messages::org_id.eq(access.org_id),
+                    messages::id.eq(Uuid::now_v7()),
+                    messages::conversation_id.eq(conversation_id),
+                    messages::direction.eq("outbound"),
+                    messages::kind.eq(kind),
+                    messages::body.eq(&body),
+                    messages::payload.eq(&payload),
+                    messages::status.eq("pending"),
+                    messages::reply_to_wamid.eq(&reply_to_wamid),
+                    messages::sent_by.eq(access.caller().user_id()),
+                    messages::sent_at.eq(now),
+                ))
+                .returning(Message::as_returning())
+                .get_result(c)
+                .await?;
+            touch_conversation(c, &conversation, now, body.as_deref(), false).await?;
+            wagent_jobs::enqueue(c, NewJob::new(JOB_SEND, Some(access.org_id), json!({ "message_id": message.id }))).await?;
+            inbox::publish(c, access.org_id, TOPIC_MESSAGE_CREATED, conversation_id, Some(message.id)).await?;
+            Ok(message)
+        })
+        .await
+    }
+
+    /// Clears the unread count and, through a job, marks the last inbound message read at Meta.
+    pub async fn mark_read(&self, access: &Access, conversation_id: Uuid) -> Result<Conversation> {
+        let (conversation, wamid) = self.mark_conversation_read(access, conversation_id).await?;
+        if let (Some(wamid), Some(_)) = (wamid, &self.whatsapp) {
+            self.tx(access.scope(), async |c| {
+                let job = NewJob::new(
+                    JOB_MARK_READ,
+                    Some(access.org_id),
+                    json!({ "conversation_id": conversation_id, "wamid": wamid }),
+                )
+                .unique(format!("{JOB_MARK_READ}:{conversation_id}"));
+                wagent_jobs::enqueue(c, job).await?;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(conversation)
+    }
+
+    /// The `whatsapp.send` job.
+    pub async fn run_send_job(self, job: Job) -> Result<(), JobError> {
+        let org_id = job
+            .org_id
+            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
+        let message_id = job_uuid(&job, "message_id")?;
+        let wa = self
+            .whatsapp()
+            .map_err(|e| JobError::Permanent(e.to_string()))?
+            .clone();
+        let loaded = self
+            .tx(Scope::org(org_id), async |c| {
+                let message: Message = messages::table
+                    .filter(messages::id.eq(message_id))
+                    .select(Message::as_select())
+                    .first(c)
+                    .await?;
+                let conversation = find_conversation(c, message.conversation_id).await?;
+                let number: PhoneNumber = phone_numbers::table
+                    .filter(phone_numbers::id.eq(conversation.phone_number_id))
+                    .select(PhoneNumber::as_select())
+                    .first(c)
+                    .await?;
+                let wa_id: String = contacts::table
+                    .filter(contacts::id.eq(conversation.contact_id))
+                    .select(contacts::wa_id)
+                    .first(c)
+                    .await?;
+                let sealed: String = whatsapp_accounts::table
+                    .filter(whatsapp_accounts::id.eq(number.account_id))
+                    .select(whatsapp_accounts::access_token_sealed)
+                    .first(c)
+                    .await?;
+                Ok((message, number, wa_id, sealed))
+            })
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        let (message, number, wa_id, sealed) = loaded;
+        if message.status != "pending" {
+            return Ok(());
+        }
+        let token = wa
+            .keyring
+            .open(&sealed, org_id, &Self::token_purpose(number.account_id))
+            .map_err(|e| JobError::Permanent(e.to_string()))?;
+        let outbound =
+            outbound_for(&message, &wa_id).map_err(|e| JobError::Permanent(e.to_string()))?;
+        let result = wa
+            .graph
+            .send_message(
+                &AccessToken::new(token.expose()),
+                &number.phone_number_id,
+                &outbound,
+            )
+            .await;
+        let (status, wamid, error) = match result {
+            Ok(sent) => ("accepted", Some(sent.message_id), None),
+            Err(e) => match e.class() {
+                wagent_meta::ErrorClass::Throttled if job.attempts < job.max_attempts => {
+                    return Err(JobError::RetryAfter(
+                        e.retry_after().unwrap_or(StdDuration::from_secs(2)),
+                    ));
+                }
+                wagent_meta::ErrorClass::Transient if job.attempts < job.max_attempts => {
+                    return Err(JobError::Failed(e.to_string()));
+                }
+                _ => ("failed", None, Some(e)),
+            },
+        };
+        self.tx(Scope::org(org_id), async |c| {
+            let (code, text) = match &error {
+                Some(GraphError::Api {
+                    code,
+                    message,
+                    details,
+                    ..
+                }) => (
+                    Some(*code as i32),
+                    Some(details.clone().unwrap_or_else(|| message.clone())),
+                ),
+                Some(other) => (None, Some(other.to_string())),
+                None => (None, None),
+            };
+            diesel::update(
+                messages::table
+                    .filter(messages::id.eq(message_id))
+                    .filter(messages::status.eq("pending")),
+            )
+            .set((
+                messages::status.eq(status),
+                messages::status_at.eq(Utc::now()),
+                messages::wamid.eq(&wamid),
+                messages::error_code.eq(code),
+                messages::error_text.eq(text),
+            ))
+            .execute(c)
+            .await?;
+            inbox::publish(
+                c,
+                org_id,
+                TOPIC_MESSAGE_UPDATED,
+                message.conversation_id,
+                Some(message_id),
+            )
+            .await?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        Ok(())
+    }
+
+    /// The `whatsapp.mark_read` job.
+    pub async fn run_mark_read_job(self, job: Job) -> Result<(), JobError> {
+        let org_id = job
+            .org_id
+            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
+        let conversation_id = job_uuid(&job, "conversation_id")?;
+        let wamid = job.payload["wamid"]
+            .as_str()
+            .ok_or_else(|| JobError::Permanent("no wamid".into()))?
+            .to_owned();
+        let wa = self
+            .whatsapp()
+            .map_err(|e| JobError::Permanent(e.to_string()))?
+            .clone();
+        let number_id = self
+            .tx(Scope::org(org_id), async |c| {
+                Ok(find_conversation(c, conversation_id).await?.phone_number_id)
+            })
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        let access = Access {
+            caller: crate::Caller::operator(),
+            org_id,
+            role: Role::Owner,
+        };
+        let (number, token) = self
+            .number_and_token(&access, number_id)
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        match wa
+            .graph
+            .mark_read(&token, &number.phone_number_id, &wamid, false)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(e) if e.class() == wagent_meta::ErrorClass::Final => {
+                Err(JobError::Permanent(e.to_string()))
+            }
+            Err(e) => Err(JobError::Failed(e.to_string())),
+        }
+    }
+
+    /// The `whatsapp.media` job: downloads an inbound message's media into the data folder.
+    pub async fn run_media_job(self, job: Job) -> Result<(), JobError> {
+        let org_id = job
+            .org_id
+            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
+        let media_id = job_uuid(&job, "media_id")?;
+        let wa = self
+            .whatsapp()
+            .map_err(|e| JobError::Permanent(e.to_string()))?
+            .clone();
+        let (meta_id, number_id) = self
+            .tx(Scope::org(org_id), async |c| {
+                let (meta_id, message_id): (Option<String>, Uuid) = media::table
+                    .filter(media::id.eq(media_id))
+                    .select((media::meta_media_id, media::message_id))
+                    .first(c)
+                    .await?;
+                let conversation_id: Uuid = messages::table
+                    .filter(messages::id.eq(message_id))
+                    .select(messages::conversation_id)
+                    .first(c)
+                    .await?;
+                Ok((
+                    meta_id,
+                    find_conversation(c, conversation_id).await?.phone_number_id,
+                ))
+            })
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        let meta_id = meta_id.ok_or_else(|| JobError::Permanent("no media id".into()))?;
+        let access = Access {
+            caller: crate::Caller::operator(),
+            org_id,
+            role: Role::Owner,
+        };
+        let (_, token) = self
+            .number_and_token(&access, number_id)
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        let info = wa
+            .graph
+            .media_info(&token, &meta_id)
+            .await
+            .map_err(|e| JobError::Failed(e.to_string()))?;
+        let limit = media_limit(&info.mime_type);
+        let outcome = wa.graph.download_media(&token, &info.url, limit).await;
+        let (stored, error) = match outcome {
+            Ok(bytes) => {
+                let dir = wa.media_dir.join(org_id.to_string());
+                tokio::fs::create_dir_all(&dir)
+                    .await
+                    .map_err(|e| JobError::Failed(e.to_string()))?;
+                tokio::fs::write(dir.join(media_id.to_string()), &bytes)
+                    .await
+                    .map_err(|e| JobError::Failed(e.to_string()))?;
+                (Some(bytes.len() as i64), None)
+            }
+            Err(GraphError::TooLarge) => (
+                None,
+                Some(format!(
+                    "larger than the {} MB allowed for this type",
+                    limit / 1_000_000
+                )),
+            ),
+            Err(e) if job.attempts < job.max_attempts => {
+                return Err(JobError::Failed(e.to_string()));
+            }
+            Err(e) => (None, Some(e.to_string())),
+        };
+        self.tx(Scope::org(org_id), async |c| {
+            diesel::update(media::table.filter(media::id.eq(media_id)))
+                .set((
+                    media::mime_type.eq(&info.mime_type),
+                    media::file_size.eq(stored),
+                    media::stored_at.eq(stored.map(|_| Utc::now())),
+                    media::error.eq(&error),
+                ))
+                .execute(c)
+                .await?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        Ok(())
+    }
+}
+
+fn job_uuid(job: &Job, field: &str) -> Result<Uuid, JobError> {
+    job.payload[field]
+        .as_str()
+        .and_then(|s| Uuid::parse_str(s).ok())
+        .ok_or_else(|| JobError::Permanent(format!("the job has no {field}")))
+}
+
+/// Meta's size limits per type (facts §4), with documents as the largest.
+fn media_limit(mime: &str) -> usize {
+    if mime.starts_with("image/") {
+        5_000_000
+    } else if mime.starts_with("audio/") || mime.starts_with("video/") {
+        16_000_000
+    } else {
+        100_000_000
+    }
+}
+
+fn meta_id(raw: &str, what: &str) -> Result<String> {
+    let id = raw.trim();
+    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(DomainError::validation(format!(
+            "the {what} is a number of up to 64 digits"
+        )));
+    }
+    Ok(id.to_owned())
+}
+
+pub(crate) fn graph_error_pub(e: GraphError) -> DomainError {
+    graph_error(e)
+}
+
+/// Meta's refusal, in words for the person who asked.
+fn graph_error(e: GraphError) -> DomainError {
+    match e.class() {
+        wagent_meta::ErrorClass::Reauthenticate => {
+            DomainError::validation(format!("Meta refused the access token: {e}"))
+        }
+        wagent_meta::ErrorClass::Final => DomainError::validation(format!("Meta refused: {e}")),
+        _ => DomainError::validation(format!("Meta is not answering right now, try again: {e}")),
+    }
+}
+
+/// Claims an outside id for `org_id`; another organization's claim is a conflict.
+async fn claim_route(c: &mut Conn, org_id: Uuid, kind: &str, key: &str) -> Result<()> {
+    let owner: Option<Uuid> = org_routes::table
+        .filter(org_routes::kind.eq(kind))
+        .filter(org_routes::key.eq(key))
+        .select(org_routes::org_id)
+        .first(c)
+        .await
+        .optional()?;
+    match owner {
+        Some(o) if o == org_id => Ok(()),
+        Some(_) => Err(DomainError::Conflict(format!(
+            "{key} is connected to another organization"
+        ))),
+        None => {
+            diesel::insert_into(org_routes::table)
+                .values((
+                    org_routes::kind.eq(kind),
+                    org_routes::key.eq(key),
+                    org_routes::org_id.eq(org_id),
+                ))
+                .execute(c)
+                .await?;
+            Ok(())
+        }
+    }
+}
+
+async fn store_details(
+    c: &mut Conn,
+    id: Uuid,
+    d: &wagent_meta::PhoneNumber,
+) -> Result<PhoneNumber> {
+    Ok(
+        diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)))
+            .set((
+                phone_numbers::display_phone_number.eq(&d.display_phone_number),
+                phone_numbers::verified_name.eq(&d.verified_name),
+                phone_numbers::quality_rating.eq(&d.quality_rating),
+                phone_numbers::status.eq(&d.status),
+                phone_numbers::name_status.eq(&d.name_status),
+                phone_numbers::code_verification_status.eq(&d.code_verification_status),
+                phone_numbers::platform_type.eq(&d.platform_type),
+                phone_numbers::messaging_limit.eq(d.messaging_limit()),
+                phone_numbers::throughput_level.eq(d.throughput_level()),
+                phone_numbers::refreshed_at.eq(Utc::now()),
+            ))
+            .returning(PhoneNumber::as_returning())
+            .get_result(c)
+            .await?,
+    )
+}
+
+async fn touch_conversation(
+    c: &mut Conn,
+    conversation: &Conversation,
+    at: DateTime<Utc>,
+    preview: Option<&str>,
+    inbound: bool,
+) -> Result<()> {
+    let preview: Option<String> = preview.map(|p| p.chars().take(140).collect());
+    let newer = conversation.last_message_at.is_none_or(|t| t <= at);
+    let last_message_at = if newer {
+        Some(at)
+    } else {
+        conversation.last_message_at
+    };
+    let preview = if newer {
+        preview
+    } else {
+        conversation.last_message_preview.clone()
+    };
+    let last_inbound_at = if inbound {
+        conversation.last_inbound_at.max(Some(at))
+    } else {
+        conversation.last_inbound_at
+    };
+    let status = if inbound && conversation.status == "resolved" {
+        "open"
+    } else {
+        conversation.status.as_str()
+    };
+    diesel::update(conversations::table.filter(conversations::id.eq(conversation.id)))
+        .set((
+            conversations::last_message_at.eq(last_message_at),
+            conversations::last_message_preview.eq(preview),
+            conversations::last_inbound_at.eq(last_inbound_at),
+            conversations::unread_count.eq(conversation.unread_count + i32::from(inbound)),
+            conversations::status.eq(status),
+            conversations::updated_at.eq(Utc::now()),
+        ))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// What one webhook delivery changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProcessReport {
+    pub messages: usize,
+    pub statuses: usize,
+    pub other: usize,
+    pub unrouted: usize,
+    pub unparsable: bool,
+}
+
+async fn apply_events(
+    c: &mut Conn,
+    org_id: Uuid,
+    events: &[WebhookEvent],
+) -> Result<ProcessReport> {
+    let mut report = ProcessReport::default();
+    for event in events {
+        match event {
+            WebhookEvent::Message {
+                phone_number_id,
+                contact,
+                message,
+                ..
+            } => {
+                if apply_message(c, org_id, phone_number_id, contact.as_ref(), message).await? {
+                    report.messages += 1;
+                }
+            }
+            WebhookEvent::Status { status, .. } => {
+                if apply_status(c, org_id, status).await? {
+                    report.statuses += 1;
+                }
+            }
+            WebhookEvent::TemplateStatus {
+                template_id,
+                name,
+                language,
+                event,
+                reason,
+                ..
+            } => {
+                diesel::update(
+                    message_templates::table
+                        .filter(message_templates::name.eq(name))
+                        .filter(message_templates::language.eq(language)),
+                )
+                .set((
+                    message_templates::status.eq(event),
+                    message_templates::rejected_reason.eq(reason),
+                    message_templates::meta_template_id.eq(Some(template_id.to_string())),
+                    message_templates::updated_at.eq(Utc::now()),
+                ))
+                .execute(c)
+                .await?;
+                report.other += 1;
+            }
+            WebhookEvent::TemplateQuality {
+                name,
+                language,
+                new_quality_score,
+                ..
+            } => {
+                diesel::update(
+                    message_templates::table
+                        .filter(message_templates::name.eq(name))
+                        .filter(message_templates::language.eq(language)),
+                )
+                .set(message_templates::quality_score.eq(new_quality_score))
+                .execute(c)
+                .await?;
+                report.other += 1;
+            }
+            WebhookEvent::PhoneNumberQuality {
+                display_phone_number,
+                event,
+                current_limit,
+                ..
+            } => {
+                let quality = match event.as_str() {
+                    "FLAGGED" | "DOWNGRADE" => Some("RED"),
+                    "UNFLAGGED" | "UPGRADE" => Some("GREEN"),
+                    _ => None,
+                };
+                let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+                let numbers: Vec<(Uuid, Option<String>)> = phone_numbers::table
+                    .select((phone_numbers::id, phone_numbers::display_phone_number))
+                    .load(c)
+                    .await?;
+                for (id, display) in numbers {
+                    if display.as_deref().map(digits) == Some(digits(display_phone_number)) {
+                        let mut q =
+                            diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)))
+                                .set((
+                                    phone_numbers::messaging_limit.eq(current_limit),
+                                    phone_numbers::refreshed_at.eq(Utc::now()),
+                                ))
+                                .into_boxed();
+                        let _ = &mut q;
+                        q.execute(c).await?;
+                        if let Some(q) = quality {
+                            diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)))
+                                .set(phone_numbers::quality_rating.eq(q))
+                                .execute(c)
+                                .await?;
+                        }
+                    }
+                }
+                report.other += 1;
+            }
+            WebhookEvent::AccountUpdate { waba_id, event, .. } => {
+                audit::record(
+                    c,
+                    org_id,
+                    &crate::Caller::operator(),
+                    Entry {
+                        action: "whatsapp.account_update",
+                        target_type: "whatsapp_account",
+                        target_id: waba_id.clone(),
+                        details: json!({ "event": event }),
+                    },
+                )
+                .await?;
+                report.other += 1;
+            }
+            other => {
+                tracing::info!(?other, "webhook event without an inbox effect");
+                report.other += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Stores one inbound message; false when it was already stored (a duplicate delivery).
+async fn apply_message(
+    c: &mut Conn,
+    org_id: Uuid,
+    meta_number: &str,
+    contact: Option<&wagent_meta::webhook::Contact>,
+    m: &InboundMessage,
+) -> Result<bool> {
+    let Some(number_id) = phone_numbers::table
+        .filter(phone_numbers::phone_number_id.eq(meta_number))
+        .select(phone_numbers::id)
+        .first::<Uuid>(c)
+        .await
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    let wa_id = contact
+        .and_then(|k| k.wa_id.clone())
+        .or_else(|| m.from.clone())
+        .or_else(|| m.from_user_id.clone());
+    let Some(wa_id) = wa_id else { return Ok(false) };
+    let name = contact.and_then(|k| k.name.clone());
+    let contact_id: Uuid = diesel::insert_into(contacts::table)
+        .values((
+            contacts::org_id.eq(org_id),
+            contacts::id.eq(Uuid::now_v7()),
+            contacts::wa_id.eq(&wa_id),
+            contacts::user_id.eq(contact.and_then(|k| k.user_id.clone())),
+            contacts::profile_name.eq(&name),
+        ))
+        .on_conflict((contacts::org_id, contacts::wa_id))
+        .do_update()
+        .set((
+            contacts::profile_name.eq(diesel::dsl::sql::<
+                diesel::sql_types::Nullable<diesel::sql_types::Text>,
+            >(
+                "coalesce(excluded.profile_name, contacts.profile_name)"
+            )),
+            contacts::updated_at.eq(Utc::now()),
+        ))
+        .returning(contacts::id)
+        .get_result(c)
+        .await?;
+    let conversation_id: Uuid = diesel::insert_into(conversations::table)
+        .values((
+            conversations::org_id.eq(org_id),
+            conversations::id.eq(Uuid::now_v7()),
+            conversations::phone_number_id.eq(number_id),
+            conversations::contact_id.eq(contact_id),
+        ))
+        .on_conflict((
+            conversations::org_id,
+            conversations::phone_number_id,
+            conversations::contact_id,
+        ))
+        .do_update()
+        .set(conversations::updated_at.eq(Utc::now()))
+        .returning(conversations::id)
+        .get_result(c)
+        .await?;
+    let sent_at = DateTime::from_timestamp(m.timestamp, 0).unwrap_or_else(Utc::now);
+    let (kind, body, payload) = describe(&m.kind);
+    let mut payload = payload;
+    if let Some(ctx) = &m.context {
+        payload["context"] = serde_json::to_value(ctx).unwrap_or(Value::Null);
+    }
+    if let Some(referral) = &m.referral {
+        payload["referral"] = serde_json::to_value(referral).unwrap_or(Value::Null);
+    }
+    if !m.errors.is_empty() {
+        payload["errors"] = serde_json::to_value(&m.errors).unwrap_or(Value::Null);
+    }
+    let message_id = Uuid::now_v7();
+    let inserted = diesel::insert_into(messages::table)
+        .values((
+            messages::org_id.eq(org_id),
+            messages::id.eq(message_id),
+            messages::conversation_id.eq(conversation_id),
+            messages::direction.eq("inbound"),
+            messages::wamid.eq(&m.id),
+            messages::kind.eq(kind),
+            messages::body.eq(&body),
+            messages::payload.eq(&payload),
+            messages::status.eq("received"),
+            messages::reply_to_wamid.eq(m.context.as_ref().and_then(|x| x.id.clone())),
+            messages::sent_at.eq(sent_at),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c)
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    if let Some(meta_media) = media_ref(&m.kind) {
+        let media_id = Uuid::now_v7();
+        diesel::insert_into(media::table)
+            .values((
+                media::org_id.eq(org_id),
+                media::id.eq(media_id),
+                media::message_id.eq(message_id),
+                media::meta_media_id.eq(&meta_media.id),
+                media::mime_type.eq(&meta_media.mime_type),
+                media::sha256.eq(&meta_media.sha256),
+                media::file_name.eq(match &m.kind {
+                    InboundKind::Document { filename, .. } => filename.clone(),
+                    _ => None,
+                }),
+            ))
+            .execute(c)
+            .await?;
+        wagent_jobs::enqueue(
+            c,
+            NewJob::new(JOB_MEDIA, Some(org_id), json!({ "media_id": media_id })),
+        )
+        .await?;
+    }
+    let conversation = find_conversation(c, conversation_id).await?;
+    // A system message (number changed) does not open the customer-service window.
+    let opens_window = !matches!(m.kind, InboundKind::System(_));
+    touch_conversation(c, &conversation, sent_at, body.as_deref(), opens_window).await?;
+    inbox::publish(
+        c,
+        org_id,
+        TOPIC_MESSAGE_CREATED,
+        conversation_id,
+        Some(message_id),
+    )
+    .await?;
+    inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
+    Ok(true)
+}
+
+/// The rank of a stored status; a status only moves to a higher rank.
+fn rank(status: &str) -> u8 {
+    match status {
+        "pending" => 0,
+        "accepted" => 1,
+        "sent" => 2,
+        "failed" => 3,
+        "delivered" => 4,
+        "read" => 5,
+        "played" => 6,
+        _ => 0,
+    }
+}
+
+fn status_name(s: &MessageStatus) -> Option<&'static str> {
+    match s {
+        MessageStatus::Sent => Some("sent"),
+        MessageStatus::Delivered => Some("delivered"),
+        MessageStatus::Read => Some("read"),
+        MessageStatus::Played => Some("played"),
+        MessageStatus::Failed => Some("failed"),
+        _ => None,
+    }
+}
+
+/// Applies a status if it moves the message forward; duplicates and late arrivals change nothing.
+async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bool> {
+    let Some(new) = status_name(&s.status) else {
+        return Ok(false);
+    };
+    let current: Option<(Uuid, Uuid, String)> = messages::table
+        .filter(messages::wamid.eq(&s.message_id))
+        .select((messages::id, messages::conversation_id, messages::status))
+        .for_update()
+        .first(c)
+        .await
+        .optional()?;
+    let Some((id, conversation_id, status)) = current else {
+        return Ok(false);
+    };
+    if rank(new) <= rank(&status) {
+        return Ok(false);
+    }
+    let error = <[_]>::first(&s.errors);
+    let at = DateTime::from_timestamp(s.timestamp, 0).unwrap_or_else(Utc::now);
+    diesel::update(messages::table.filter(messages::id.eq(id)))
+        .set((
+            messages::status.eq(new),
+            messages::status_at.eq(at),
+            messages::error_code.eq(error.map(|e| e.code as i32)),
+            messages::error_text.eq(error.map(|e| {
+                e.details
+                    .clone()
+                    .or_else(|| e.message.clone())
+                    .or_else(|| e.title.clone())
+                    .unwrap_or_default()
+            })),
+        ))
+        .execute(c)
+        .await?;
+    inbox::publish(c, org_id, TOPIC_MESSAGE_UPDATED, conversation_id, Some(id)).await?;
+    Ok(true)
+}
+
+fn media_ref(kind: &InboundKind) -> Option<&wagent_meta::webhook::MediaRef> {
+    match kind {
+        InboundKind::Image(m) | InboundKind::Video(m) | InboundKind::Sticker { media: m, .. } => {
+            Some(m)
+        }
+        InboundKind::Audio { media, .. } | InboundKind::Document { media, .. } => Some(media),
+        _ => None,
+    }
+}
+
+/// (kind, text to show and search, structured content) of an inbound message.
+fn describe(kind: &InboundKind) -> (&'static str, Option<String>, Value) {
+    let value = serde_json::to_value(kind).unwrap_or(Value::Null);
+    match kind {
+        InboundKind::Text { body } => ("text", Some(body.clone()), value),
+        InboundKind::Image(m) => ("image", m.caption.clone(), value),
+        InboundKind::Video(m) => ("video", m.caption.clone(), value),
+        InboundKind::Sticker { .. } => ("sticker", None, value),
+        InboundKind::Audio { voice, .. } => (
+            "audio",
+            Some(if *voice {
+                "Voice message".into()
+            } else {
+                "Audio".into()
+            }),
+            value,
+        ),
+        InboundKind::Document { media, filename } => (
+            "document",
+            media.caption.clone().or_else(|| filename.clone()),
+            value,
+        ),
+        InboundKind::Location {
+            name,
+            address,
+            latitude,
+            longitude,
+            ..
+        } => (
+            "location",
+            Some(
+                name.clone()
+                    .or_else(|| address.clone())
+                    .unwrap_or_else(|| format!("{latitude}, {longitude}")),
+            ),
+            value,
+        ),
+        InboundKind::Contacts(list) => (
+            "contacts",
+            Some(format!("{} shared contact(s)", list.len())),
+            value,
+        ),
+        InboundKind::Interactive(reply) => ("interactive", interactive_title(reply), value),
+        InboundKind::Button { text, .. } => ("button", Some(text.clone()), value),
+        InboundKind::Reaction { emoji, .. } => ("reaction", emoji.clone(), value),
+        InboundKind::Order(_) => ("order", Some("Order".into()), value),
+        InboundKind::System(system) => ("system", system.body.clone(), value),
+        InboundKind::Unsupported { .. } => {
+            ("unsupported", Some("Unsupported message".into()), value)
+        }
+        InboundKind::Unknown { kind, .. } => (
+            "unsupported",
+            Some(format!("Unsupported message ({kind})")),
+            value,
+        ),
+    }
+}
+
+fn interactive_title(reply: &wagent_meta::webhook::InteractiveReply) -> Option<String> {
+    use wagent_meta::webhook::InteractiveReply as R;
+    match reply {
+        R::ButtonReply { title, .. } | R::ListReply { title, .. } => Some(title.clone()),
+        _ => Some("Form reply".into()),
+    }
+}
+
+/// The Graph request for a queued outbound message.
+fn outbound_for(m: &Message, wa_id: &str) -> Result<wagent_meta::OutboundMessage> {
+    use wagent_meta::{
+        OutboundMessage, TemplateComponent, TemplateLanguage, TemplateMessage, TemplateParameter,
+    };
+    let p = &m.payload;
+    let mut out = match m.kind.as_str() {
+        "text" => OutboundMessage::text(wa_id, p["body"].as_str().unwrap_or_default()),
+        "template" => {
+            let params: Vec<TemplateParameter> = p["body_parameters"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str())
+                        .map(|t| TemplateParameter::Text {
+                            text: t.to_owned(),
+                            parameter_name: None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let components = if params.is_empty() {
+                vec![]
+            } else {
+                vec![TemplateComponent::Body { parameters: params }]
+            };
+            OutboundMessage::template(
+                wa_id,
+                TemplateMessage {
+                    name: p["name"].as_str().unwrap_or_default().to_owned(),
+                    language: TemplateLanguage {
+                        code: p["language"].as_str().unwrap_or("en_US").to_owned(),
+                    },
+                    components,
+                },
+            )
+        }
+        "reaction" => OutboundMessage::reaction(
+            wa_id,
+            p["wamid"].as_str().unwrap_or_default(),
+            p["emoji"].as_str().unwrap_or_default(),
+        ),
+        other => {
+            return Err(DomainError::internal(format!(
+                "cannot send a {other} message"
+            )));
+        }
+    };
+    if let Some(reply) = &m.reply_to_wamid {
+        out = out.reply_to(reply.clone());
+    }
+    Ok(out)
+}
+
+impl Domain {
+    /// `wagent keys rotate`: reseals every stored token sealed with an older key. Organizations
+    /// are found through their WhatsApp routes (the only place with sealed secrets today).
+    pub async fn rotate_secrets(&self) -> Result<usize> {
+        let wa = self.whatsapp()?.clone();
+        let orgs: Vec<Uuid> = self
+            .tx(Scope::system(), async |c| {
+                Ok(org_routes::table
+                    .filter(org_routes::kind.eq(ROUTE_WABA))
+                    .select(org_routes::org_id)
+                    .distinct()
+                    .load(c)
+                    .await?)
+            })
+            .await?;
+        let mut resealed = 0;
+        for org_id in orgs {
+            resealed += self
+                .tx(Scope::org(org_id), async |c| {
+                    let accounts: Vec<(Uuid, String)> = whatsapp_accounts::table
+                        .select((
+                            whatsapp_accounts::id,
+                            whatsapp_accounts::access_token_sealed,
+                        ))
+                        .load(c)
+                        .await?;
+                    let mut n = 0;
+                    for (id, sealed) in accounts {
+                        if !wa.keyring.is_stale(&sealed) {
+                            continue;
+                        }
+                        let purpose = Self::token_purpose(id);
+                        let opened = wa
+                            .keyring
+                            .open(&sealed, org_id, &purpose)
+                            .map_err(DomainError::internal)?;
+                        let fresh = wa.keyring.seal(opened.expose(), org_id, &purpose);
+                        diesel::update(
+                            whatsapp_accounts::table.filter(whatsapp_accounts::id.eq(id)),
+                        )
+                        .set((
+                            whatsapp_accounts::access_token_sealed.eq(fresh),
+                            whatsapp_accounts::updated_at.eq(Utc::now()),
+                        ))
+                        .execute(c)
+                        .await?;
+                        n += 1;
+                    }
+                    Ok(n)
+                })
+                .await?;
+        }
+        Ok(resealed)
+    }
+}
+
+/// A stored (or pending) media file of a message.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = media)]
+pub struct Media {
+    pub id: Uuid,
+    pub message_id: Uuid,
+    pub mime_type: Option<String>,
+    pub file_name: Option<String>,
+    pub file_size: Option<i64>,
+    pub stored_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+/// How long a media link works.
+const LINK_LIFETIME_SECS: i64 = 600;
+
+impl Domain {
+    pub async fn message_media(&self, access: &Access, message_id: Uuid) -> Result<Option<Media>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            Ok(media::table
+                .filter(media::message_id.eq(message_id))
+                .select(Media::as_select())
+                .first(c)
+                .await
+                .optional()?)
+        })
+        .await
+    }
+
+    /// A link to a stored file that works for ten minutes without other credentials, so
+    /// that `<img>` and `<audio>` can load it.
+    pub fn media_link(&self, org_id: Uuid, media_id: Uuid) -> Result<String> {
+        let wa = self.whatsapp()?;
+        let exp = Utc::now().timestamp() + LINK_LIFETIME_SECS;
+        let sig = wa.keyring.sign_link(&format!("{org_id}/{media_id}/{exp}"));
+        Ok(format!("/media/{org_id}/{media_id}?exp={exp}&sig={sig}"))
+    }
+
+    /// The file behind a media link, if the link is genuine and fresh.
+    pub async fn open_media_link(
+        &self,
+        org_id: Uuid,
+        media_id: Uuid,
+        exp: i64,
+        sig: &str,
+    ) -> Result<(Media, PathBuf)> {
+        let wa = self.whatsapp()?.clone();
+        if exp < Utc::now().timestamp()
+            || !wa
+                .keyring
+                .verify_link(&format!("{org_id}/{media_id}/{exp}"), sig)
+        {
+            return Err(DomainError::forbidden(
+                "this media link has expired or is not valid",
+            ));
+        }
+        let m: Media = self
+            .tx(Scope::org(org_id), async |c| {
+                media::table
+                    .filter(media::id.eq(media_id))
+                    .select(Media::as_select())
+                    .first(c)
+                    .await
+                    .optional()?
+                    .ok_or(DomainError::NotFound("media"))
+            })
+            .await?;
+        if m.stored_at.is_none() {
+            return Err(DomainError::NotFound("media"));
+        }
+        Ok((
+            m,
+            wa.media_dir
+                .join(org_id.to_string())
+                .join(media_id.to_string()),
+        ))
+    }
+}

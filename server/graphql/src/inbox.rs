@@ -1,0 +1,627 @@
+//! The inbox in GraphQL: conversations, messages, contacts, numbers, notes, canned
+//! responses, and their mutations.
+
+use async_graphql::{
+    Context, Enum, ID, InputObject, Json, Object, SimpleObject, connection::Connection,
+};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+use wagent_domain::{
+    Access, Domain, Intent, Role,
+    inbox::{
+        CannedResponse, Contact, Conversation, ConversationFilter, ConversationStatus, Message,
+        Note, PhoneNumber, TimeCursor,
+    },
+};
+
+use crate::{
+    GqlResult, guard, parse_id, require,
+    types::{UserObject, load_user},
+};
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "ConversationStatus")]
+pub enum GqlConversationStatus {
+    Open,
+    Pending,
+    Resolved,
+}
+
+impl From<ConversationStatus> for GqlConversationStatus {
+    fn from(s: ConversationStatus) -> Self {
+        match s {
+            ConversationStatus::Open => Self::Open,
+            ConversationStatus::Pending => Self::Pending,
+            ConversationStatus::Resolved => Self::Resolved,
+        }
+    }
+}
+
+impl From<GqlConversationStatus> for ConversationStatus {
+    fn from(s: GqlConversationStatus) -> Self {
+        match s {
+            GqlConversationStatus::Open => Self::Open,
+            GqlConversationStatus::Pending => Self::Pending,
+            GqlConversationStatus::Resolved => Self::Resolved,
+        }
+    }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum MessageDirection {
+    Inbound,
+    Outbound,
+}
+
+/// Filters for `Organization.conversations`.
+#[derive(InputObject, Default)]
+pub struct ConversationFilterInput {
+    pub status: Option<GqlConversationStatus>,
+    /// Conversations assigned to this member.
+    pub assignee_id: Option<ID>,
+    /// Only conversations assigned to nobody.
+    pub unassigned: Option<bool>,
+    pub unread_only: Option<bool>,
+    pub phone_number_id: Option<ID>,
+    pub label: Option<String>,
+    /// Contact name, WhatsApp number or message text.
+    pub search: Option<String>,
+}
+
+impl ConversationFilterInput {
+    pub fn into_domain(self, ctx: &Context<'_>) -> async_graphql::Result<ConversationFilter> {
+        let assignee = match (self.assignee_id, self.unassigned) {
+            (Some(id), _) => Some(Some(parse_id(ctx, &id, "user")?)),
+            (None, Some(true)) => Some(None),
+            _ => None,
+        };
+        Ok(ConversationFilter {
+            status: self.status.map(Into::into),
+            assignee,
+            unread_only: self.unread_only.unwrap_or(false),
+            phone_number_id: self
+                .phone_number_id
+                .map(|id| parse_id(ctx, &id, "phone number"))
+                .transpose()?,
+            label: self.label,
+            search: self.search,
+        })
+    }
+}
+
+/// A WhatsApp number connected to the organization, as Meta last described it.
+pub struct PhoneNumberObject(pub PhoneNumber, pub Access);
+
+#[Object(name = "PhoneNumber")]
+impl PhoneNumberObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    /// Meta's phone number id.
+    async fn phone_number_id(&self) -> &str {
+        &self.0.phone_number_id
+    }
+    async fn display_phone_number(&self) -> Option<&str> {
+        self.0.display_phone_number.as_deref()
+    }
+    async fn verified_name(&self) -> Option<&str> {
+        self.0.verified_name.as_deref()
+    }
+    /// GREEN, YELLOW, RED or UNKNOWN.
+    async fn quality_rating(&self) -> Option<&str> {
+        self.0.quality_rating.as_deref()
+    }
+    /// CONNECTED is needed to send.
+    async fn status(&self) -> Option<&str> {
+        self.0.status.as_deref()
+    }
+    async fn name_status(&self) -> Option<&str> {
+        self.0.name_status.as_deref()
+    }
+    async fn messaging_limit(&self) -> Option<&str> {
+        self.0.messaging_limit.as_deref()
+    }
+    async fn throughput_level(&self) -> Option<&str> {
+        self.0.throughput_level.as_deref()
+    }
+    async fn refreshed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.refreshed_at
+    }
+    /// Set when the number was disconnected; its conversations stay readable.
+    async fn disconnected_at(&self) -> Option<DateTime<Utc>> {
+        self.0.disconnected_at
+    }
+    /// Read live from Meta.
+    async fn business_profile(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<crate::whatsapp::BusinessProfile> {
+        require(ctx, &self.1, Role::Member)?;
+        Ok(ctx
+            .data_unchecked::<Domain>()
+            .business_profile(&self.1, self.0.id)
+            .await
+            .gql(ctx)?
+            .into())
+    }
+}
+
+pub struct ContactObject(pub Contact);
+
+#[Object(name = "Contact")]
+impl ContactObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    /// The customer's WhatsApp number (wa_id).
+    async fn wa_id(&self) -> &str {
+        &self.0.wa_id
+    }
+    async fn profile_name(&self) -> Option<&str> {
+        self.0.profile_name.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+pub struct ConversationObject {
+    pub access: Access,
+    pub conversation: Conversation,
+}
+
+#[Object(name = "Conversation")]
+impl ConversationObject {
+    async fn id(&self) -> ID {
+        self.conversation.id.into()
+    }
+    async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
+        let contact = ctx
+            .data_unchecked::<Domain>()
+            .contact(&self.access, self.conversation.contact_id)
+            .await
+            .gql(ctx)?;
+        Ok(ContactObject(contact))
+    }
+    async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
+        let n = ctx
+            .data_unchecked::<Domain>()
+            .phone_number(&self.access, self.conversation.phone_number_id)
+            .await
+            .gql(ctx)?;
+        Ok(PhoneNumberObject(n, self.access.clone()))
+    }
+    async fn status(&self) -> GqlConversationStatus {
+        ConversationStatus::parse(&self.conversation.status).into()
+    }
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        load_user(ctx, self.conversation.assignee_id).await
+    }
+    async fn labels(&self) -> &[String] {
+        &self.conversation.labels
+    }
+    async fn unread_count(&self) -> i32 {
+        self.conversation.unread_count
+    }
+    async fn last_message_at(&self) -> Option<DateTime<Utc>> {
+        self.conversation.last_message_at
+    }
+    async fn last_message_preview(&self) -> Option<&str> {
+        self.conversation.last_message_preview.as_deref()
+    }
+    /// Until when free-form messages may be sent (24 hours after the customer last wrote);
+    /// null if the customer never wrote. Outside the window only templates go out.
+    async fn window_open_until(&self) -> Option<DateTime<Utc>> {
+        self.conversation.window_open_until()
+    }
+    async fn window_open(&self) -> bool {
+        self.conversation.window_open(Utc::now())
+    }
+    /// Newest first.
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<Connection<String, MessageObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let page = ctx
+            .data_unchecked::<Domain>()
+            .messages(&self.access, self.conversation.id, first, after.as_deref())
+            .await
+            .gql(ctx)?;
+        let mut c = Connection::new(after.is_some(), page.has_next);
+        c.edges.extend(page.items.into_iter().map(|m| {
+            let cursor = TimeCursor {
+                at: m.sent_at,
+                id: m.id,
+            }
+            .encode();
+            async_graphql::connection::Edge::new(cursor, MessageObject(m, self.access.clone()))
+        }));
+        Ok(c)
+    }
+    /// Internal notes, oldest first; never sent to the customer.
+    async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NoteObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let notes = ctx
+            .data_unchecked::<Domain>()
+            .notes(&self.access, self.conversation.id)
+            .await
+            .gql(ctx)?;
+        Ok(notes.into_iter().map(NoteObject).collect())
+    }
+}
+
+/// A failure Meta reported for an outbound message.
+#[derive(SimpleObject)]
+pub struct MessageError {
+    /// Meta's error code, e.g. 131047 (the 24-hour window had closed).
+    pub code: Option<i32>,
+    pub text: Option<String>,
+}
+
+pub struct MessageObject(pub Message, pub Access);
+
+#[Object(name = "Message")]
+impl MessageObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn conversation_id(&self) -> ID {
+        self.0.conversation_id.into()
+    }
+    async fn direction(&self) -> MessageDirection {
+        if self.0.direction == "inbound" {
+            MessageDirection::Inbound
+        } else {
+            MessageDirection::Outbound
+        }
+    }
+    /// Meta's message id.
+    async fn wamid(&self) -> Option<&str> {
+        self.0.wamid.as_deref()
+    }
+    /// text, image, video, audio, document, sticker, location, contacts, interactive,
+    /// button, reaction, order, system, template, unsupported.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+    /// The text to show: the body, a caption, a button title, a location name...
+    async fn text(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+    /// The message's structured content, by kind.
+    async fn content(&self) -> Json<serde_json::Value> {
+        Json(self.0.payload.clone())
+    }
+    /// pending, accepted, sent, delivered, read, played, failed (outbound); received (inbound).
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    async fn status_at(&self) -> DateTime<Utc> {
+        self.0.status_at
+    }
+    async fn error(&self) -> Option<MessageError> {
+        (self.0.error_code.is_some() || self.0.error_text.is_some()).then(|| MessageError {
+            code: self.0.error_code,
+            text: self.0.error_text.clone(),
+        })
+    }
+    /// The wamid this message replies to.
+    async fn reply_to_wamid(&self) -> Option<&str> {
+        self.0.reply_to_wamid.as_deref()
+    }
+    async fn sent_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        load_user(ctx, self.0.sent_by).await
+    }
+    async fn sent_at(&self) -> DateTime<Utc> {
+        self.0.sent_at
+    }
+    /// The message's image, audio, video, sticker or document, once downloaded.
+    async fn media(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<MediaObject>> {
+        let domain = ctx.data_unchecked::<Domain>();
+        let Some(m) = domain.message_media(&self.1, self.0.id).await.gql(ctx)? else {
+            return Ok(None);
+        };
+        let status = if m.stored_at.is_some() {
+            "STORED"
+        } else if m.error.is_some() {
+            "FAILED"
+        } else {
+            "PENDING"
+        };
+        let url = m
+            .stored_at
+            .map(|_| domain.media_link(self.1.org_id(), m.id))
+            .transpose()
+            .gql(ctx)?;
+        Ok(Some(MediaObject {
+            url,
+            mime_type: m.mime_type,
+            file_name: m.file_name,
+            size: m.file_size,
+            status: status.into(),
+            error: m.error,
+        }))
+    }
+}
+
+/// A media file; `url` works for ten minutes.
+#[derive(SimpleObject)]
+#[graphql(name = "Media")]
+pub struct MediaObject {
+    url: Option<String>,
+    mime_type: Option<String>,
+    file_name: Option<String>,
+    size: Option<i64>,
+    /// PENDING (being downloaded), STORED or FAILED.
+    status: String,
+    error: Option<String>,
+}
+
+pub struct NoteObject(pub Note);
+
+#[Object(name = "Note")]
+impl NoteObject {
+    async fn id(&self) -> ID {
+        self.0.id.into()
+    }
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        load_user(ctx, self.0.author_id).await
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "CannedResponse")]
+pub struct CannedResponseObject {
+    id: ID,
+    /// Typed as `/shortcut` in the composer.
+    shortcut: String,
+    body: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<CannedResponse> for CannedResponseObject {
+    fn from(c: CannedResponse) -> Self {
+        Self {
+            id: c.id.into(),
+            shortcut: c.shortcut,
+            body: c.body,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// Conversations of the organization, for `Organization.conversations`.
+pub async fn conversations(
+    ctx: &Context<'_>,
+    access: &Access,
+    filter: Option<ConversationFilterInput>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<Connection<String, ConversationObject>> {
+    require(ctx, access, Role::Member)?;
+    let filter = filter.unwrap_or_default().into_domain(ctx)?;
+    let page = ctx
+        .data_unchecked::<Domain>()
+        .conversations(access, &filter, first, after.as_deref())
+        .await
+        .gql(ctx)?;
+    let mut c = Connection::new(after.is_some(), page.has_next);
+    c.edges.extend(page.items.into_iter().map(|conversation| {
+        let at = conversation
+            .last_message_at
+            .unwrap_or(conversation.created_at);
+        let cursor = TimeCursor {
+            at,
+            id: conversation.id,
+        }
+        .encode();
+        async_graphql::connection::Edge::new(
+            cursor,
+            ConversationObject {
+                access: access.clone(),
+                conversation,
+            },
+        )
+    }));
+    Ok(c)
+}
+
+#[derive(InputObject)]
+struct AssignConversationInput {
+    organization_id: ID,
+    conversation_id: ID,
+    /// Null to unassign.
+    assignee_id: Option<ID>,
+}
+
+#[derive(InputObject)]
+struct SetConversationStatusInput {
+    organization_id: ID,
+    conversation_id: ID,
+    status: GqlConversationStatus,
+}
+
+#[derive(InputObject)]
+struct SetConversationLabelsInput {
+    organization_id: ID,
+    conversation_id: ID,
+    labels: Vec<String>,
+}
+
+#[derive(InputObject)]
+struct ConversationRefInput {
+    organization_id: ID,
+    conversation_id: ID,
+}
+
+#[derive(InputObject)]
+struct AddNoteInput {
+    organization_id: ID,
+    conversation_id: ID,
+    body: String,
+}
+
+#[derive(InputObject)]
+struct CreateCannedResponseInput {
+    organization_id: ID,
+    shortcut: String,
+    body: String,
+}
+
+#[derive(InputObject)]
+struct DeleteCannedResponseInput {
+    organization_id: ID,
+    canned_response_id: ID,
+}
+
+#[derive(Default)]
+pub struct InboxMutation;
+
+fn domain<'a>(ctx: &'a Context<'_>) -> &'a Domain {
+    ctx.data_unchecked::<Domain>()
+}
+
+#[Object]
+impl InboxMutation {
+    /// Any member; the assignee must be a member.
+    async fn assign_conversation(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignConversationInput,
+    ) -> async_graphql::Result<ConversationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.conversation_id, "conversation")?;
+        let assignee = input
+            .assignee_id
+            .map(|a| parse_id(ctx, &a, "user"))
+            .transpose()?;
+        let conversation = domain(ctx)
+            .assign_conversation(&access, id, assignee)
+            .await
+            .gql(ctx)?;
+        Ok(ConversationObject {
+            access,
+            conversation,
+        })
+    }
+
+    async fn set_conversation_status(
+        &self,
+        ctx: &Context<'_>,
+        input: SetConversationStatusInput,
+    ) -> async_graphql::Result<ConversationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.conversation_id, "conversation")?;
+        let conversation = domain(ctx)
+            .set_conversation_status(&access, id, input.status.into())
+            .await
+            .gql(ctx)?;
+        Ok(ConversationObject {
+            access,
+            conversation,
+        })
+    }
+
+    async fn set_conversation_labels(
+        &self,
+        ctx: &Context<'_>,
+        input: SetConversationLabelsInput,
+    ) -> async_graphql::Result<ConversationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.conversation_id, "conversation")?;
+        let conversation = domain(ctx)
+            .set_conversation_labels(&access, id, &input.labels)
+            .await
+            .gql(ctx)?;
+        Ok(ConversationObject {
+            access,
+            conversation,
+        })
+    }
+
+    /// Clears the unread count and tells Meta the customer's last message was read.
+    async fn mark_conversation_read(
+        &self,
+        ctx: &Context<'_>,
+        input: ConversationRefInput,
+    ) -> async_graphql::Result<ConversationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.conversation_id, "conversation")?;
+        let conversation = domain(ctx).mark_read(&access, id).await.gql(ctx)?;
+        Ok(ConversationObject {
+            access,
+            conversation,
+        })
+    }
+
+    async fn add_note(
+        &self,
+        ctx: &Context<'_>,
+        input: AddNoteInput,
+    ) -> async_graphql::Result<NoteObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.conversation_id, "conversation")?;
+        Ok(NoteObject(
+            domain(ctx)
+                .add_note(&access, id, &input.body)
+                .await
+                .gql(ctx)?,
+        ))
+    }
+
+    /// Admin or Owner.
+    async fn create_canned_response(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCannedResponseInput,
+    ) -> async_graphql::Result<CannedResponseObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        Ok(domain(ctx)
+            .create_canned_response(&access, &input.shortcut, &input.body)
+            .await
+            .gql(ctx)?
+            .into())
+    }
+
+    /// Admin or Owner.
+    async fn delete_canned_response(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteCannedResponseInput,
+    ) -> async_graphql::Result<ID> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let id = parse_id(ctx, &input.canned_response_id, "canned response")?;
+        Ok(domain(ctx)
+            .delete_canned_response(&access, id)
+            .await
+            .gql(ctx)?
+            .into())
+    }
+}
+
+/// Used by `Organization` fields.
+pub async fn conversation(
+    ctx: &Context<'_>,
+    access: &Access,
+    id: &ID,
+) -> async_graphql::Result<ConversationObject> {
+    let id: Uuid = parse_id(ctx, id, "conversation")?;
+    let conversation = ctx
+        .data_unchecked::<Domain>()
+        .conversation(access, id)
+        .await
+        .gql(ctx)?;
+    Ok(ConversationObject {
+        access: access.clone(),
+        conversation,
+    })
+}

@@ -1,0 +1,489 @@
+//! Everything the sandbox knows, in memory: businesses, WABAs, numbers, templates, media,
+//! messages both ways, customer-service windows, rate counters, signup codes and tokens.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    time::Instant,
+};
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde_json::{Map, Value, json};
+
+use crate::{config::SandboxConfig, templates::Template, webhook::WebhookRecord};
+
+/// Kept in the webhook log for `GET /sandbox/webhooks`.
+const WEBHOOK_LOG: usize = 500;
+/// Messages kept per direction; the oldest go first.
+const MESSAGES_KEPT: usize = 20_000;
+
+pub(crate) struct State {
+    pub config: SandboxConfig,
+    pub businesses: HashMap<String, Business>,
+    pub wabas: HashMap<String, Waba>,
+    pub numbers: HashMap<String, PhoneNumber>,
+    pub media: HashMap<String, Media>,
+    /// Download tokens of media URLs → (media id, expiry).
+    pub media_urls: HashMap<String, (String, Instant)>,
+    pub sent: HashMap<String, SentMessage>,
+    pub inbound: HashMap<String, InboundMessage>,
+    /// (phone number id, customer wa_id) → the customer's last message.
+    pub windows: HashMap<(String, String), DateTime<Utc>>,
+    /// Phone number id → send instants within the last second.
+    pub throughput: HashMap<String, VecDeque<Instant>>,
+    /// (phone number id, customer wa_id) → pair-rate bucket.
+    pub pair_buckets: HashMap<(String, String), PairBucket>,
+    pub signup_codes: HashMap<String, SignupCode>,
+    pub tokens: HashMap<String, IssuedToken>,
+    pub webhook_log: VecDeque<WebhookRecord>,
+    seq: u64,
+    numbers_made: u32,
+}
+
+pub(crate) struct Business {
+    pub id: String,
+    pub name: String,
+}
+
+pub(crate) struct Waba {
+    pub id: String,
+    pub business_id: String,
+    pub name: String,
+    pub namespace: String,
+    pub subscription: Option<Subscription>,
+    pub templates: Vec<Template>,
+    pub template_creations: VecDeque<Instant>,
+}
+
+#[derive(Clone)]
+pub(crate) struct Subscription {
+    pub override_callback_uri: Option<String>,
+}
+
+pub(crate) struct PhoneNumber {
+    pub id: String,
+    pub waba_id: String,
+    /// Formatted, as Graph shows it: `+1 555-0123`.
+    pub display_phone_number: String,
+    pub verified_name: String,
+    pub quality_rating: String,
+    pub status: String,
+    pub code_verification_status: String,
+    pub name_status: String,
+    pub throughput_level: String,
+    pub messaging_limit_tier: String,
+    pub registered: bool,
+    pub pin: Option<String>,
+    pub register_attempts: VecDeque<Instant>,
+    pub profile: Map<String, Value>,
+}
+
+impl PhoneNumber {
+    /// Digits only, as webhooks' `metadata.display_phone_number` carries it.
+    pub fn display_digits(&self) -> String {
+        digits(&self.display_phone_number)
+    }
+
+    /// Every field Graph has for a number; `GET /{pn}?fields=` picks from these.
+    pub fn fields(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("id".into(), json!(self.id));
+        m.insert(
+            "display_phone_number".into(),
+            json!(self.display_phone_number),
+        );
+        m.insert("verified_name".into(), json!(self.verified_name));
+        m.insert("quality_rating".into(), json!(self.quality_rating));
+        m.insert(
+            "code_verification_status".into(),
+            json!(self.code_verification_status),
+        );
+        m.insert("name_status".into(), json!(self.name_status));
+        m.insert("new_name_status".into(), json!("NONE"));
+        m.insert("status".into(), json!(self.status));
+        m.insert("platform_type".into(), json!("CLOUD_API"));
+        m.insert(
+            "throughput".into(),
+            json!({ "level": self.throughput_level }),
+        );
+        m.insert(
+            "messaging_limit_tier".into(),
+            json!(self.messaging_limit_tier),
+        );
+        m.insert(
+            "whatsapp_business_manager_messaging_limit".into(),
+            json!("TIER_2K"),
+        );
+        m.insert("account_mode".into(), json!("LIVE"));
+        m.insert("is_official_business_account".into(), json!(false));
+        m.insert("is_pin_enabled".into(), json!(self.pin.is_some()));
+        m.insert(
+            "last_onboarded_time".into(),
+            json!("2025-01-01T00:00:00+0000"),
+        );
+        m
+    }
+
+    /// The fields Graph answers when no `fields` is asked for.
+    pub const DEFAULT_FIELDS: &'static [&'static str] = &[
+        "verified_name",
+        "code_verification_status",
+        "display_phone_number",
+        "quality_rating",
+        "platform_type",
+        "throughput",
+        "id",
+    ];
+}
+
+pub(crate) struct Media {
+    pub id: String,
+    pub phone_number_id: String,
+    pub mime_type: String,
+    pub bytes: Vec<u8>,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub filename: Option<String>,
+}
+
+/// A message the business sent, with what the sandbox did with it.
+pub(crate) struct SentMessage {
+    pub id: String,
+    pub seq: u64,
+    pub phone_number_id: String,
+    pub to: String,
+    pub kind: String,
+    pub request: Value,
+    pub category: String,
+    pub statuses: Vec<Value>,
+    pub created_at: i64,
+}
+
+impl SentMessage {
+    pub fn to_json(&self) -> Value {
+        let status = self
+            .statuses
+            .iter()
+            .filter_map(|s| s["status"].as_str())
+            .max_by_key(|s| status_rank(s))
+            .unwrap_or("accepted");
+        json!({
+            "id": self.id,
+            "phone_number_id": self.phone_number_id,
+            "to": self.to,
+            "type": self.kind,
+            "category": self.category,
+            "status": status,
+            "statuses": self.statuses,
+            "request": self.request,
+            "timestamp": self.created_at.to_string(),
+        })
+    }
+}
+
+/// Never downgrade: a late `delivered` after `read` leaves the message read.
+fn status_rank(status: &str) -> u8 {
+    match status {
+        "sent" => 1,
+        "delivered" => 2,
+        "read" => 3,
+        "failed" => 4,
+        _ => 0,
+    }
+}
+
+/// A message a simulated customer wrote.
+pub(crate) struct InboundMessage {
+    pub id: String,
+    pub seq: u64,
+    pub phone_number_id: String,
+    pub from: String,
+    pub message: Value,
+    pub read: bool,
+}
+
+impl InboundMessage {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "phone_number_id": self.phone_number_id,
+            "from": self.from,
+            "read": self.read,
+            "message": self.message,
+        })
+    }
+}
+
+pub(crate) struct PairBucket {
+    pub tokens: f64,
+    pub at: Instant,
+}
+
+pub(crate) struct SignupCode {
+    pub issued: Instant,
+    pub used: bool,
+    pub business_id: String,
+    pub waba_id: String,
+}
+
+pub(crate) struct IssuedToken {
+    pub business_id: String,
+    pub waba_ids: Vec<String>,
+    pub issued_at: i64,
+}
+
+impl State {
+    pub fn new(config: SandboxConfig) -> Self {
+        Self {
+            config,
+            businesses: HashMap::new(),
+            wabas: HashMap::new(),
+            numbers: HashMap::new(),
+            media: HashMap::new(),
+            media_urls: HashMap::new(),
+            sent: HashMap::new(),
+            inbound: HashMap::new(),
+            windows: HashMap::new(),
+            throughput: HashMap::new(),
+            pair_buckets: HashMap::new(),
+            signup_codes: HashMap::new(),
+            tokens: HashMap::new(),
+            webhook_log: VecDeque::new(),
+            seq: 0,
+            numbers_made: 0,
+        }
+    }
+
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// A business, its WABA (seeded with the two sample templates) and one number.
+    /// Ids left out are made up.
+    pub fn create_account(
+        &mut self,
+        waba_id: Option<String>,
+        phone_number_id: Option<String>,
+        business_name: Option<String>,
+        registered: bool,
+    ) -> (String, String, String) {
+        let business_id = graph_id();
+        let name = business_name.unwrap_or_else(|| "Sandbox Business".to_owned());
+        self.businesses.insert(
+            business_id.clone(),
+            Business {
+                id: business_id.clone(),
+                name: name.clone(),
+            },
+        );
+        let waba_id = waba_id.unwrap_or_else(graph_id);
+        self.insert_waba(&waba_id, &business_id, &name);
+        let pn_id = phone_number_id.unwrap_or_else(graph_id);
+        self.insert_number(&pn_id, &waba_id, &name, registered);
+        (business_id, waba_id, pn_id)
+    }
+
+    fn insert_waba(&mut self, waba_id: &str, business_id: &str, name: &str) {
+        let mut templates = Template::seeds(waba_id);
+        for t in &mut templates {
+            t.seq = self.next_seq();
+        }
+        self.wabas.insert(
+            waba_id.to_owned(),
+            Waba {
+                id: waba_id.to_owned(),
+                business_id: business_id.to_owned(),
+                name: name.to_owned(),
+                namespace: uuid::Uuid::new_v4().simple().to_string().replace('-', "_"),
+                subscription: None,
+                templates,
+                template_creations: VecDeque::new(),
+            },
+        );
+    }
+
+    /// Adds a number to an existing WABA.
+    pub fn insert_number(&mut self, pn_id: &str, waba_id: &str, name: &str, registered: bool) {
+        let n = self.numbers_made;
+        self.numbers_made += 1;
+        let display = format!("+1 555-{:04}", 100 + n % 9900);
+        let mut profile = Map::new();
+        profile.insert("about".into(), json!("Trying WAgent in the sandbox."));
+        profile.insert("address".into(), json!(""));
+        profile.insert("description".into(), json!(""));
+        profile.insert("email".into(), json!(""));
+        profile.insert("websites".into(), json!([]));
+        profile.insert("vertical".into(), json!("OTHER"));
+        profile.insert("profile_picture_url".into(), json!(""));
+        self.numbers.insert(
+            pn_id.to_owned(),
+            PhoneNumber {
+                id: pn_id.to_owned(),
+                waba_id: waba_id.to_owned(),
+                display_phone_number: display,
+                verified_name: name.to_owned(),
+                quality_rating: "GREEN".to_owned(),
+                status: "CONNECTED".to_owned(),
+                code_verification_status: "VERIFIED".to_owned(),
+                name_status: "APPROVED".to_owned(),
+                throughput_level: "STANDARD".to_owned(),
+                messaging_limit_tier: "TIER_1K".to_owned(),
+                registered,
+                pin: None,
+                register_attempts: VecDeque::new(),
+                profile,
+            },
+        );
+    }
+
+    /// Whether `id` can be a WABA or number the sandbox makes up on first sight: not a
+    /// media or template id (those it issued itself), and shaped like a Graph id.
+    fn may_auto_create(&self, id: &str) -> bool {
+        self.config.auto_create
+            && !is_media_id(id)
+            && !is_template_id(id)
+            && !id.is_empty()
+            && id.len() <= 64
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }
+
+    /// The number with this id, made up on first sight when `auto_create` is on.
+    pub fn number(&mut self, id: &str) -> Option<&mut PhoneNumber> {
+        if !self.numbers.contains_key(id)
+            && !self.wabas.contains_key(id)
+            && self.may_auto_create(id)
+        {
+            self.create_account(None, Some(id.to_owned()), None, true);
+        }
+        self.numbers.get_mut(id)
+    }
+
+    /// The WABA with this id, made up on first sight (with one number) when `auto_create`
+    /// is on.
+    pub fn waba(&mut self, id: &str) -> Option<&mut Waba> {
+        if !self.wabas.contains_key(id)
+            && !self.numbers.contains_key(id)
+            && self.may_auto_create(id)
+        {
+            self.create_account(Some(id.to_owned()), None, None, true);
+        }
+        self.wabas.get_mut(id)
+    }
+
+    pub fn numbers_of(&self, waba_id: &str) -> Vec<&PhoneNumber> {
+        let mut numbers: Vec<&PhoneNumber> = self
+            .numbers
+            .values()
+            .filter(|n| n.waba_id == waba_id)
+            .collect();
+        numbers.sort_by(|a, b| a.display_phone_number.cmp(&b.display_phone_number));
+        numbers
+    }
+
+    pub fn find_template(&self, id: &str) -> Option<&Template> {
+        self.wabas
+            .values()
+            .flat_map(|w| w.templates.iter())
+            .find(|t| t.id == id)
+    }
+
+    pub fn find_template_mut(&mut self, id: &str) -> Option<&mut Template> {
+        self.wabas
+            .values_mut()
+            .flat_map(|w| w.templates.iter_mut())
+            .find(|t| t.id == id)
+    }
+
+    pub fn push_sent(&mut self, message: SentMessage) {
+        self.sent.insert(message.id.clone(), message);
+        if self.sent.len() > MESSAGES_KEPT {
+            prune(&mut self.sent, |m| m.seq);
+        }
+    }
+
+    pub fn push_inbound(&mut self, message: InboundMessage) {
+        self.inbound.insert(message.id.clone(), message);
+        if self.inbound.len() > MESSAGES_KEPT {
+            prune(&mut self.inbound, |m| m.seq);
+        }
+    }
+
+    pub fn push_webhook(&mut self, record: WebhookRecord) {
+        self.webhook_log.push_back(record);
+        while self.webhook_log.len() > WEBHOOK_LOG {
+            self.webhook_log.pop_front();
+        }
+    }
+}
+
+/// Drops the oldest tenth.
+fn prune<T>(map: &mut HashMap<String, T>, seq: impl Fn(&T) -> u64) {
+    let mut seqs: Vec<u64> = map.values().map(&seq).collect();
+    seqs.sort_unstable();
+    let cut = seqs.get(seqs.len() / 10).copied().unwrap_or(0);
+    map.retain(|_, v| seq(v) > cut);
+}
+
+/// A Graph-style numeric id (15 digits) for businesses, WABAs and numbers.
+pub(crate) fn graph_id() -> String {
+    rand::rng()
+        .random_range(100_000_000_000_000u64..800_000_000_000_000)
+        .to_string()
+}
+
+/// Media ids: 16 digits starting with 9, so an unknown one is recognised as media.
+pub(crate) fn media_id() -> String {
+    rand::rng()
+        .random_range(9_000_000_000_000_000u64..10_000_000_000_000_000)
+        .to_string()
+}
+
+/// Template ids: 16 digits starting with 8.
+pub(crate) fn template_id() -> String {
+    rand::rng()
+        .random_range(8_000_000_000_000_000u64..9_000_000_000_000_000)
+        .to_string()
+}
+
+pub(crate) fn is_media_id(id: &str) -> bool {
+    id.len() == 16 && id.starts_with('9') && id.chars().all(|c| c.is_ascii_digit())
+}
+
+pub(crate) fn is_template_id(id: &str) -> bool {
+    id.len() == 16 && id.starts_with('8') && id.chars().all(|c| c.is_ascii_digit())
+}
+
+pub(crate) fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A wamid: `wamid.` and base64 of the shape Meta's carry (the recipient's number and a
+/// random message key), unique and under 128 characters.
+pub(crate) fn wamid(wa_id: &str) -> String {
+    use base64::Engine;
+    let key = uuid::Uuid::new_v4().simple().to_string().to_uppercase();
+    let mut raw = Vec::with_capacity(64);
+    raw.extend_from_slice(&[0x1c, 0x18]);
+    raw.push(u8::try_from(wa_id.len()).unwrap_or(u8::MAX));
+    raw.extend_from_slice(wa_id.as_bytes());
+    raw.extend_from_slice(&[0x15, 0x02, 0x00, 0x12, 0x18, 0x20]);
+    raw.extend_from_slice(key.as_bytes());
+    raw.push(0x00);
+    format!(
+        "wamid.{}",
+        base64::engine::general_purpose::STANDARD.encode(raw)
+    )
+}
+
+/// A random alphanumeric string (codes, tokens).
+pub(crate) fn random_token(len: usize) -> String {
+    use rand::distr::Alphanumeric;
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}

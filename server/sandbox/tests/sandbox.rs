@@ -1,0 +1,1320 @@
+//! The sandbox served on port 0, with a local webhook receiver that checks every signature
+//! with its own HMAC.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{
+    collections::HashMap,
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use base64::Engine;
+use hmac::{Hmac, KeyInit, Mac};
+use poem::{
+    EndpointExt, Request, Response, Route, Server, get, handler,
+    http::StatusCode,
+    listener::{Acceptor, Listener, TcpListener},
+    web::{Data, Query},
+};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use wagent_sandbox::{Chaos, PairRate, Sandbox, SandboxConfig, SandboxHandle};
+
+const SECRET: &str = "test-app-secret";
+const APP_ID: &str = "424242424242424";
+const PN: &str = "106540352242922";
+const CUSTOMER: &str = "5511987654321";
+
+// ---- the webhook receiver --------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+struct Hook {
+    raw: String,
+    body: Value,
+    signed: bool,
+}
+
+#[derive(Clone, Default)]
+struct Hooks(Arc<Mutex<Vec<Hook>>>);
+
+impl Hooks {
+    fn all(&self) -> Vec<Hook> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Polls until `done` holds, for at most 5 s.
+    async fn wait_for(&self, what: &str, done: impl Fn(&[Hook]) -> bool) -> Vec<Hook> {
+        for _ in 0..250 {
+            let hooks = self.all();
+            if done(&hooks) {
+                return hooks;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("timed out waiting for {what}; got {:#?}", self.all());
+    }
+
+    /// The status values of one message, in arrival order.
+    fn statuses(&self, wamid: &str) -> Vec<Value> {
+        self.all()
+            .iter()
+            .flat_map(|h| values(&h.body, "messages"))
+            .flat_map(|v| v["statuses"].as_array().cloned().unwrap_or_default())
+            .filter(|s| s["id"] == wamid)
+            .collect()
+    }
+
+    async fn wait_statuses(&self, wamid: &str, n: usize) -> Vec<Value> {
+        self.wait_for(&format!("{n} statuses of {wamid}"), |_| {
+            self.statuses(wamid).len() >= n
+        })
+        .await;
+        self.statuses(wamid)
+    }
+
+    /// The webhook carrying the inbound message `wamid`.
+    async fn inbound(&self, wamid: &str) -> Hook {
+        let find = |hooks: &[Hook]| {
+            hooks
+                .iter()
+                .find(|h| {
+                    values(&h.body, "messages")
+                        .iter()
+                        .any(|v| v["messages"][0]["id"] == wamid)
+                })
+                .cloned()
+        };
+        let hooks = self
+            .wait_for(&format!("message {wamid}"), |h| find(h).is_some())
+            .await;
+        find(&hooks).unwrap()
+    }
+}
+
+/// Every `value` of changes with this field.
+fn values(body: &Value, field: &str) -> Vec<Value> {
+    assert_eq!(body["object"], "whatsapp_business_account");
+    body["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["changes"].as_array().unwrap().clone())
+        .filter(|c| c["field"] == field)
+        .map(|c| c["value"].clone())
+        .collect()
+}
+
+fn expected_signature(body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+#[handler]
+fn receive(hooks: Data<&Hooks>, req: &Request, body: Vec<u8>) -> StatusCode {
+    let header = req
+        .headers()
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let signed = header == expected_signature(&body);
+    let raw = String::from_utf8(body).unwrap();
+    let parsed: Value = serde_json::from_str(&raw).unwrap();
+    hooks.0.0.lock().unwrap().push(Hook {
+        raw,
+        body: parsed,
+        signed,
+    });
+    StatusCode::OK
+}
+
+/// Meta's verification handshake, as WAgent answers it.
+#[handler]
+fn handshake(Query(q): Query<HashMap<String, String>>) -> Response {
+    if q.get("hub.mode").map(String::as_str) == Some("subscribe")
+        && q.get("hub.verify_token").map(String::as_str) == Some("verify-me")
+    {
+        Response::builder()
+            .status(StatusCode::OK)
+            .body(q.get("hub.challenge").cloned().unwrap_or_default())
+    } else {
+        Response::builder().status(StatusCode::FORBIDDEN).finish()
+    }
+}
+
+async fn serve(ep: impl poem::IntoEndpoint<Endpoint: 'static> + Send + 'static) -> SocketAddr {
+    let acceptor = TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .unwrap();
+    let addr = *acceptor.local_addr()[0].as_socket_addr().unwrap();
+    tokio::spawn(Server::new_with_acceptor(acceptor).run(ep));
+    addr
+}
+
+// ---- the sandbox under test ------------------------------------------------------------
+
+struct Sb {
+    base: String,
+    http: reqwest::Client,
+    handle: SandboxHandle,
+    hooks: Hooks,
+    hook_url: String,
+}
+
+async fn start(change: impl FnOnce(&mut SandboxConfig)) -> Sb {
+    let hooks = Hooks::default();
+    let receiver = serve(
+        Route::new()
+            .at("/webhooks/whatsapp", get(handshake).post(receive))
+            .data(hooks.clone()),
+    )
+    .await;
+    let hook_url = format!("http://{receiver}/webhooks/whatsapp");
+    let mut config = SandboxConfig::new(APP_ID, SECRET, Some(&hook_url));
+    config.status_delays = (
+        Duration::from_millis(30),
+        Duration::from_millis(90),
+        Duration::from_millis(160),
+    );
+    config.template_approval_delay = Duration::from_millis(100);
+    change(&mut config);
+    let sandbox = Sandbox::new(config);
+    let handle = sandbox.handle();
+    let addr = sandbox
+        .listen("127.0.0.1:0".parse().unwrap(), std::future::pending())
+        .await
+        .unwrap();
+    assert_ne!(addr.port(), 0);
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    Sb {
+        base: format!("http://{addr}"),
+        http: reqwest::Client::new(),
+        handle,
+        hooks,
+        hook_url,
+    }
+}
+
+impl Sb {
+    async fn graph(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .http
+            .request(method, format!("{}/v21.0/{path}", self.base))
+            .bearer_auth("EAAtest");
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let r = req.send().await.unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.graph(reqwest::Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.graph(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    async fn sandbox(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}/sandbox/{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    async fn sandbox_get(&self, path: &str) -> Value {
+        let r = self
+            .http
+            .get(format!("{}/sandbox/{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.json().await.unwrap()
+    }
+
+    /// A customer writes in; returns the sandbox's reply.
+    async fn customer(&self, from: &str, kind: &str, payload: Value) -> Value {
+        let mut body = json!({ "phone_number_id": PN, "from": from, "type": kind });
+        body[kind] = payload;
+        let (status, reply) = self.sandbox("customers/messages", body).await;
+        assert_eq!(status, 200, "{reply}");
+        reply
+    }
+
+    async fn send_text(&self, to: &str, text: &str) -> (u16, Value) {
+        self.post(
+            &format!("{PN}/messages"),
+            json!({
+                "messaging_product": "whatsapp", "recipient_type": "individual",
+                "to": to, "type": "text", "text": { "body": text },
+            }),
+        )
+        .await
+    }
+}
+
+fn wamid_of(reply: &Value) -> String {
+    reply["messages"][0]["id"].as_str().unwrap().to_owned()
+}
+
+fn error_code(body: &Value) -> i64 {
+    body["error"]["code"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no error in {body}"))
+}
+
+fn names(statuses: &[Value]) -> Vec<String> {
+    statuses
+        .iter()
+        .map(|s| s["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+// ---- tests -------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn text_inside_the_window_is_sent_delivered_and_read() {
+    let sb = start(|_| {}).await;
+    let inbound = sb
+        .customer(CUSTOMER, "text", json!({ "body": "Oi!" }))
+        .await;
+    let hook = sb.hooks.inbound(inbound["id"].as_str().unwrap()).await;
+    assert!(hook.signed);
+
+    let (status, reply) = sb.send_text("+55 (11) 98765-4321", "Olá, tudo bem?").await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["messaging_product"], "whatsapp");
+    assert_eq!(reply["contacts"][0]["input"], "+55 (11) 98765-4321");
+    assert_eq!(reply["contacts"][0]["wa_id"], CUSTOMER);
+    let wamid = wamid_of(&reply);
+    assert!(wamid.starts_with("wamid.") && wamid.len() <= 128);
+
+    let statuses = sb.hooks.wait_statuses(&wamid, 3).await;
+    assert_eq!(names(&statuses), ["sent", "delivered", "read"]);
+    assert!(sb.hooks.all().iter().all(|h| h.signed));
+    let sent = &statuses[0];
+    assert_eq!(sent["recipient_id"], CUSTOMER);
+    assert!(sent["timestamp"].is_string());
+    assert!(sent["conversation"]["expiration_timestamp"].is_string());
+    assert_eq!(sent["conversation"]["origin"]["type"], "service");
+    assert_eq!(sent["pricing"]["pricing_model"], "PMP");
+    assert_eq!(sent["pricing"]["category"], "service");
+    assert_eq!(sent["pricing"]["type"], "free_customer_service");
+    assert_eq!(sent["pricing"]["billable"], false);
+    assert!(statuses[1]["pricing"].is_object());
+    assert!(statuses[1]["conversation"]["expiration_timestamp"].is_null());
+    assert!(statuses[2]["pricing"].is_null());
+
+    // The status webhook's envelope.
+    let value = values(&sb.hooks.all().last().unwrap().body, "messages")[0].clone();
+    assert_eq!(value["messaging_product"], "whatsapp");
+    assert_eq!(value["metadata"]["phone_number_id"], PN);
+    assert!(value["contacts"].is_null());
+
+    // Mark the customer's message as read, with a typing indicator.
+    let (status, reply) = sb
+        .post(
+            &format!("{PN}/messages"),
+            json!({
+                "messaging_product": "whatsapp", "status": "read",
+                "message_id": inbound["id"], "typing_indicator": { "type": "text" },
+            }),
+        )
+        .await;
+    assert_eq!((status, reply), (200, json!({ "success": true })));
+
+    // The sandbox's own record of the message.
+    let listed = sb
+        .sandbox_get(&format!("messages?phone_number_id={PN}"))
+        .await;
+    assert_eq!(listed["data"][0]["id"], wamid);
+    assert_eq!(listed["data"][0]["status"], "read");
+}
+
+#[tokio::test]
+async fn free_form_outside_the_window_fails_with_131047() {
+    let sb = start(|_| {}).await;
+    let (status, reply) = sb.send_text("15550001111", "hello").await;
+    assert_eq!(status, 200, "{reply}");
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 1).await;
+    assert_eq!(names(&statuses), ["failed"]);
+    assert_eq!(statuses[0]["errors"][0]["code"], 131047);
+    assert!(statuses[0]["errors"][0]["error_data"]["details"].is_string());
+
+    // A window older than 24 hours is closed too.
+    let day_ago = chrono::Utc::now().timestamp() - 25 * 3600;
+    let (status, _) = sb
+        .sandbox(
+            "customers/window",
+            json!({ "phone_number_id": PN, "wa_id": "15550002222", "last_message_at": day_ago }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, reply) = sb.send_text("15550002222", "hello").await;
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 1).await;
+    assert_eq!(statuses[0]["errors"][0]["code"], 131047);
+}
+
+#[tokio::test]
+async fn template_rules() {
+    let sb = start(|_| {}).await;
+    let send = |name: &str, params: Vec<&str>| {
+        let parameters: Vec<Value> = params
+            .iter()
+            .map(|p| json!({ "type": "text", "text": p }))
+            .collect();
+        json!({
+            "messaging_product": "whatsapp", "to": "15550003333", "type": "template",
+            "template": {
+                "name": name, "language": { "code": "en_US" },
+                "components": [{ "type": "body", "parameters": parameters }],
+            },
+        })
+    };
+    let path = format!("{PN}/messages");
+
+    let (status, body) = sb.post(&path, send("no_such_template", vec![])).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(error_code(&body), 132001);
+    assert_eq!(body["error"]["type"], "OAuthException");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("(#132001)")
+    );
+    assert_eq!(body["error"]["error_data"]["messaging_product"], "whatsapp");
+    assert!(body["error"]["fbtrace_id"].is_string());
+
+    let (status, body) = sb.post(&path, send("order_update", vec!["Ana"])).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(error_code(&body), 132000);
+
+    // Templates may open a conversation: no window needed.
+    let (status, body) = sb
+        .post(&path, send("order_update", vec!["Ana", "#1234"]))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&body), 3).await;
+    assert_eq!(names(&statuses), ["sent", "delivered", "read"]);
+    assert_eq!(statuses[0]["pricing"]["category"], "utility");
+    assert_eq!(statuses[0]["pricing"]["billable"], true);
+
+    // The wrong language is a missing template.
+    let mut wrong_language = send("hello_world", vec![]);
+    wrong_language["template"]["language"]["code"] = json!("pt_BR");
+    wrong_language["template"]["components"] = json!([]);
+    let (status, body) = sb.post(&path, wrong_language).await;
+    assert_eq!((status, error_code(&body)), (404, 132001));
+}
+
+#[tokio::test]
+async fn invalid_requests_are_refused_like_meta() {
+    let sb = start(|_| {}).await;
+    // No token.
+    let r = sb
+        .http
+        .post(format!("{}/v21.0/{PN}/messages", sb.base))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), 190);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("(#190)")
+    );
+
+    let path = format!("{PN}/messages");
+    let (status, body) = sb
+        .post(
+            &path,
+            json!({ "messaging_product": "whatsapp", "type": "text", "text": { "body": "x" } }),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    assert!(
+        body["error"]["error_data"]["details"]
+            .as_str()
+            .unwrap()
+            .contains("to")
+    );
+
+    let (status, body) = sb.send_text(CUSTOMER, &"a".repeat(4097)).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    let (status, _) = sb.send_text(CUSTOMER, &"a".repeat(4096)).await;
+    assert_eq!(status, 200);
+
+    let buttons = json!({
+        "messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive",
+        "interactive": { "type": "button", "body": { "text": "Pick" }, "action": { "buttons": [
+            { "type": "reply", "reply": { "id": "a", "title": "This title is far too long" } }
+        ]}},
+    });
+    let (status, body) = sb.post(&path, buttons).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+
+    let (status, body) = sb.get("v21.0/nothing/here/at/all").await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn throughput_limit_answers_130429_with_the_configured_status() {
+    let sb = start(|c| c.throughput_per_second = 3).await;
+    for i in 0..3 {
+        let (status, body) = sb.send_text(&format!("1555000100{i}"), "hi").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = sb.send_text("15550001009", "hi").await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(error_code(&body), 130429);
+    assert_eq!(body["error"]["error_subcode"], 2494055);
+
+    let (status, config) = sb
+        .sandbox("config", json!({ "http_status_for_throttling": 429 }))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(config["http_status_for_throttling"], 429);
+    let (status, body) = sb.send_text("15550001009", "hi").await;
+    assert_eq!((status, error_code(&body)), (429, 130429));
+
+    // The window slides: a second later there is room again.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _) = sb.send_text("15550001009", "hi").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn pair_rate_limit_answers_131056() {
+    let sb = start(|c| {
+        c.pair_rate = PairRate {
+            burst: 2,
+            every: Duration::from_secs(60),
+        }
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(sb.send_text(CUSTOMER, "hi").await.0, 200);
+    }
+    let (status, body) = sb.send_text(CUSTOMER, "hi").await;
+    assert_eq!((status, error_code(&body)), (400, 131056));
+    // Other recipients are unaffected.
+    assert_eq!(sb.send_text("15550004444", "hi").await.0, 200);
+}
+
+#[tokio::test]
+async fn a_new_template_is_pending_then_approved_by_webhook() {
+    let sb = start(|_| {}).await;
+    let waba = "102290129340398";
+    let path = format!("{waba}/message_templates");
+    let template = json!({
+        "name": "shipping_notice", "language": "en_US", "category": "UTILITY",
+        "components": [
+            { "type": "HEADER", "format": "TEXT", "text": "Order {{1}}",
+              "example": { "header_text": ["#42"] } },
+            { "type": "BODY", "text": "Hi {{1}}, it ships on {{2}}.",
+              "example": { "body_text": [["Ana", "Monday"]] } },
+            { "type": "BUTTONS", "buttons": [{ "type": "QUICK_REPLY", "text": "Thanks" }] },
+        ],
+    });
+    let (status, body) = sb.post(&path, template.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "PENDING");
+    assert_eq!(body["category"], "UTILITY");
+    let id = body["id"].as_str().unwrap().to_owned();
+
+    let (status, body) = sb.post(&path, template).await;
+    assert_eq!((status, error_code(&body)), (400, 100), "duplicate");
+
+    let (_, listed) = sb.get(&format!("{path}?name=shipping_notice")).await;
+    assert_eq!(listed["data"][0]["status"], "PENDING");
+
+    let hooks = sb
+        .hooks
+        .wait_for("the approval", |h| {
+            h.iter()
+                .any(|h| !values(&h.body, "message_template_status_update").is_empty())
+        })
+        .await;
+    let hook = hooks
+        .iter()
+        .find(|h| !values(&h.body, "message_template_status_update").is_empty())
+        .unwrap();
+    assert!(hook.signed);
+    assert_eq!(hook.body["entry"][0]["id"], waba);
+    assert!(hook.body["entry"][0]["time"].is_i64());
+    let update = &values(&hook.body, "message_template_status_update")[0];
+    assert_eq!(update["event"], "APPROVED");
+    assert_eq!(update["message_template_id"], id.parse::<u64>().unwrap());
+    assert_eq!(update["message_template_name"], "shipping_notice");
+    assert_eq!(update["message_template_language"], "en_US");
+
+    let (_, one) = sb.get(&id).await;
+    assert_eq!(one["status"], "APPROVED");
+
+    // Paging: three templates (two seeds and this one), one per page.
+    let (_, page) = sb.get(&format!("{path}?limit=1&fields=name,status")).await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    assert_eq!(page["data"][0]["name"], "shipping_notice");
+    assert!(page["data"][0]["components"].is_null());
+    let next = page["paging"]["next"].as_str().unwrap();
+    let after = page["paging"]["cursors"]["after"].as_str().unwrap();
+    assert!(next.contains(after));
+    let (_, page2) = sb.get(&format!("{path}?limit=5&after={after}")).await;
+    assert_eq!(page2["data"].as_array().unwrap().len(), 2);
+    assert!(page2["paging"]["next"].is_null());
+
+    // Rules of creation.
+    let no_example = json!({
+        "name": "promo", "language": "en_US", "category": "MARKETING",
+        "components": [{ "type": "BODY", "text": "Hi {{1}}" }],
+    });
+    let (status, body) = sb.post(&path, no_example).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    let bad_name = json!({
+        "name": "Promo Code", "language": "en_US", "category": "MARKETING",
+        "components": [{ "type": "BODY", "text": "Hi" }],
+    });
+    let (status, body) = sb.post(&path, bad_name).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+
+    // Deleting by name.
+    let r = sb
+        .http
+        .delete(format!("{}/v21.0/{path}?name=shipping_notice", sb.base))
+        .bearer_auth("EAAtest")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (status, _) = sb.get(&id).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn embedded_signup_code_exchange() {
+    let sb = start(|c| c.signup_code_ttl = Duration::from_millis(1000)).await;
+    let (status, signup) = sb.sandbox("embedded-signup", json!({})).await;
+    assert_eq!(status, 200, "{signup}");
+    let code = signup["code"].as_str().unwrap();
+    let waba = signup["waba_id"].as_str().unwrap();
+    let pn = signup["phone_number_id"].as_str().unwrap();
+    assert!(signup["business_id"].is_string());
+
+    let exchange = |secret: &str, code: &str| {
+        let url = format!(
+            "{}/v21.0/oauth/access_token?client_id={APP_ID}&client_secret={secret}&code={code}",
+            sb.base
+        );
+        let http = sb.http.clone();
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, body) = exchange("wrong-secret", code).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["code"].is_i64());
+
+    let (status, body) = exchange(SECRET, code).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token_type"], "bearer");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+
+    let (status, body) = exchange(SECRET, code).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, 100),
+        "a code is used once"
+    );
+
+    let r = sb
+        .http
+        .get(format!(
+            "{}/v21.0/debug_token?input_token={token}&access_token={APP_ID}|{SECRET}",
+            sb.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    let debug: Value = r.json().await.unwrap();
+    assert_eq!(debug["data"]["is_valid"], true);
+    let scopes = debug["data"]["granular_scopes"].as_array().unwrap();
+    let management = scopes
+        .iter()
+        .find(|s| s["scope"] == "whatsapp_business_management")
+        .unwrap();
+    assert_eq!(management["target_ids"][0], waba);
+
+    // The new number must be registered before it sends.
+    let to = json!({ "messaging_product": "whatsapp", "to": CUSTOMER, "type": "text",
+                     "text": { "body": "hi" } });
+    let (status, body) = sb.post(&format!("{pn}/messages"), to.clone()).await;
+    assert_eq!((status, error_code(&body)), (400, 133010));
+    let (status, body) = sb
+        .post(
+            &format!("{pn}/register"),
+            json!({ "messaging_product": "whatsapp", "pin": "12ab" }),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    let (status, _) = sb
+        .post(
+            &format!("{pn}/register"),
+            json!({ "messaging_product": "whatsapp", "pin": "123456" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = sb.post(&format!("{pn}/messages"), to).await;
+    assert_eq!(status, 200);
+
+    // A code unused for longer than its lifetime has expired.
+    let (_, late) = sb.sandbox("embedded-signup", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let (status, body) = exchange(SECRET, late["code"].as_str().unwrap()).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    assert_eq!(body["error"]["error_subcode"], 36007);
+
+    // A code the sandbox never issued.
+    let (status, body) = exchange(SECRET, "made-up").await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+}
+
+/// A multipart body built by hand (reqwest's multipart feature is off in the workspace).
+fn multipart(mime: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "sandbox-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in [("messaging_product", "whatsapp"), ("type", mime)] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\
+             Content-Type: {mime}\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn media_upload_info_download_delete() {
+    let sb = start(|_| {}).await;
+    let upload = |mime: &str, bytes: Vec<u8>| {
+        let (content_type, body) = multipart(mime, &bytes);
+        let req = sb
+            .http
+            .post(format!("{}/v21.0/{PN}/media", sb.base))
+            .bearer_auth("EAAtest")
+            .header("content-type", content_type)
+            .body(body);
+        async move {
+            let r = req.send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let bytes: Vec<u8> = (0..=255u8).cycle().take(10_000).collect();
+    let (status, body) = upload("image/png", bytes.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    let id = body["id"].as_str().unwrap().to_owned();
+
+    let (status, info) = sb.get(&id).await;
+    assert_eq!(status, 200, "{info}");
+    assert_eq!(info["messaging_product"], "whatsapp");
+    assert_eq!(info["mime_type"], "image/png");
+    assert_eq!(info["file_size"], 10_000);
+    assert_eq!(info["id"], id.as_str());
+    assert_eq!(info["sha256"], hex::encode(Sha256::digest(&bytes)));
+    let url = info["url"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!("{}/sandbox/media/", sb.base)),
+        "{url}"
+    );
+
+    let r = sb
+        .http
+        .get(url)
+        .bearer_auth("EAAtest")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), bytes);
+    let r = sb.http.get(url).send().await.unwrap();
+    assert_eq!(r.status(), 401, "the download needs the token");
+
+    // Sending by id works; an unknown id does not.
+    let image = |id: &str| {
+        json!({ "messaging_product": "whatsapp", "to": CUSTOMER, "type": "image",
+                "image": { "id": id, "caption": "look" } })
+    };
+    assert_eq!(sb.post(&format!("{PN}/messages"), image(&id)).await.0, 200);
+    let (status, body) = sb
+        .post(&format!("{PN}/messages"), image("9999999999999999"))
+        .await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+
+    let r = sb
+        .http
+        .delete(format!("{}/v21.0/{id}", sb.base))
+        .bearer_auth("EAAtest")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.json::<Value>().await.unwrap(), json!({ "success": true }));
+    let (status, body) = sb.get(&id).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    let r = sb
+        .http
+        .get(url)
+        .bearer_auth("EAAtest")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // Meta's size limit for images is 5 MB; unknown types are refused.
+    let (status, body) = upload("image/jpeg", vec![0; 5 * 1024 * 1024 + 1]).await;
+    assert_eq!((status, error_code(&body)), (400, 131053));
+    let (status, body) = upload("application/x-msdownload", vec![1, 2, 3]).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+}
+
+#[tokio::test]
+async fn customers_write_every_inbound_kind() {
+    let sb = start(|_| {}).await;
+    let first = sb.customer(CUSTOMER, "text", json!("first")).await;
+    let first_id = first["id"].as_str().unwrap();
+    let kinds: Vec<(&str, Value)> = vec![
+        ("text", json!({ "body": "hello" })),
+        ("image", json!({ "caption": "a photo" })),
+        ("video", json!({})),
+        ("audio", json!({ "voice": true })),
+        (
+            "document",
+            json!({ "filename": "invoice.pdf", "caption": "invoice" }),
+        ),
+        ("sticker", json!({})),
+        (
+            "location",
+            json!({ "latitude": -23.55, "longitude": -46.63, "name": "Paulista" }),
+        ),
+        ("contacts", Value::Null),
+        (
+            "interactive",
+            json!({ "type": "button_reply", "button_reply": { "id": "yes", "title": "Yes" } }),
+        ),
+        (
+            "interactive",
+            json!({ "type": "list_reply", "list_reply": { "id": "r1", "title": "Row", "description": "d" } }),
+        ),
+        (
+            "button",
+            json!({ "payload": "STOP", "text": "Stop promotions" }),
+        ),
+        ("reaction", json!({ "message_id": first_id, "emoji": "👍" })),
+        ("reaction", json!({ "message_id": first_id, "emoji": "" })),
+        (
+            "order",
+            json!({ "catalog_id": "1", "product_items": [
+            { "product_retailer_id": "sku-1", "quantity": 2, "item_price": 10.5, "currency": "BRL" }
+        ] }),
+        ),
+        ("system", json!({ "new_wa_id": "5511900000000" })),
+        ("unsupported", json!({ "type": "poll" })),
+    ];
+    for (kind, payload) in kinds {
+        let reply = sb.customer(CUSTOMER, kind, payload.clone()).await;
+        let hook = sb.hooks.inbound(reply["id"].as_str().unwrap()).await;
+        assert!(hook.signed, "{kind}");
+        let value = &values(&hook.body, "messages")[0];
+        assert_eq!(value["messaging_product"], "whatsapp");
+        assert_eq!(value["metadata"]["phone_number_id"], PN);
+        assert!(
+            value["metadata"]["display_phone_number"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        );
+        let message = &value["messages"][0];
+        assert_eq!(message["from"], CUSTOMER);
+        assert_eq!(message["type"], kind);
+        assert!(message["timestamp"].is_string());
+        if kind == "system" {
+            assert!(
+                value["contacts"].is_null(),
+                "system messages have no contacts"
+            );
+            assert_eq!(message["system"]["type"], "user_changed_number");
+            assert_eq!(message["system"]["new_wa_id"], "5511900000000");
+            continue;
+        }
+        assert_eq!(value["contacts"][0]["wa_id"], CUSTOMER);
+        assert!(value["contacts"][0]["profile"]["name"].is_string());
+        match kind {
+            "text" => assert_eq!(message["text"]["body"], "hello"),
+            "image" | "video" | "audio" | "document" | "sticker" => {
+                let media = &message[kind];
+                let id = media["id"].as_str().unwrap();
+                assert!(media["mime_type"].is_string() && media["sha256"].is_string());
+                // The placeholder can be fetched through the media API.
+                let (status, info) = sb.get(id).await;
+                assert_eq!(status, 200, "{info}");
+                let r = sb
+                    .http
+                    .get(info["url"].as_str().unwrap())
+                    .bearer_auth("EAAtest")
+                    .send()
+                    .await
+                    .unwrap();
+                let bytes = r.bytes().await.unwrap();
+                assert_eq!(info["file_size"], bytes.len());
+                assert_eq!(
+                    media["sha256"],
+                    base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&bytes))
+                );
+                match kind {
+                    "image" => assert_eq!(media["caption"], "a photo"),
+                    "audio" => assert_eq!(media["voice"], true),
+                    "document" => assert_eq!(media["filename"], "invoice.pdf"),
+                    _ => {}
+                }
+            }
+            "location" => {
+                assert_eq!(message["location"]["latitude"], -23.55);
+                assert_eq!(message["location"]["name"], "Paulista");
+            }
+            "contacts" => assert!(message["contacts"][0]["name"]["formatted_name"].is_string()),
+            "interactive" => {
+                let t = message["interactive"]["type"].as_str().unwrap();
+                assert_eq!(t, payload["type"]);
+                assert_eq!(message["interactive"][t]["id"], payload[t]["id"]);
+            }
+            "button" => assert_eq!(
+                message["button"],
+                json!({ "payload": "STOP", "text": "Stop promotions" })
+            ),
+            "reaction" => {
+                assert_eq!(message["reaction"]["message_id"], first_id);
+                if payload["emoji"] == "" {
+                    assert!(
+                        message["reaction"].get("emoji").is_none(),
+                        "a removal has no emoji"
+                    );
+                } else {
+                    assert_eq!(message["reaction"]["emoji"], "👍");
+                }
+            }
+            "order" => assert_eq!(
+                message["order"]["product_items"][0]["product_retailer_id"],
+                "sku-1"
+            ),
+            "unsupported" => {
+                assert_eq!(message["errors"][0]["code"], 131051);
+                assert_eq!(message["unsupported"]["type"], "poll");
+            }
+            _ => unreachable!(),
+        }
+    }
+
+    // A reply quoting a business message, and an ad referral.
+    let (_, sent) = sb.send_text(CUSTOMER, "Which size?").await;
+    let reply = sb
+        .sandbox(
+            "customers/messages",
+            json!({
+                "phone_number_id": PN, "from": CUSTOMER, "type": "text", "text": "M",
+                "context": { "id": wamid_of(&sent) },
+                "referral": { "headline": "Summer sale" },
+            }),
+        )
+        .await
+        .1;
+    let hook = sb.hooks.inbound(reply["id"].as_str().unwrap()).await;
+    let message = &values(&hook.body, "messages")[0]["messages"][0];
+    assert_eq!(message["context"]["id"], wamid_of(&sent));
+    assert!(message["context"]["from"].is_string());
+    assert_eq!(message["referral"]["source_type"], "ad");
+    assert_eq!(message["referral"]["headline"], "Summer sale");
+
+    let listed = sb
+        .sandbox_get(&format!("customers/messages?phone_number_id={PN}"))
+        .await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 18);
+}
+
+#[tokio::test]
+async fn non_ascii_is_escaped_and_signed_over_the_raw_body() {
+    let sb = start(|_| {}).await;
+    let reply = sb
+        .sandbox(
+            "customers/messages",
+            json!({
+                "phone_number_id": PN, "from": CUSTOMER, "name": "João Estêvão ã",
+                "type": "text", "text": { "body": "Olá 😀" },
+            }),
+        )
+        .await
+        .1;
+    let hook = sb.hooks.inbound(reply["id"].as_str().unwrap()).await;
+    assert!(hook.signed);
+    assert!(
+        hook.raw.contains(r"Jo\u00e3o Est\u00eav\u00e3o \u00e3"),
+        "{}",
+        hook.raw
+    );
+    assert!(hook.raw.contains(r"Ol\u00e1 \ud83d\ude00"), "{}", hook.raw);
+    assert!(hook.raw.is_ascii());
+    let value = &values(&hook.body, "messages")[0];
+    assert_eq!(value["contacts"][0]["profile"]["name"], "João Estêvão ã");
+    // Re-serialising would break the signature: it covers the escaped bytes.
+    let reserialised = serde_json::to_string(&hook.body).unwrap();
+    assert_ne!(
+        expected_signature(reserialised.as_bytes()),
+        expected_signature(hook.raw.as_bytes())
+    );
+}
+
+#[tokio::test]
+async fn chaos_duplicates_and_reorders_statuses() {
+    let sb = start(|_| {}).await;
+    sb.customer(CUSTOMER, "text", json!("hi")).await;
+
+    sb.handle.set_chaos(Chaos {
+        duplicate_rate: 1.0,
+        ..Chaos::default()
+    });
+    let (_, reply) = sb.send_text(CUSTOMER, "one").await;
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 6).await;
+    assert_eq!(
+        names(&statuses),
+        ["sent", "sent", "delivered", "delivered", "read", "read"]
+    );
+
+    sb.handle.set_chaos(Chaos {
+        reorder: true,
+        ..Chaos::default()
+    });
+    let (_, reply) = sb.send_text(CUSTOMER, "two").await;
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 3).await;
+    assert_eq!(names(&statuses), ["sent", "read", "delivered"]);
+
+    // The same through the sandbox API: every message fails after `sent`.
+    let (status, _) = sb
+        .sandbox(
+            "config",
+            json!({ "chaos": { "reorder": false, "fail_rate": 1.0 } }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, reply) = sb.send_text(CUSTOMER, "three").await;
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 2).await;
+    assert_eq!(names(&statuses), ["sent", "failed"]);
+    assert_eq!(statuses[1]["errors"][0]["code"], 131026);
+
+    let (status, body) = sb
+        .sandbox("config", json!({ "chaos": { "drop_rate": 2.0 } }))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(sb.hooks.all().iter().all(|h| h.signed));
+}
+
+#[tokio::test]
+async fn reactions_get_only_sent_and_bad_targets_fail() {
+    let sb = start(|_| {}).await;
+    let inbound = sb.customer(CUSTOMER, "text", json!("hi")).await;
+    let react = |target: &str| {
+        json!({ "messaging_product": "whatsapp", "to": CUSTOMER, "type": "reaction",
+                "reaction": { "message_id": target, "emoji": "❤️" } })
+    };
+    let (status, reply) = sb
+        .post(
+            &format!("{PN}/messages"),
+            react(inbound["id"].as_str().unwrap()),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let wamid = wamid_of(&reply);
+    sb.hooks.wait_statuses(&wamid, 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(names(&sb.hooks.statuses(&wamid)), ["sent"]);
+
+    let (_, reply) = sb
+        .post(&format!("{PN}/messages"), react("wamid.unknown"))
+        .await;
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 1).await;
+    assert_eq!(statuses[0]["errors"][0]["code"], 131009);
+}
+
+#[tokio::test]
+async fn numbers_accounts_profiles_and_quality() {
+    let sb = start(|_| {}).await;
+    let (status, number) = sb
+        .get(&format!("{PN}?fields=id,display_phone_number,quality_rating,throughput,messaging_limit_tier,status,verified_name"))
+        .await;
+    assert_eq!(status, 200, "{number}");
+    assert_eq!(number["id"], PN);
+    assert!(
+        number["display_phone_number"]
+            .as_str()
+            .unwrap()
+            .starts_with("+1 555-01")
+    );
+    assert_eq!(number["verified_name"], "Sandbox Business");
+    assert_eq!(number["quality_rating"], "GREEN");
+    assert_eq!(number["status"], "CONNECTED");
+    assert_eq!(number["throughput"]["level"], "STANDARD");
+    assert_eq!(number["messaging_limit_tier"], "TIER_1K");
+    let (status, body) = sb.get(&format!("{PN}?fields=no_such_field")).await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+
+    // An account made through the sandbox API, and its numbers through Graph.
+    let (status, account) = sb
+        .sandbox(
+            "accounts",
+            json!({ "waba_id": "555000111222333", "phone_number_id": "555000111222444" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{account}");
+    let (_, numbers) = sb.get("555000111222333/phone_numbers").await;
+    assert_eq!(numbers["data"][0]["id"], "555000111222444");
+    let (_, waba) = sb.get("555000111222333").await;
+    assert_eq!(waba["id"], "555000111222333");
+    assert!(waba["message_template_namespace"].is_string());
+
+    // Subscriptions, with the override URL checked by the handshake.
+    let waba_path = "555000111222333/subscribed_apps";
+    let (status, body) = sb
+        .post(
+            waba_path,
+            json!({ "override_callback_uri": sb.hook_url, "verify_token": "wrong" }),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (400, 2200));
+    let (status, _) = sb
+        .post(
+            waba_path,
+            json!({ "override_callback_uri": sb.hook_url, "verify_token": "verify-me" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, subs) = sb.get(waba_path).await;
+    assert_eq!(subs["data"][0]["whatsapp_business_api_data"]["id"], APP_ID);
+    assert_eq!(
+        subs["data"][0]["override_callback_uri"],
+        sb.hook_url.as_str()
+    );
+    let r = sb
+        .http
+        .delete(format!("{}/v21.0/{waba_path}", sb.base))
+        .bearer_auth("EAAtest")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, subs) = sb.get(waba_path).await;
+    assert_eq!(subs["data"], json!([]));
+
+    // Business profile.
+    let profile = format!("{PN}/whatsapp_business_profile");
+    let (status, body) = sb.post(&profile, json!({ "about": "x" })).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (400, 100),
+        "messaging_product is required"
+    );
+    let (status, body) = sb
+        .post(
+            &profile,
+            json!({ "messaging_product": "whatsapp", "about": "a".repeat(140) }),
+        )
+        .await;
+    assert_eq!((status, error_code(&body)), (400, 100));
+    let (status, _) = sb
+        .post(
+            &profile,
+            json!({ "messaging_product": "whatsapp", "about": "We sell shoes", "vertical": "RETAIL",
+                    "websites": ["https://example.com"] }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, got) = sb.get(&profile).await;
+    assert_eq!(got["data"][0]["about"], "We sell shoes");
+    assert_eq!(got["data"][0]["vertical"], "RETAIL");
+
+    // Quality update webhook.
+    let (status, _) = sb
+        .sandbox(
+            &format!("phone-numbers/{PN}/quality"),
+            json!({ "quality_rating": "YELLOW", "event": "FLAGGED" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let hooks = sb
+        .hooks
+        .wait_for("quality update", |h| {
+            h.iter()
+                .any(|h| !values(&h.body, "phone_number_quality_update").is_empty())
+        })
+        .await;
+    let update = hooks
+        .iter()
+        .find_map(|h| {
+            values(&h.body, "phone_number_quality_update")
+                .first()
+                .cloned()
+        })
+        .unwrap();
+    assert_eq!(update["event"], "FLAGGED");
+    assert_eq!(update["current_limit"], "TIER_1K");
+    assert!(update.get("phone_number_id").is_none());
+    let (_, number) = sb.get(&format!("{PN}?fields=quality_rating")).await;
+    assert_eq!(number["quality_rating"], "YELLOW");
+
+    let state = sb.sandbox_get("state").await;
+    assert!(state["wabas"].as_array().unwrap().len() >= 2);
+    assert_eq!(state["config"]["app_id"], APP_ID);
+    assert!(state["config"].get("app_secret").is_none());
+}
+
+#[tokio::test]
+async fn mounted_under_a_prefix_the_media_url_keeps_it() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let sandbox = Sandbox::new(SandboxConfig::new(APP_ID, SECRET, None));
+    let addr = serve(Route::new().nest("/meta", sandbox.endpoint())).await;
+    let base = format!("http://{addr}/meta");
+    let http = reqwest::Client::new();
+    let reply: Value = http
+        .post(format!("{base}/sandbox/customers/messages"))
+        .json(&json!({ "phone_number_id": PN, "from": CUSTOMER, "type": "image" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let media = reply["media_id"].as_str().unwrap();
+    let info: Value = http
+        .get(format!("{base}/v21.0/{media}"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = info["url"].as_str().unwrap();
+    assert!(url.starts_with(&format!("{base}/sandbox/media/")), "{url}");
+    let r = http.get(url).bearer_auth("t").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let png = r.bytes().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+
+    // With no webhook_url the webhook is logged, not sent.
+    let log: Value = http
+        .get(format!("{base}/sandbox/webhooks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["data"][0]["outcome"], "not sent: no webhook_url");
+    assert_eq!(
+        log["data"][0]["body"]["entry"][0]["changes"][0]["field"],
+        "messages"
+    );
+}
+
+#[tokio::test]
+async fn serve_binds_port_zero_and_webhooks_are_retried() {
+    // A receiver that refuses the first two deliveries.
+    let seen = Arc::new(Mutex::new(0u32));
+    let counter = seen.clone();
+    let flaky = poem::endpoint::make(move |_req| {
+        let counter = counter.clone();
+        async move {
+            let mut n = counter.lock().unwrap();
+            *n += 1;
+            if *n <= 2 {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::OK
+            }
+        }
+    });
+    let receiver = serve(Route::new().at("/hook", flaky)).await;
+    let mut config = SandboxConfig::new(APP_ID, SECRET, Some(&format!("http://{receiver}/hook")));
+    config.status_delays = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let addr = Sandbox::serve(config, "127.0.0.1:0".parse().unwrap(), async {
+        let _ = stopped.await;
+    })
+    .await
+    .unwrap();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("http://{addr}/sandbox/customers/messages"))
+        .json(&json!({ "phone_number_id": PN, "from": CUSTOMER, "type": "text", "text": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    for _ in 0..100 {
+        if *seen.lock().unwrap() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(*seen.lock().unwrap(), 3, "two failures, then delivered");
+    let log: Value = http
+        .get(format!("http://{addr}/sandbox/webhooks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["data"][0]["outcome"], "delivered");
+    assert_eq!(log["data"][0]["attempts"], 3);
+
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let fresh = reqwest::Client::new();
+    assert!(
+        fresh
+            .get(format!("http://{addr}/sandbox/state"))
+            .send()
+            .await
+            .is_err()
+    );
+}
