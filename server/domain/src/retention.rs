@@ -1,14 +1,15 @@
 //! Data retention, per organization, once a day: ended invitations go after 30 days,
-//! ended API tokens after 90, audit events after 12 months.
+//! ended API tokens after 90, audit events and message logs (with their media) after 12
+//! months.
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::{BoolExpressionMethods, ExpressionMethods, QueryDsl};
+use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
 use diesel_async::RunQueryDsl;
 use serde_json::json;
 use uuid::Uuid;
 use wagent_db::{
     Conn, Scope,
-    schema::{api_tokens, audit_events, invitations, org_routes},
+    schema::{api_tokens, audit_events, invitations, media, messages, org_routes},
 };
 use wagent_jobs::{Job, JobError, NewJob};
 
@@ -17,8 +18,11 @@ use crate::{Domain, Result};
 pub const KIND: &str = "retention.sweep";
 
 /// What one sweep deleted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Swept {
+    pub messages: usize,
+    /// Media whose files are to be removed from storage.
+    pub media_files: Vec<Uuid>,
     pub invitations: usize,
     pub api_tokens: usize,
     pub audit_events: usize,
@@ -71,8 +75,27 @@ impl Domain {
             )
             .execute(c)
             .await?;
+            // Message logs: 12 months after they were sent (the privacy policy's promise);
+            // their media rows go with them, the files just after the commit.
+            let old_media: Vec<Uuid> = media::table
+                .inner_join(
+                    messages::table.on(messages::id
+                        .eq(media::message_id)
+                        .and(messages::org_id.eq(media::org_id))),
+                )
+                .filter(messages::sent_at.lt(now - Duration::days(365)))
+                .select(media::id)
+                .load(c)
+                .await?;
+            let messages = diesel::delete(
+                messages::table.filter(messages::sent_at.lt(now - Duration::days(365))),
+            )
+            .execute(c)
+            .await?;
             schedule(c, org_id, now + Duration::hours(24)).await?;
             Ok(Swept {
+                messages,
+                media_files: old_media,
                 invitations,
                 api_tokens: gone.len(),
                 audit_events,
@@ -90,6 +113,7 @@ impl Domain {
             .sweep(org_id, Utc::now())
             .await
             .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        self.remove_media_files(org_id, &swept.media_files).await;
         tracing::info!(%org_id, ?swept, "retention sweep");
         Ok(())
     }

@@ -405,6 +405,11 @@ impl Domain {
             diesel::delete(webhook_events::table.filter(webhook_events::id.eq(event_id)))
                 .execute(c)
                 .await?;
+            // Deliveries that could not be read are kept for inspection, a week at most.
+            let week_ago = Utc::now() - chrono::Duration::days(7);
+            diesel::delete(webhook_events::table.filter(webhook_events::received_at.lt(week_ago)))
+                .execute(c)
+                .await?;
             Ok(())
         })
         .await?;
@@ -1448,6 +1453,21 @@ impl Domain {
                 .await?;
         }
         Ok(resealed)
+    }
+}
+
+impl Domain {
+    /// Deletes stored media files (after their rows are gone).
+    pub(crate) async fn remove_media_files(&self, org_id: Uuid, ids: &[Uuid]) {
+        let Some(wa) = &self.whatsapp else { return };
+        for id in ids {
+            let path = wa.media_dir.join(org_id.to_string()).join(id.to_string());
+            if let Err(e) = tokio::fs::remove_file(&path).await
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(error = %e, "cannot remove a media file");
+            }
+        }
     }
 }
 

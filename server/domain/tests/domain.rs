@@ -84,6 +84,21 @@ async fn the_sweep_deletes_only_what_outlived_its_retention_and_reschedules_itse
     )
     .await
     .unwrap();
+    let o = org.org_id();
+    c.batch_execute(&format!(
+        "INSERT INTO whatsapp_accounts (org_id, id, waba_id, access_token_sealed, connected_via)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000001', '1', 'v1.x.y.z', 'manual');
+         INSERT INTO phone_numbers (org_id, id, account_id, phone_number_id)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', '2');
+         INSERT INTO contacts (org_id, id, wa_id) VALUES ('{o}', '00000000-0000-7000-8000-000000000003', '15550001111');
+         INSERT INTO conversations (org_id, id, phone_number_id, contact_id)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000004', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000003');
+         INSERT INTO messages (org_id, id, conversation_id, direction, kind, body, status, sent_at)
+              VALUES ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'inbound', 'text', 'old', 'received', now() - interval '366 days'),
+                     ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'inbound', 'text', 'recent', 'received', now() - interval '300 days');"
+    ))
+    .await
+    .unwrap();
     let audit_before = count(&t.admin, "SELECT count(*) AS n FROM audit_events").await;
 
     let swept = d.sweep(org.org_id(), Utc::now()).await.unwrap();
