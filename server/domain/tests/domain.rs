@@ -103,8 +103,22 @@ async fn the_sweep_deletes_only_what_outlived_its_retention_and_reschedules_itse
 
     let swept = d.sweep(org.org_id(), Utc::now()).await.unwrap();
     assert_eq!(
-        (swept.invitations, swept.api_tokens, swept.audit_events),
-        (1, 1, 1)
+        (
+            swept.messages,
+            swept.invitations,
+            swept.api_tokens,
+            swept.audit_events
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(
+        count(
+            &t.admin,
+            "SELECT count(*) AS n FROM messages WHERE body = 'recent'"
+        )
+        .await,
+        1,
+        "a message of ten months stays"
     );
     assert_eq!(
         count(&t.admin, "SELECT count(*) AS n FROM invitations").await,
