@@ -53,6 +53,9 @@ if [ ! -s "$WAGENT_DATA_DIR/demo-org.json" ]; then
   say "creating the demo organization with a sandbox WhatsApp number"
   "$wagent" org create --name "Demo Shop" --owner-email alice@example.com >"$WAGENT_DATA_DIR/demo-org.json.tmp"
   org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$WAGENT_DATA_DIR/demo-org.json.tmp")"
+  node -e 'fetch(process.argv[1] + "/sandbox/accounts", { method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ waba_id: "102290129340398", phone_number_id: "106540352242922", business_name: "Demo Shop" }) })
+    .then((r) => { if (!r.ok) process.exit(1); })' "$WAGENT_SANDBOX_URL"
   token_file="$(mktemp)"
   echo "sandbox-system-user-token" >"$token_file"
   "$wagent" whatsapp connect --org "$org_id" --waba 102290129340398 --phone-number-id 106540352242922 --token-file "$token_file" >/dev/null

@@ -131,6 +131,17 @@ impl Domain {
             .phone_number(&access_token, &phone_number_id)
             .await
             .map_err(graph_error)?;
+        // Account-level webhooks are routed by WABA: the number must really be under it.
+        let listed = wa
+            .graph
+            .phone_numbers(&access_token, &waba_id)
+            .await
+            .map_err(graph_error)?;
+        if !listed.iter().any(|n| n.id == phone_number_id) {
+            return Err(DomainError::validation(format!(
+                "phone number {phone_number_id} is not in WhatsApp Business Account {waba_id}"
+            )));
+        }
         wa.graph
             .subscribe_app(&access_token, &waba_id)
             .await

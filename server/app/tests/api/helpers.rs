@@ -282,6 +282,21 @@ impl TestApp {
     }
 }
 
+/// Creates a business account with one number in the sandbox (ids of the caller's choice).
+pub async fn sandbox_account(app: &TestApp, waba_id: &str, phone_number_id: &str) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/sandbox/accounts", app.sandbox_url))
+        .json(&json!({ "waba_id": waba_id, "phone_number_id": phone_number_id }))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success(),
+        "sandbox account: {}",
+        r.text().await.unwrap()
+    );
+}
+
 /// The `extensions.code` of the first error.
 pub fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]

@@ -9,4 +9,5 @@ mod permissions;
 mod schema;
 mod subscriptions;
 mod whatsapp;
+mod whatsapp_admin;
 mod ws;

@@ -19,6 +19,7 @@ const CUSTOMER: &str = "15550001111";
 
 /// Connects a sandbox number to a new org owned by Alice: (org id, phone number row id, Meta id).
 async fn connected(app: &TestApp) -> (String, String, String) {
+    crate::helpers::sandbox_account(app, "100200300", "555000111").await;
     let org = app.create_org("alice", "Acme").await;
     let alice = app.sign_in("alice").await;
     let data = app
