@@ -33,7 +33,7 @@ npm_ci e2e
 while read -r name; do
   case "$name" in
     WAGENT_PG_BIN | WAGENT_LOG) ;;
-    WAGENT_* | OIDC_*) unset "$name" ;;
+    WAGENT_* | OIDC_* | META_*) unset "$name" ;;
   esac
 done < <(compgen -e)
 unset DATABASE_URL
@@ -41,7 +41,7 @@ unset DATABASE_URL
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/wagent-e2e.XXXXXX")"
 # Run as root, wagent gives the cluster to the postgres user, who must be able to reach it.
 chmod 755 "$tmp"
-serve_pid="" oidc_pid="" tests_failed=0
+serve_pid="" oidc_pid="" sandbox_pid="" tests_failed=0
 
 cleanup() {
   local rc=$?
@@ -60,13 +60,17 @@ cleanup() {
     kill -TERM "$oidc_pid" 2>/dev/null
     wait "$oidc_pid" 2>/dev/null
   fi
+  if [ -n "$sandbox_pid" ]; then
+    kill -TERM "$sandbox_pid" 2>/dev/null
+    wait "$sandbox_pid" 2>/dev/null
+  fi
   if [ "$pg_running" -eq 1 ]; then
     say "warning: the private PostgreSQL in $tmp/data is still running; not removing $tmp"
   elif [ "$rc" -eq 0 ] || [ "$rc" -eq 130 ] || [ "$rc" -eq 143 ]; then
     rm -rf "$tmp"
   fi
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; then
-    for log in "$tmp/wagent.log" "$tmp/oidc.log" "$tmp/org-create.log"; do
+    for log in "$tmp/wagent.log" "$tmp/oidc.log" "$tmp/org-create.log" "$tmp/sandbox.log"; do
       [ -s "$log" ] || continue
       printf '\n----- last lines of %s -----\n' "$log" >&2
       tail -n 40 "$log" >&2
@@ -96,10 +100,27 @@ issuer="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"
 
 export WAGENT_DATA_DIR="$tmp/data" WAGENT_LISTEN="127.0.0.1:$port" WAGENT_PUBLIC_URL="$base" OIDC_ISSUER="$issuer"
 
-say "creating the demo organization"
+# The built-in Meta sandbox, as the run command starts it.
+sandbox_port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
+export META_APP_ID="sandbox-app" META_APP_SECRET="e2e-sandbox-secret" META_VERIFY_TOKEN="e2e-verify"
+export META_GRAPH_URL="http://127.0.0.1:$sandbox_port" WAGENT_SANDBOX_URL="http://127.0.0.1:$sandbox_port"
+"$wagent" sandbox --listen "127.0.0.1:$sandbox_port" --app-id "$META_APP_ID" \
+  --webhook-url "http://127.0.0.1:$port/webhooks/whatsapp" >"$tmp/sandbox.out" 2>"$tmp/sandbox.log" &
+sandbox_pid=$!
+wait_for_line "$tmp/sandbox.out" '"ready":true' 15 || { echo "e2e: the Meta sandbox did not start" >&2; exit 1; }
+e2e_waba="102290129340398" e2e_number="106540352242922"
+node -e 'fetch(process.argv[1] + "/sandbox/accounts", { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ waba_id: process.argv[2], phone_number_id: process.argv[3], business_name: "Demo Shop" }) })
+  .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$WAGENT_SANDBOX_URL" "$e2e_waba" "$e2e_number" ||
+  { echo "e2e: the sandbox refused the demo account" >&2; exit 1; }
+
+say "creating the demo organization with a sandbox number"
 "$wagent" org create --name "Demo Shop" --owner-email alice@example.com >"$tmp/demo-org.json" 2>"$tmp/org-create.log" ||
   { echo "e2e: wagent org create failed" >&2; exit 1; }
 demo_org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$tmp/demo-org.json")"
+echo "sandbox-token" >"$tmp/token"
+"$wagent" whatsapp connect --org "$demo_org_id" --waba "$e2e_waba" --phone-number-id "$e2e_number" --token-file "$tmp/token" \
+  >"$tmp/connect.json" 2>>"$tmp/org-create.log" || { echo "e2e: wagent whatsapp connect failed" >&2; exit 1; }
 
 say "starting wagent at $base"
 "$wagent" serve >"$tmp/wagent.log" 2>&1 &
@@ -120,6 +141,7 @@ say "stack ready in $((SECONDS - started)) s; running the browser tests"
 
 rm -rf e2e/.artifacts
 export E2E_BASE_URL="$base" E2E_ISSUER="$issuer" E2E_DEMO_ORG_ID="$demo_org_id"
+export E2E_SANDBOX_URL="$WAGENT_SANDBOX_URL" E2E_PHONE_NUMBER_ID="$e2e_number"
 tests_failed=1
 node --test --test-concurrency=1 --test-reporter=spec "$@" e2e/tests/*.test.mjs
 tests_failed=0

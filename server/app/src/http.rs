@@ -45,6 +45,11 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))
         .at("/config.json", get(client_config))
+        .at("/media/:org/:id", get(media))
+        .at(
+            "/api/organizations/:org/conversations/:id/media",
+            poem::post(upload.with(SizeLimit::new(101 * 1024 * 1024))),
+        )
         .at(
             "/sandbox/*path",
             sandbox_proxy.with(SizeLimit::new(1024 * 1024)),
@@ -308,6 +313,87 @@ async fn webhook(state: PoemData<&AppState>, req: &Request, body: Vec<u8>) -> Re
             tracing::error!(error = ?e, "cannot store a webhook; Meta will retry");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
+    }
+}
+
+/// Sends a file into a conversation: the raw bytes as the body, `Content-Type` for its type,
+/// `X-File-Name` for its name and `?caption=`. Answers `{"messageId": ...}`; the message then
+/// travels like any other (`inboxEvents` shows its ticks).
+#[handler]
+async fn upload(
+    state: PoemData<&AppState>,
+    req: &Request,
+    poem::web::Path((org, id)): poem::web::Path<(String, String)>,
+    body: Vec<u8>,
+) -> Response {
+    let request_id = uuid::Uuid::new_v4().simple().to_string();
+    let fail = |e: DomainError| {
+        let status = match &e {
+            DomainError::Unauthenticated | DomainError::UnauthenticatedBecause(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
+            DomainError::NotFound(_) => StatusCode::NOT_FOUND,
+            DomainError::Internal(cause) => {
+                tracing::error!(error = %cause, "upload failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Json(error_body(&e, &request_id))
+            .with_status(status)
+            .into_response()
+    };
+    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let caller = match bearer(req.headers()) {
+        Ok(Some(token)) => match state.authenticate(&token, ip, user_agent).await {
+            Ok(c) => c,
+            Err(e) => return fail(e),
+        },
+        Ok(None) => return fail(DomainError::Unauthenticated),
+        Err(e) => return fail(e),
+    };
+    let (Ok(org), Ok(conversation)) = (uuid::Uuid::parse_str(&org), uuid::Uuid::parse_str(&id))
+    else {
+        return fail(DomainError::NotFound("conversation"));
+    };
+    let access = match state
+        .domain
+        .authorize(
+            &caller,
+            org,
+            wagent_domain::Role::Member,
+            wagent_domain::Intent::Write,
+        )
+        .await
+    {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let params: std::collections::HashMap<String, String> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let file = wagent_domain::whatsapp::Attachment {
+        bytes: body,
+        mime_type: header("content-type")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .to_owned(),
+        file_name: header("x-file-name").unwrap_or_else(|| "file".into()),
+        caption: params.get("caption").cloned().filter(|c| !c.is_empty()),
+    };
+    match state.domain.send_media(&access, conversation, file).await {
+        Ok(m) => Json(json!({ "messageId": m.id })).into_response(),
+        Err(e) => fail(e),
     }
 }
 

@@ -616,15 +616,45 @@ impl Domain {
             .keyring
             .open(&sealed, org_id, &Self::token_purpose(number.account_id))
             .map_err(|e| JobError::Permanent(e.to_string()))?;
-        let outbound =
-            outbound_for(&message, &wa_id).map_err(|e| JobError::Permanent(e.to_string()))?;
+        let access_token = AccessToken::new(token.expose());
+        // Media goes up to Meta first; the message then names it by id.
+        let uploaded = match message.payload["media_id"].as_str() {
+            Some(ours)
+                if matches!(
+                    message.kind.as_str(),
+                    "image" | "video" | "audio" | "document"
+                ) =>
+            {
+                let path = wa.media_dir.join(org_id.to_string()).join(ours);
+                let bytes = tokio::fs::read(&path)
+                    .await
+                    .map_err(|e| JobError::Permanent(format!("the file is gone: {e}")))?;
+                let mime = message.payload["mime_type"]
+                    .as_str()
+                    .unwrap_or("application/octet-stream");
+                let name = message.payload["file_name"].as_str().unwrap_or("file");
+                match wa
+                    .graph
+                    .upload_media(&access_token, &number.phone_number_id, bytes, mime, name)
+                    .await
+                {
+                    Ok(id) => Some(id),
+                    Err(e)
+                        if e.class() != wagent_meta::ErrorClass::Final
+                            && job.attempts < job.max_attempts =>
+                    {
+                        return Err(JobError::Failed(e.to_string()));
+                    }
+                    Err(e) => return Err(JobError::Permanent(e.to_string())),
+                }
+            }
+            _ => None,
+        };
+        let outbound = outbound_for(&message, &wa_id, uploaded)
+            .map_err(|e| JobError::Permanent(e.to_string()))?;
         let result = wa
             .graph
-            .send_message(
-                &AccessToken::new(token.expose()),
-                &number.phone_number_id,
-                &outbound,
-            )
+            .send_message(&access_token, &number.phone_number_id, &outbound)
             .await;
         let (status, wamid, error) = match result {
             Ok(sent) => ("accepted", Some(sent.message_id), None),
@@ -1358,12 +1388,36 @@ fn interactive_title(reply: &wagent_meta::webhook::InteractiveReply) -> Option<S
 }
 
 /// The Graph request for a queued outbound message.
-fn outbound_for(m: &Message, wa_id: &str) -> Result<wagent_meta::OutboundMessage> {
+fn outbound_for(
+    m: &Message,
+    wa_id: &str,
+    uploaded: Option<String>,
+) -> Result<wagent_meta::OutboundMessage> {
     use wagent_meta::{
-        OutboundMessage, TemplateComponent, TemplateLanguage, TemplateMessage, TemplateParameter,
+        MediaSource, OutboundMessage, TemplateComponent, TemplateLanguage, TemplateMessage,
+        TemplateParameter,
     };
     let p = &m.payload;
+    let caption = p["caption"]
+        .as_str()
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    let media = || {
+        uploaded
+            .clone()
+            .map(MediaSource::Id)
+            .ok_or_else(|| DomainError::internal("the media was not uploaded"))
+    };
     let mut out = match m.kind.as_str() {
+        "image" => OutboundMessage::image(wa_id, media()?, caption),
+        "video" => OutboundMessage::video(wa_id, media()?, caption),
+        "audio" => OutboundMessage::audio(wa_id, media()?, false),
+        "document" => OutboundMessage::document(
+            wa_id,
+            media()?,
+            p["file_name"].as_str().map(str::to_owned),
+            caption,
+        ),
         "text" => OutboundMessage::text(wa_id, p["body"].as_str().unwrap_or_default()),
         "template" => {
             let params: Vec<TemplateParameter> = p["body_parameters"]
@@ -1559,5 +1613,116 @@ impl Domain {
                 .join(org_id.to_string())
                 .join(media_id.to_string()),
         ))
+    }
+}
+
+/// An attachment an agent sends.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub bytes: Vec<u8>,
+    pub mime_type: String,
+    pub file_name: String,
+    pub caption: Option<String>,
+}
+
+impl Domain {
+    /// Stores an attachment and queues it like any message (the 24-hour window applies).
+    pub async fn send_media(
+        &self,
+        access: &Access,
+        conversation_id: Uuid,
+        file: Attachment,
+    ) -> Result<Message> {
+        access.ensure(Role::Member)?;
+        let wa = self.whatsapp()?.clone();
+        let mime = file.mime_type.trim().to_ascii_lowercase();
+        let kind = if mime == "image/jpeg" || mime == "image/png" {
+            "image"
+        } else if mime.starts_with("video/") {
+            "video"
+        } else if mime.starts_with("audio/") {
+            "audio"
+        } else if mime.contains('/') && mime.len() <= 127 {
+            "document"
+        } else {
+            return Err(DomainError::validation(
+                "the file needs a content type such as image/png",
+            ));
+        };
+        if file.bytes.is_empty() || file.bytes.len() > media_limit(&mime) {
+            return Err(DomainError::validation(format!(
+                "a {kind} may be at most {} MB",
+                media_limit(&mime) / 1_000_000
+            )));
+        }
+        if file
+            .caption
+            .as_deref()
+            .is_some_and(|c| c.chars().count() > 1024)
+        {
+            return Err(DomainError::validation(
+                "a caption has at most 1024 characters",
+            ));
+        }
+        let file_name: String = file
+            .file_name
+            .chars()
+            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+            .take(200)
+            .collect();
+        let media_id = Uuid::now_v7();
+        let dir = wa.media_dir.join(access.org_id.to_string());
+        tokio::fs::create_dir_all(&dir)
+            .await
+            .map_err(DomainError::internal)?;
+        tokio::fs::write(dir.join(media_id.to_string()), &file.bytes)
+            .await
+            .map_err(DomainError::internal)?;
+        let size = file.bytes.len() as i64;
+        let preview = file
+            .caption
+            .clone()
+            .unwrap_or_else(|| format!("[{kind}] {file_name}"));
+        self.tx(access.scope(), async |c| {
+            let conversation = find_conversation(c, conversation_id).await?;
+            let now = Utc::now();
+            if !conversation.window_open(now) {
+                return Err(DomainError::validation("the 24-hour window is closed; only an approved template can be sent now"));
+            }
+            let payload = json!({ "caption": file.caption, "file_name": file_name, "mime_type": mime, "media_id": media_id });
+            let message: Message = diesel::insert_into(messages::table)
+                .values((
+                    messages::org_id.eq(access.org_id),
+                    messages::id.eq(Uuid::now_v7()),
+                    messages::conversation_id.eq(conversation_id),
+                    messages::direction.eq("outbound"),
+                    messages::kind.eq(kind),
+                    messages::body.eq(&preview),
+                    messages::payload.eq(&payload),
+                    messages::status.eq("pending"),
+                    messages::sent_by.eq(access.caller().user_id()),
+                    messages::sent_at.eq(now),
+                ))
+                .returning(Message::as_returning())
+                .get_result(c)
+                .await?;
+            diesel::insert_into(media::table)
+                .values((
+                    media::org_id.eq(access.org_id),
+                    media::id.eq(media_id),
+                    media::message_id.eq(message.id),
+                    media::mime_type.eq(&mime),
+                    media::file_name.eq(&file_name),
+                    media::file_size.eq(size),
+                    media::stored_at.eq(now),
+                ))
+                .execute(c)
+                .await?;
+            touch_conversation(c, &conversation, now, Some(&preview), false).await?;
+            wagent_jobs::enqueue(c, NewJob::new(JOB_SEND, Some(access.org_id), json!({ "message_id": message.id }))).await?;
+            inbox::publish(c, access.org_id, TOPIC_MESSAGE_CREATED, conversation_id, Some(message.id)).await?;
+            Ok(message)
+        })
+        .await
     }
 }

@@ -536,3 +536,104 @@ async fn every_inbound_kind_reaches_the_inbox() {
     }
     panic!("the image was not stored");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_sends_a_picture_and_a_document_through_the_media_api() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "send me the menu" } }),
+    )
+    .await;
+    let inbox = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let conversation = inbox["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=").unwrap();
+    let url = format!(
+        "{}/api/organizations/{org}/conversations/{conversation}/media?caption=Our%20menu",
+        app.base
+    );
+    let sent = reqwest::Client::new()
+        .post(&url)
+        .bearer_auth(&alice)
+        .header("content-type", "image/png")
+        .header("x-file-name", "menu.png")
+        .body(png.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
+    let pdf = reqwest::Client::new()
+        .post(&url.replace("?caption=Our%20menu", ""))
+        .bearer_auth(&alice)
+        .header("content-type", "application/pdf")
+        .header("x-file-name", "prices.pdf")
+        .body(b"%PDF-1.4 fake".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    let unauthenticated = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+
+    let q = "query($o: ID!) { organization(id: $o) { conversations { nodes { messages { nodes { kind text status media { url fileName status } } } } } } }";
+    let done = eventually(&app, &alice, q, json!({ "o": org }), |d| {
+        let m = d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        m.iter()
+            .filter(|m| m["kind"] == "image" || m["kind"] == "document")
+            .all(|m| m["status"] == "read")
+            && m.len() == 3
+    })
+    .await;
+    let messages = done["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let image = messages.iter().find(|m| m["kind"] == "image").unwrap();
+    assert_eq!(image["text"], "Our menu");
+    assert_eq!(image["media"]["fileName"], "menu.png");
+    let file = reqwest::get(format!(
+        "{}{}",
+        app.base,
+        image["media"]["url"].as_str().unwrap()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(file.headers()["content-type"], "image/png");
+    let business_sent: Value = reqwest::get(format!(
+        "{}/sandbox/messages?phone_number_id={pn}",
+        app.sandbox_url
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let kinds: Vec<&str> = business_sent["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["type"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"image") && kinds.contains(&"document"),
+        "{kinds:?}"
+    );
+}
