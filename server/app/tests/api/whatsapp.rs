@@ -572,7 +572,7 @@ async fn an_agent_sends_a_picture_and_a_document_through_the_media_api() {
         .unwrap();
     assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
     let pdf = reqwest::Client::new()
-        .post(&url.replace("?caption=Our%20menu", ""))
+        .post(url.replace("?caption=Our%20menu", ""))
         .bearer_auth(&alice)
         .header("content-type", "application/pdf")
         .header("x-file-name", "prices.pdf")
