@@ -172,6 +172,29 @@ async fn run(cli: Cli) -> Result<(), String> {
             print!("{}", wagent_graphql::sdl());
             return Ok(());
         }
+        Command::Sandbox {
+            listen,
+            webhook_url,
+            app_secret,
+            app_id,
+        } => {
+            init_tracing("info", false);
+            let config =
+                wagent_sandbox::SandboxConfig::new(&app_id, &app_secret, webhook_url.as_deref());
+            let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+            let addr = wagent_sandbox::Sandbox::serve(config, listen, async move {
+                let _ = stop_rx.await;
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                json!({ "ready": true, "url": format!("http://{addr}") })
+            );
+            shutdown_signal().await;
+            let _ = stop_tx.send(());
+            return Ok(());
+        }
         Command::Keys {
             command: KeysCommand::Generate,
         } => {

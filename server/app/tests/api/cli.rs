@@ -178,3 +178,45 @@ fn the_schema_verb_prints_the_sdl_and_help_lists_every_verb() {
         assert!(help.contains(verb), "--help lacks {verb}");
     }
 }
+
+#[test]
+fn the_sandbox_verb_serves_the_graph_api_without_a_database() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wagent"))
+        .args(["sandbox", "--listen", "127.0.0.1:0", "--app-secret", "s"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready: Value = serde_json::from_str(&line).unwrap();
+    let url = ready["url"].as_str().unwrap().to_owned();
+    let answer = std::thread::spawn(move || {
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            reqwest::Client::new()
+                .get(format!("{url}/v21.0/123456/message_templates"))
+                .bearer_auth("t")
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        })
+    })
+    .join()
+    .unwrap();
+    let _ = child.kill();
+    assert!(
+        answer["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "hello_world"),
+        "{answer}"
+    );
+}
