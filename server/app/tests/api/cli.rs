@@ -211,6 +211,7 @@ fn the_sandbox_verb_serves_the_graph_api_without_a_database() {
     .join()
     .unwrap();
     let _ = child.kill();
+    let _ = child.wait();
     assert!(
         answer["data"]
             .as_array()
