@@ -147,7 +147,7 @@ async fn set_window(inner: Data<&Arc<Inner>>, body: Body) -> Response {
             ),
         };
         let mut state = inner.lock();
-        if state.number(&pn).is_none() {
+        if state.number(&pn, None).is_none() {
             return Err(ApiError::not_found(format!("no phone number {pn}")));
         }
         let key = (pn, wa_id);
@@ -193,6 +193,7 @@ fn summary(inner: Data<&Arc<Inner>>) -> Response {
                 .map(|n| {
                     let mut v = Value::Object(n.fields());
                     v["registered"] = json!(n.registered);
+                    v["provisional"] = json!(n.provisional);
                     v
                 })
                 .collect();
@@ -210,6 +211,8 @@ fn summary(inner: Data<&Arc<Inner>>) -> Response {
                 "id": w.id,
                 "name": w.name,
                 "business_id": w.business_id,
+                "auto_created": w.auto,
+                "placeholder": w.placeholder,
                 "subscribed": w.subscription.is_some(),
                 "override_callback_uri": w.subscription.as_ref().and_then(|s| s.override_callback_uri.clone()),
                 "phone_numbers": numbers,
@@ -315,8 +318,12 @@ async fn create_account(inner: Data<&Arc<Inner>>, body: Body) -> Response {
                 let pn = pn_id.unwrap_or_else(crate::state::graph_id);
                 let (business, waba_name) = state
                     .wabas
-                    .get(&w)
-                    .map(|w| (w.business_id.clone(), w.name.clone()))
+                    .get_mut(&w)
+                    .map(|w| {
+                        // Named now: a placeholder WABA stays even when emptied.
+                        w.placeholder = false;
+                        (w.business_id.clone(), w.name.clone())
+                    })
                     .unwrap_or_default();
                 state.insert_number(&pn, &w, &name.unwrap_or(waba_name), registered);
                 (business, w, pn)
@@ -430,7 +437,7 @@ async fn quality(inner: Data<&Arc<Inner>>, Path(pn): Path<String>, body: Body) -
         let (waba_id, value, fields) = {
             let mut state = inner.lock();
             let number = state
-                .number(&pn)
+                .number(&pn, None)
                 .ok_or_else(|| ApiError::not_found(format!("no phone number {pn}")))?;
             if let Some(r) = rating {
                 number.quality_rating = r.to_owned();

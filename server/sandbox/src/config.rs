@@ -30,7 +30,12 @@ pub struct SandboxConfig {
     pub pair_rate: PairRate,
     /// HTTP status of a 130429 throughput error: 400 like Meta's table, or 429.
     pub http_status_for_throttling: u16,
-    /// Any WABA or phone-number id asked about exists, created on first sight.
+    /// Any WABA or phone-number id asked about exists, created on first sight. The Bearer
+    /// token stands for a business: a number first seen under a token waits, provisional,
+    /// in the token's current WABA (or a placeholder) and settles in the next made-up WABA
+    /// the token names, so a number and a WABA asked about with the same token belong
+    /// together in either order. Other tokens' and explicitly created accounts are never
+    /// touched. The crate docs give the whole rule.
     pub auto_create: bool,
     /// How long an Embedded Signup code can be exchanged (Meta: 30 s).
     pub signup_code_ttl: Duration,

@@ -60,7 +60,7 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
     let now = Utc::now();
 
     let mut state = inner.lock();
-    let number = state.number(pn_id).ok_or_else(|| {
+    let number = state.number(pn_id, None).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
             format!("no phone number {pn_id} (and auto_create is off)"),

@@ -19,6 +19,33 @@
 //! `GET /sandbox/webhooks`, `GET|POST /sandbox/config`, `POST /sandbox/accounts`,
 //! `POST /sandbox/embedded-signup`, `POST /sandbox/phone-numbers/{pn}/quality`,
 //! `POST /sandbox/templates/{id}/status`, `GET /sandbox/media/{id}?token=` (the media URL).
+//!
+//! # Ids made up on first sight
+//!
+//! With [`SandboxConfig::auto_create`] (the default) the sandbox knows any WABA or
+//! phone-number id it is asked about, so `wagent whatsapp connect --waba ANY
+//! --phone-number-id ANY` works. Ids asked about together belong together, because the
+//! access token stands for a business, as a system-user token does at Meta:
+//!
+//! - Each Bearer token has one business: its Embedded Signup business for a token the code
+//!   exchange issued, else one made up the first time the token needs it.
+//! - A WABA first seen under a token is made up in the token's business and becomes the
+//!   token's *current* WABA; so does any made-up WABA of that business the token names
+//!   again (any Graph call on `/{waba}` or `/{waba}/...`).
+//! - A number first seen under a token is *provisional*: it is put in the token's current
+//!   WABA, or, while the token has named none, in a placeholder WABA of its business.
+//! - When the token names a made-up WABA of its business, its provisional numbers move
+//!   into it and settle there for good. A placeholder WABA left empty (and never named)
+//!   disappears.
+//! - A WABA made up with no provisional number to take gets a number of its own.
+//! - A number the sandbox API made up (a customer writing to an unknown number) has a
+//!   business and placeholder WABA of its own until a token asks about it: it then becomes
+//!   that token's provisional number.
+//! - Explicit accounts (`POST /sandbox/accounts`, Embedded Signup) are never moved, and
+//!   their WABAs never take made-up numbers; neither do another token's WABAs.
+//!
+//! So `GET /{pn}` then `GET /{waba}/phone_numbers` with one token lists the number under
+//! the WABA, in either order, and later webhooks for the number carry that WABA's id.
 
 mod api;
 mod config;

@@ -34,11 +34,12 @@ const WINDOW: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 pub(crate) fn send(
     inner: &Arc<Inner>,
     pn_id: &str,
+    token: &str,
     body: Map<String, Value>,
 ) -> Result<Value, GraphError> {
     require_whatsapp(&body)?;
     if body.contains_key("status") {
-        return mark_read(inner, pn_id, &body);
+        return mark_read(inner, pn_id, token, &body);
     }
     if let Some(rt) = body.get("recipient_type")
         && rt.as_str() != Some("individual")
@@ -86,7 +87,7 @@ pub(crate) fn send(
     let mut state = inner.lock();
     let config = state.config.clone();
     let number = state
-        .number(pn_id)
+        .number(pn_id, Some(token))
         .ok_or_else(|| GraphError::unknown_object("POST", pn_id))?;
     if !number.registered {
         return Err(
@@ -278,7 +279,12 @@ fn missing_template(name: &str, language: &str) -> GraphError {
 }
 
 /// `{status:"read", message_id, typing_indicator?}` → `{"success":true}`.
-fn mark_read(inner: &Inner, pn_id: &str, body: &Map<String, Value>) -> Result<Value, GraphError> {
+fn mark_read(
+    inner: &Inner,
+    pn_id: &str,
+    token: &str,
+    body: &Map<String, Value>,
+) -> Result<Value, GraphError> {
     if body.get("status").and_then(Value::as_str) != Some("read") {
         return Err(GraphError::invalid_parameter(
             "Param status must be \"read\".",
@@ -296,7 +302,7 @@ fn mark_read(inner: &Inner, pn_id: &str, body: &Map<String, Value>) -> Result<Va
         ));
     }
     let mut state = inner.lock();
-    if state.number(pn_id).is_none() {
+    if state.number(pn_id, Some(token)).is_none() {
         return Err(GraphError::unknown_object("POST", pn_id));
     }
     match state.inbound.get_mut(message_id) {

@@ -2,7 +2,7 @@
 //! messages both ways, customer-service windows, rate counters, signup codes and tokens.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{HashMap, VecDeque, hash_map::Entry},
     time::Instant,
 };
 
@@ -16,6 +16,8 @@ use crate::{config::SandboxConfig, templates::Template, webhook::WebhookRecord};
 const WEBHOOK_LOG: usize = 500;
 /// Messages kept per direction; the oldest go first.
 const MESSAGES_KEPT: usize = 20_000;
+/// The name of a business nobody named.
+pub(crate) const DEFAULT_BUSINESS: &str = "Sandbox Business";
 
 pub(crate) struct State {
     pub config: SandboxConfig,
@@ -35,6 +37,8 @@ pub(crate) struct State {
     pub pair_buckets: HashMap<(String, String), PairBucket>,
     pub signup_codes: HashMap<String, SignupCode>,
     pub tokens: HashMap<String, IssuedToken>,
+    /// Bearer token → the business it stands for when the sandbox makes ids up.
+    pub token_businesses: HashMap<String, TokenBusiness>,
     pub webhook_log: VecDeque<WebhookRecord>,
     seq: u64,
     numbers_made: u32,
@@ -53,6 +57,12 @@ pub(crate) struct Waba {
     pub subscription: Option<Subscription>,
     pub templates: Vec<Template>,
     pub template_creations: VecDeque<Instant>,
+    /// Made up on first sight (`auto_create`): it may take its token's provisional numbers.
+    /// Explicitly created WABAs never do.
+    pub auto: bool,
+    /// Made up only to hold provisional numbers, and never named since: it disappears when
+    /// they move out.
+    pub placeholder: bool,
 }
 
 #[derive(Clone)]
@@ -76,6 +86,12 @@ pub(crate) struct PhoneNumber {
     pub pin: Option<String>,
     pub register_attempts: VecDeque<Instant>,
     pub profile: Map<String, Value>,
+    /// Made up on first sight and not yet settled in a WABA its token named: the next
+    /// made-up WABA its token names takes it (see the crate docs).
+    pub provisional: bool,
+    /// The token a made-up number was made up for or first asked about by; `None` for
+    /// explicit numbers and for numbers the sandbox API made up until a token asks.
+    pub auto_token: Option<String>,
 }
 
 impl PhoneNumber {
@@ -226,6 +242,16 @@ pub(crate) struct SignupCode {
     pub waba_id: String,
 }
 
+/// The made-up business a Bearer token stands for (see the crate docs).
+pub(crate) struct TokenBusiness {
+    /// The business of the token's Embedded Signup, or one made up for the token.
+    pub business_id: String,
+    /// The made-up WABA of this business the token named last: its new numbers go there.
+    pub current_waba: Option<String>,
+    /// Where its new numbers wait while it has named no WABA.
+    pub placeholder: Option<String>,
+}
+
 pub(crate) struct IssuedToken {
     pub business_id: String,
     pub waba_ids: Vec<String>,
@@ -248,6 +274,7 @@ impl State {
             pair_buckets: HashMap::new(),
             signup_codes: HashMap::new(),
             tokens: HashMap::new(),
+            token_businesses: HashMap::new(),
             webhook_log: VecDeque::new(),
             seq: 0,
             numbers_made: 0,
@@ -269,7 +296,7 @@ impl State {
         registered: bool,
     ) -> (String, String, String) {
         let business_id = graph_id();
-        let name = business_name.unwrap_or_else(|| "Sandbox Business".to_owned());
+        let name = business_name.unwrap_or_else(|| DEFAULT_BUSINESS.to_owned());
         self.businesses.insert(
             business_id.clone(),
             Business {
@@ -299,6 +326,8 @@ impl State {
                 subscription: None,
                 templates,
                 template_creations: VecDeque::new(),
+                auto: false,
+                placeholder: false,
             },
         );
     }
@@ -333,6 +362,8 @@ impl State {
                 pin: None,
                 register_attempts: VecDeque::new(),
                 profile,
+                provisional: false,
+                auto_token: None,
             },
         );
     }
@@ -350,27 +381,236 @@ impl State {
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     }
 
-    /// The number with this id, made up on first sight when `auto_create` is on.
-    pub fn number(&mut self, id: &str) -> Option<&mut PhoneNumber> {
-        if !self.numbers.contains_key(id)
-            && !self.wabas.contains_key(id)
-            && self.may_auto_create(id)
-        {
-            self.create_account(None, Some(id.to_owned()), None, true);
+    /// The number with this id, made up on first sight when `auto_create` is on. `token` is
+    /// the caller's Bearer token (`None` from the sandbox API): a made-up number joins the
+    /// token's business, as the crate docs tell.
+    pub fn number(&mut self, id: &str, token: Option<&str>) -> Option<&mut PhoneNumber> {
+        if self.numbers.contains_key(id) {
+            if let Some(token) = token {
+                self.claim(id, token);
+            }
+        } else if !self.wabas.contains_key(id) && self.may_auto_create(id) {
+            match token {
+                Some(token) => self.auto_number(id, token),
+                None => self.lone_number(id),
+            }
         }
         self.numbers.get_mut(id)
     }
 
-    /// The WABA with this id, made up on first sight (with one number) when `auto_create`
-    /// is on.
-    pub fn waba(&mut self, id: &str) -> Option<&mut Waba> {
+    /// The WABA with this id, made up on first sight when `auto_create` is on. Named by a
+    /// token, a made-up WABA of the token's business becomes its current WABA and takes its
+    /// provisional numbers; a WABA made up with none to take gets a number of its own.
+    pub fn waba(&mut self, id: &str, token: Option<&str>) -> Option<&mut Waba> {
+        let mut made = false;
         if !self.wabas.contains_key(id)
             && !self.numbers.contains_key(id)
             && self.may_auto_create(id)
         {
-            self.create_account(Some(id.to_owned()), None, None, true);
+            made = true;
+            match token {
+                Some(token) => {
+                    let business_id = self.token_business(token).business_id.clone();
+                    let name = self.business_name(&business_id);
+                    self.insert_waba(id, &business_id, &name);
+                    if let Some(w) = self.wabas.get_mut(id) {
+                        w.auto = true;
+                    }
+                }
+                None => {
+                    self.create_account(Some(id.to_owned()), None, None, true);
+                    if let Some(w) = self.wabas.get_mut(id) {
+                        w.auto = true;
+                    }
+                }
+            }
+        }
+        if let Some(token) = token {
+            self.named(id, token);
+        }
+        if made && self.numbers_of(id).is_empty() {
+            let name = self
+                .wabas
+                .get(id)
+                .map(|w| w.name.clone())
+                .unwrap_or_default();
+            self.insert_number(&graph_id(), id, &name, true);
         }
         self.wabas.get_mut(id)
+    }
+
+    /// The business `token` stands for, made the first time it is needed: the token's
+    /// Embedded Signup business, or a new one.
+    fn token_business(&mut self, token: &str) -> &mut TokenBusiness {
+        match self.token_businesses.entry(token.to_owned()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let business_id = match self.tokens.get(token) {
+                    Some(issued) => issued.business_id.clone(),
+                    None => {
+                        let id = graph_id();
+                        self.businesses.insert(
+                            id.clone(),
+                            Business {
+                                id: id.clone(),
+                                name: DEFAULT_BUSINESS.to_owned(),
+                            },
+                        );
+                        id
+                    }
+                };
+                e.insert(TokenBusiness {
+                    business_id,
+                    current_waba: None,
+                    placeholder: None,
+                })
+            }
+        }
+    }
+
+    fn business_name(&self, business_id: &str) -> String {
+        self.businesses
+            .get(business_id)
+            .map_or_else(|| DEFAULT_BUSINESS.to_owned(), |b| b.name.clone())
+    }
+
+    /// A number first asked about by `token`: provisional, in the token's current WABA, or
+    /// in its placeholder WABA while it has named none.
+    fn auto_number(&mut self, id: &str, token: &str) {
+        let waba_id = self.home_waba(token);
+        let name = self
+            .wabas
+            .get(&waba_id)
+            .map_or_else(|| DEFAULT_BUSINESS.to_owned(), |w| w.name.clone());
+        self.insert_number(id, &waba_id, &name, true);
+        if let Some(n) = self.numbers.get_mut(id) {
+            n.provisional = true;
+            n.auto_token = Some(token.to_owned());
+        }
+    }
+
+    /// A number the sandbox API asked about, with no token to tell whose it is: a business
+    /// and placeholder WABA of its own, until a token asks about it.
+    fn lone_number(&mut self, id: &str) {
+        let (_, waba_id, _) = self.create_account(None, Some(id.to_owned()), None, true);
+        if let Some(w) = self.wabas.get_mut(&waba_id) {
+            w.auto = true;
+            w.placeholder = true;
+        }
+        if let Some(n) = self.numbers.get_mut(id) {
+            n.provisional = true;
+        }
+    }
+
+    /// Where `token`'s new numbers go: its current WABA, else its placeholder (made now if
+    /// it has none).
+    fn home_waba(&mut self, token: &str) -> String {
+        let tb = self.token_business(token);
+        let (business_id, current, placeholder) = (
+            tb.business_id.clone(),
+            tb.current_waba.clone(),
+            tb.placeholder.clone(),
+        );
+        if let Some(w) = current.filter(|w| self.wabas.contains_key(w)) {
+            return w;
+        }
+        if let Some(p) = placeholder.filter(|p| self.wabas.get(p).is_some_and(|w| w.placeholder)) {
+            return p;
+        }
+        let p = graph_id();
+        let name = self.business_name(&business_id);
+        self.insert_waba(&p, &business_id, &name);
+        if let Some(w) = self.wabas.get_mut(&p) {
+            w.auto = true;
+            w.placeholder = true;
+        }
+        self.token_business(token).placeholder = Some(p.clone());
+        p
+    }
+
+    /// `token` asks about an existing number: one the sandbox API made up becomes the
+    /// token's provisional number, moved into its current WABA if it has one.
+    fn claim(&mut self, id: &str, token: &str) {
+        let Some(n) = self.numbers.get_mut(id) else {
+            return;
+        };
+        if !n.provisional || n.auto_token.is_some() {
+            return;
+        }
+        n.auto_token = Some(token.to_owned());
+        let current = self
+            .token_businesses
+            .get(token)
+            .and_then(|t| t.current_waba.clone())
+            .filter(|w| self.wabas.contains_key(w));
+        if let Some(w) = current {
+            self.move_number(id, &w);
+        }
+    }
+
+    /// `token` names the WABA `id`: one made up for the token's business becomes its
+    /// current WABA, and the token's provisional numbers settle in it.
+    fn named(&mut self, id: &str, token: &str) {
+        let Some(waba) = self.wabas.get_mut(id) else {
+            return;
+        };
+        // Its id is known now: no longer a placeholder that may quietly go.
+        waba.placeholder = false;
+        if !waba.auto {
+            return;
+        }
+        match self.token_businesses.get_mut(token) {
+            Some(tb) if tb.business_id == waba.business_id => {
+                tb.current_waba = Some(id.to_owned());
+            }
+            _ => return,
+        }
+        let provisional: Vec<String> = self
+            .numbers
+            .values()
+            .filter(|n| n.provisional && n.auto_token.as_deref() == Some(token))
+            .map(|n| n.id.clone())
+            .collect();
+        for pn in provisional {
+            self.move_number(&pn, id);
+            if let Some(n) = self.numbers.get_mut(&pn) {
+                n.provisional = false;
+            }
+        }
+    }
+
+    /// Moves a number to another WABA; the placeholder it leaves goes if nothing else is
+    /// in it.
+    fn move_number(&mut self, id: &str, waba_id: &str) {
+        let Some(n) = self.numbers.get_mut(id) else {
+            return;
+        };
+        if n.waba_id == waba_id {
+            return;
+        }
+        let old = std::mem::replace(&mut n.waba_id, waba_id.to_owned());
+        let unused = self.wabas.get(&old).is_some_and(|w| w.placeholder)
+            && !self.numbers.values().any(|n| n.waba_id == old);
+        if !unused {
+            return;
+        }
+        let Some(gone) = self.wabas.remove(&old) else {
+            return;
+        };
+        let business = gone.business_id;
+        let kept = self.wabas.values().any(|w| w.business_id == business)
+            || self
+                .token_businesses
+                .values()
+                .any(|t| t.business_id == business)
+            || self.tokens.values().any(|t| t.business_id == business)
+            || self
+                .signup_codes
+                .values()
+                .any(|c| c.business_id == business);
+        if !kept {
+            self.businesses.remove(&business);
+        }
     }
 
     pub fn numbers_of(&self, waba_id: &str) -> Vec<&PhoneNumber> {

@@ -220,6 +220,43 @@ impl Sb {
         self.graph(reqwest::Method::GET, path, None).await
     }
 
+    /// `GET /v21.0/{path}` with another access token.
+    async fn get_as(&self, token: &str, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}/v21.0/{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap())
+    }
+
+    /// The ids `GET /{waba}/phone_numbers` lists with `token`.
+    async fn numbers_as(&self, token: &str, waba: &str) -> Vec<String> {
+        let (status, body) = self.get_as(token, &format!("{waba}/phone_numbers")).await;
+        assert_eq!(status, 200, "{body}");
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The business that owns a WABA, as Graph shows it.
+    async fn owner_of(&self, token: &str, waba: &str) -> String {
+        let (status, body) = self
+            .get_as(token, &format!("{waba}?fields=id,owner_business_info"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["owner_business_info"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         self.graph(reqwest::Method::POST, path, Some(body)).await
     }
@@ -1316,5 +1353,215 @@ async fn serve_binds_port_zero_and_webhooks_are_retried() {
             .send()
             .await
             .is_err()
+    );
+}
+
+// ---- ids made up on first sight belong to the token's business -----------------------
+
+/// What WAgent's connect does: the number, then the WABA's numbers, with one token.
+async fn connect(sb: &Sb, token: &str, waba: &str, pn: &str) -> Vec<String> {
+    let (status, number) = sb
+        .get_as(
+            token,
+            &format!("{pn}?fields=id,display_phone_number,verified_name,quality_rating,status"),
+        )
+        .await;
+    assert_eq!(status, 200, "{number}");
+    assert_eq!(number["id"], pn);
+    sb.numbers_as(token, waba).await
+}
+
+/// The `entry.id` of the first webhook with this field that `matches`.
+async fn entry_of(sb: &Sb, field: &str, matches: impl Fn(&Value) -> bool) -> String {
+    let find = |hooks: &[Hook]| {
+        hooks.iter().find_map(|h| {
+            values(&h.body, field)
+                .iter()
+                .any(&matches)
+                .then(|| h.body["entry"][0]["id"].as_str().unwrap().to_owned())
+        })
+    };
+    let hooks = sb.hooks.wait_for(field, |h| find(h).is_some()).await;
+    find(&hooks).unwrap()
+}
+
+#[tokio::test]
+async fn a_number_then_its_waba_belong_together_and_webhooks_say_so() {
+    let sb = start(|_| {}).await;
+    let (token, waba, pn) = ("EAAbusiness1", "300000000000001", "300000000000002");
+    assert_eq!(
+        connect(&sb, token, waba, pn).await,
+        [pn],
+        "the number moved in, alone"
+    );
+
+    // The number waited in a placeholder WABA, which is gone now.
+    let state = sb.sandbox_get("state").await;
+    let wabas = state["wabas"].as_array().unwrap();
+    assert_eq!(wabas.len(), 1, "{state:#}");
+    assert_eq!(wabas[0]["id"], waba);
+    assert_eq!(wabas[0]["phone_numbers"][0]["provisional"], false);
+    assert_eq!(state["businesses"].as_array().unwrap().len(), 1);
+
+    // Seeded templates; the number starts registered and sends from this WABA.
+    let (_, templates) = sb
+        .get_as(token, &format!("{waba}/message_templates?fields=name,id"))
+        .await;
+    let names: Vec<&str> = templates["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"hello_world") && names.contains(&"order_update"),
+        "{names:?}"
+    );
+    let (status, reply) = sb
+        .post(
+            &format!("{pn}/messages"),
+            json!({
+                "messaging_product": "whatsapp", "to": CUSTOMER, "type": "template",
+                "template": { "name": "hello_world", "language": { "code": "en_US" } },
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let wamid = wamid_of(&reply);
+    let entry = entry_of(&sb, "messages", |v| {
+        v["statuses"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|s| s["id"] == wamid.as_str()))
+    })
+    .await;
+    assert_eq!(entry, waba);
+
+    // Account-level webhooks are routed by this WABA.
+    let (status, _) = sb
+        .sandbox(
+            &format!("phone-numbers/{pn}/quality"),
+            json!({ "quality_rating": "YELLOW" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        entry_of(&sb, "phone_number_quality_update", |_| true).await,
+        waba
+    );
+    let hello = templates["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "hello_world")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = sb
+        .sandbox(
+            &format!("templates/{hello}/status"),
+            json!({ "status": "PAUSED" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        entry_of(&sb, "message_template_status_update", |v| {
+            v["message_template_name"] == "hello_world"
+        })
+        .await,
+        waba
+    );
+
+    // Settled: another WABA the token names later does not take it.
+    let other = "300000000000003";
+    assert!(!sb.numbers_as(token, other).await.contains(&pn.to_owned()));
+    assert_eq!(sb.numbers_as(token, waba).await, [pn]);
+    // A second connect with the same token and new ids works too.
+    let (waba2, pn2) = ("300000000000004", "300000000000005");
+    assert_eq!(connect(&sb, token, waba2, pn2).await, [pn2]);
+    assert_eq!(sb.numbers_as(token, waba).await, [pn]);
+    assert_eq!(
+        sb.owner_of(token, waba).await,
+        sb.owner_of(token, waba2).await
+    );
+}
+
+#[tokio::test]
+async fn a_waba_then_a_number_belong_together() {
+    let sb = start(|_| {}).await;
+    let (token, waba, pn) = ("EAAbusiness2", "310000000000001", "310000000000002");
+    // A WABA seen first has a number of its own, so that it can be used at once.
+    let first = sb.numbers_as(token, waba).await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(connect(&sb, token, waba, pn).await.len(), 2);
+    assert!(sb.numbers_as(token, waba).await.contains(&pn.to_owned()));
+
+    // Its webhooks carry the WABA.
+    let (status, _) = sb
+        .sandbox(
+            &format!("phone-numbers/{pn}/quality"),
+            json!({ "quality_rating": "RED", "event": "FLAGGED" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        entry_of(&sb, "phone_number_quality_update", |_| true).await,
+        waba
+    );
+
+    // A number a customer wrote to first (no token) joins the token's WABA when asked.
+    let written = "310000000000003";
+    let (status, reply) = sb
+        .sandbox(
+            "customers/messages",
+            json!({ "phone_number_id": written, "from": CUSTOMER, "type": "text",
+                    "text": { "body": "hi" } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    assert!(
+        connect(&sb, token, waba, written)
+            .await
+            .contains(&written.to_owned())
+    );
+    // Its own placeholder WABA and business went with the move.
+    let state = sb.sandbox_get("state").await;
+    assert_eq!(state["wabas"].as_array().unwrap().len(), 1, "{state:#}");
+    assert_eq!(state["businesses"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn different_tokens_are_different_businesses() {
+    let sb = start(|_| {}).await;
+    let (t1, waba1, pn1) = ("EAAfirst", "320000000000001", "320000000000002");
+    let (t2, waba2, pn2) = ("EAAsecond", "320000000000003", "320000000000004");
+    // Interleaved, as two users connecting at once.
+    assert_eq!(sb.get_as(t1, pn1).await.0, 200);
+    assert_eq!(sb.get_as(t2, pn2).await.0, 200);
+    assert_eq!(sb.numbers_as(t2, waba2).await, [pn2]);
+    assert_eq!(sb.numbers_as(t1, waba1).await, [pn1]);
+    assert_ne!(sb.owner_of(t1, waba1).await, sb.owner_of(t2, waba2).await);
+
+    // Another token's WABA never takes a number, nor does an explicit account.
+    let pn3 = "320000000000005";
+    assert_eq!(sb.get_as(t2, pn3).await.0, 200);
+    assert_eq!(sb.numbers_as(t2, waba1).await, [pn1]);
+    let (status, account) = sb
+        .sandbox(
+            "accounts",
+            json!({ "waba_id": "320000000000006", "phone_number_id": "320000000000007" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{account}");
+    assert_eq!(
+        sb.numbers_as(t2, "320000000000006").await,
+        ["320000000000007"]
+    );
+    // ... and an explicit number is never moved into a made-up WABA.
+    assert_eq!(sb.get_as(t2, "320000000000007").await.0, 200);
+    assert_eq!(sb.numbers_as(t2, waba2).await, [pn2, pn3]);
+    assert_eq!(
+        sb.numbers_as(t2, "320000000000006").await,
+        ["320000000000007"]
     );
 }

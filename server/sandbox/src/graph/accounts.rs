@@ -21,6 +21,7 @@ const REGISTER_WINDOW: std::time::Duration = std::time::Duration::from_secs(72 *
 pub(super) fn register(
     inner: &Inner,
     pn: &str,
+    token: &str,
     body: &Map<String, Value>,
 ) -> Result<Value, GraphError> {
     require_whatsapp(body)?;
@@ -38,7 +39,7 @@ pub(super) fn register(
     }
     let mut state = inner.lock();
     let number = state
-        .number(pn)
+        .number(pn, Some(token))
         .ok_or_else(|| GraphError::unknown_object("POST", pn))?;
     let now = Instant::now();
     number
@@ -69,19 +70,23 @@ pub(super) fn register(
     Ok(json!({ "success": true }))
 }
 
-pub(super) fn deregister(inner: &Inner, pn: &str) -> Result<Value, GraphError> {
+pub(super) fn deregister(inner: &Inner, pn: &str, token: &str) -> Result<Value, GraphError> {
     let mut state = inner.lock();
     let number = state
-        .number(pn)
+        .number(pn, Some(token))
         .ok_or_else(|| GraphError::unknown_object("POST", pn))?;
     number.registered = false;
     Ok(json!({ "success": true }))
 }
 
-pub(super) fn subscriptions(inner: &Inner, waba_id: &str) -> Result<Value, GraphError> {
+pub(super) fn subscriptions(
+    inner: &Inner,
+    waba_id: &str,
+    token: &str,
+) -> Result<Value, GraphError> {
     let mut state = inner.lock();
     let app_id = state.config.app_id.clone();
-    let Some(waba) = state.waba(waba_id) else {
+    let Some(waba) = state.waba(waba_id, Some(token)) else {
         return Err(GraphError::unknown_object("GET", waba_id));
     };
     let data: Vec<Value> = waba
@@ -107,6 +112,7 @@ pub(super) fn subscriptions(inner: &Inner, waba_id: &str) -> Result<Value, Graph
 pub(super) async fn subscribe(
     inner: &Inner,
     waba_id: &str,
+    token: &str,
     body: Map<String, Value>,
 ) -> Result<Value, GraphError> {
     let text = |key: &str| body.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -119,7 +125,7 @@ pub(super) async fn subscribe(
     }
     {
         let mut state = inner.lock();
-        if state.waba(waba_id).is_none() {
+        if state.waba(waba_id, Some(token)).is_none() {
             return Err(GraphError::unknown_object("POST", waba_id));
         }
     }
@@ -174,9 +180,9 @@ async fn verify_callback(inner: &Inner, uri: &str, token: &str) -> Result<(), Gr
     }
 }
 
-pub(super) fn unsubscribe(inner: &Inner, waba_id: &str) -> Result<Value, GraphError> {
+pub(super) fn unsubscribe(inner: &Inner, waba_id: &str, token: &str) -> Result<Value, GraphError> {
     let mut state = inner.lock();
-    let Some(waba) = state.waba(waba_id) else {
+    let Some(waba) = state.waba(waba_id, Some(token)) else {
         return Err(GraphError::unknown_object("DELETE", waba_id));
     };
     waba.subscription = None;
@@ -219,7 +225,7 @@ pub(super) fn get_profile(inner: &Inner, pn: &str, call: &Call) -> Result<Value,
     let fields = call.fields();
     let mut state = inner.lock();
     let number = state
-        .number(pn)
+        .number(pn, Some(&call.token))
         .ok_or_else(|| GraphError::unknown_object("GET", pn))?;
     let mut all = number.profile.clone();
     all.insert("messaging_product".into(), json!("whatsapp"));
@@ -239,6 +245,7 @@ pub(super) fn get_profile(inner: &Inner, pn: &str, call: &Call) -> Result<Value,
 pub(super) fn set_profile(
     inner: &Inner,
     pn: &str,
+    token: &str,
     body: &Map<String, Value>,
 ) -> Result<Value, GraphError> {
     require_whatsapp(body)?;
@@ -297,7 +304,7 @@ pub(super) fn set_profile(
     }
     let mut state = inner.lock();
     let number = state
-        .number(pn)
+        .number(pn, Some(token))
         .ok_or_else(|| GraphError::unknown_object("POST", pn))?;
     number.profile.extend(changes);
     Ok(json!({ "success": true }))

@@ -43,6 +43,7 @@ pub(crate) fn media_kind(mime: &str) -> Option<(&'static str, usize)> {
 pub(super) async fn upload_media(
     inner: &Inner,
     pn: &str,
+    token: &str,
     req: Request,
 ) -> Result<Value, GraphError> {
     let (req, mut body) = req.split();
@@ -105,7 +106,7 @@ pub(super) async fn upload_media(
         );
     }
     let mut state = inner.lock();
-    if state.number(pn).is_none() {
+    if state.number(pn, Some(token)).is_none() {
         return Err(GraphError::unknown_object("POST", pn));
     }
     let id = store_media(&mut state, pn, mime, bytes, filename);

@@ -44,7 +44,7 @@ pub(super) fn list_templates(
     let before = cursor("before")?;
 
     let mut state = inner.lock();
-    let Some(waba) = state.waba(waba_id) else {
+    let Some(waba) = state.waba(waba_id, Some(&call.token)) else {
         return Err(GraphError::unknown_object("GET", waba_id));
     };
     // Newest first, as Meta lists them.
@@ -117,11 +117,12 @@ pub(super) fn list_templates(
 pub(super) fn create_template(
     inner: &Arc<Inner>,
     waba_id: &str,
+    token: &str,
     body: &Map<String, Value>,
 ) -> Result<Value, GraphError> {
     let new = templates::parse_new(body)?;
     let mut state = inner.lock();
-    if state.waba(waba_id).is_none() {
+    if state.waba(waba_id, Some(token)).is_none() {
         return Err(GraphError::unknown_object("POST", waba_id));
     }
     let seq = state.next_seq();
@@ -252,7 +253,7 @@ pub(super) fn delete_templates(
         .ok_or_else(|| GraphError::invalid_parameter("The parameter name is required."))?;
     let hsm_id = param("hsm_id");
     let mut state = inner.lock();
-    let Some(waba) = state.waba(waba_id) else {
+    let Some(waba) = state.waba(waba_id, Some(&call.token)) else {
         return Err(GraphError::unknown_object("DELETE", waba_id));
     };
     let before = waba.templates.len();

@@ -43,6 +43,8 @@ impl Endpoint for GraphEndpoint {
 /// What a handler needs from the request besides its body.
 struct Call {
     version: String,
+    /// The caller's access token: it stands for a business (see the crate docs).
+    token: String,
     query: HashMap<String, String>,
     base: String,
 }
@@ -65,9 +67,13 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
     }
     let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
     let query: HashMap<String, String> = req.params().unwrap_or_default();
+    let token = bearer(&req)
+        .or_else(|| query.get("access_token").cloned())
+        .filter(|t| !t.is_empty());
     let public_url = inner.lock().config.public_url.clone();
     let call = Call {
         version: version.clone(),
+        token: token.clone().unwrap_or_default(),
         base: base_url(&req, public_url.as_deref()),
         query,
     };
@@ -79,17 +85,14 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
         }
         _ => {}
     }
-    if bearer(&req)
-        .or_else(|| call.query.get("access_token").cloned())
-        .is_none_or(|t| t.is_empty())
-    {
+    if token.is_none() {
         return Err(GraphError::unauthenticated(
             "Send `Authorization: Bearer <access token>`.",
         ));
     }
     if let (&Method::POST, [pn, "media"]) = (&method, rest.as_slice()) {
         let pn = (*pn).to_owned();
-        return media::upload_media(inner, &pn, req).await;
+        return media::upload_media(inner, &pn, &call.token, req).await;
     }
 
     let content_type = req
@@ -106,7 +109,7 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
     let body = parse_body(&bytes, &content_type)?;
 
     match (&method, rest.as_slice()) {
-        (&Method::POST, [pn, "messages"]) => messages::send(inner, pn, body),
+        (&Method::POST, [pn, "messages"]) => messages::send(inner, pn, &call.token, body),
         (&Method::GET, [id]) => get_object(inner, id, &call),
         (&Method::DELETE, [id]) => media::delete_media(inner, id),
         (&Method::POST, [id]) => message_templates::edit_template(inner, id, &body),
@@ -114,24 +117,28 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
             message_templates::list_templates(inner, waba, &call)
         }
         (&Method::POST, [waba, "message_templates"]) => {
-            message_templates::create_template(inner, waba, &body)
+            message_templates::create_template(inner, waba, &call.token, &body)
         }
         (&Method::DELETE, [waba, "message_templates"]) => {
             message_templates::delete_templates(inner, waba, &call, &body)
         }
         (&Method::GET, [waba, "phone_numbers"]) => list_numbers(inner, waba, &call),
-        (&Method::POST, [pn, "register"]) => accounts::register(inner, pn, &body),
-        (&Method::POST, [pn, "deregister"]) => accounts::deregister(inner, pn),
-        (&Method::GET, [waba, "subscribed_apps"]) => accounts::subscriptions(inner, waba),
-        (&Method::POST, [waba, "subscribed_apps"]) => {
-            accounts::subscribe(inner, waba, merge(&call.query, body)).await
+        (&Method::POST, [pn, "register"]) => accounts::register(inner, pn, &call.token, &body),
+        (&Method::POST, [pn, "deregister"]) => accounts::deregister(inner, pn, &call.token),
+        (&Method::GET, [waba, "subscribed_apps"]) => {
+            accounts::subscriptions(inner, waba, &call.token)
         }
-        (&Method::DELETE, [waba, "subscribed_apps"]) => accounts::unsubscribe(inner, waba),
+        (&Method::POST, [waba, "subscribed_apps"]) => {
+            accounts::subscribe(inner, waba, &call.token, merge(&call.query, body)).await
+        }
+        (&Method::DELETE, [waba, "subscribed_apps"]) => {
+            accounts::unsubscribe(inner, waba, &call.token)
+        }
         (&Method::GET, [pn, "whatsapp_business_profile"]) => {
             accounts::get_profile(inner, pn, &call)
         }
         (&Method::POST, [pn, "whatsapp_business_profile"]) => {
-            accounts::set_profile(inner, pn, &body)
+            accounts::set_profile(inner, pn, &call.token, &body)
         }
         _ => Err(GraphError::unknown_path(&path)),
     }
@@ -285,10 +292,11 @@ fn get_object(inner: &Inner, id: &str, call: &Call) -> Result<Value, GraphError>
         return Err(GraphError::unknown_object("GET", id));
     }
     if state.wabas.contains_key(id) {
+        state.waba(id, Some(&call.token));
         return waba_json(&state, id, fields.as_deref());
     }
     let number = state
-        .number(id)
+        .number(id, Some(&call.token))
         .ok_or_else(|| GraphError::unknown_object("GET", id))?;
     number_json(number, fields.as_deref())
 }
@@ -317,7 +325,7 @@ fn waba_json(
     let business = state.businesses.get(&waba.business_id);
     let business_info = json!({
         "id": waba.business_id,
-        "name": business.map_or("Sandbox Business", |b| b.name.as_str()),
+        "name": business.map_or(crate::state::DEFAULT_BUSINESS, |b| b.name.as_str()),
     });
     let mut all = Map::new();
     all.insert("id".into(), json!(waba.id));
@@ -349,7 +357,7 @@ fn waba_json(
 fn list_numbers(inner: &Inner, waba_id: &str, call: &Call) -> Result<Value, GraphError> {
     let fields = call.fields();
     let mut state = inner.lock();
-    if state.waba(waba_id).is_none() {
+    if state.waba(waba_id, Some(&call.token)).is_none() {
         return Err(GraphError::unknown_object("GET", waba_id));
     }
     let data = state
