@@ -637,3 +637,121 @@ async fn an_agent_sends_a_picture_and_a_document_through_the_media_api() {
         "{kinds:?}"
     );
 }
+
+/// Every webhook fixture of the facts file (server/meta/tests/fixtures), signed and posted as
+/// Meta would: each is processed (none left failing) and every inbound message lands in the
+/// inbox, whatever its kind.
+#[tokio::test(flavor = "multi_thread")]
+async fn every_webhook_fixture_is_taken_into_the_inbox() {
+    let app = TestApp::spawn().await;
+    crate::helpers::sandbox_account(&app, "110200300400500", "123456789012345").await;
+    let org = app.create_org("alice", "Acme").await;
+    let alice = app.sign_in("alice").await;
+    app.ok(&alice, "mutation($o: ID!) { connectWhatsApp(input: {organizationId: $o, wabaId: \"110200300400500\", phoneNumberId: \"123456789012345\", accessToken: \"t\"}) { id } }", json!({ "o": org }))
+        .await;
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../meta/tests/fixtures");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 30, "the fixtures are missing");
+    let mut wamids = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        // Fixtures share sample wamids; make each file's messages its own so that none is
+        // taken for a duplicate of another file's.
+        let body = std::fs::read_to_string(file)
+            .unwrap()
+            .replace("\"wamid.", &format!("\"wamid.f{i}-"));
+        if let Ok(v) = serde_json::from_str::<Value>(&body) {
+            for entry in v["entry"].as_array().into_iter().flatten() {
+                for change in entry["changes"].as_array().into_iter().flatten() {
+                    for m in change["value"]["messages"].as_array().into_iter().flatten() {
+                        if let (Some(id), Some(_)) = (m["id"].as_str(), m["timestamp"].as_str()) {
+                            wamids.push(id.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        let signature =
+            wagent_meta::webhook::signature_header(APP_SECRET.as_bytes(), body.as_bytes());
+        assert_eq!(
+            post_webhook(&app, &body, Some(&signature)).await,
+            200,
+            "{}",
+            file.display()
+        );
+    }
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        let left: N =
+            diesel::sql_query("SELECT count(*) AS n FROM webhook_events WHERE error IS NULL")
+                .get_result(&mut c)
+                .await
+                .unwrap();
+        if left.n == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let failed: N = diesel::sql_query("SELECT count(*) AS n FROM webhook_events")
+        .get_result(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(failed.n, 0, "every delivery was processed");
+    #[derive(QueryableByName)]
+    struct W {
+        #[diesel(sql_type = Text)]
+        wamid: String,
+    }
+    let stored: Vec<W> =
+        diesel::sql_query("SELECT wamid FROM messages WHERE direction = 'inbound'")
+            .load(&mut c)
+            .await
+            .unwrap();
+    let stored: Vec<String> = stored.into_iter().map(|w| w.wamid).collect();
+    wamids.sort();
+    wamids.dedup();
+    let missing: Vec<&String> = wamids.iter().filter(|w| !stored.contains(w)).collect();
+    assert!(missing.is_empty(), "not in the inbox: {missing:?}");
+    assert!(stored.len() >= 20, "{} inbound messages", stored.len());
+    #[derive(QueryableByName)]
+    struct K {
+        #[diesel(sql_type = Text)]
+        kind: String,
+    }
+    let kinds: Vec<K> = diesel::sql_query("SELECT DISTINCT kind FROM messages")
+        .load(&mut c)
+        .await
+        .unwrap();
+    let kinds: Vec<String> = kinds.into_iter().map(|k| k.kind).collect();
+    for kind in [
+        "text",
+        "image",
+        "video",
+        "audio",
+        "document",
+        "sticker",
+        "location",
+        "contacts",
+        "interactive",
+        "button",
+        "reaction",
+        "order",
+        "system",
+        "unsupported",
+    ] {
+        assert!(
+            kinds.iter().any(|k| k == kind),
+            "no {kind} message in {kinds:?}"
+        );
+    }
+}
