@@ -755,3 +755,124 @@ async fn every_webhook_fixture_is_taken_into_the_inbox() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_inbox_filters_by_text_contact_assignee_label_and_unread() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    for (from, name, text) in [
+        ("15550000001", "Ana Souza", "Where is order 42?"),
+        ("15550000002", "Bruno", "Do you open on Sunday?"),
+    ] {
+        let body = json!({ "phone_number_id": pn, "from": from, "name": name, "type": "text", "text": { "body": text } });
+        reqwest::Client::new()
+            .post(format!("{}/sandbox/customers/messages", app.sandbox_url))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let q = "query($o: ID!, $f: ConversationFilterInput) { organization(id: $o) { conversations(filter: $f) { nodes { id contact { profileName } labels } } } }";
+    let all = eventually(&app, &alice, q, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 2
+    })
+    .await;
+    let names = |d: &Value| -> Vec<String> {
+        d["organization"]["conversations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["contact"]["profileName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        names(
+            &app.ok(
+                &alice,
+                q,
+                json!({ "o": org, "f": { "search": "order 42" } })
+            )
+            .await
+        ),
+        ["Ana Souza"]
+    );
+    assert_eq!(
+        names(
+            &app.ok(&alice, q, json!({ "o": org, "f": { "search": "bru" } }))
+                .await
+        ),
+        ["Bruno"]
+    );
+    assert_eq!(
+        names(
+            &app.ok(
+                &alice,
+                q,
+                json!({ "o": org, "f": { "search": "15550000002" } })
+            )
+            .await
+        ),
+        ["Bruno"]
+    );
+    assert!(
+        names(
+            &app.ok(&alice, q, json!({ "o": org, "f": { "search": "100%_" } }))
+                .await
+        )
+        .is_empty(),
+        "wildcards are literal"
+    );
+
+    let ana = all["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["contact"]["profileName"] == "Ana Souza")
+        .unwrap()["id"]
+        .clone();
+    let me = app
+        .ok(&alice, "{ viewer { user { id } } }", json!({}))
+        .await;
+    app.ok(&alice, "mutation($o: ID!, $c: ID!, $u: ID!) { assignConversation(input: {organizationId: $o, conversationId: $c, assigneeId: $u}) { id } }", json!({ "o": org, "c": ana, "u": me["viewer"]["user"]["id"] })).await;
+    app.ok(&alice, "mutation($o: ID!, $c: ID!) { setConversationLabels(input: {organizationId: $o, conversationId: $c, labels: [\"VIP\", \"late order\"]}) { labels } }", json!({ "o": org, "c": ana })).await;
+    app.ok(&alice, "mutation($o: ID!, $c: ID!) { markConversationRead(input: {organizationId: $o, conversationId: $c}) { id } }", json!({ "o": org, "c": ana })).await;
+    assert_eq!(
+        names(
+            &app.ok(
+                &alice,
+                q,
+                json!({ "o": org, "f": { "assigneeId": me["viewer"]["user"]["id"] } })
+            )
+            .await
+        ),
+        ["Ana Souza"]
+    );
+    assert_eq!(
+        names(
+            &app.ok(&alice, q, json!({ "o": org, "f": { "unassigned": true } }))
+                .await
+        ),
+        ["Bruno"]
+    );
+    assert_eq!(
+        names(
+            &app.ok(&alice, q, json!({ "o": org, "f": { "label": "vip" } }))
+                .await
+        ),
+        ["Ana Souza"]
+    );
+    assert_eq!(
+        names(
+            &app.ok(&alice, q, json!({ "o": org, "f": { "unreadOnly": true } }))
+                .await
+        ),
+        ["Bruno"]
+    );
+    let (_, body) = app.gql(Some(&alice), "mutation($o: ID!, $c: ID!) { setConversationLabels(input: {organizationId: $o, conversationId: $c, labels: [\"<b>\"]}) { labels } }", json!({ "o": org, "c": ana })).await;
+    assert_eq!(code(&body), "VALIDATION");
+}
