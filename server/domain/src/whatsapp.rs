@@ -1071,15 +1071,17 @@ async fn apply_events(
                     .await?;
                 for (id, display) in numbers {
                     if display.as_deref().map(digits) == Some(digits(display_phone_number)) {
-                        let mut q =
-                            diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)))
-                                .set((
-                                    phone_numbers::messaging_limit.eq(current_limit),
-                                    phone_numbers::refreshed_at.eq(Utc::now()),
-                                ))
-                                .into_boxed();
-                        let _ = &mut q;
-                        q.execute(c).await?;
+                        let number = phone_numbers::table.filter(phone_numbers::id.eq(id));
+                        diesel::update(number)
+                            .set(phone_numbers::refreshed_at.eq(Utc::now()))
+                            .execute(c)
+                            .await?;
+                        if let Some(limit) = current_limit {
+                            diesel::update(number)
+                                .set(phone_numbers::messaging_limit.eq(limit))
+                                .execute(c)
+                                .await?;
+                        }
                         if let Some(q) = quality {
                             diesel::update(phone_numbers::table.filter(phone_numbers::id.eq(id)))
                                 .set(phone_numbers::quality_rating.eq(q))
