@@ -50,9 +50,10 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
             "/api/organizations/:org/conversations/:id/media",
             poem::post(upload.with(SizeLimit::new(101 * 1024 * 1024))),
         )
+        // A GET has no Content-Length, which SizeLimit would refuse: limit the POSTs only.
         .at(
             "/sandbox/*path",
-            sandbox_proxy.with(SizeLimit::new(1024 * 1024)),
+            get(sandbox_proxy).post(sandbox_proxy.with(SizeLimit::new(1024 * 1024))),
         )
         .at(
             "/webhooks/whatsapp",

@@ -13,12 +13,38 @@ use rust_embed::RustEmbed;
 struct Assets;
 
 /// Only our own origin, plus the identity provider for sign-in.
-pub fn content_security_policy(issuer_origin: Option<&str>) -> String {
+/// With Embedded Signup on, also Meta's SDK and its login popup frames.
+pub fn content_security_policy(issuer_origin: Option<&str>, embedded_signup: bool) -> String {
     let idp = issuer_origin.map(|o| format!(" {o}")).unwrap_or_default();
+    let (script, frame, meta) = if embedded_signup {
+        (
+            " https://connect.facebook.net",
+            "; frame-src https://www.facebook.com https://web.facebook.com",
+            " https://*.facebook.com",
+        )
+    } else {
+        ("", "", "")
+    };
     format!(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-         connect-src 'self'{idp}; form-action 'self'{idp}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+        "default-src 'self'; script-src 'self'{script}; style-src 'self' 'unsafe-inline'; img-src 'self' data:{meta}; \
+         connect-src 'self'{idp}{meta}; form-action 'self'{idp}; frame-ancestors 'none'; base-uri 'self'; object-src 'none'{frame}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meta_is_allowed_only_when_embedded_signup_is_configured() {
+        let plain = content_security_policy(Some("https://id.example"), false);
+        assert!(
+            plain.contains("connect-src 'self' https://id.example;") && !plain.contains("facebook")
+        );
+        let with_meta = content_security_policy(None, true);
+        assert!(with_meta.contains("script-src 'self' https://connect.facebook.net;"));
+        assert!(with_meta.contains("frame-src https://www.facebook.com"));
+    }
 }
 
 #[handler]

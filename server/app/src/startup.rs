@@ -206,7 +206,10 @@ impl Application {
             acceptor,
             local_addr,
             state,
-            csp: spa::content_security_policy(issuer_origin.as_deref()),
+            csp: spa::content_security_policy(
+                issuer_origin.as_deref(),
+                settings.meta.app_id.is_some() && settings.meta.sandbox_url.is_none(),
+            ),
             runner,
             _services: services,
         })

@@ -1236,7 +1236,14 @@ async fn apply_message(
     let conversation = find_conversation(c, conversation_id).await?;
     // A system message (number changed) does not open the customer-service window.
     let opens_window = !matches!(m.kind, InboundKind::System(_));
-    touch_conversation(c, &conversation, sent_at, body.as_deref(), opens_window).await?;
+    // A picture without a caption still needs a line in the conversation list.
+    let preview = body.clone().unwrap_or_else(|| match kind {
+        "image" => "📷 Photo".to_owned(),
+        "video" => "🎥 Video".to_owned(),
+        "sticker" => "Sticker".to_owned(),
+        other => other.to_owned(),
+    });
+    touch_conversation(c, &conversation, sent_at, Some(&preview), opens_window).await?;
     inbox::publish(
         c,
         org_id,
