@@ -131,20 +131,30 @@ async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
         read["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["text"],
         "Yes, it left today."
     );
-    // The sandbox received exactly what the agent wrote.
-    let business_sent: Value = reqwest::get(format!(
-        "{}/sandbox/messages?phone_number_id={pn}",
-        app.sandbox_url
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    // The sandbox received exactly what the agent wrote; the SPA's customer phone reads it
+    // through the server's proxy, signed in.
+    let proxied = reqwest::Client::new()
+        .get(format!(
+            "{}/sandbox/messages?phone_number_id={pn}",
+            app.base
+        ))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(proxied.status(), 200);
+    let business_sent: Value = proxied.json().await.unwrap();
     assert!(
         business_sent.to_string().contains("Yes, it left today."),
         "{business_sent}"
     );
+    let anonymous = reqwest::get(format!(
+        "{}/sandbox/messages?phone_number_id={pn}",
+        app.base
+    ))
+    .await
+    .unwrap();
+    assert_eq!(anonymous.status(), 401);
 
     app.ok(&alice, "mutation($o: ID!, $c: ID!) { markConversationRead(input: {organizationId: $o, conversationId: $c}) { unreadCount } }", json!({ "o": org, "c": conversation_id }))
         .await;
