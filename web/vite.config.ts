@@ -14,6 +14,9 @@ export default defineConfig({
       '/graphql': { target: api, ws: true, changeOrigin: false },
       '/config.json': { target: api },
       '/healthz': { target: api },
+      '/sandbox': { target: api },
+      '/media': { target: api },
+      '/api': { target: api },
     },
   },
   preview: {
@@ -21,6 +24,9 @@ export default defineConfig({
       '/graphql': { target: api, ws: true },
       '/config.json': { target: api },
       '/healthz': { target: api },
+      '/sandbox': { target: api },
+      '/media': { target: api },
+      '/api': { target: api },
     },
   },
   build: {
@@ -28,6 +34,14 @@ export default defineConfig({
     sourcemap: true,
     target: 'es2022',
     rollupOptions: {
+      output: {
+        // Libraries change less often than the app: separate chunks stay cached across releases.
+        manualChunks: {
+          react: ['react', 'react-dom', 'react-dom/client', 'react-router'],
+          graphql: ['urql', '@urql/core', 'graphql-ws'],
+          oidc: ['oidc-client-ts'],
+        },
+      },
       onwarn(warning, warn) {
         // react-router marks its modules "use client"; meaningless in a plain SPA bundle.
         if (warning.code === 'MODULE_LEVEL_DIRECTIVE') return;

@@ -4,6 +4,7 @@ import { BrowserRouter } from 'react-router';
 import { AppRoutes } from '@/app/routes';
 import { LoadingState } from '@/components/ui/feedback';
 import { fetchRuntimeConfig, type OidcConfig, type RuntimeConfig } from '@/config/runtime-config';
+import { RuntimeConfigContext } from '@/config/runtime-config-context';
 import { SignInNotConfiguredPage } from '@/features/auth/components/sign-in-not-configured-page';
 import { AuthScreen } from '@/features/auth/components/auth-screen';
 import { createUserManager } from '@/lib/auth';
@@ -12,16 +13,18 @@ import { GraphqlProvider } from '@/lib/graphql-provider';
 
 type ConfigState = { kind: 'loading' } | { kind: 'ready'; config: RuntimeConfig } | { kind: 'failed'; message: string };
 
-function SignedInApp({ oidc, version }: { oidc: OidcConfig; version: string }) {
+function SignedInApp({ oidc, config }: { oidc: OidcConfig; config: RuntimeConfig }) {
   const manager = useMemo(() => createUserManager(oidc), [oidc]);
   return (
-    <AuthProvider manager={manager}>
-      <GraphqlProvider>
-        <BrowserRouter>
-          <AppRoutes version={version} />
-        </BrowserRouter>
-      </GraphqlProvider>
-    </AuthProvider>
+    <RuntimeConfigContext.Provider value={config}>
+      <AuthProvider manager={manager}>
+        <GraphqlProvider>
+          <BrowserRouter>
+            <AppRoutes version={config.version} />
+          </BrowserRouter>
+        </GraphqlProvider>
+      </AuthProvider>
+    </RuntimeConfigContext.Provider>
   );
 }
 
@@ -68,7 +71,7 @@ export function App() {
       );
     case 'ready':
       return state.config.oidc ? (
-        <SignedInApp oidc={state.config.oidc} version={state.config.version} />
+        <SignedInApp oidc={state.config.oidc} config={state.config} />
       ) : (
         <SignInNotConfiguredPage version={state.config.version} />
       );

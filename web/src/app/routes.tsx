@@ -8,7 +8,11 @@ import { ApiTokensPage } from '@/features/api-tokens/components/api-tokens-page'
 import { AuditLogPage } from '@/features/audit-log/components/audit-log-page';
 import { AuthCallbackPage } from '@/features/auth/components/auth-callback-page';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { CustomerPhonePanel } from '@/features/customer-phone/components/customer-phone-panel';
+import { CustomerPhoneToggle } from '@/features/customer-phone/components/customer-phone-toggle';
+import { CustomerPhoneProvider } from '@/features/customer-phone/hooks/customer-phone-context';
 import { SignedOutPage } from '@/features/auth/components/signed-out-page';
+import { InboxPage } from '@/features/inbox/components/inbox-page';
 import { AcceptInvitationPage } from '@/features/invitations/components/accept-invitation-page';
 import { MembersPage } from '@/features/members/components/members-page';
 import { CreateOrganizationPage } from '@/features/organizations/components/create-organization-page';
@@ -16,6 +20,7 @@ import { HomePage } from '@/features/organizations/components/home-page';
 import { OrganizationOverviewPage } from '@/features/organizations/components/organization-overview-page';
 import { OrganizationSettingsPage } from '@/features/organizations/components/organization-settings-page';
 import { ProfilePage } from '@/features/profile/components/profile-page';
+import { WhatsAppPage } from '@/features/whatsapp/components/whatsapp-page';
 
 /** Every route of the SPA; see TESTIDS.md for what browser tests can rely on. */
 export function AppRoutes({ version }: { version: string }) {
@@ -26,7 +31,9 @@ export function AppRoutes({ version }: { version: string }) {
       <Route
         element={
           <RequireAuth>
-            <AppShell version={version} />
+            <CustomerPhoneProvider>
+              <AppShell version={version} topBarExtra={<CustomerPhoneToggle />} aside={<CustomerPhonePanel />} />
+            </CustomerPhoneProvider>
           </RequireAuth>
         }
       >
@@ -34,6 +41,8 @@ export function AppRoutes({ version }: { version: string }) {
         <Route path="orgs/new" element={<CreateOrganizationPage />} />
         <Route path="orgs/:orgId" element={<OrganizationLayout />}>
           <Route index element={<OrganizationOverviewPage />} />
+          <Route path="inbox/:conversationId?" element={<InboxPage />} />
+          <Route path="whatsapp" element={<WhatsAppPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route
             path="api-tokens"

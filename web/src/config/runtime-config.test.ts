@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 
-import { ConfigError, fetchRuntimeConfig, parseRuntimeConfig } from '@/config/runtime-config';
+import { ConfigError, fetchRuntimeConfig, NO_WHATSAPP, parseRuntimeConfig } from '@/config/runtime-config';
 
 describe('parseRuntimeConfig', () => {
   it('reads the OIDC settings the server publishes', () => {
@@ -17,11 +17,16 @@ describe('parseRuntimeConfig', () => {
     ).toEqual({
       version: '0.1.0',
       oidc: { issuer: 'http://localhost:8081', clientId: 'wagent-spa', scope: 'openid profile email', audience: 'wagent' },
+      whatsapp: NO_WHATSAPP,
     });
   });
 
   it('treats oidc: null as "sign-in not configured" instead of failing', () => {
-    expect(parseRuntimeConfig({ oidc: null, version: '0.1.0' })).toEqual({ oidc: null, version: '0.1.0' });
+    expect(parseRuntimeConfig({ oidc: null, version: '0.1.0' })).toEqual({
+      oidc: null,
+      version: '0.1.0',
+      whatsapp: NO_WHATSAPP,
+    });
   });
 
   it('fills in a default scope and no audience', () => {
@@ -31,6 +36,16 @@ describe('parseRuntimeConfig', () => {
       scope: 'openid profile email',
       audience: null,
     });
+  });
+
+  it('reads the WhatsApp settings, and turns sign-up off when they are missing or malformed', () => {
+    expect(
+      parseRuntimeConfig({ oidc: null, whatsapp: { appId: '123', configId: '456', sandbox: true } }).whatsapp,
+    ).toEqual({ appId: '123', configId: '456', sandbox: true });
+    expect(parseRuntimeConfig({ oidc: null, whatsapp: { appId: null, configId: '', sandbox: 'yes' } }).whatsapp).toEqual(
+      NO_WHATSAPP,
+    );
+    expect(parseRuntimeConfig({ oidc: null, whatsapp: 'on' }).whatsapp).toEqual(NO_WHATSAPP);
   });
 
   it('rejects a config it cannot use', () => {

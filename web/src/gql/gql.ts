@@ -20,6 +20,25 @@ type Documents = {
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n        role\n        expiresAt\n      }\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($input: RevokeApiTokenInput!) {\n    revokeApiToken(input: $input) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiTokenDocument,
     "\n  query AuditLog($id: ID!, $first: Int!, $after: String) {\n    organization(id: $id) {\n      id\n      auditLog(first: $first, after: $after) {\n        nodes {\n          id\n          action\n          actor {\n            id\n            name\n            email\n          }\n          actorApiTokenId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          createdAt\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  query CustomerPhoneNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        disconnectedAt\n      }\n    }\n  }\n": typeof types.CustomerPhoneNumbersDocument,
+    "\n  fragment ConversationSummary on Conversation {\n    id\n    status\n    labels\n    unreadCount\n    lastMessageAt\n    lastMessagePreview\n    windowOpenUntil\n    windowOpen\n    contact {\n      id\n      waId\n      profileName\n    }\n    phoneNumber {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n      disconnectedAt\n    }\n    assignee {\n      id\n      name\n      email\n    }\n  }\n": typeof types.ConversationSummaryFragmentDoc,
+    "\n  fragment InboxMessage on Message {\n    id\n    conversationId\n    direction\n    wamid\n    kind\n    text\n    content\n    status\n    statusAt\n    error {\n      code\n      text\n    }\n    replyToWamid\n    sentBy {\n      id\n      name\n      email\n    }\n    sentAt\n    media {\n      url\n      mimeType\n      fileName\n      size\n      status\n      error\n    }\n  }\n": typeof types.InboxMessageFragmentDoc,
+    "\n  fragment ConversationNote on Note {\n    id\n    body\n    createdAt\n    author {\n      id\n      name\n      email\n    }\n  }\n": typeof types.ConversationNoteFragmentDoc,
+    "\n  query InboxSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        status\n        disconnectedAt\n      }\n      cannedResponses {\n        id\n        shortcut\n        body\n      }\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n            name\n            email\n          }\n        }\n      }\n    }\n  }\n": typeof types.InboxSetupDocument,
+    "\n  query InboxConversations($id: ID!, $filter: ConversationFilterInput, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversations(filter: $filter, first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...ConversationSummary\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.InboxConversationsDocument,
+    "\n  query ConversationThread($id: ID!, $conversationId: ID!, $first: Int) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        ...ConversationSummary\n        notes {\n          ...ConversationNote\n        }\n        messages(first: $first) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConversationThreadDocument,
+    "\n  query ConversationOlderMessages($id: ID!, $conversationId: ID!, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        id\n        messages(first: $first, after: $after) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConversationOlderMessagesDocument,
+    "\n  subscription InboxEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n      conversation {\n        ...ConversationSummary\n      }\n      message {\n        ...InboxMessage\n      }\n    }\n  }\n": typeof types.InboxEventsDocument,
+    "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n": typeof types.SendMessageDocument,
+    "\n  mutation ReactToMessage($input: ReactToMessageInput!) {\n    reactToMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n": typeof types.ReactToMessageDocument,
+    "\n  mutation MarkConversationRead($input: ConversationRefInput!) {\n    markConversationRead(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": typeof types.MarkConversationReadDocument,
+    "\n  mutation AssignConversation($input: AssignConversationInput!) {\n    assignConversation(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": typeof types.AssignConversationDocument,
+    "\n  mutation SetConversationStatus($input: SetConversationStatusInput!) {\n    setConversationStatus(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": typeof types.SetConversationStatusDocument,
+    "\n  mutation SetConversationLabels($input: SetConversationLabelsInput!) {\n    setConversationLabels(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": typeof types.SetConversationLabelsDocument,
+    "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      ...ConversationNote\n    }\n  }\n": typeof types.AddNoteDocument,
+    "\n  mutation CreateCannedResponse($input: CreateCannedResponseInput!) {\n    createCannedResponse(input: $input) {\n      id\n      shortcut\n      body\n    }\n  }\n": typeof types.CreateCannedResponseDocument,
+    "\n  mutation DeleteCannedResponse($input: DeleteCannedResponseInput!) {\n    deleteCannedResponse(input: $input)\n  }\n": typeof types.DeleteCannedResponseDocument,
+    "\n  query InboxTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        id\n        name\n        language\n        category\n        status\n        bodyText\n        parameterCount\n      }\n    }\n  }\n": typeof types.InboxTemplatesDocument,
     "\n  query InvitationPreview($token: String!) {\n    invitation(token: $token) {\n      organizationName\n      email\n      role\n      status\n      expiresAt\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      role\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  query OrganizationMembers($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          joinedAt\n          user {\n            id\n            name\n            email\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.OrganizationMembersDocument,
@@ -34,6 +53,21 @@ type Documents = {
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.RenameOrganizationDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": typeof types.OrganizationSetupDocument,
+    "\n  query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        ...WhatsAppTemplate\n      }\n    }\n  }\n": typeof types.WhatsAppTemplatesDocument,
+    "\n  fragment WhatsAppTemplate on MessageTemplate {\n    id\n    name\n    language\n    category\n    status\n    qualityScore\n    rejectedReason\n    bodyText\n    parameterCount\n    updatedAt\n  }\n": typeof types.WhatsAppTemplateFragmentDoc,
+    "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": typeof types.SyncTemplatesDocument,
+    "\n  mutation CreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": typeof types.CreateTemplateDocument,
+    "\n  mutation DeleteTemplate($input: DeleteTemplateInput!) {\n    deleteTemplate(input: $input)\n  }\n": typeof types.DeleteTemplateDocument,
+    "\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n": typeof types.BusinessProfilesDocument,
+    "\n  fragment WhatsAppBusinessProfile on BusinessProfile {\n    about\n    address\n    description\n    email\n    vertical\n    websites\n  }\n": typeof types.WhatsAppBusinessProfileFragmentDoc,
+    "\n  mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {\n    updateBusinessProfile(input: $input) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n": typeof types.UpdateBusinessProfileDocument,
+    "\n  query WhatsAppNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        qualityRating\n        status\n        nameStatus\n        messagingLimit\n        throughputLevel\n        refreshedAt\n        disconnectedAt\n      }\n    }\n  }\n": typeof types.WhatsAppNumbersDocument,
+    "\n  mutation ConnectWhatsApp($input: ConnectWhatsAppInput!) {\n    connectWhatsApp(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n": typeof types.ConnectWhatsAppDocument,
+    "\n  mutation CompleteEmbeddedSignup($input: CompleteEmbeddedSignupInput!) {\n    completeEmbeddedSignup(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n": typeof types.CompleteEmbeddedSignupDocument,
+    "\n  mutation RefreshPhoneNumber($input: PhoneNumberRefInput!) {\n    refreshPhoneNumber(input: $input) {\n      id\n      displayPhoneNumber\n      verifiedName\n      qualityRating\n      status\n      nameStatus\n      messagingLimit\n      throughputLevel\n      refreshedAt\n    }\n  }\n": typeof types.RefreshPhoneNumberDocument,
+    "\n  mutation DisconnectPhoneNumber($input: PhoneNumberRefInput!) {\n    disconnectPhoneNumber(input: $input) {\n      id\n      status\n      disconnectedAt\n    }\n  }\n": typeof types.DisconnectPhoneNumberDocument,
+    "\n  query InboxUnreadCount($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadCount\n    }\n  }\n": typeof types.InboxUnreadCountDocument,
+    "\n  subscription InboxUnreadEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n    }\n  }\n": typeof types.InboxUnreadEventsDocument,
     "\n  query Viewer {\n    viewer {\n      kind\n      user {\n        id\n        name\n        email\n      }\n      memberships {\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
@@ -43,6 +77,25 @@ const documents: Documents = {
     "\n  mutation CreateApiToken($input: CreateApiTokenInput!) {\n    createApiToken(input: $input) {\n      token\n      apiToken {\n        id\n        name\n        role\n        expiresAt\n      }\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($input: RevokeApiTokenInput!) {\n    revokeApiToken(input: $input) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiTokenDocument,
     "\n  query AuditLog($id: ID!, $first: Int!, $after: String) {\n    organization(id: $id) {\n      id\n      auditLog(first: $first, after: $after) {\n        nodes {\n          id\n          action\n          actor {\n            id\n            name\n            email\n          }\n          actorApiTokenId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          createdAt\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  query CustomerPhoneNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        disconnectedAt\n      }\n    }\n  }\n": types.CustomerPhoneNumbersDocument,
+    "\n  fragment ConversationSummary on Conversation {\n    id\n    status\n    labels\n    unreadCount\n    lastMessageAt\n    lastMessagePreview\n    windowOpenUntil\n    windowOpen\n    contact {\n      id\n      waId\n      profileName\n    }\n    phoneNumber {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n      disconnectedAt\n    }\n    assignee {\n      id\n      name\n      email\n    }\n  }\n": types.ConversationSummaryFragmentDoc,
+    "\n  fragment InboxMessage on Message {\n    id\n    conversationId\n    direction\n    wamid\n    kind\n    text\n    content\n    status\n    statusAt\n    error {\n      code\n      text\n    }\n    replyToWamid\n    sentBy {\n      id\n      name\n      email\n    }\n    sentAt\n    media {\n      url\n      mimeType\n      fileName\n      size\n      status\n      error\n    }\n  }\n": types.InboxMessageFragmentDoc,
+    "\n  fragment ConversationNote on Note {\n    id\n    body\n    createdAt\n    author {\n      id\n      name\n      email\n    }\n  }\n": types.ConversationNoteFragmentDoc,
+    "\n  query InboxSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        status\n        disconnectedAt\n      }\n      cannedResponses {\n        id\n        shortcut\n        body\n      }\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n            name\n            email\n          }\n        }\n      }\n    }\n  }\n": types.InboxSetupDocument,
+    "\n  query InboxConversations($id: ID!, $filter: ConversationFilterInput, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversations(filter: $filter, first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...ConversationSummary\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.InboxConversationsDocument,
+    "\n  query ConversationThread($id: ID!, $conversationId: ID!, $first: Int) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        ...ConversationSummary\n        notes {\n          ...ConversationNote\n        }\n        messages(first: $first) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n": types.ConversationThreadDocument,
+    "\n  query ConversationOlderMessages($id: ID!, $conversationId: ID!, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        id\n        messages(first: $first, after: $after) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n": types.ConversationOlderMessagesDocument,
+    "\n  subscription InboxEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n      conversation {\n        ...ConversationSummary\n      }\n      message {\n        ...InboxMessage\n      }\n    }\n  }\n": types.InboxEventsDocument,
+    "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n": types.SendMessageDocument,
+    "\n  mutation ReactToMessage($input: ReactToMessageInput!) {\n    reactToMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n": types.ReactToMessageDocument,
+    "\n  mutation MarkConversationRead($input: ConversationRefInput!) {\n    markConversationRead(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": types.MarkConversationReadDocument,
+    "\n  mutation AssignConversation($input: AssignConversationInput!) {\n    assignConversation(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": types.AssignConversationDocument,
+    "\n  mutation SetConversationStatus($input: SetConversationStatusInput!) {\n    setConversationStatus(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": types.SetConversationStatusDocument,
+    "\n  mutation SetConversationLabels($input: SetConversationLabelsInput!) {\n    setConversationLabels(input: $input) {\n      ...ConversationSummary\n    }\n  }\n": types.SetConversationLabelsDocument,
+    "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      ...ConversationNote\n    }\n  }\n": types.AddNoteDocument,
+    "\n  mutation CreateCannedResponse($input: CreateCannedResponseInput!) {\n    createCannedResponse(input: $input) {\n      id\n      shortcut\n      body\n    }\n  }\n": types.CreateCannedResponseDocument,
+    "\n  mutation DeleteCannedResponse($input: DeleteCannedResponseInput!) {\n    deleteCannedResponse(input: $input)\n  }\n": types.DeleteCannedResponseDocument,
+    "\n  query InboxTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        id\n        name\n        language\n        category\n        status\n        bodyText\n        parameterCount\n      }\n    }\n  }\n": types.InboxTemplatesDocument,
     "\n  query InvitationPreview($token: String!) {\n    invitation(token: $token) {\n      organizationName\n      email\n      role\n      status\n      expiresAt\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($input: AcceptInvitationInput!) {\n    acceptInvitation(input: $input) {\n      role\n      organization {\n        id\n        name\n      }\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  query OrganizationMembers($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          joinedAt\n          user {\n            id\n            name\n            email\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.OrganizationMembersDocument,
@@ -57,6 +110,21 @@ const documents: Documents = {
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": types.RenameOrganizationDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": types.OrganizationSetupDocument,
+    "\n  query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        ...WhatsAppTemplate\n      }\n    }\n  }\n": types.WhatsAppTemplatesDocument,
+    "\n  fragment WhatsAppTemplate on MessageTemplate {\n    id\n    name\n    language\n    category\n    status\n    qualityScore\n    rejectedReason\n    bodyText\n    parameterCount\n    updatedAt\n  }\n": types.WhatsAppTemplateFragmentDoc,
+    "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": types.SyncTemplatesDocument,
+    "\n  mutation CreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": types.CreateTemplateDocument,
+    "\n  mutation DeleteTemplate($input: DeleteTemplateInput!) {\n    deleteTemplate(input: $input)\n  }\n": types.DeleteTemplateDocument,
+    "\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n": types.BusinessProfilesDocument,
+    "\n  fragment WhatsAppBusinessProfile on BusinessProfile {\n    about\n    address\n    description\n    email\n    vertical\n    websites\n  }\n": types.WhatsAppBusinessProfileFragmentDoc,
+    "\n  mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {\n    updateBusinessProfile(input: $input) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n": types.UpdateBusinessProfileDocument,
+    "\n  query WhatsAppNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        qualityRating\n        status\n        nameStatus\n        messagingLimit\n        throughputLevel\n        refreshedAt\n        disconnectedAt\n      }\n    }\n  }\n": types.WhatsAppNumbersDocument,
+    "\n  mutation ConnectWhatsApp($input: ConnectWhatsAppInput!) {\n    connectWhatsApp(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n": types.ConnectWhatsAppDocument,
+    "\n  mutation CompleteEmbeddedSignup($input: CompleteEmbeddedSignupInput!) {\n    completeEmbeddedSignup(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n": types.CompleteEmbeddedSignupDocument,
+    "\n  mutation RefreshPhoneNumber($input: PhoneNumberRefInput!) {\n    refreshPhoneNumber(input: $input) {\n      id\n      displayPhoneNumber\n      verifiedName\n      qualityRating\n      status\n      nameStatus\n      messagingLimit\n      throughputLevel\n      refreshedAt\n    }\n  }\n": types.RefreshPhoneNumberDocument,
+    "\n  mutation DisconnectPhoneNumber($input: PhoneNumberRefInput!) {\n    disconnectPhoneNumber(input: $input) {\n      id\n      status\n      disconnectedAt\n    }\n  }\n": types.DisconnectPhoneNumberDocument,
+    "\n  query InboxUnreadCount($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadCount\n    }\n  }\n": types.InboxUnreadCountDocument,
+    "\n  subscription InboxUnreadEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n    }\n  }\n": types.InboxUnreadEventsDocument,
     "\n  query Viewer {\n    viewer {\n      kind\n      user {\n        id\n        name\n        email\n      }\n      memberships {\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.ViewerDocument,
 };
 
@@ -98,6 +166,82 @@ export function graphql(source: "\n  mutation RevokeApiToken($input: RevokeApiTo
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditLog($id: ID!, $first: Int!, $after: String) {\n    organization(id: $id) {\n      id\n      auditLog(first: $first, after: $after) {\n        nodes {\n          id\n          action\n          actor {\n            id\n            name\n            email\n          }\n          actorApiTokenId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          createdAt\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($id: ID!, $first: Int!, $after: String) {\n    organization(id: $id) {\n      id\n      auditLog(first: $first, after: $after) {\n        nodes {\n          id\n          action\n          actor {\n            id\n            name\n            email\n          }\n          actorApiTokenId\n          targetType\n          targetId\n          ip\n          userAgent\n          details\n          createdAt\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomerPhoneNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        disconnectedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerPhoneNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        disconnectedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConversationSummary on Conversation {\n    id\n    status\n    labels\n    unreadCount\n    lastMessageAt\n    lastMessagePreview\n    windowOpenUntil\n    windowOpen\n    contact {\n      id\n      waId\n      profileName\n    }\n    phoneNumber {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n      disconnectedAt\n    }\n    assignee {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment ConversationSummary on Conversation {\n    id\n    status\n    labels\n    unreadCount\n    lastMessageAt\n    lastMessagePreview\n    windowOpenUntil\n    windowOpen\n    contact {\n      id\n      waId\n      profileName\n    }\n    phoneNumber {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n      disconnectedAt\n    }\n    assignee {\n      id\n      name\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment InboxMessage on Message {\n    id\n    conversationId\n    direction\n    wamid\n    kind\n    text\n    content\n    status\n    statusAt\n    error {\n      code\n      text\n    }\n    replyToWamid\n    sentBy {\n      id\n      name\n      email\n    }\n    sentAt\n    media {\n      url\n      mimeType\n      fileName\n      size\n      status\n      error\n    }\n  }\n"): (typeof documents)["\n  fragment InboxMessage on Message {\n    id\n    conversationId\n    direction\n    wamid\n    kind\n    text\n    content\n    status\n    statusAt\n    error {\n      code\n      text\n    }\n    replyToWamid\n    sentBy {\n      id\n      name\n      email\n    }\n    sentAt\n    media {\n      url\n      mimeType\n      fileName\n      size\n      status\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConversationNote on Note {\n    id\n    body\n    createdAt\n    author {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  fragment ConversationNote on Note {\n    id\n    body\n    createdAt\n    author {\n      id\n      name\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InboxSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        status\n        disconnectedAt\n      }\n      cannedResponses {\n        id\n        shortcut\n        body\n      }\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n            name\n            email\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query InboxSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        status\n        disconnectedAt\n      }\n      cannedResponses {\n        id\n        shortcut\n        body\n      }\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n            name\n            email\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InboxConversations($id: ID!, $filter: ConversationFilterInput, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversations(filter: $filter, first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...ConversationSummary\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query InboxConversations($id: ID!, $filter: ConversationFilterInput, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversations(filter: $filter, first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            ...ConversationSummary\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConversationThread($id: ID!, $conversationId: ID!, $first: Int) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        ...ConversationSummary\n        notes {\n          ...ConversationNote\n        }\n        messages(first: $first) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConversationThread($id: ID!, $conversationId: ID!, $first: Int) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        ...ConversationSummary\n        notes {\n          ...ConversationNote\n        }\n        messages(first: $first) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConversationOlderMessages($id: ID!, $conversationId: ID!, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        id\n        messages(first: $first, after: $after) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConversationOlderMessages($id: ID!, $conversationId: ID!, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      conversation(id: $conversationId) {\n        id\n        messages(first: $first, after: $after) {\n          edges {\n            cursor\n            node {\n              ...InboxMessage\n            }\n          }\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InboxEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n      conversation {\n        ...ConversationSummary\n      }\n      message {\n        ...InboxMessage\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription InboxEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n      conversation {\n        ...ConversationSummary\n      }\n      message {\n        ...InboxMessage\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n"): (typeof documents)["\n  mutation SendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReactToMessage($input: ReactToMessageInput!) {\n    reactToMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n"): (typeof documents)["\n  mutation ReactToMessage($input: ReactToMessageInput!) {\n    reactToMessage(input: $input) {\n      ...InboxMessage\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkConversationRead($input: ConversationRefInput!) {\n    markConversationRead(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"): (typeof documents)["\n  mutation MarkConversationRead($input: ConversationRefInput!) {\n    markConversationRead(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignConversation($input: AssignConversationInput!) {\n    assignConversation(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"): (typeof documents)["\n  mutation AssignConversation($input: AssignConversationInput!) {\n    assignConversation(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetConversationStatus($input: SetConversationStatusInput!) {\n    setConversationStatus(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"): (typeof documents)["\n  mutation SetConversationStatus($input: SetConversationStatusInput!) {\n    setConversationStatus(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetConversationLabels($input: SetConversationLabelsInput!) {\n    setConversationLabels(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"): (typeof documents)["\n  mutation SetConversationLabels($input: SetConversationLabelsInput!) {\n    setConversationLabels(input: $input) {\n      ...ConversationSummary\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      ...ConversationNote\n    }\n  }\n"): (typeof documents)["\n  mutation AddNote($input: AddNoteInput!) {\n    addNote(input: $input) {\n      ...ConversationNote\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCannedResponse($input: CreateCannedResponseInput!) {\n    createCannedResponse(input: $input) {\n      id\n      shortcut\n      body\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCannedResponse($input: CreateCannedResponseInput!) {\n    createCannedResponse(input: $input) {\n      id\n      shortcut\n      body\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteCannedResponse($input: DeleteCannedResponseInput!) {\n    deleteCannedResponse(input: $input)\n  }\n"): (typeof documents)["\n  mutation DeleteCannedResponse($input: DeleteCannedResponseInput!) {\n    deleteCannedResponse(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InboxTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        id\n        name\n        language\n        category\n        status\n        bodyText\n        parameterCount\n      }\n    }\n  }\n"): (typeof documents)["\n  query InboxTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        id\n        name\n        language\n        category\n        status\n        bodyText\n        parameterCount\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -154,6 +298,66 @@ export function graphql(source: "\n  query OrganizationOverview($id: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        ...WhatsAppTemplate\n      }\n    }\n  }\n"): (typeof documents)["\n  query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        ...WhatsAppTemplate\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WhatsAppTemplate on MessageTemplate {\n    id\n    name\n    language\n    category\n    status\n    qualityScore\n    rejectedReason\n    bodyText\n    parameterCount\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment WhatsAppTemplate on MessageTemplate {\n    id\n    name\n    language\n    category\n    status\n    qualityScore\n    rejectedReason\n    bodyText\n    parameterCount\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n"): (typeof documents)["\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteTemplate($input: DeleteTemplateInput!) {\n    deleteTemplate(input: $input)\n  }\n"): (typeof documents)["\n  mutation DeleteTemplate($input: DeleteTemplateInput!) {\n    deleteTemplate(input: $input)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WhatsAppBusinessProfile on BusinessProfile {\n    about\n    address\n    description\n    email\n    vertical\n    websites\n  }\n"): (typeof documents)["\n  fragment WhatsAppBusinessProfile on BusinessProfile {\n    about\n    address\n    description\n    email\n    vertical\n    websites\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {\n    updateBusinessProfile(input: $input) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {\n    updateBusinessProfile(input: $input) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WhatsAppNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        qualityRating\n        status\n        nameStatus\n        messagingLimit\n        throughputLevel\n        refreshedAt\n        disconnectedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query WhatsAppNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        qualityRating\n        status\n        nameStatus\n        messagingLimit\n        throughputLevel\n        refreshedAt\n        disconnectedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConnectWhatsApp($input: ConnectWhatsAppInput!) {\n    connectWhatsApp(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n"): (typeof documents)["\n  mutation ConnectWhatsApp($input: ConnectWhatsAppInput!) {\n    connectWhatsApp(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteEmbeddedSignup($input: CompleteEmbeddedSignupInput!) {\n    completeEmbeddedSignup(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteEmbeddedSignup($input: CompleteEmbeddedSignupInput!) {\n    completeEmbeddedSignup(input: $input) {\n      id\n      phoneNumberId\n      displayPhoneNumber\n      verifiedName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshPhoneNumber($input: PhoneNumberRefInput!) {\n    refreshPhoneNumber(input: $input) {\n      id\n      displayPhoneNumber\n      verifiedName\n      qualityRating\n      status\n      nameStatus\n      messagingLimit\n      throughputLevel\n      refreshedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshPhoneNumber($input: PhoneNumberRefInput!) {\n    refreshPhoneNumber(input: $input) {\n      id\n      displayPhoneNumber\n      verifiedName\n      qualityRating\n      status\n      nameStatus\n      messagingLimit\n      throughputLevel\n      refreshedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisconnectPhoneNumber($input: PhoneNumberRefInput!) {\n    disconnectPhoneNumber(input: $input) {\n      id\n      status\n      disconnectedAt\n    }\n  }\n"): (typeof documents)["\n  mutation DisconnectPhoneNumber($input: PhoneNumberRefInput!) {\n    disconnectPhoneNumber(input: $input) {\n      id\n      status\n      disconnectedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InboxUnreadCount($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadCount\n    }\n  }\n"): (typeof documents)["\n  query InboxUnreadCount($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InboxUnreadEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n    }\n  }\n"): (typeof documents)["\n  subscription InboxUnreadEvents($organizationId: ID!) {\n    inboxEvents(organizationId: $organizationId) {\n      kind\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

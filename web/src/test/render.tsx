@@ -74,3 +74,34 @@ export async function waitFor(check: () => void, timeoutMs = 2000): Promise<void
     }
   }
 }
+
+/** Sets a React-controlled input, textarea or select the way typing (or choosing) does. */
+export async function typeInto(element: Element | null, value: string): Promise<void> {
+  const proto =
+    element instanceof HTMLTextAreaElement
+      ? HTMLTextAreaElement.prototype
+      : element instanceof HTMLSelectElement
+        ? HTMLSelectElement.prototype
+        : element instanceof HTMLInputElement
+          ? HTMLInputElement.prototype
+          : null;
+  if (!proto || !element) throw new Error('typeInto: not an input, textarea or select');
+  await act(async () => {
+    // React tracks the value it last set; the prototype setter bypasses that, as typing does.
+    Reflect.set(proto, 'value', value, element);
+    if (element instanceof HTMLTextAreaElement || element instanceof HTMLInputElement) {
+      element.setSelectionRange(value.length, value.length);
+    }
+    element.dispatchEvent(new Event(element instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+    await Promise.resolve();
+  });
+}
+
+/** A key press on `element` (keydown only, which is what the app listens to). */
+export async function pressKey(element: Element | null, key: string, options: KeyboardEventInit = {}): Promise<void> {
+  if (!element) throw new Error('pressKey: element not found');
+  await act(async () => {
+    element.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...options }));
+    await Promise.resolve();
+  });
+}

@@ -1,12 +1,17 @@
+import type { ReactNode } from 'react';
 import { Outlet, useMatch } from 'react-router';
 
 import { Sidebar } from '@/components/layout/sidebar';
 import { TopBar } from '@/components/layout/top-bar';
+import { useInboxUnreadCount } from '@/lib/inbox-unread';
 import { useSidebarState } from '@/lib/use-sidebar-state';
 import { useViewer } from '@/lib/viewer';
 
-/** The signed-in dashboard: sidebar, top bar, and the page. */
-export function AppShell({ version }: { version: string }) {
+/**
+ * The signed-in dashboard: sidebar, top bar, and the page. `topBarExtra` sits in the top bar
+ * and `aside` beside the page (the sandbox's customer phone uses both).
+ */
+export function AppShell({ version, topBarExtra, aside }: { version: string; topBarExtra?: ReactNode; aside?: ReactNode }) {
   const { viewer } = useViewer();
   const sidebar = useSidebarState();
   const orgMatch = useMatch('/orgs/:orgId/*');
@@ -15,6 +20,7 @@ export function AppShell({ version }: { version: string }) {
   // Pages outside an organization (profile, new organization) keep showing the first one.
   const activeOrgId = routeOrgId && routeOrgId !== 'new' ? routeOrgId : (memberships[0]?.organization.id ?? null);
   const activeMembership = memberships.find((m) => m.organization.id === activeOrgId) ?? null;
+  const inboxUnread = useInboxUnreadCount(activeMembership ? activeOrgId : null);
 
   return (
     <div className={`shell ${sidebar.state === 'collapsed' ? 'shell-collapsed' : ''}`} data-sidebar={sidebar.state}>
@@ -28,12 +34,16 @@ export function AppShell({ version }: { version: string }) {
         orgName={activeMembership?.organization.name ?? null}
         role={activeMembership?.role ?? null}
         version={version}
+        inboxUnread={inboxUnread}
       />
       <div className="shell-body">
-        <TopBar memberships={memberships} activeOrgId={activeOrgId} user={viewer?.user ?? null} />
-        <main id="main" className="main" tabIndex={-1}>
-          <Outlet />
-        </main>
+        <TopBar memberships={memberships} activeOrgId={activeOrgId} user={viewer?.user ?? null} extra={topBarExtra} />
+        <div className="shell-content">
+          <main id="main" className="main" tabIndex={-1}>
+            <Outlet />
+          </main>
+          {aside}
+        </div>
       </div>
     </div>
   );

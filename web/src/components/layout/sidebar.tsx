@@ -3,7 +3,9 @@ import { NavLink } from 'react-router';
 
 import {
   BuildingIcon,
+  ChatIcon,
   HomeIcon,
+  InboxIcon,
   KeyIcon,
   ListIcon,
   LogoMark,
@@ -16,6 +18,15 @@ import {
 import type { Role } from '@/gql/graphql';
 import { permissionsFor } from '@/lib/roles';
 
+/** A count on a link, e.g. unread messages; "99+" beyond 99. */
+function NavBadge({ count, testId }: { count: number; testId: string }) {
+  return (
+    <span className="nav-badge" data-testid={testId} data-count={count}>
+      {count > 99 ? '99+' : count}
+    </span>
+  );
+}
+
 function NavItem({
   to,
   end,
@@ -23,6 +34,7 @@ function NavItem({
   label,
   testId,
   collapsed,
+  badge,
 }: {
   to: string;
   end?: boolean;
@@ -30,7 +42,10 @@ function NavItem({
   label: string;
   testId: string;
   collapsed: boolean;
+  /** Shown when above zero. */
+  badge?: number | null;
 }) {
+  const counted = badge != null && badge > 0 ? `${label} (${badge} unread)` : label;
   return (
     <li>
       <NavLink
@@ -38,11 +53,12 @@ function NavItem({
         end={end}
         className={({ isActive }) => (isActive ? 'nav-link nav-link-active' : 'nav-link')}
         data-testid={testId}
-        title={collapsed ? label : undefined}
-        aria-label={collapsed ? label : undefined}
+        title={collapsed ? counted : undefined}
+        aria-label={collapsed || counted !== label ? counted : undefined}
       >
         {icon}
         <span className="nav-label">{label}</span>
+        {badge != null && badge > 0 ? <NavBadge count={badge} testId={`${testId}-unread`} /> : null}
       </NavLink>
     </li>
   );
@@ -55,6 +71,7 @@ export function Sidebar({
   orgName,
   role,
   version,
+  inboxUnread = null,
 }: {
   collapsed: boolean;
   onToggle: () => void;
@@ -62,6 +79,8 @@ export function Sidebar({
   orgName: string | null;
   role: Role | null;
   version: string;
+  /** Unread inbox messages of the organization, when known. */
+  inboxUnread?: number | null;
 }) {
   const can = permissionsFor(role);
   const base = orgId ? `/orgs/${encodeURIComponent(orgId)}` : null;
@@ -92,6 +111,21 @@ export function Sidebar({
             </p>
             <ul className="nav-list">
               <NavItem to={base} end icon={<HomeIcon />} label="Overview" testId="nav-overview" collapsed={collapsed} />
+              <NavItem
+                to={`${base}/inbox`}
+                icon={<InboxIcon />}
+                label="Inbox"
+                testId="nav-inbox"
+                collapsed={collapsed}
+                badge={inboxUnread}
+              />
+              <NavItem
+                to={`${base}/whatsapp`}
+                icon={<ChatIcon />}
+                label="WhatsApp"
+                testId="nav-whatsapp"
+                collapsed={collapsed}
+              />
               <NavItem
                 to={`${base}/members`}
                 icon={<UsersIcon />}

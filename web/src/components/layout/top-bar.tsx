@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 
 import { ButtonLink } from '@/components/ui/button';
@@ -139,15 +139,19 @@ export function TopBar({
   memberships,
   activeOrgId,
   user,
+  extra,
 }: {
   memberships: readonly MembershipOption[];
   activeOrgId: string | null;
   user: TopBarUser | null;
+  /** Page-independent tools before the user menu. */
+  extra?: ReactNode;
 }) {
   return (
     <header className="topbar" data-testid="topbar">
       <OrganizationSwitcher memberships={memberships} activeOrgId={activeOrgId} />
       <div className="topbar-spacer" />
+      {extra}
       <UserMenu user={user} />
     </header>
   );

@@ -1,0 +1,264 @@
+// @vitest-environment happy-dom
+import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
+import { act } from 'react';
+import { describe, expect, it } from 'vitest';
+
+import { InboxPage } from '@/features/inbox/components/inbox-page';
+import { OrganizationContext } from '@/lib/organization-context';
+import { organizationContext, stubGraphqlFetch, withApp } from '@/test/graphql';
+import { click, render, waitFor } from '@/test/render';
+
+const number = {
+  __typename: 'PhoneNumber',
+  id: 'pn-1',
+  phoneNumberId: 'PN1',
+  displayPhoneNumber: '+1 555-0100',
+  verifiedName: 'Acme',
+  disconnectedAt: null,
+};
+
+function conversation(id: string, name: string, at: string, unreadCount: number, preview: string) {
+  return {
+    __typename: 'Conversation',
+    id,
+    status: 'OPEN',
+    labels: id === 'conv-1' ? ['vip'] : [],
+    unreadCount,
+    lastMessageAt: at,
+    lastMessagePreview: preview,
+    windowOpenUntil: new Date(Date.now() + 3_600_000).toISOString(),
+    windowOpen: true,
+    contact: { __typename: 'Contact', id: `ct-${id}`, waId: '15550001111', profileName: name },
+    phoneNumber: number,
+    assignee: null,
+  };
+}
+
+function message(id: string, direction: 'INBOUND' | 'OUTBOUND', status: string, text: string, sentAt: string, wamid = `wamid.${id}`) {
+  return {
+    __typename: 'Message',
+    id,
+    conversationId: 'conv-1',
+    direction,
+    wamid,
+    kind: 'text',
+    text,
+    content: direction === 'INBOUND' ? { type: 'text', data: { body: text } } : { body: text },
+    status,
+    statusAt: sentAt,
+    error: null,
+    replyToWamid: null,
+    sentBy: null,
+    sentAt,
+    media: null,
+  };
+}
+
+const conv1 = conversation('conv-1', 'Sam', '2026-03-10T10:05:00Z', 2, 'Is it in stock?');
+const conv2 = conversation('conv-2', 'Ana', '2026-03-10T09:00:00Z', 0, 'Thanks!');
+
+function server(numbers: unknown[] = [number], conversations = [conv1, conv2]) {
+  return stubGraphqlFetch({
+    Viewer: () => ({
+      data: {
+        viewer: {
+          __typename: 'Viewer',
+          kind: 'USER',
+          user: { __typename: 'User', id: 'me', name: 'Me', email: 'me@example.com' },
+          memberships: [],
+        },
+      },
+    }),
+    InboxSetup: () => ({
+      data: {
+        organization: {
+          __typename: 'Organization',
+          id: 'org-1',
+          phoneNumbers: numbers,
+          cannedResponses: [],
+          members: { __typename: 'MemberConnection', nodes: [] },
+        },
+      },
+    }),
+    InboxConversations: () => ({
+      data: {
+        organization: {
+          __typename: 'Organization',
+          id: 'org-1',
+          conversations: {
+            __typename: 'ConversationConnection',
+            edges: conversations.map((node) => ({ __typename: 'ConversationEdge', cursor: node.id, node })),
+            pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+          },
+        },
+      },
+    }),
+    ConversationThread: () => ({
+      data: {
+        organization: {
+          __typename: 'Organization',
+          id: 'org-1',
+          conversation: {
+            ...conv1,
+            notes: [],
+            messages: {
+              __typename: 'MessageConnection',
+              edges: [
+                message('m2', 'OUTBOUND', 'sent', 'We have it!', '2026-03-10T10:01:00Z'),
+                message('m1', 'INBOUND', 'received', 'Is it in stock?', '2026-03-10T10:00:00Z'),
+              ].map((node) => ({ __typename: 'MessageEdge', cursor: node.id, node })),
+              pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+            },
+          },
+        },
+      },
+    }),
+    MarkConversationRead: () => ({ data: { markConversationRead: { ...conv1, unreadCount: 0 } } }),
+  });
+}
+
+/** A client whose subscriptions the test feeds by hand. */
+function liveClient(fetchStub: typeof fetch) {
+  const sinks: { next: (result: ExecutionResult) => void }[] = [];
+  const client = new Client({
+    url: 'http://localhost/graphql',
+    fetch: fetchStub,
+    preferGetMethod: false,
+    exchanges: [
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription: () => ({
+          subscribe(sink) {
+            sinks.push(sink);
+            return { unsubscribe: () => undefined };
+          },
+        }),
+      }),
+    ],
+  });
+  const push = async (inboxEvents: unknown) => {
+    await act(async () => {
+      for (const sink of sinks) sink.next({ data: { inboxEvents } });
+      await Promise.resolve();
+    });
+  };
+  return { client, push };
+}
+
+async function renderInbox(url: string, stub = server()) {
+  const live = liveClient(stub.fetch);
+  const view = await render(
+    withApp({
+      client: live.client,
+      url,
+      path: '/orgs/:orgId/inbox/:conversationId?',
+      element: (
+        <OrganizationContext.Provider value={organizationContext({ viewerRole: 'MEMBER' })}>
+          <InboxPage />
+        </OrganizationContext.Provider>
+      ),
+    }),
+  );
+  return { view, stub, push: live.push };
+}
+
+const rowIds = (view: Awaited<ReturnType<typeof renderInbox>>['view']) =>
+  view.allByTestId('conversation-row').map((r) => r.getAttribute('data-conversation-id'));
+
+describe('InboxPage', () => {
+  it('lists conversations and opens one, reading its unread messages', async () => {
+    const { view, stub } = await renderInbox('/orgs/org-1/inbox/conv-1');
+    await waitFor(() => expect(rowIds(view)).toEqual(['conv-1', 'conv-2']));
+    const first = view.allByTestId('conversation-row')[0];
+    expect(first?.querySelector('[data-testid="conversation-name"]')?.textContent).toBe('Sam');
+    expect(first?.querySelector('[data-testid="conversation-unread"]')?.textContent).toBe('2');
+    expect(first?.querySelector('[data-testid="conversation-label"]')?.textContent).toBe('vip');
+
+    await waitFor(() => expect(view.allByTestId('message')).toHaveLength(2));
+    expect(view.allByTestId('message').map((m) => m.getAttribute('data-direction'))).toEqual(['INBOUND', 'OUTBOUND']);
+    await waitFor(() => expect(stub.calls.some((c) => c.operationName === 'MarkConversationRead')).toBe(true));
+    await waitFor(() => expect(view.allByTestId('conversation-unread')).toHaveLength(0));
+    expect(view.byTestId('contact-name')?.textContent).toBe('Sam');
+    await view.unmount();
+  });
+
+  it('updates live: new messages re-sort the list, ticks only move forward', async () => {
+    const { view, push } = await renderInbox('/orgs/org-1/inbox/conv-1');
+    await waitFor(() => expect(view.allByTestId('message')).toHaveLength(2));
+
+    await push({
+      __typename: 'InboxEvent',
+      kind: 'MESSAGE_CREATED',
+      conversation: { ...conv2, lastMessageAt: '2026-03-10T11:00:00Z', unreadCount: 1, lastMessagePreview: 'One more thing' },
+      message: { ...message('m9', 'INBOUND', 'received', 'One more thing', '2026-03-10T11:00:00Z'), conversationId: 'conv-2' },
+    });
+    await waitFor(() => expect(rowIds(view)).toEqual(['conv-2', 'conv-1']));
+    expect(view.allByTestId('message')).toHaveLength(2);
+
+    const outbound = () => view.container.querySelector('[data-testid="message"][data-message-id="m2"]');
+    await push({ __typename: 'InboxEvent', kind: 'MESSAGE_UPDATED', conversation: conv1, message: message('m2', 'OUTBOUND', 'read', 'We have it!', '2026-03-10T10:01:00Z') });
+    await waitFor(() => expect(outbound()?.getAttribute('data-status')).toBe('read'));
+    await push({ __typename: 'InboxEvent', kind: 'MESSAGE_UPDATED', conversation: conv1, message: message('m2', 'OUTBOUND', 'delivered', 'We have it!', '2026-03-10T10:01:00Z') });
+    expect(outbound()?.getAttribute('data-status')).toBe('read');
+    expect(outbound()?.querySelector('[data-testid="message-ticks"]')?.classList.contains('ticks-read')).toBe(true);
+
+    await push({
+      __typename: 'InboxEvent',
+      kind: 'MESSAGE_CREATED',
+      conversation: conv1,
+      message: message('m3', 'INBOUND', 'received', 'Great, I will come by', '2026-03-10T11:05:00Z'),
+    });
+    await waitFor(() => expect(view.allByTestId('message')).toHaveLength(3));
+    await view.unmount();
+  });
+
+  it('loads older conversations with the cursor', async () => {
+    const stub = server();
+    const firstPage = stub.fetch;
+    const pages = stubGraphqlFetch({
+      InboxConversations: (call) => {
+        const after = call.variables.after as string | null;
+        const node = after ? conv2 : conv1;
+        return {
+          data: {
+            organization: {
+              __typename: 'Organization',
+              id: 'org-1',
+              conversations: {
+                __typename: 'ConversationConnection',
+                edges: [{ __typename: 'ConversationEdge', cursor: node.id, node }],
+                pageInfo: { __typename: 'PageInfo', hasNextPage: !after, endCursor: after ? null : 'cursor-1' },
+              },
+            },
+          },
+        };
+      },
+    });
+    const merged = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const body = JSON.parse(init?.body as string) as { operationName: string };
+      return (body.operationName === 'InboxConversations' ? pages.fetch : firstPage)(input, init);
+    }) as typeof fetch;
+    const { view } = await renderInbox('/orgs/org-1/inbox', { fetch: merged, calls: stub.calls });
+    await waitFor(() => expect(rowIds(view)).toEqual(['conv-1']));
+    await click(view.byTestId('inbox-load-more'));
+    await waitFor(() => expect(rowIds(view)).toEqual(['conv-1', 'conv-2']));
+    expect(pages.calls.map((c) => c.variables.after)).toEqual([null, 'cursor-1']);
+    expect(view.byTestId('inbox-load-more')).toBeNull();
+    await view.unmount();
+  });
+
+  it('asks to connect a number when there is none', async () => {
+    const { view } = await renderInbox('/orgs/org-1/inbox', server([], []));
+    await waitFor(() => expect(view.byTestId('inbox-no-number')).not.toBeNull());
+    expect(view.byTestId('inbox-connect-number')?.getAttribute('href')).toBe('/orgs/org-1/whatsapp');
+    await view.unmount();
+  });
+
+  it('explains how customers reach the business while the inbox is empty', async () => {
+    const { view } = await renderInbox('/orgs/org-1/inbox', server([number], []));
+    await waitFor(() => expect(view.byTestId('inbox-empty')).not.toBeNull());
+    expect(view.byTestId('inbox-empty')?.textContent).toContain('https://wa.me/15550100');
+    expect(view.byTestId('thread-empty')).not.toBeNull();
+    await view.unmount();
+  });
+});

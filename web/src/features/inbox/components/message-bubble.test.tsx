@@ -1,0 +1,95 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+
+import { MessageBubble } from '@/features/inbox/components/message-bubble';
+import type { ThreadMessage } from '@/features/inbox/hooks/use-conversation-thread';
+import { render } from '@/test/render';
+
+const base: ThreadMessage = {
+  id: 'm1',
+  conversationId: 'conv-1',
+  direction: 'OUTBOUND',
+  wamid: 'wamid.1',
+  kind: 'text',
+  text: 'Your order shipped',
+  content: { body: 'Your order shipped' },
+  status: 'failed',
+  statusAt: '2026-03-10T10:00:00Z',
+  error: { code: 131047, text: 'Re-engagement message' },
+  replyToWamid: null,
+  sentBy: { id: 'u1', name: 'Alice', email: 'alice@example.com' },
+  sentAt: '2026-03-10T10:00:00Z',
+  media: null,
+};
+
+function bubble(message: ThreadMessage, extra: Partial<Parameters<typeof MessageBubble>[0]> = {}) {
+  return (
+    <MessageBubble
+      message={message}
+      quoted={null}
+      quotedMissing={false}
+      reactions={[]}
+      contactLabel="Sam"
+      canReply
+      canReact
+      onReply={() => undefined}
+      onReact={() => undefined}
+      onShowQuoted={() => undefined}
+      {...extra}
+    />
+  );
+}
+
+describe('MessageBubble', () => {
+  it("shows a failed send with a red mark and Meta's code and reason", async () => {
+    const view = await render(bubble(base));
+    const el = view.byTestId('message');
+    expect(el?.getAttribute('data-direction')).toBe('OUTBOUND');
+    expect(el?.getAttribute('data-status')).toBe('failed');
+    expect(view.byTestId('message-ticks')?.classList.contains('ticks-failed')).toBe(true);
+    expect(view.byTestId('message-ticks')?.getAttribute('title')).toContain('Error 131047: Re-engagement message');
+    expect(view.byTestId('message-error')?.textContent).toBe('Error 131047: Re-engagement message');
+    await view.unmount();
+  });
+
+  it('shows a location with an OpenStreetMap link, the quoted message and reactions', async () => {
+    const location: ThreadMessage = {
+      ...base,
+      id: 'm2',
+      direction: 'INBOUND',
+      kind: 'location',
+      status: 'received',
+      error: null,
+      content: { type: 'location', data: { latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower' }, context: { id: 'wamid.1' } },
+    };
+    const view = await render(
+      bubble(location, { quoted: { ...base, status: 'read', error: null }, reactions: [{ emoji: '👍', direction: 'OUTBOUND' }] }),
+    );
+    expect(view.byTestId('message-location-link')?.getAttribute('href')).toBe(
+      'https://www.openstreetmap.org/?mlat=48.8584&mlon=2.2945#map=16/48.8584/2.2945',
+    );
+    expect(view.byTestId('message-quote')?.textContent).toBe('YouYour order shipped');
+    expect(view.byTestId('message-reactions')?.textContent).toBe('👍');
+    expect(view.byTestId('message-ticks')).toBeNull();
+    await view.unmount();
+  });
+
+  it('shows downloaded media, and a placeholder until then', async () => {
+    const image: ThreadMessage = {
+      ...base,
+      direction: 'INBOUND',
+      kind: 'image',
+      status: 'received',
+      error: null,
+      content: { type: 'image', data: { id: 'media-1', mime_type: 'image/png', caption: 'Receipt' } },
+      media: { url: '/media/org/m?exp=1&sig=x', mimeType: 'image/png', fileName: null, size: 1200, status: 'STORED', error: null },
+    };
+    const view = await render(bubble(image));
+    expect(view.byTestId('message-media')?.getAttribute('data-has-url')).toBe('true');
+    expect(view.container.querySelector('img')?.getAttribute('src')).toBe('/media/org/m?exp=1&sig=x');
+    await view.rerender(bubble({ ...image, media: null }));
+    expect(view.byTestId('message-media')?.getAttribute('data-has-url')).toBe('false');
+    expect(view.byTestId('message-media')?.textContent).toContain('Downloading…');
+    await view.unmount();
+  });
+});

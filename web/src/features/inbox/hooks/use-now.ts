@@ -1,0 +1,13 @@
+import { useEffect, useState } from 'react';
+
+/** The current time, re-read at `at` (e.g. when a window closes) or every `everyMs`. */
+export function useNow({ at, everyMs = 60_000 }: { at?: Date | null; everyMs?: number } = {}): Date {
+  const [now, setNow] = useState(() => new Date());
+  const target = at?.getTime() ?? null;
+  useEffect(() => {
+    const wait = target != null ? Math.min(Math.max(target - Date.now() + 250, 0), everyMs) : everyMs;
+    const timer = window.setTimeout(() => setNow(new Date()), wait);
+    return () => window.clearTimeout(timer);
+  }, [now, target, everyMs]);
+  return now;
+}

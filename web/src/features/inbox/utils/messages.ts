@@ -1,0 +1,25 @@
+import { isStatusAdvance } from '@/features/inbox/utils/ticks';
+
+interface Ordered {
+  id: string;
+  sentAt: string;
+  status: string;
+}
+
+function time(iso: string): number {
+  const t = new Date(iso).getTime();
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/**
+ * Adds or updates messages of a thread, oldest first. A message seen again (the send's answer,
+ * then the live event) is kept once, and its status never moves back.
+ */
+export function mergeMessages<T extends Ordered>(list: readonly T[], incoming: readonly T[]): T[] {
+  const byId = new Map(list.map((m) => [m.id, m]));
+  for (const message of incoming) {
+    const current = byId.get(message.id);
+    if (!current || isStatusAdvance(current.status, message.status)) byId.set(message.id, message);
+  }
+  return [...byId.values()].sort((a, b) => time(a.sentAt) - time(b.sentAt) || a.id.localeCompare(b.id));
+}
