@@ -57,7 +57,14 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
         .unwrap_or_else(|| format!("Customer {}", &from[from.len() - 4..]));
     let payload = body.get(kind).cloned().unwrap_or(Value::Null);
     let id = wamid(&from);
-    let now = Utc::now();
+    // A past `timestamp` (unix seconds) lets tests and demos write "yesterday's" message,
+    // whose customer-service window has already closed.
+    let now = match body.get("timestamp").and_then(Value::as_i64) {
+        Some(t) => chrono::DateTime::from_timestamp(t, 0)
+            .filter(|at| *at <= Utc::now())
+            .ok_or_else(|| bad("timestamp is unix seconds, not in the future".to_owned()))?,
+        None => Utc::now(),
+    };
 
     let mut state = inner.lock();
     let number = state.number(pn_id, None).ok_or_else(|| {
