@@ -527,26 +527,8 @@ impl Domain {
                 ),
                 None => None,
             };
-            let message: Message = diesel::insert_into(messages::table)
-                .values((
-                    messages::org_id.eq(access.org_id),
-                    messages::id.eq(Uuid::now_v7()),
-                    messages::conversation_id.eq(conversation_id),
-                    messages::direction.eq("outbound"),
-                    messages::kind.eq(kind),
-                    messages::body.eq(&body),
-                    messages::payload.eq(&payload),
-                    messages::status.eq("pending"),
-                    messages::reply_to_wamid.eq(&reply_to_wamid),
-                    messages::sent_by.eq(access.caller().user_id()),
-                    messages::sent_at.eq(now),
-                ))
-                .returning(Message::as_returning())
-                .get_result(c)
-                .await?;
-            touch_conversation(c, &conversation, now, body.as_deref(), false).await?;
-            wagent_jobs::enqueue(c, NewJob::new(JOB_SEND, Some(access.org_id), json!({ "message_id": message.id }))).await?;
-            inbox::publish(c, access.org_id, TOPIC_MESSAGE_CREATED, conversation_id, Some(message.id)).await?;
+            let draft = Outbound { kind, body: body.as_deref(), payload: &payload, reply_to_wamid: reply_to_wamid.as_deref() };
+            let message = queue_outbound(c, access, &conversation, draft, now).await?;
             Ok(message)
         })
         .await
@@ -1625,6 +1607,61 @@ impl Domain {
     }
 }
 
+/// An outbound message to queue.
+struct Outbound<'a> {
+    kind: &'a str,
+    body: Option<&'a str>,
+    payload: &'a Value,
+    reply_to_wamid: Option<&'a str>,
+}
+
+/// Stores an outbound message as pending, in the caller's transaction, and queues its send:
+/// the job runs once the transaction commits.
+async fn queue_outbound(
+    c: &mut Conn,
+    access: &Access,
+    conversation: &Conversation,
+    draft: Outbound<'_>,
+    now: DateTime<Utc>,
+) -> Result<Message> {
+    let message: Message = diesel::insert_into(messages::table)
+        .values((
+            messages::org_id.eq(access.org_id),
+            messages::id.eq(Uuid::now_v7()),
+            messages::conversation_id.eq(conversation.id),
+            messages::direction.eq("outbound"),
+            messages::kind.eq(draft.kind),
+            messages::body.eq(draft.body),
+            messages::payload.eq(draft.payload),
+            messages::status.eq("pending"),
+            messages::reply_to_wamid.eq(draft.reply_to_wamid),
+            messages::sent_by.eq(access.caller().user_id()),
+            messages::sent_at.eq(now),
+        ))
+        .returning(Message::as_returning())
+        .get_result(c)
+        .await?;
+    touch_conversation(c, conversation, now, draft.body, false).await?;
+    wagent_jobs::enqueue(
+        c,
+        NewJob::new(
+            JOB_SEND,
+            Some(access.org_id),
+            json!({ "message_id": message.id }),
+        ),
+    )
+    .await?;
+    inbox::publish(
+        c,
+        access.org_id,
+        TOPIC_MESSAGE_CREATED,
+        conversation.id,
+        Some(message.id),
+    )
+    .await?;
+    Ok(message)
+}
+
 /// An attachment an agent sends.
 #[derive(Debug, Clone)]
 pub struct Attachment {
@@ -1699,22 +1736,8 @@ impl Domain {
                 return Err(DomainError::validation("the 24-hour window is closed; only an approved template can be sent now"));
             }
             let payload = json!({ "caption": file.caption, "file_name": file_name, "mime_type": mime, "media_id": media_id });
-            let message: Message = diesel::insert_into(messages::table)
-                .values((
-                    messages::org_id.eq(access.org_id),
-                    messages::id.eq(Uuid::now_v7()),
-                    messages::conversation_id.eq(conversation_id),
-                    messages::direction.eq("outbound"),
-                    messages::kind.eq(kind),
-                    messages::body.eq(&preview),
-                    messages::payload.eq(&payload),
-                    messages::status.eq("pending"),
-                    messages::sent_by.eq(access.caller().user_id()),
-                    messages::sent_at.eq(now),
-                ))
-                .returning(Message::as_returning())
-                .get_result(c)
-                .await?;
+            let draft = Outbound { kind, body: Some(&preview), payload: &payload, reply_to_wamid: None };
+            let message = queue_outbound(c, access, &conversation, draft, now).await?;
             diesel::insert_into(media::table)
                 .values((
                     media::org_id.eq(access.org_id),
@@ -1727,9 +1750,6 @@ impl Domain {
                 ))
                 .execute(c)
                 .await?;
-            touch_conversation(c, &conversation, now, Some(&preview), false).await?;
-            wagent_jobs::enqueue(c, NewJob::new(JOB_SEND, Some(access.org_id), json!({ "message_id": message.id }))).await?;
-            inbox::publish(c, access.org_id, TOPIC_MESSAGE_CREATED, conversation_id, Some(message.id)).await?;
             Ok(message)
         })
         .await
