@@ -646,3 +646,16 @@ function shutdown(signal) {
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'));
 process.on('SIGINT', () => shutdown('SIGINT'));
+
+// A test process that started us may end without stopping us (its handle lives in a static):
+// with OIDC_EXIT_WITH_PID set, go when that process is gone.
+const parent = Number(process.env.OIDC_EXIT_WITH_PID || 0);
+if (parent > 0) {
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      shutdown('parent gone');
+    }
+  }, 1000).unref();
+}

@@ -49,6 +49,7 @@ async fn start() -> anyhow::Result<Provider> {
             .env("OIDC_PORT", "0")
             .env("OIDC_ISSUER", "http://localhost:{port}")
             .env("OIDC_REDIRECT_URIS", REDIRECT_URI)
+            .env("OIDC_EXIT_WITH_PID", std::process::id().to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
