@@ -527,6 +527,20 @@ impl Domain {
                 ),
                 None => None,
             };
+            // A template reads in the inbox as the customer will see it, when its text is known.
+            let body = match &outgoing {
+                Outgoing::Template { name, language, body_parameters } => {
+                    let known: Option<crate::templates::Template> = message_templates::table
+                        .filter(message_templates::name.eq(name))
+                        .filter(message_templates::language.eq(language))
+                        .select(crate::templates::Template::as_select())
+                        .first(c)
+                        .await
+                        .optional()?;
+                    known.and_then(|t| t.render(body_parameters)).or(body)
+                }
+                _ => body,
+            };
             let draft = Outbound { kind, body: body.as_deref(), payload: &payload, reply_to_wamid: reply_to_wamid.as_deref() };
             let message = queue_outbound(c, access, &conversation, draft, now).await?;
             Ok(message)

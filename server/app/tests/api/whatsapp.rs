@@ -165,7 +165,7 @@ async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
 #[tokio::test(flavor = "multi_thread")]
 async fn outside_the_window_only_templates_go_out() {
     let app = TestApp::spawn().await;
-    let (org, _, pn) = connected(&app).await;
+    let (org, number_id, pn) = connected(&app).await;
     let alice = app.sign_in("alice").await;
     customer_writes(
         &app,
@@ -201,13 +201,18 @@ async fn outside_the_window_only_templates_go_out() {
         "{body}"
     );
 
+    app.ok(&alice, "mutation($o: ID!, $n: ID!) { syncTemplates(input: {organizationId: $o, phoneNumberId: $n}) { name } }", json!({ "o": org, "n": number_id })).await;
     let sent = app
         .ok(
             &alice,
-            "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, template: {name: \"order_update\", language: \"en_US\", bodyParameters: [\"João\", \"#42\"]}}) { id kind } }",
+            "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, template: {name: \"order_update\", language: \"en_US\", bodyParameters: [\"João\", \"#42\"]}}) { id kind text } }",
             json!({ "o": org, "c": conversation_id }),
         )
         .await;
+    assert_eq!(
+        sent["sendMessage"]["text"], "Hi João, your order #42 has shipped.",
+        "the inbox shows what the customer reads"
+    );
     assert_eq!(sent["sendMessage"]["kind"], "template");
     eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
         d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"]
