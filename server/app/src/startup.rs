@@ -80,7 +80,7 @@ impl Services {
 /// Registers every job type the server knows.
 fn job_runner(services: &Services, bus: Bus, settings: &Settings) -> Runner {
     let d = services.domain.clone();
-    let (d1, d2, d3, d4) = (d.clone(), d.clone(), d.clone(), d.clone());
+    let (d1, d2, d3, d4, d5) = (d.clone(), d.clone(), d.clone(), d.clone(), d.clone());
     Runner::new(services.db.clone(), bus)
         .concurrency(settings.job_concurrency)
         .register(retention::KIND, move |job| d.clone().run_retention_job(job))
@@ -105,6 +105,9 @@ fn job_runner(services: &Services, bus: Bus, settings: &Settings) -> Runner {
         })
         .register(whatsapp::JOB_MARK_READ, move |job| {
             d4.clone().run_mark_read_job(job)
+        })
+        .register(whatsapp::JOB_REFRESH, move |job| {
+            d5.clone().run_refresh_job(job)
         })
 }
 

@@ -8,7 +8,10 @@
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc, time::Duration as StdDuration};
 
 use chrono::{DateTime, Utc};
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, OptionalExtension, QueryDsl,
+    SelectableHelper,
+};
 use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -39,6 +42,7 @@ pub const JOB_WEBHOOK: &str = "whatsapp.webhook";
 pub const JOB_SEND: &str = "whatsapp.send";
 pub const JOB_MEDIA: &str = "whatsapp.media";
 pub const JOB_MARK_READ: &str = "whatsapp.mark_read";
+pub const JOB_REFRESH: &str = "whatsapp.refresh";
 
 const ROUTE_WABA: &str = "whatsapp_waba";
 const ROUTE_NUMBER: &str = "whatsapp_phone_number";
@@ -709,6 +713,24 @@ impl Domain {
         Ok(())
     }
 
+    /// The `whatsapp.refresh` job: a number's details, read again after an account update.
+    pub async fn run_refresh_job(self, job: Job) -> Result<(), JobError> {
+        let org_id = job
+            .org_id
+            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
+        let id = job_uuid(&job, "phone_number_id")?;
+        let access = Access {
+            caller: crate::Caller::operator(),
+            org_id,
+            role: Role::Owner,
+        };
+        match self.refresh_phone_number(&access, id).await {
+            Ok(_) => Ok(()),
+            Err(DomainError::NotFound(_)) => Ok(()),
+            Err(e) => Err(JobError::Failed(format!("{e:?}"))),
+        }
+    }
+
     /// The `whatsapp.mark_read` job.
     pub async fn run_mark_read_job(self, job: Job) -> Result<(), JobError> {
         let org_id = job
@@ -1101,6 +1123,24 @@ async fn apply_events(
                     },
                 )
                 .await?;
+                // A ban, a restriction or a new limit shows in the numbers' own details:
+                // read them again from Meta.
+                let numbers: Vec<Uuid> = phone_numbers::table
+                    .inner_join(
+                        whatsapp_accounts::table.on(whatsapp_accounts::id
+                            .eq(phone_numbers::account_id)
+                            .and(whatsapp_accounts::org_id.eq(phone_numbers::org_id))),
+                    )
+                    .filter(whatsapp_accounts::waba_id.eq(waba_id))
+                    .select(phone_numbers::id)
+                    .load(c)
+                    .await?;
+                for id in numbers {
+                    let job =
+                        NewJob::new(JOB_REFRESH, Some(org_id), json!({ "phone_number_id": id }))
+                            .unique(format!("{JOB_REFRESH}:{id}"));
+                    wagent_jobs::enqueue(c, job).await?;
+                }
                 report.other += 1;
             }
             other => {

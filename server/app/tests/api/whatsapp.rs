@@ -891,3 +891,35 @@ async fn the_inbox_filters_by_text_contact_assignee_label_and_unread() {
     let (_, body) = app.gql(Some(&alice), "mutation($o: ID!, $c: ID!) { setConversationLabels(input: {organizationId: $o, conversationId: $c, labels: [\"<b>\"]}) { labels } }", json!({ "o": org, "c": ana })).await;
     assert_eq!(code(&body), "VALIDATION");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_update_is_audited_and_refreshes_the_numbers() {
+    let app = TestApp::spawn().await;
+    let (org, _, _) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let before = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { phoneNumbers { refreshedAt } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    let update = json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "time": chrono::Utc::now().timestamp(), "changes": [{
+        "field": "account_update", "value": { "event": "ACCOUNT_RESTRICTION", "restriction_info": [{ "restriction_type": "RESTRICTED_ADD_PHONE_NUMBER_ACTION", "expiration": 1_900_000_000 }] } }] }] })
+    .to_string();
+    let (body, sig) = signed(&update);
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    let after = eventually(&app, &alice, "query($o: ID!) { organization(id: $o) { phoneNumbers { refreshedAt } auditLog { nodes { action details } } } }", json!({ "o": org }), |d| {
+        d["organization"]["auditLog"]["nodes"].as_array().unwrap().iter().any(|n| n["action"] == "whatsapp.account_update")
+            && d["organization"]["phoneNumbers"][0]["refreshedAt"] != before["organization"]["phoneNumbers"][0]["refreshedAt"]
+    })
+    .await;
+    let audit = after["organization"]["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["action"] == "whatsapp.account_update")
+        .unwrap()
+        .clone();
+    assert_eq!(audit["details"]["event"], "ACCOUNT_RESTRICTION");
+}
