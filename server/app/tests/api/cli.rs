@@ -221,3 +221,79 @@ fn the_sandbox_verb_serves_the_graph_api_without_a_database() {
         "{answer}"
     );
 }
+
+/// With no DATABASE_URL, `serve` starts a private cluster under WAGENT_DATA_DIR, an admin
+/// verb run beside it reuses that cluster, and the cluster stops once both have exited.
+#[test]
+fn serve_and_an_admin_verb_share_the_private_cluster_which_stops_after_them() {
+    use std::{
+        io::{BufRead, BufReader},
+        time::{Duration, Instant},
+    };
+    let dir = std::env::temp_dir().join(format!(
+        "wagent-cluster-test-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let wagent = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_wagent"));
+        c.env_remove("DATABASE_URL")
+            .env("WAGENT_DATA_DIR", &dir)
+            .env("WAGENT_LOG", "info");
+        c
+    };
+    let mut serve = wagent()
+        .args(["serve"])
+        .env("WAGENT_LISTEN", "127.0.0.1:0")
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(serve.stderr.take().unwrap());
+    let mut line = String::new();
+    let started = Instant::now();
+    while !line.contains("serving") {
+        line.clear();
+        assert!(
+            log.read_line(&mut line).unwrap() > 0,
+            "serve exited during start-up"
+        );
+        assert!(started.elapsed() < Duration::from_secs(60));
+    }
+    let pid_file = dir.join("postgres/postmaster.pid");
+    assert!(pid_file.exists(), "serve started the private cluster");
+
+    let created = wagent()
+        .args(["org", "create", "--name", "Beside serve"])
+        .output()
+        .unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        pid_file.exists(),
+        "the admin verb left serve's cluster running"
+    );
+
+    // SIGTERM, as a service manager stops it.
+    let _ = Command::new("kill")
+        .args(["-TERM", &serve.id().to_string()])
+        .status();
+    let _ = serve.wait();
+    let stopped = Instant::now();
+    while pid_file.exists() {
+        assert!(
+            stopped.elapsed() < Duration::from_secs(20),
+            "the cluster did not stop after its last user"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
