@@ -31,9 +31,10 @@ async function post(path, body) {
  * A simulated customer writes to the demo number: `type` is an inbound kind (`text`,
  * `system`, …) and `content` its payload, as in POST /sandbox/customers/messages. The sandbox
  * sends WAgent the signed `messages` webhook; returns the sandbox's reply (`id` = the wamid).
+ * A past `timestamp` (unix seconds) stages a message written back then.
  */
-export function customerWrites({ from, name, type = 'text', content }) {
-  return post('customers/messages', { phone_number_id: PHONE_NUMBER_ID, from, name, type, [type]: content });
+export function customerWrites({ from, name, type = 'text', content, timestamp }) {
+  return post('customers/messages', { phone_number_id: PHONE_NUMBER_ID, from, name, type, [type]: content, timestamp });
 }
 
 /**

@@ -108,22 +108,20 @@ browserTest('outside the 24-hour window only an approved template goes out', asy
   assert.equal(await orderUpdate.getAttribute('data-status'), 'APPROVED');
   assert.equal(await page.getByTestId('templates-sync-error').count(), 0);
 
-  // A customer the business has no window with: the only thing that ever came from them is
-  // WhatsApp's number-change notice, which opens no window (at Meta as in WAgent).
-  // (A customer who wrote more than 24 hours ago cannot be staged: the sandbox stamps every
-  // inbound message with the current time, and WAgent's window runs from that stamp.)
+  // A customer who last wrote 25 hours ago: the 24-hour window has closed.
   const silent = '15550002222';
   await customerWrites({
     from: silent,
-    type: 'system',
-    content: { type: 'user_changed_number', new_wa_id: '15550002299', body: 'Jonas changed their phone number' },
+    name: 'Jonas',
+    content: { body: 'Can I still order the blue one?' },
+    timestamp: Math.floor(Date.now() / 1000) - 25 * 3600,
   });
 
   await page.getByTestId('nav-inbox').click();
   await page.waitForURL(INBOX_URL);
   await openConversation(page, silent);
-  const notice = page.getByTestId('thread').getByTestId('message-note');
-  await eventually(async () => assert.equal(await notice.innerText(), 'Jonas changed their phone number'));
+  const lastWords = messages(page, 'INBOUND');
+  await eventually(async () => assert.equal(await lastWords.getByTestId('message-text').innerText(), 'Can I still order the blue one?'));
 
   const composer = page.getByTestId('composer');
   const indicator = composer.getByTestId('window-indicator');
