@@ -306,10 +306,20 @@ async fn webhook(state: PoemData<&AppState>, req: &Request, body: Vec<u8>) -> Re
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
     if !wagent_meta::webhook::verify_signature(secret.as_bytes(), &body, signature) {
+        state
+            .metrics
+            .webhooks_refused
+            .fetch_add(1, Ordering::Relaxed);
         return StatusCode::UNAUTHORIZED.into_response();
     }
     match state.domain.receive_webhook(&body).await {
-        Ok(_) => StatusCode::OK.into_response(),
+        Ok(_) => {
+            state
+                .metrics
+                .webhooks_received
+                .fetch_add(1, Ordering::Relaxed);
+            StatusCode::OK.into_response()
+        }
         Err(e) => {
             tracing::error!(error = ?e, "cannot store a webhook; Meta will retry");
             StatusCode::SERVICE_UNAVAILABLE.into_response()

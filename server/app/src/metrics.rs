@@ -16,6 +16,8 @@ pub struct Metrics {
     pub graphql_errors: AtomicU64,
     pub auth_failures: AtomicU64,
     pub websocket_connections: AtomicI64,
+    pub webhooks_received: AtomicU64,
+    pub webhooks_refused: AtomicU64,
     pub jobs: std::sync::OnceLock<Arc<JobStats>>,
 }
 
@@ -54,6 +56,18 @@ impl Metrics {
             self.websocket_connections
                 .load(Ordering::Relaxed)
                 .to_string(),
+        );
+        counter(
+            "wagent_webhooks_received_total",
+            "Meta webhook deliveries stored for processing.",
+            "counter",
+            get(&self.webhooks_received),
+        );
+        counter(
+            "wagent_webhooks_refused_total",
+            "Webhook deliveries refused for a missing or wrong signature.",
+            "counter",
+            get(&self.webhooks_refused),
         );
         if let Some(jobs) = self.jobs.get() {
             counter(

@@ -332,6 +332,15 @@ async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change
         200,
         "Meta retries: a duplicate"
     );
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("wagent_webhooks_received_total 2"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("wagent_webhooks_refused_total 3"),
+        "{metrics}"
+    );
     let inbox = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
         d["organization"]["conversations"]["nodes"][0]["id"].is_string()
     })
