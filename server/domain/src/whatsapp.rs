@@ -1353,6 +1353,22 @@ async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bo
         .execute(c)
         .await?;
     inbox::publish(c, org_id, TOPIC_MESSAGE_UPDATED, conversation_id, Some(id)).await?;
+    // Meta keeps the authoritative clock of the customer-service window: when it says the
+    // window had closed, close ours too, so the composer offers templates.
+    if error.is_some_and(|e| e.code == 131047) {
+        let closed = Utc::now() - inbox::SERVICE_WINDOW;
+        let changed = diesel::update(
+            conversations::table
+                .filter(conversations::id.eq(conversation_id))
+                .filter(conversations::last_inbound_at.gt(closed)),
+        )
+        .set(conversations::last_inbound_at.eq(closed))
+        .execute(c)
+        .await?;
+        if changed > 0 {
+            inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
+        }
+    }
     Ok(true)
 }
 

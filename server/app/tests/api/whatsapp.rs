@@ -932,3 +932,43 @@ async fn an_account_update_is_audited_and_refreshes_the_numbers() {
         .clone();
     assert_eq!(audit["details"]["event"], "ACCOUNT_RESTRICTION");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn when_meta_says_the_window_closed_the_conversation_offers_templates() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "hello" } }),
+    )
+    .await;
+    let q = "query($o: ID!) { organization(id: $o) { conversations { nodes { id windowOpen messages { nodes { status error { code } } } } } } }";
+    let inbox = eventually(&app, &alice, q, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let conversation = inbox["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Meta's clock says otherwise (the sandbox's window is backdated).
+    let closed = json!({ "phone_number_id": pn, "wa_id": CUSTOMER, "last_message_at": chrono::Utc::now().timestamp() - 25 * 3600 });
+    reqwest::Client::new()
+        .post(format!("{}/sandbox/customers/window", app.sandbox_url))
+        .json(&closed)
+        .send()
+        .await
+        .unwrap();
+    app.ok(&alice, "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, text: \"late\"}) { id } }", json!({ "o": org, "c": conversation }))
+        .await;
+    let after = eventually(&app, &alice, q, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["windowOpen"] == false
+    })
+    .await;
+    assert_eq!(
+        after["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["error"]["code"],
+        131047
+    );
+}
