@@ -96,7 +96,7 @@ impl Domain {
         access: &Access,
         number_id: Uuid,
     ) -> Result<(Uuid, String, AccessToken)> {
-        let (_, token) = self.number_and_token_pub(access, number_id).await?;
+        let (_, token) = self.number_and_token(access, number_id).await?;
         let (account_id, waba_id) = self
             .tx(access.scope(), async |c| {
                 let account_id: Uuid = phone_numbers::table
@@ -160,7 +160,7 @@ impl Domain {
                 .graph
                 .list_templates(&token, &waba_id, after.as_deref())
                 .await
-                .map_err(crate::whatsapp::graph_error_pub)?;
+                .map_err(crate::whatsapp::graph_error)?;
             all.extend(page.data);
             after = page.after;
             if after.is_none() {
@@ -273,7 +273,7 @@ impl Domain {
             .graph
             .create_template(&token, &waba_id, &new)
             .await
-            .map_err(crate::whatsapp::graph_error_pub)?;
+            .map_err(crate::whatsapp::graph_error)?;
         self.tx(access.scope(), async |c| {
             let t = diesel::insert_into(message_templates::table)
                 .values((
@@ -351,7 +351,7 @@ impl Domain {
                 template.meta_template_id.as_deref(),
             )
             .await
-            .map_err(crate::whatsapp::graph_error_pub)?;
+            .map_err(crate::whatsapp::graph_error)?;
         self.tx(access.scope(), async |c| {
             diesel::delete(message_templates::table.filter(message_templates::id.eq(template_id)))
                 .execute(c)
@@ -381,11 +381,11 @@ impl Domain {
     ) -> Result<BusinessProfile> {
         access.ensure(Role::Member)?;
         let wa = self.whatsapp_setup()?;
-        let (number, token) = self.number_and_token_pub(access, number_id).await?;
+        let (number, token) = self.number_and_token(access, number_id).await?;
         wa.graph
             .business_profile(&token, &number.phone_number_id)
             .await
-            .map_err(crate::whatsapp::graph_error_pub)
+            .map_err(crate::whatsapp::graph_error)
     }
 
     /// Admin or Owner.
@@ -400,11 +400,11 @@ impl Domain {
             .validate()
             .map_err(|e| DomainError::validation(e.to_string()))?;
         let wa = self.whatsapp_setup()?;
-        let (number, token) = self.number_and_token_pub(access, number_id).await?;
+        let (number, token) = self.number_and_token(access, number_id).await?;
         wa.graph
             .update_business_profile(&token, &number.phone_number_id, update)
             .await
-            .map_err(crate::whatsapp::graph_error_pub)?;
+            .map_err(crate::whatsapp::graph_error)?;
         self.tx(access.scope(), async |c| {
             audit::record(
                 c,
@@ -423,7 +423,7 @@ impl Domain {
         wa.graph
             .business_profile(&token, &number.phone_number_id)
             .await
-            .map_err(crate::whatsapp::graph_error_pub)
+            .map_err(crate::whatsapp::graph_error)
     }
 }
 

@@ -88,14 +88,6 @@ impl Domain {
         self.whatsapp().cloned()
     }
 
-    pub(crate) async fn number_and_token_pub(
-        &self,
-        access: &Access,
-        number_id: Uuid,
-    ) -> Result<(PhoneNumber, AccessToken)> {
-        self.number_and_token(access, number_id).await
-    }
-
     fn whatsapp(&self) -> Result<&Arc<WhatsAppSetup>> {
         self.whatsapp
             .as_ref()
@@ -311,7 +303,7 @@ impl Domain {
         .await
     }
 
-    async fn number_and_token(
+    pub(crate) async fn number_and_token(
         &self,
         access: &Access,
         number_id: Uuid,
@@ -888,12 +880,8 @@ fn meta_id(raw: &str, what: &str) -> Result<String> {
     Ok(id.to_owned())
 }
 
-pub(crate) fn graph_error_pub(e: GraphError) -> DomainError {
-    graph_error(e)
-}
-
 /// Meta's refusal, in words for the person who asked.
-fn graph_error(e: GraphError) -> DomainError {
+pub(crate) fn graph_error(e: GraphError) -> DomainError {
     match e.class() {
         wagent_meta::ErrorClass::Reauthenticate => {
             DomainError::validation(format!("Meta refused the access token: {e}"))
