@@ -978,7 +978,8 @@ async fn touch_conversation(
             conversations::last_message_at.eq(last_message_at),
             conversations::last_message_preview.eq(preview),
             conversations::last_inbound_at.eq(last_inbound_at),
-            conversations::unread_count.eq(conversation.unread_count + i32::from(inbound)),
+            // Relative, not from the snapshot: a send and a delivery may touch it at once.
+            conversations::unread_count.eq(conversations::unread_count + i32::from(inbound)),
             conversations::status.eq(status),
             conversations::updated_at.eq(Utc::now()),
         ))
