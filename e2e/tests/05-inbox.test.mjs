@@ -21,17 +21,7 @@ async function openConversation(page, waId) {
   const id = await row.getAttribute('data-conversation-id');
   await row.click();
   await page.waitForURL(`${INBOX_URL}/${id}`);
-  const thread = page.locator(`[data-testid="thread"][data-conversation-id="${id}"]`);
-  try {
-    await thread.waitFor({ timeout: 5000 });
-  } catch {
-    // Seen once in CI: the URL moved to the clicked conversation while live updates
-    // re-sorted the list, but the page kept showing the previous thread (a suspected race in
-    // the SPA's navigation, noted for the team). The deep link must still open it.
-    console.error(`openConversation: the thread did not follow the URL; reloading ${page.url()}`);
-    await page.reload();
-    await thread.waitFor();
-  }
+  await page.locator(`[data-testid="thread"][data-conversation-id="${id}"]`).waitFor();
   return id;
 }
 

@@ -19,6 +19,7 @@ pub struct Metrics {
     pub webhooks_received: AtomicU64,
     pub webhooks_refused: AtomicU64,
     pub jobs: std::sync::OnceLock<Arc<JobStats>>,
+    pub bus: std::sync::OnceLock<wagent_db::bus::Bus>,
 }
 
 impl Metrics {
@@ -57,6 +58,14 @@ impl Metrics {
                 .load(Ordering::Relaxed)
                 .to_string(),
         );
+        if let Some(bus) = self.bus.get() {
+            counter(
+                "wagent_live_subscriptions",
+                "GraphQL subscriptions listening to events in this process.",
+                "gauge",
+                bus.subscriber_count().to_string(),
+            );
+        }
         counter(
             "wagent_webhooks_received_total",
             "Meta webhook deliveries stored for processing.",

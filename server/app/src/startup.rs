@@ -164,6 +164,7 @@ impl Application {
             },
         });
         let metrics = Arc::new(Metrics::default());
+        let _ = metrics.bus.set(bus.clone());
         let runner = run_jobs.then(|| job_runner(&services, bus, settings));
         if let Some(r) = &runner {
             let _ = metrics.jobs.set(r.stats());

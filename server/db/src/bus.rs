@@ -92,6 +92,11 @@ impl Bus {
         self.events.subscribe()
     }
 
+    /// How many live subscriptions in this process listen to events now.
+    pub fn subscriber_count(&self) -> usize {
+        self.events.receiver_count()
+    }
+
     /// Notified when jobs were enqueued anywhere.
     pub fn job_signal(&self) -> Arc<Notify> {
         self.jobs.clone()

@@ -78,6 +78,9 @@ struct RoleFacts {
     bypass_rls: bool,
     #[diesel(sql_type = BigInt)]
     owned_tables: i64,
+    /// Roles that own tables and that this role is a member of, directly or through others.
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    member_of_owners: String,
 }
 
 /// Refuses a server role that would make row-level security moot.
@@ -89,7 +92,12 @@ pub async fn check_server_role(target: &PgTarget) -> Result<(), Error> {
         "SELECT r.rolsuper AS superuser, r.rolbypassrls AS bypass_rls,
                 (SELECT count(*) FROM pg_class c
                   WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p')
-                    AND c.relnamespace = 'public'::regnamespace) AS owned_tables
+                    AND c.relnamespace = 'public'::regnamespace) AS owned_tables,
+                (SELECT coalesce(string_agg(DISTINCT o.rolname::text, ', '), '')
+                   FROM pg_class c JOIN pg_roles o ON o.oid = c.relowner
+                  WHERE c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace
+                    AND o.oid <> r.oid AND pg_has_role(r.oid, o.oid, 'MEMBER'))
+                  AS member_of_owners
            FROM pg_roles r WHERE r.rolname = current_user",
     )
     .get_result(&mut conn)
@@ -103,6 +111,16 @@ pub async fn check_server_role(target: &PgTarget) -> Result<(), Error> {
             facts.superuser,
             facts.bypass_rls,
             facts.owned_tables
+        )));
+    }
+    // A member of the owner can `SET ROLE` to it (or inherits its rights) and so act as the
+    // table owner, e.g. ALTER TABLE ... DISABLE ROW LEVEL SECURITY.
+    if !facts.member_of_owners.is_empty() {
+        return Err(Error::Setup(format!(
+            "the server's database role `{}` must not be a member of a role that owns tables \
+             (member of: {}); revoke that membership",
+            target.user(),
+            facts.member_of_owners
         )));
     }
     Ok(())

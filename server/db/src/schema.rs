@@ -239,9 +239,10 @@ diesel::table! {
     webhook_events (id) {
         id -> Uuid,
         source -> Text,
-        body -> Bytea,
+        body -> Nullable<Bytea>,
         received_at -> Timestamptz,
         error -> Nullable<Text>,
+        body_sealed -> Nullable<Text>,
     }
 }
 

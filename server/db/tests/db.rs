@@ -128,6 +128,125 @@ async fn the_server_role_is_refused_when_it_could_bypass_rls() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_server_role_is_refused_when_it_is_a_member_of_the_owner() {
+    let t = wagent_testkit::database().await.unwrap();
+    // Roles are cluster-wide: names of this test's own.
+    let suffix = &t.name["wagent_t_".len()..];
+    let (direct, middle, transitive) = (
+        format!("wagent_t_direct_{suffix}"),
+        format!("wagent_t_middle_{suffix}"),
+        format!("wagent_t_transitive_{suffix}"),
+    );
+    let mut admin = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {direct} LOGIN PASSWORD 'wagent-test' IN ROLE {owner};
+             CREATE ROLE {middle} NOLOGIN NOINHERIT IN ROLE {owner};
+             CREATE ROLE {transitive} LOGIN PASSWORD 'wagent-test' IN ROLE {middle};",
+            owner = t.owner.user()
+        ))
+        .await
+        .unwrap();
+    let as_role = |role: &str| t.server.with(Some((role, Some("wagent-test"))), None);
+    let direct_err = wagent_db::migrate::check_server_role(&as_role(&direct)).await;
+    let transitive_err = wagent_db::migrate::check_server_role(&as_role(&transitive)).await;
+    admin
+        .batch_execute(&format!(
+            "DROP ROLE {direct}; DROP ROLE {transitive}; DROP ROLE {middle};"
+        ))
+        .await
+        .unwrap();
+    for err in [direct_err, transitive_err] {
+        let err = err.unwrap_err().to_string();
+        assert!(
+            err.contains("member of") && err.contains(&t.owner.user()),
+            "{err}"
+        );
+    }
+    // The real server role is still accepted.
+    wagent_db::migrate::check_server_role(&t.server)
+        .await
+        .unwrap();
+}
+
+/// Tables with `org_id` that are deliberately outside row-level security; each is explained
+/// in docs/ARCHITECTURE.md ("Row-level security").
+const OUTSIDE_RLS: &[&str] = &["jobs", "org_routes", "webhook_events"];
+
+#[derive(QueryableByName, Debug)]
+struct TableRls {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    enabled: bool,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    forced: bool,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    tenant_policies: i64,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_table_with_an_org_id_is_behind_forced_row_level_security() {
+    let t = wagent_testkit::database().await.unwrap();
+    let mut c = AsyncPgConnection::establish(&t.owner.connection_string())
+        .await
+        .unwrap();
+    // Every table of the schema that has an org_id column (plus organizations, the tenants
+    // themselves), with its RLS flags and the policies that filter on the current org.
+    let tables: Vec<TableRls> = diesel::sql_query(
+        "SELECT c.relname::text AS table_name, c.relrowsecurity AS enabled,
+                c.relforcerowsecurity AS forced,
+                (SELECT count(*) FROM pg_policies p
+                  WHERE p.schemaname = 'public' AND p.tablename = c.relname
+                    AND p.qual LIKE '%app_current_org()%') AS tenant_policies
+           FROM pg_class c
+          WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+            AND (c.relname = 'organizations' OR EXISTS (
+                 SELECT FROM pg_attribute a
+                  WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped))
+          ORDER BY 1",
+    )
+    .load(&mut c)
+    .await
+    .unwrap();
+    assert!(tables.len() > 10, "the catalog query found {tables:?}");
+    let unguarded: Vec<String> = tables
+        .iter()
+        .filter(|t| !OUTSIDE_RLS.contains(&t.table_name.as_str()))
+        .filter(|t| !(t.enabled && t.forced && t.tenant_policies > 0))
+        .map(|t| format!("{t:?}"))
+        .collect();
+    assert!(
+        unguarded.is_empty(),
+        "tables with org_id need ENABLE and FORCE ROW LEVEL SECURITY and a policy on \
+         app_current_org() (or a documented place in OUTSIDE_RLS): {unguarded:#?}"
+    );
+
+    // The allow-list stays true: each entry exists and really is outside RLS.
+    #[derive(QueryableByName)]
+    struct Flag {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        enabled: bool,
+    }
+    for name in OUTSIDE_RLS {
+        let flag: Flag = diesel::sql_query(
+            "SELECT relrowsecurity AS enabled FROM pg_class
+              WHERE relnamespace = 'public'::regnamespace AND relname = $1",
+        )
+        .bind::<Text, _>(*name)
+        .get_result(&mut c)
+        .await
+        .unwrap_or_else(|e| panic!("{name} is allow-listed but not found: {e}"));
+        assert!(
+            !flag.enabled,
+            "{name} has row-level security now: take it off OUTSIDE_RLS"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn settings_do_not_leak_into_the_next_transaction() {
     let t = wagent_testkit::database().await.unwrap();
     let (acme, _) = seed_two_orgs(&t.admin).await;

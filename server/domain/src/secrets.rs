@@ -1,4 +1,4 @@
-//! Secrets at rest (WhatsApp access tokens): XChaCha20-Poly1305 with 256-bit keys.
+//! Secrets at rest (WhatsApp access tokens, raw webhook bodies): XChaCha20-Poly1305 with 256-bit keys.
 //!
 //! A sealed value reads `v1.<key id>.<nonce>.<ciphertext>` (base64url). Its associated data
 //! names the organization and the purpose, including the row it belongs to, so a
@@ -90,16 +90,21 @@ impl Keyring {
     }
 
     pub fn seal(&self, secret: &str, org_id: Uuid, purpose: &str) -> String {
+        self.seal_bytes(secret.as_bytes(), org_id, purpose)
+    }
+
+    /// Seals arbitrary bytes (a raw webhook body) the same way as [`Keyring::seal`].
+    pub fn seal_bytes(&self, secret: &[u8], org_id: Uuid, purpose: &str) -> String {
         let key = self.primary();
         let nonce: [u8; 24] = rand::random();
         let aad = associated_data(&key.id, org_id, purpose);
-        // Encryption of a short string with a fresh nonce cannot fail.
+        // Encryption with a fresh nonce only fails past ~256 GiB, far above any bounded input.
         let ciphertext = key
             .cipher
             .encrypt(
                 &XNonce::from(nonce),
                 Payload {
-                    msg: secret.as_bytes(),
+                    msg: secret,
                     aad: aad.as_bytes(),
                 },
             )
@@ -113,6 +118,19 @@ impl Keyring {
     }
 
     pub fn open(&self, sealed: &str, org_id: Uuid, purpose: &str) -> Result<Opened, SecretError> {
+        let plain = self.open_bytes(sealed, org_id, purpose)?;
+        String::from_utf8(plain)
+            .map(Opened)
+            .map_err(|_| SecretError::Malformed)
+    }
+
+    /// Opens what [`Keyring::seal_bytes`] sealed.
+    pub fn open_bytes(
+        &self,
+        sealed: &str,
+        org_id: Uuid,
+        purpose: &str,
+    ) -> Result<Vec<u8>, SecretError> {
         let (key_id, nonce, ciphertext) = parse(sealed)?;
         let key = self
             .keys
@@ -120,8 +138,7 @@ impl Keyring {
             .find(|k| k.id == key_id)
             .ok_or_else(|| SecretError::UnknownKey(key_id.to_owned()))?;
         let aad = associated_data(key_id, org_id, purpose);
-        let plain = key
-            .cipher
+        key.cipher
             .decrypt(
                 &XNonce::from(nonce),
                 Payload {
@@ -129,10 +146,7 @@ impl Keyring {
                     aad: aad.as_bytes(),
                 },
             )
-            .map_err(|_| SecretError::Tampered)?;
-        String::from_utf8(plain)
-            .map(Opened)
-            .map_err(|_| SecretError::Malformed)
+            .map_err(|_| SecretError::Tampered)
     }
 
     /// A signature for a short-lived link; [`Keyring::verify_link`] checks it.
@@ -249,6 +263,24 @@ mod tests {
         assert_eq!(
             forgotten.open(&sealed, org, "p").unwrap_err(),
             SecretError::UnknownKey("k1".into())
+        );
+    }
+
+    #[test]
+    fn bytes_seal_and_open_for_their_row_only() {
+        let k = ring(&[("k1", 1)]);
+        let body = b"{\"entry\": \"ol\xc3\xa1\"}\xff";
+        let sealed = k.seal_bytes(body, Uuid::nil(), "webhook_events/1");
+        assert!(!sealed.contains("entry"));
+        assert_eq!(
+            k.open_bytes(&sealed, Uuid::nil(), "webhook_events/1")
+                .unwrap(),
+            body
+        );
+        assert_eq!(
+            k.open_bytes(&sealed, Uuid::nil(), "webhook_events/2")
+                .unwrap_err(),
+            SecretError::Tampered
         );
     }
 

@@ -44,6 +44,10 @@ pub const JOB_MEDIA: &str = "whatsapp.media";
 pub const JOB_MARK_READ: &str = "whatsapp.mark_read";
 pub const JOB_REFRESH: &str = "whatsapp.refresh";
 
+/// How long a webhook delivery that cannot be read (or whose processing gave up) is kept,
+/// sealed, for an operator to inspect its error. See docs/ARCHITECTURE.md.
+pub const UNREADABLE_WEBHOOK_HOURS: i64 = 24;
+
 const ROUTE_WABA: &str = "whatsapp_waba";
 const ROUTE_NUMBER: &str = "whatsapp_phone_number";
 
@@ -334,17 +338,21 @@ impl Domain {
         Ok((number, AccessToken::new(opened.expose())))
     }
 
-    /// Stores a webhook delivery as received and schedules its processing, in one
+    /// Stores a webhook delivery as received (sealed: it holds tenants' message content
+    /// before anyone knows their organization) and schedules its processing, in one
     /// transaction. Called after the signature was checked.
     pub async fn receive_webhook(&self, body: &[u8]) -> Result<Uuid> {
         let id = Uuid::now_v7();
-        let body = body.to_vec();
+        let sealed = self
+            .whatsapp()?
+            .keyring
+            .seal_bytes(body, Uuid::nil(), &webhook_purpose(id));
         self.tx(Scope::system(), async |c| {
             diesel::insert_into(webhook_events::table)
                 .values((
                     webhook_events::id.eq(id),
                     webhook_events::source.eq("whatsapp"),
-                    webhook_events::body.eq(&body),
+                    webhook_events::body_sealed.eq(&sealed),
                 ))
                 .execute(c)
                 .await?;
@@ -356,36 +364,78 @@ impl Domain {
     }
 
     /// The `whatsapp.webhook` job: every entry, change, message and status of one delivery.
+    /// For a delivery already found unreadable it is the expiry: the row goes once it is
+    /// [`UNREADABLE_WEBHOOK_HOURS`] old.
     pub async fn process_webhook(&self, event_id: Uuid) -> Result<ProcessReport> {
-        let body: Option<Vec<u8>> = self
+        type Stored = (
+            Option<Vec<u8>>,
+            Option<String>,
+            DateTime<Utc>,
+            Option<String>,
+        );
+        let stored: Option<Stored> = self
             .tx(Scope::system(), async |c| {
                 Ok(webhook_events::table
                     .filter(webhook_events::id.eq(event_id))
-                    .select(webhook_events::body)
+                    .select((
+                        webhook_events::body,
+                        webhook_events::body_sealed,
+                        webhook_events::received_at,
+                        webhook_events::error,
+                    ))
                     .first(c)
                     .await
                     .optional()?)
             })
             .await?;
-        let Some(body) = body else {
+        let Some((legacy_body, sealed, received_at, error)) = stored else {
             return Ok(ProcessReport::default());
         };
-        let events = match wagent_meta::webhook::parse(&body) {
+        let unreadable = ProcessReport {
+            unparsable: true,
+            ..Default::default()
+        };
+        let expires_at = received_at + chrono::Duration::hours(UNREADABLE_WEBHOOK_HOURS);
+        if error.is_some() {
+            if expires_at <= Utc::now() {
+                self.delete_webhook_events(event_id).await?;
+            }
+            return Ok(unreadable);
+        }
+        let body = match (sealed, legacy_body) {
+            (Some(sealed), _) => self
+                .whatsapp()?
+                .keyring
+                .open_bytes(&sealed, Uuid::nil(), &webhook_purpose(event_id))
+                .map_err(|e| e.to_string()),
+            // Stored in clear before bodies were sealed.
+            (None, Some(body)) => Ok(body),
+            (None, None) => Err("the delivery has no body".to_owned()),
+        };
+        let events = match body
+            .and_then(|b| wagent_meta::webhook::parse(&b).map_err(|e| e.to_string()))
+        {
             Ok(events) => events,
-            Err(e) => {
-                let error = e.to_string();
+            Err(error) => {
+                tracing::warn!(
+                    %event_id,
+                    %error,
+                    kept_hours = UNREADABLE_WEBHOOK_HOURS,
+                    "a webhook delivery cannot be read; kept sealed until it expires"
+                );
+                // Kept (sealed, with its error) for inspection, then expired by a job.
                 self.tx(Scope::system(), async |c| {
                     diesel::update(webhook_events::table.filter(webhook_events::id.eq(event_id)))
                         .set(webhook_events::error.eq(error))
                         .execute(c)
                         .await?;
+                    let expiry = NewJob::new(JOB_WEBHOOK, None, json!({ "event_id": event_id }))
+                        .at(expires_at);
+                    wagent_jobs::enqueue(c, expiry).await?;
                     Ok(())
                 })
                 .await?;
-                return Ok(ProcessReport {
-                    unparsable: true,
-                    ..Default::default()
-                });
+                return Ok(unreadable);
             }
         };
         // Route each event to its organization, then apply each organization's share in one
@@ -408,19 +458,24 @@ impl Domain {
             report.statuses += applied.statuses;
             report.other += applied.other;
         }
+        self.delete_webhook_events(event_id).await?;
+        Ok(report)
+    }
+
+    /// Deletes a delivery, and every delivery past [`UNREADABLE_WEBHOOK_HOURS`] (whose job
+    /// has long given up retrying) in case its expiry job was lost.
+    async fn delete_webhook_events(&self, event_id: Uuid) -> Result<()> {
         self.tx(Scope::system(), async |c| {
             diesel::delete(webhook_events::table.filter(webhook_events::id.eq(event_id)))
                 .execute(c)
                 .await?;
-            // Deliveries that could not be read are kept for inspection, a week at most.
-            let week_ago = Utc::now() - chrono::Duration::days(7);
-            diesel::delete(webhook_events::table.filter(webhook_events::received_at.lt(week_ago)))
+            let expired = Utc::now() - chrono::Duration::hours(UNREADABLE_WEBHOOK_HOURS);
+            diesel::delete(webhook_events::table.filter(webhook_events::received_at.lt(expired)))
                 .execute(c)
                 .await?;
             Ok(())
         })
-        .await?;
-        Ok(report)
+        .await
     }
 
     async fn route(&self, event: &WebhookEvent) -> Result<Option<Uuid>> {
@@ -1515,11 +1570,45 @@ fn outbound_for(
     Ok(out)
 }
 
+/// The associated data of a sealed webhook body: its row (no organization is known yet).
+fn webhook_purpose(event_id: Uuid) -> String {
+    format!("webhook_events/{event_id}")
+}
+
 impl Domain {
-    /// `wagent keys rotate`: reseals every stored token sealed with an older key. Organizations
-    /// are found through their WhatsApp routes (the only place with sealed secrets today).
+    /// `wagent keys rotate`: reseals every stored token sealed with an older key, and every
+    /// webhook delivery still waiting (or kept unreadable). Organizations are found through
+    /// their WhatsApp routes (the only place with sealed tokens).
     pub async fn rotate_secrets(&self) -> Result<usize> {
         let wa = self.whatsapp()?.clone();
+        let mut resealed = self
+            .tx(Scope::system(), async |c| {
+                let stored: Vec<(Uuid, Option<String>)> = webhook_events::table
+                    .select((webhook_events::id, webhook_events::body_sealed))
+                    .for_update()
+                    .load(c)
+                    .await?;
+                let mut n = 0;
+                for (id, sealed) in stored {
+                    let Some(sealed) = sealed.filter(|s| wa.keyring.is_stale(s)) else {
+                        continue;
+                    };
+                    let purpose = webhook_purpose(id);
+                    // One that no configured key opens stays as it is: it is unreadable and
+                    // expires like any unreadable delivery.
+                    let Ok(body) = wa.keyring.open_bytes(&sealed, Uuid::nil(), &purpose) else {
+                        continue;
+                    };
+                    let fresh = wa.keyring.seal_bytes(&body, Uuid::nil(), &purpose);
+                    diesel::update(webhook_events::table.filter(webhook_events::id.eq(id)))
+                        .set(webhook_events::body_sealed.eq(fresh))
+                        .execute(c)
+                        .await?;
+                    n += 1;
+                }
+                Ok(n)
+            })
+            .await?;
         let orgs: Vec<Uuid> = self
             .tx(Scope::system(), async |c| {
                 Ok(org_routes::table
@@ -1530,7 +1619,6 @@ impl Domain {
                     .await?)
             })
             .await?;
-        let mut resealed = 0;
         for org_id in orgs {
             resealed += self
                 .tx(Scope::org(org_id), async |c| {

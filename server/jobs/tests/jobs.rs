@@ -180,12 +180,13 @@ async fn a_crashed_workers_job_comes_back_after_its_lease() {
     let _ = tokio::time::timeout(Duration::from_millis(300), crashed.run_due()).await;
     let healthy = Runner::new(db.clone(), bus).register("test.once", |_| async { Ok(()) });
     assert_eq!(healthy.run_due().await.unwrap(), 0, "still leased");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(
-        healthy.run_due().await.unwrap(),
-        1,
-        "lease expired, job reclaimed"
-    );
+    let healthy = &healthy;
+    wagent_testkit::wait_until(
+        "the lease to expire and the job to be reclaimed",
+        Duration::from_secs(5),
+        || async move { healthy.run_due().await.unwrap() == 1 },
+    )
+    .await;
     assert_eq!(remaining(&db).await.0, 0);
 }
 

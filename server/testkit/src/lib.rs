@@ -200,3 +200,73 @@ fn walk(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
     }
     Ok(out)
 }
+
+/// Polls `condition` every 20 ms until it holds; panics naming `what` once `timeout` has
+/// passed. Tests wait for what they mean (a row, an event, a drained queue), never for a
+/// fixed time.
+pub async fn wait_until<F, Fut>(what: &str, timeout: std::time::Duration, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    wait_for(what, timeout, || {
+        let holds = condition();
+        async move { holds.await.then_some(()) }
+    })
+    .await
+}
+
+/// Polls `probe` every 20 ms until it finds something, and returns it; panics naming `what`
+/// once `timeout` has passed.
+pub async fn wait_for<T, F, Fut>(what: &str, timeout: std::time::Duration, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "waited {timeout:?} for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// The number `sql` (a `SELECT count(*) AS n ...`) returns, read as the superuser so that
+/// row-level security hides nothing.
+pub async fn count(admin: &PgTarget, sql: &str) -> i64 {
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = connect(admin).await.unwrap();
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut c)
+        .await
+        .unwrap()
+        .n
+}
+
+/// Waits until the job queue holds no job that is due (waiting or running) and no webhook
+/// delivery waits for its job: everything caused so far has been applied.
+pub async fn jobs_drained(admin: &PgTarget) {
+    wait_until(
+        "the job queue to drain",
+        std::time::Duration::from_secs(20),
+        || async move {
+            count(
+                admin,
+                "SELECT (SELECT count(*) FROM jobs WHERE failed_at IS NULL AND run_at <= now())
+                  + (SELECT count(*) FROM webhook_events WHERE error IS NULL) AS n",
+            )
+            .await
+                == 0
+        },
+    )
+    .await;
+}

@@ -204,6 +204,32 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Live subscriptions registered in this server process (the `/metrics` gauge).
+    pub async fn live_subscriptions(&self) -> usize {
+        let metrics = self.get("/metrics").await.text().await.unwrap();
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("wagent_live_subscriptions "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no subscription gauge in {metrics}"))
+    }
+
+    /// Waits until `n` subscriptions listen in this process, so that an event caused next
+    /// is one they must hear.
+    pub async fn wait_for_subscriptions(&self, n: usize) {
+        wagent_testkit::wait_until(
+            &format!("{n} live subscription(s)"),
+            Duration::from_secs(10),
+            || async move { self.live_subscriptions().await >= n },
+        )
+        .await;
+    }
+
+    /// Waits until every job due so far ran and every webhook delivery was processed.
+    pub async fn jobs_drained(&self) {
+        wagent_testkit::jobs_drained(&self.db.admin).await;
+    }
+
     /// A signed-in user's access token, through the real OIDC flow.
     pub async fn sign_in(&self, user: &str) -> String {
         static CACHE: Mutex<BTreeMap<String, String>> = Mutex::const_new(BTreeMap::new());

@@ -19,7 +19,7 @@ async fn an_event_from_one_process_reaches_subscribers_of_another() {
         .await
         .unwrap();
     sub.subscribe("1", EVENTS, json!({ "o": org }), true).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    a.wait_for_subscriptions(1).await;
     b.ok(&alice, "mutation($o: ID!) { renameOrganization(input: {organizationId: $o, name: \"Acme 2\"}) { name } }", json!({ "o": org })).await;
     let event = sub
         .next_event(Duration::from_secs(5))
@@ -41,7 +41,7 @@ async fn the_legacy_graphql_ws_protocol_works_too() {
         .await
         .unwrap();
     sub.subscribe("1", EVENTS, json!({ "o": org }), false).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_for_subscriptions(1).await;
     app.add_member(&org, "alice", "bob", "MEMBER").await;
     let event = sub.next_event(Duration::from_secs(5)).await.unwrap();
     assert!(
@@ -88,7 +88,7 @@ async fn a_removed_member_stops_hearing_and_a_stranger_never_hears() {
         .await
         .unwrap();
     sub.subscribe("1", EVENTS, json!({ "o": org }), true).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_for_subscriptions(1).await;
     app.ok(&alice, "mutation($o: ID!) { renameOrganization(input: {organizationId: $o, name: \"Acme 2\"}) { name } }", json!({ "o": org })).await;
     // Events of Bob's own joining may still be on their way; they come before the rename.
     loop {

@@ -94,7 +94,7 @@ async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
         .await
         .unwrap();
     live.subscribe("1", "subscription($o: ID!) { inboxEvents(organizationId: $o) { kind conversation { id unreadCount } message { text direction status } } }", json!({ "o": org }), true).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_for_subscriptions(1).await;
 
     customer_writes(
         &app,
@@ -240,6 +240,89 @@ async fn outside_the_window_only_templates_go_out() {
 }
 
 #[derive(QueryableByName)]
+struct StoredBody {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Binary>)]
+    body: Option<Vec<u8>>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    body_sealed: Option<String>,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn webhook_bodies_are_sealed_at_rest_and_unreadable_ones_go_after_a_day() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    // Every body as it is stored, even those deleted once processed.
+    c.batch_execute(
+        "CREATE TABLE stored_bodies (body bytea, body_sealed text);
+         CREATE FUNCTION remember_body() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+           BEGIN INSERT INTO stored_bodies VALUES (NEW.body, NEW.body_sealed); RETURN NEW; END $$;
+         CREATE TRIGGER remember AFTER INSERT OR UPDATE ON webhook_events
+           FOR EACH ROW EXECUTE FUNCTION remember_body();",
+    )
+    .await
+    .unwrap();
+
+    let now = chrono::Utc::now().timestamp();
+    let (body, sig) = signed(&inbound(&pn, "wamid.SEALED", "Olá, my secret order", now));
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    let (garbled, sig) = signed("{ not json: my other secret");
+    assert_eq!(post_webhook(&app, &garbled, Some(&sig)).await, 200);
+    app.jobs_drained().await;
+
+    let inbox = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    assert_eq!(
+        inbox["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["text"],
+        "Olá, my secret order",
+        "read back from its sealed body"
+    );
+    let stored: Vec<StoredBody> = diesel::sql_query("SELECT body, body_sealed FROM stored_bodies")
+        .load(&mut c)
+        .await
+        .unwrap();
+    assert!(stored.len() >= 2);
+    for row in &stored {
+        assert_eq!(row.body, None, "no body in clear");
+        let sealed = row.body_sealed.as_deref().unwrap();
+        assert!(sealed.starts_with("v1."), "{sealed}");
+        assert!(!sealed.contains("secret"), "{sealed}");
+    }
+    // The readable one is gone; the unreadable one stays, sealed, with its error.
+    assert_eq!(
+        wagent_testkit::count(&app.db.admin, "SELECT count(*) AS n FROM webhook_events").await,
+        1
+    );
+    assert_eq!(
+        wagent_testkit::count(
+            &app.db.admin,
+            "SELECT count(*) AS n FROM webhook_events WHERE error IS NOT NULL"
+        )
+        .await,
+        1
+    );
+
+    // A day later its expiry job deletes it.
+    c.batch_execute(
+        "UPDATE webhook_events SET received_at = now() - interval '24 hours 1 minute';
+         UPDATE jobs SET run_at = now() WHERE kind = 'whatsapp.webhook' AND run_at > now();",
+    )
+    .await
+    .unwrap();
+    let admin = &app.db.admin;
+    wagent_testkit::wait_until(
+        "the unreadable delivery to expire",
+        Duration::from_secs(10),
+        || async move {
+            wagent_testkit::count(admin, "SELECT count(*) AS n FROM webhook_events").await == 0
+        },
+    )
+    .await;
+}
+
+#[derive(QueryableByName)]
 struct Sealed {
     #[diesel(sql_type = Text)]
     access_token_sealed: String,
@@ -341,12 +424,11 @@ async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change
         metrics.contains("wagent_webhooks_refused_total 3"),
         "{metrics}"
     );
-    let inbox = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
-        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
-    })
-    .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let inbox2 = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    // Both deliveries were stored before their answers: once the queue is drained, both were
+    // applied.
+    app.jobs_drained().await;
+    let inbox = app.ok(&alice, INBOX, json!({ "o": org })).await;
+    let inbox2 = inbox.clone();
     assert_eq!(
         inbox2["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
             .as_array()
@@ -380,7 +462,7 @@ async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change
         let (body, sig) = signed(&status(s, now));
         assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
     }
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    app.jobs_drained().await;
     let inbox = app.ok(&alice, INBOX, json!({ "o": org })).await;
     let out = &inbox["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0];
     assert_eq!(out["text"], "hello");
@@ -461,7 +543,7 @@ async fn a_message_arriving_through_one_process_reaches_subscribers_of_another()
         true,
     )
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.wait_for_subscriptions(1).await;
     // The sandbox's webhooks go to process A.
     customer_writes(
         &a,

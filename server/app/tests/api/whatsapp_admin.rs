@@ -268,6 +268,24 @@ async fn the_cli_connects_a_number_and_rotating_keys_keeps_it_working() {
     assert_eq!(number["status"], "CONNECTED");
     let _ = std::fs::remove_file(&token_file);
 
+    // A delivery that cannot be read is kept (sealed) for a day: rotation reseals it too.
+    let garbled = "{ not json";
+    let delivered = reqwest::Client::new()
+        .post(format!("{}/webhooks/whatsapp", app.base))
+        .header(
+            "x-hub-signature-256",
+            wagent_meta::webhook::signature_header(
+                crate::helpers::APP_SECRET.as_bytes(),
+                garbled.as_bytes(),
+            ),
+        )
+        .body(garbled)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delivered.status(), 200);
+    app.jobs_drained().await;
+
     // A new key goes first; the old one stays to open what it sealed.
     let (_, new_key) = wagent_app::keys::generate();
     let new_id = new_key.split(':').next().unwrap().to_owned() + "n";
@@ -279,7 +297,17 @@ async fn the_cli_connects_a_number_and_rotating_keys_keeps_it_working() {
         &["keys", "rotate"],
     )
     .unwrap();
-    assert_eq!(rotated["resealed"], 1);
+    assert_eq!(rotated["resealed"], 2, "the token and the kept delivery");
+    assert_eq!(
+        wagent_testkit::count(
+            &app.db.admin,
+            &format!(
+                "SELECT count(*) AS n FROM webhook_events WHERE body_sealed LIKE 'v1.{new_id}.%'"
+            )
+        )
+        .await,
+        1
+    );
     let again = wagent(
         &app,
         &[("WAGENT_ENCRYPTION_KEYS", &both)],

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
 import { act } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { InboxPage } from '@/features/inbox/components/inbox-page';
 import { OrganizationContext } from '@/lib/organization-context';
@@ -209,6 +209,77 @@ describe('InboxPage', () => {
       message: message('m3', 'INBOUND', 'received', 'Great, I will come by', '2026-03-10T11:05:00Z'),
     });
     await waitFor(() => expect(view.allByTestId('message')).toHaveLength(3));
+    await view.unmount();
+  });
+
+  it('follows a click to another conversation while live events re-sort the list, even from a closed window', async () => {
+    // Sam's 24-hour window has closed: the thread and composer show it, and must not keep
+    // re-rendering for it (a busy re-render starved the router's navigation transition, so
+    // the URL moved while the previous thread stayed).
+    const closed = { ...conv1, windowOpen: false, windowOpenUntil: '2026-03-09T10:05:00Z' };
+    const threadOf = (asked: typeof conv1) => {
+      const first = { ...message(`${asked.id}-m1`, 'INBOUND', 'received', asked.lastMessagePreview ?? '', '2026-03-10T09:00:00Z'), conversationId: asked.id };
+      return {
+        data: {
+          organization: {
+            __typename: 'Organization',
+            id: 'org-1',
+            conversation: {
+              ...asked,
+              notes: [],
+              messages: {
+                __typename: 'MessageConnection',
+                edges: [{ __typename: 'MessageEdge', cursor: first.id, node: first }],
+                pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+              },
+            },
+          },
+        },
+      };
+    };
+    const stub = server(undefined, [closed, conv2]);
+    // Each thread answers with the conversation asked for, as the server does.
+    const threads = stubGraphqlFetch({
+      ConversationThread: (call) => threadOf(call.variables.conversationId === 'conv-2' ? conv2 : closed),
+    });
+    const merged = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const body = JSON.parse(init?.body as string) as { operationName: string };
+      return (body.operationName === 'ConversationThread' ? threads.fetch : stub.fetch)(input, init);
+    }) as typeof fetch;
+    const { view, push } = await renderInbox('/orgs/org-1/inbox/conv-1', { fetch: merged, calls: stub.calls });
+    const shownThread = () => view.byTestId('thread')?.getAttribute('data-conversation-id');
+    await waitFor(() => expect(shownThread()).toBe('conv-1'));
+
+    // Ana writes in: her conversation moves to the top.
+    await push({
+      __typename: 'InboxEvent',
+      kind: 'MESSAGE_CREATED',
+      conversation: { ...conv2, lastMessageAt: '2026-03-10T11:00:00Z', unreadCount: 1, lastMessagePreview: 'Hello?' },
+      message: { ...message('m-live', 'INBOUND', 'received', 'Hello?', '2026-03-10T11:00:00Z'), conversationId: 'conv-2' },
+    });
+    await waitFor(() => expect(rowIds(view)).toEqual(['conv-2', 'conv-1']));
+
+    // Outside act(), as in a browser: React schedules the navigation as a transition.
+    globalThis.IS_REACT_ACT_ENVIRONMENT = false;
+    try {
+      const timers = vi.spyOn(window, 'setTimeout');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const immediate = timers.mock.calls.filter(([, ms]) => !ms).length;
+      timers.mockRestore();
+      // Before the fix: dozens in 200 ms, for ever, each one a render that interrupts and
+      // restarts the navigation's transition.
+      expect(immediate, 'timers due at once while idle on a closed window').toBeLessThan(3);
+
+      view.container.querySelector<HTMLElement>('[data-testid="conversation-row"][data-conversation-id="conv-2"]')?.click();
+      const clicked = Date.now();
+      while (shownThread() !== 'conv-2') {
+        expect(Date.now() - clicked, 'the thread follows the click').toBeLessThan(1000);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+    }
+    await waitFor(() => expect(view.byTestId('contact-name')?.textContent).toBe('Ana'));
     await view.unmount();
   });
 
