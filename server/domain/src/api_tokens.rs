@@ -15,6 +15,7 @@ use crate::{
     Access, ApiToken, Caller, Domain, DomainError, Page, Principal, Result, Role, TokenPrincipal,
     audit::{self, Entry},
     events::{self, OrganizationChange},
+    token_cache::TOKEN_CACHE_TTL,
     values::{TokenName, page_size},
 };
 
@@ -118,7 +119,7 @@ impl Domain {
     /// Admin or Owner. The token stops working at once, in every server process.
     pub async fn revoke_api_token(&self, access: &Access, id: Uuid) -> Result<ApiToken> {
         access.ensure(Role::Admin)?;
-        self.tx(access.scope(), async |c| {
+        let row = self.tx(access.scope(), async |c| {
             let row = diesel::update(
                 api_tokens::table
                     .filter(api_tokens::id.eq(id))
@@ -159,7 +160,9 @@ impl Domain {
             events::publish(c, access.org_id, OrganizationChange::ApiTokens).await?;
             Ok(row)
         })
-        .await
+        .await?;
+        self.token_cache.forget(id);
+        Ok(row)
     }
 
     /// The organization an API token id belongs to (for `wagent token revoke`).
@@ -185,6 +188,13 @@ impl Domain {
         ip: Option<String>,
         user_agent: Option<String>,
     ) -> Result<Caller> {
+        if let Some(principal) = self.token_cache.get(raw, Utc::now()) {
+            return Ok(Caller {
+                principal: Principal::ApiToken(principal),
+                ip,
+                user_agent,
+            });
+        }
         let verified = self.tokens.verify(raw, Utc::now()).map_err(|e| match e {
             TokenError::Refused => {
                 DomainError::unauthenticated_because("this API token has expired")
@@ -225,14 +235,22 @@ impl Domain {
                 "this API token has expired",
             ));
         }
+        let principal = TokenPrincipal {
+            id: row.id,
+            org_id: row.org_id,
+            role: verified.role.min(row.role.0),
+            can_write: verified.can_write,
+            expires_at: row.expires_at,
+        };
+        let still_valid = self
+            .tokens
+            .verify(raw, now + Duration::from_std(TOKEN_CACHE_TTL).unwrap_or_default())
+            .is_ok_and(|later| later.can_write == verified.can_write);
+        if still_valid {
+            self.token_cache.put(raw, principal.clone());
+        }
         Ok(Caller {
-            principal: Principal::ApiToken(TokenPrincipal {
-                id: row.id,
-                org_id: row.org_id,
-                role: verified.role.min(row.role.0),
-                can_write: verified.can_write,
-                expires_at: row.expires_at,
-            }),
+            principal: Principal::ApiToken(principal),
             ip,
             user_agent,
         })

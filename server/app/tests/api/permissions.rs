@@ -77,9 +77,13 @@ async fn perform(operation: &str, case: &Case<'_>) -> Value {
             }
             case.run("mutation($o: ID!) { leaveOrganization(input: {organizationId: $o}) }", json!({})).await
         }
-        "`organization.phoneNumbers` and `businessProfile`" => {
+        "`organization.phoneNumbers`" => {
             whatsapp(case).await;
-            case.run("query($o: ID!) { organization(id: $o) { phoneNumbers { displayPhoneNumber businessProfile { about } } } }", json!({})).await
+            case.run("query($o: ID!) { organization(id: $o) { phoneNumbers { displayPhoneNumber } } }", json!({})).await
+        }
+        "`businessProfile`" => {
+            let (_, number, _) = whatsapp(case).await;
+            case.run("query($o: ID!, $n: ID!) { businessProfile(organizationId: $o, phoneNumberId: $n) { about } }", json!({ "n": number })).await
         }
         "`organization.conversations` and messages" => {
             whatsapp(case).await;
