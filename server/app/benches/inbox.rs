@@ -4,11 +4,10 @@
 //! token, against the release server on a private PostgreSQL with row-level security on.
 //! Data: 20 organizations, 50,000 conversations, 1,000,000 messages.
 //!
-//! Run: `bench/run inbox` (builds the server, then `cargo bench -p wagent-app --bench inbox`).
-//! The server binary is taken from `WAGENT_BIN`, or beside this bench in the target folder.
+//! Run: `bench/run inbox` (that is `cargo bench -p wagent-app --bench inbox`, which builds
+//! the release server too).
 
 use std::{
-    path::PathBuf,
     process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
@@ -89,15 +88,6 @@ fn main() {
         .block_on(run());
 }
 
-fn server_binary() -> PathBuf {
-    if let Ok(path) = std::env::var("WAGENT_BIN") {
-        return path.into();
-    }
-    let exe = std::env::current_exe().unwrap();
-    // target/release/deps/inbox-<hash> → target/release/wagent
-    exe.parent().unwrap().parent().unwrap().join("wagent")
-}
-
 /// Kills the server when the bench ends, however it ends.
 struct Server(Child);
 
@@ -109,12 +99,8 @@ impl Drop for Server {
 }
 
 async fn run() {
-    let wagent = server_binary();
-    assert!(
-        wagent.exists(),
-        "{} is missing: build it with `cargo build --release -p wagent-app --bin wagent` (bench/run does)",
-        wagent.display()
-    );
+    // The release `wagent` binary, built by cargo for this bench.
+    let wagent = env!("CARGO_BIN_EXE_wagent");
     let db = wagent_testkit::database().await.unwrap();
     let started = Instant::now();
     let mut admin = AsyncPgConnection::establish(&db.admin.connection_string())
@@ -141,7 +127,7 @@ async fn run() {
     let (token_key, encryption_keys) = wagent_app::keys::generate();
     let data_dir = std::env::temp_dir().join(format!("wagent-bench-{}", db.name));
     let env = [
-        ("DATABASE_URL", db.server.connection_string()),
+        ("DATABASE_URL", db.server.to_url()),
         ("WAGENT_LISTEN", format!("127.0.0.1:{port}")),
         ("WAGENT_PUBLIC_URL", "http://localhost:8080".to_owned()),
         ("WAGENT_TOKEN_KEY", token_key),
@@ -149,7 +135,7 @@ async fn run() {
         ("WAGENT_DATA_DIR", data_dir.to_string_lossy().into_owned()),
         ("WAGENT_LOG", "warn".to_owned()),
     ];
-    let issued = Command::new(&wagent)
+    let issued = Command::new(wagent)
         .args(["token", "issue", "--org", &org, "--role", "member"])
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .output()
@@ -163,7 +149,7 @@ async fn run() {
     let token = issued["token"].as_str().unwrap().to_owned();
 
     let server = Server(
-        Command::new(&wagent)
+        Command::new(wagent)
             .arg("serve")
             .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::null())
@@ -171,6 +157,7 @@ async fn run() {
             .unwrap(),
     );
     let base = format!("http://127.0.0.1:{port}");
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(CLIENTS)
         .timeout(Duration::from_secs(10))

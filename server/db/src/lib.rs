@@ -9,7 +9,6 @@ pub mod cluster;
 pub mod migrate;
 pub mod schema;
 pub mod schema_gen;
-#[cfg(feature = "statement-count")]
 pub mod statement_count;
 mod target;
 
@@ -140,7 +139,6 @@ impl Db {
     {
         let mut conn = self.get().await?;
         let conn: &mut Conn = &mut conn;
-        #[cfg(feature = "statement-count")]
         statement_count::attribute(conn, scope.org_id);
         // BEGIN and the settings in one round trip. The values are formatted uuids (hex and
         // dashes only), so writing them into the SQL text is safe.

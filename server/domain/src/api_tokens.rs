@@ -4,6 +4,7 @@ use chrono::{Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 use wagent_auth::api_token::TokenError;
 use wagent_db::{
@@ -12,7 +13,8 @@ use wagent_db::{
 };
 
 use crate::{
-    Access, ApiToken, Caller, Domain, DomainError, Page, Principal, Result, Role, TokenPrincipal,
+    Access, ApiToken, Bus, Caller, Domain, DomainError, Page, Principal, Result, Role,
+    TokenPrincipal,
     audit::{self, Entry},
     events::{self, OrganizationChange},
     token_cache::TOKEN_CACHE_TTL,
@@ -116,7 +118,8 @@ impl Domain {
         .await
     }
 
-    /// Admin or Owner. The token stops working at once, in every server process.
+    /// Admin or Owner. The token stops working at once here and, through the bus, in the
+    /// other server processes (within `TOKEN_CACHE_TTL` at worst).
     pub async fn revoke_api_token(&self, access: &Access, id: Uuid) -> Result<ApiToken> {
         access.ensure(Role::Admin)?;
         let row = self.tx(access.scope(), async |c| {
@@ -163,6 +166,26 @@ impl Domain {
         .await?;
         self.token_cache.forget(id);
         Ok(row)
+    }
+
+    /// Keeps the token cache in step with revocations made by other processes: an
+    /// organization's cached tokens are forgotten when its `organization.api_tokens` event
+    /// arrives (everything is, if events were missed).
+    pub fn forget_tokens_on_change(&self, bus: &Bus) {
+        let mut events = bus.subscribe();
+        let cache = self.token_cache.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(e) if e.topic == OrganizationChange::ApiTokens.topic() => {
+                        cache.forget_org(e.org_id);
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => cache.clear(),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
     }
 
     /// The organization an API token id belongs to (for `wagent token revoke`).

@@ -3,8 +3,9 @@
 //!
 //! An entry is kept only when the token's own checks pass both now and at the end of its
 //! stay (so an attenuated expiry is never honoured late), and the row's expiry is checked on
-//! every use. A revocation here forgets the token at once; one made by another server
-//! process takes effect there within [`TOKEN_CACHE_TTL`].
+//! every use. A revocation here forgets the token at once; one made by another process (a
+//! server, `wagent token revoke`) clears the organization's entries when its bus event
+//! arrives, and in any case within [`TOKEN_CACHE_TTL`].
 
 use std::{
     collections::HashMap,
@@ -43,6 +44,19 @@ impl TokenCache {
             }
         }
         map.insert(raw.to_owned(), (Instant::now(), principal));
+    }
+
+    /// Forgets every token of an organization whose tokens changed.
+    pub(crate) fn forget_org(&self, org_id: Uuid) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|_, (_, principal)| principal.org_id != org_id);
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.0.lock() {
+            map.clear();
+        }
     }
 
     /// Forgets a revoked token.

@@ -76,6 +76,7 @@ async fn statements_of(app: &TestApp, token: &str, org: &str, first: usize) -> (
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_inbox_list_runs_the_same_few_statements_whatever_its_size() {
+    wagent_db::statement_count::enable();
     let app = TestApp::spawn().await;
     let (org, alice) = busy_inbox(&app).await;
 
