@@ -114,7 +114,7 @@ enum TokenCommand {
         #[arg(long, default_value = "issued with wagent token issue")]
         name: String,
     },
-    /// Revoke an API token by its id; it stops working at once.
+    /// Revoke an API token by its id; servers stop accepting it within 3 seconds.
     Revoke { token_id: uuid::Uuid },
     /// Narrow a token read from stdin (no key needed) and print the new token.
     Attenuate {

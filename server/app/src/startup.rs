@@ -129,6 +129,7 @@ impl Application {
         let bus = Bus::start(services.database.server.clone())
             .await
             .map_err(|e| e.to_string())?;
+        services.domain.forget_tokens_on_change(&bus);
         let schema = wagent_graphql::schema(services.domain.clone(), bus.clone());
         let oidc = match &settings.oidc {
             Some(o) => {

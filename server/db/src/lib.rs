@@ -9,13 +9,14 @@ pub mod cluster;
 pub mod migrate;
 pub mod schema;
 pub mod schema_gen;
+pub mod statement_count;
 mod target;
 
 use std::{future::Future, time::Duration};
 
-use diesel::sql_types::Text;
 use diesel_async::{
-    AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, TransactionManager,
+    AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
+    TransactionManager,
     pooled_connection::{
         AsyncDieselConnectionManager,
         deadpool::{Object, Pool},
@@ -138,18 +139,18 @@ impl Db {
     {
         let mut conn = self.get().await?;
         let conn: &mut Conn = &mut conn;
-        AnsiTransactionManager::begin_transaction(conn)
-            .await
-            .map_err(Error::from)?;
-        let set = diesel::sql_query(
-            "SELECT set_config('app.org_id', $1, true), set_config('app.user_id', $2, true)",
-        )
-        .bind::<Text, _>(scope.org_id.map(|id| id.to_string()).unwrap_or_default())
-        .bind::<Text, _>(scope.user_id.map(|id| id.to_string()).unwrap_or_default())
-        .execute(conn)
-        .await;
-        if let Err(e) = set {
-            let _ = AnsiTransactionManager::rollback_transaction(conn).await;
+        statement_count::attribute(conn, scope.org_id);
+        // BEGIN and the settings in one round trip. The values are formatted uuids (hex and
+        // dashes only), so writing them into the SQL text is safe.
+        let begin = format!(
+            "BEGIN; SELECT set_config('app.org_id', '{}', true), set_config('app.user_id', '{}', true)",
+            scope.org_id.map(|id| id.to_string()).unwrap_or_default(),
+            scope.user_id.map(|id| id.to_string()).unwrap_or_default(),
+        );
+        if let Err(e) = AnsiTransactionManager::begin_transaction_sql(conn, &begin).await {
+            // The BEGIN may have run before the error: leave the connection outside any
+            // transaction (a ROLLBACK without one is only a warning).
+            let _ = conn.batch_execute("ROLLBACK").await;
             return Err(Error::from(e).into());
         }
         match f(conn).await {

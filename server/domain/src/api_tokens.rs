@@ -4,6 +4,7 @@ use chrono::{Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 use wagent_auth::api_token::TokenError;
 use wagent_db::{
@@ -12,9 +13,11 @@ use wagent_db::{
 };
 
 use crate::{
-    Access, ApiToken, Caller, Domain, DomainError, Page, Principal, Result, Role, TokenPrincipal,
+    Access, ApiToken, Bus, Caller, Domain, DomainError, Page, Principal, Result, Role,
+    TokenPrincipal,
     audit::{self, Entry},
     events::{self, OrganizationChange},
+    token_cache::TOKEN_CACHE_TTL,
     values::{TokenName, page_size},
 };
 
@@ -115,10 +118,11 @@ impl Domain {
         .await
     }
 
-    /// Admin or Owner. The token stops working at once, in every server process.
+    /// Admin or Owner. The token stops working at once here and, through the bus, in the
+    /// other server processes (within `TOKEN_CACHE_TTL` at worst).
     pub async fn revoke_api_token(&self, access: &Access, id: Uuid) -> Result<ApiToken> {
         access.ensure(Role::Admin)?;
-        self.tx(access.scope(), async |c| {
+        let row = self.tx(access.scope(), async |c| {
             let row = diesel::update(
                 api_tokens::table
                     .filter(api_tokens::id.eq(id))
@@ -159,7 +163,29 @@ impl Domain {
             events::publish(c, access.org_id, OrganizationChange::ApiTokens).await?;
             Ok(row)
         })
-        .await
+        .await?;
+        self.token_cache.forget(id);
+        Ok(row)
+    }
+
+    /// Keeps the token cache in step with revocations made by other processes: an
+    /// organization's cached tokens are forgotten when its `organization.api_tokens` event
+    /// arrives (everything is, if events were missed).
+    pub fn forget_tokens_on_change(&self, bus: &Bus) {
+        let mut events = bus.subscribe();
+        let cache = self.token_cache.clone();
+        tokio::spawn(async move {
+            loop {
+                match events.recv().await {
+                    Ok(e) if e.topic == OrganizationChange::ApiTokens.topic() => {
+                        cache.forget_org(e.org_id);
+                    }
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => cache.clear(),
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        });
     }
 
     /// The organization an API token id belongs to (for `wagent token revoke`).
@@ -185,6 +211,13 @@ impl Domain {
         ip: Option<String>,
         user_agent: Option<String>,
     ) -> Result<Caller> {
+        if let Some(principal) = self.token_cache.get(raw, Utc::now()) {
+            return Ok(Caller {
+                principal: Principal::ApiToken(principal),
+                ip,
+                user_agent,
+            });
+        }
         let verified = self.tokens.verify(raw, Utc::now()).map_err(|e| match e {
             TokenError::Refused => {
                 DomainError::unauthenticated_because("this API token has expired")
@@ -225,14 +258,22 @@ impl Domain {
                 "this API token has expired",
             ));
         }
+        let principal = TokenPrincipal {
+            id: row.id,
+            org_id: row.org_id,
+            role: verified.role.min(row.role.0),
+            can_write: verified.can_write,
+            expires_at: row.expires_at,
+        };
+        let still_valid = self
+            .tokens
+            .verify(raw, now + Duration::from_std(TOKEN_CACHE_TTL).unwrap_or_default())
+            .is_ok_and(|later| later.can_write == verified.can_write);
+        if still_valid {
+            self.token_cache.put(raw, principal.clone());
+        }
         Ok(Caller {
-            principal: Principal::ApiToken(TokenPrincipal {
-                id: row.id,
-                org_id: row.org_id,
-                role: verified.role.min(row.role.0),
-                can_write: verified.can_write,
-                expires_at: row.expires_at,
-            }),
+            principal: Principal::ApiToken(principal),
             ip,
             user_agent,
         })

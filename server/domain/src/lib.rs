@@ -18,6 +18,7 @@ pub mod organizations;
 pub mod retention;
 pub mod secrets;
 pub mod templates;
+mod token_cache;
 pub mod users;
 pub mod values;
 pub mod whatsapp;
@@ -42,6 +43,7 @@ pub use wagent_meta as meta;
 pub struct Domain {
     db: Db,
     tokens: Arc<TokenKeys>,
+    token_cache: Arc<token_cache::TokenCache>,
     public_url: Arc<str>,
     whatsapp: Option<Arc<whatsapp::WhatsAppSetup>>,
 }
@@ -52,6 +54,7 @@ impl Domain {
         Self {
             db,
             tokens,
+            token_cache: Arc::default(),
             public_url: public_url.trim_end_matches('/').into(),
             whatsapp: None,
         }

@@ -15,7 +15,9 @@ use wagent_domain::{
 };
 
 use crate::{
-    GqlResult, guard, parse_id, require,
+    GqlResult, guard, parse_id,
+    prefetch::{Neighbours, Prefetched},
+    require,
     types::{UserObject, load_user},
 };
 
@@ -90,7 +92,7 @@ impl ConversationFilterInput {
 }
 
 /// A WhatsApp number connected to the organization, as Meta last described it.
-pub struct PhoneNumberObject(pub PhoneNumber, pub Access);
+pub struct PhoneNumberObject(pub PhoneNumber);
 
 #[Object(name = "PhoneNumber")]
 impl PhoneNumberObject {
@@ -131,19 +133,6 @@ impl PhoneNumberObject {
     async fn disconnected_at(&self) -> Option<DateTime<Utc>> {
         self.0.disconnected_at
     }
-    /// Read live from Meta.
-    async fn business_profile(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<crate::whatsapp::BusinessProfile> {
-        require(ctx, &self.1, Role::Member)?;
-        Ok(ctx
-            .data_unchecked::<Domain>()
-            .business_profile(&self.1, self.0.id)
-            .await
-            .gql(ctx)?
-            .into())
-    }
 }
 
 pub struct ContactObject(pub Contact);
@@ -170,12 +159,22 @@ pub struct ConversationObject {
     pub conversation: Conversation,
 }
 
+impl ConversationObject {
+    /// The row's contact, number and assignee when a list in this request read them.
+    fn prefetched(&self, ctx: &Context<'_>) -> Option<std::sync::Arc<Neighbours>> {
+        Prefetched::get(ctx, self.access.org_id(), self.conversation.id)
+    }
+}
+
 #[Object(name = "Conversation")]
 impl ConversationObject {
     async fn id(&self) -> ID {
         self.conversation.id.into()
     }
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
+        if let Some(row) = self.prefetched(ctx) {
+            return Ok(ContactObject(row.contact.clone()));
+        }
         let contact = ctx
             .data_unchecked::<Domain>()
             .contact(&self.access, self.conversation.contact_id)
@@ -184,17 +183,23 @@ impl ConversationObject {
         Ok(ContactObject(contact))
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
+        if let Some(row) = self.prefetched(ctx) {
+            return Ok(PhoneNumberObject(row.phone_number.clone()));
+        }
         let n = ctx
             .data_unchecked::<Domain>()
             .phone_number(&self.access, self.conversation.phone_number_id)
             .await
             .gql(ctx)?;
-        Ok(PhoneNumberObject(n, self.access.clone()))
+        Ok(PhoneNumberObject(n))
     }
     async fn status(&self) -> GqlConversationStatus {
         ConversationStatus::parse(&self.conversation.status).into()
     }
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
+        if let Some(row) = self.prefetched(ctx) {
+            return Ok(row.assignee.clone().map(UserObject));
+        }
         load_user(ctx, self.conversation.assignee_id).await
     }
     async fn labels(&self) -> &[String] {
@@ -218,6 +223,7 @@ impl ConversationObject {
         self.conversation.window_open(Utc::now())
     }
     /// Newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -411,11 +417,13 @@ pub async fn conversations(
     let filter = filter.unwrap_or_default().into_domain(ctx)?;
     let page = ctx
         .data_unchecked::<Domain>()
-        .conversations(access, &filter, first, after.as_deref())
+        .conversation_summaries(access, &filter, first, after.as_deref())
         .await
         .gql(ctx)?;
+    Prefetched::keep(ctx, access.org_id(), &page.items);
     let mut c = Connection::new(after.is_some(), page.has_next);
-    c.edges.extend(page.items.into_iter().map(|conversation| {
+    c.edges.extend(page.items.into_iter().map(|row| {
+        let conversation = row.conversation;
         let at = conversation
             .last_message_at
             .unwrap_or(conversation.created_at);

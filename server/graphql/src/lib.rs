@@ -7,6 +7,7 @@
 mod connection;
 mod inbox;
 mod mutation;
+mod prefetch;
 mod query;
 mod subscription;
 mod types;
@@ -42,6 +43,7 @@ pub struct RequestId(pub String);
 /// Builds the schema with its limits. The transport adds the [`Caller`] to each request.
 pub fn schema(domain: Domain, bus: Bus) -> WagentSchema {
     builder()
+        .extension(prefetch::PrefetchExtension)
         .data(DataLoader::new(UserLoader(domain.clone()), tokio::spawn))
         .data(domain)
         .data(bus)

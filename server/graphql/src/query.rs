@@ -2,8 +2,9 @@ use async_graphql::{Context, ID, Object};
 use wagent_domain::{Domain, Intent, Role};
 
 use crate::{
-    GqlResult, caller, guard,
+    GqlResult, caller, guard, parse_id,
     types::{InvitationPreviewObject, OrganizationObject, Viewer},
+    whatsapp::BusinessProfile,
 };
 
 pub struct Query;
@@ -28,6 +29,25 @@ impl Query {
             .await
             .gql(ctx)?;
         Ok(OrganizationObject { access, org })
+    }
+
+    /// A number's WhatsApp business profile, read live from Meta. A root field, never a field
+    /// of a list row, and costly in complexity, so one query makes at most a few Meta calls.
+    #[graphql(complexity = 200)]
+    async fn business_profile(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        phone_number_id: ID,
+    ) -> async_graphql::Result<BusinessProfile> {
+        let access = guard(ctx, &organization_id, Role::Member, Intent::Read).await?;
+        let id = parse_id(ctx, &phone_number_id, "phone number")?;
+        Ok(ctx
+            .data_unchecked::<Domain>()
+            .business_profile(&access, id)
+            .await
+            .gql(ctx)?
+            .into())
     }
 
     /// What an invitation link offers, for its accept page (signed-in people only).

@@ -188,6 +188,7 @@ impl OrganizationObject {
             .gql(ctx)
     }
 
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn members(
         &self,
         ctx: &Context<'_>,
@@ -210,6 +211,7 @@ impl OrganizationObject {
     }
 
     /// Admin or Owner. Newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn invitations(
         &self,
         ctx: &Context<'_>,
@@ -232,6 +234,7 @@ impl OrganizationObject {
     }
 
     /// Admin or Owner. Newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn api_tokens(
         &self,
         ctx: &Context<'_>,
@@ -261,7 +264,7 @@ impl OrganizationObject {
             .gql(ctx)?;
         Ok(numbers
             .into_iter()
-            .map(|n| crate::inbox::PhoneNumberObject(n, self.access.clone()))
+            .map(crate::inbox::PhoneNumberObject)
             .collect())
     }
 
@@ -287,6 +290,7 @@ impl OrganizationObject {
     }
 
     /// The inbox, most recent activity first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn conversations(
         &self,
         ctx: &Context<'_>,
@@ -329,6 +333,7 @@ impl OrganizationObject {
     }
 
     /// Admin or Owner. Newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

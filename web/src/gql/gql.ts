@@ -58,7 +58,7 @@ type Documents = {
     "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": typeof types.SyncTemplatesDocument,
     "\n  mutation CreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": typeof types.CreateTemplateDocument,
     "\n  mutation DeleteTemplate($input: DeleteTemplateInput!) {\n    deleteTemplate(input: $input)\n  }\n": typeof types.DeleteTemplateDocument,
-    "\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n": typeof types.BusinessProfilesDocument,
+    "\n  query BusinessProfile($id: ID!, $phoneNumberId: ID!) {\n    businessProfile(organizationId: $id, phoneNumberId: $phoneNumberId) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n": typeof types.BusinessProfileDocument,
     "\n  fragment WhatsAppBusinessProfile on BusinessProfile {\n    about\n    address\n    description\n    email\n    vertical\n    websites\n  }\n": typeof types.WhatsAppBusinessProfileFragmentDoc,
     "\n  mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {\n    updateBusinessProfile(input: $input) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n": typeof types.UpdateBusinessProfileDocument,
     "\n  query WhatsAppNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        qualityRating\n        status\n        nameStatus\n        messagingLimit\n        throughputLevel\n        refreshedAt\n        disconnectedAt\n      }\n    }\n  }\n": typeof types.WhatsAppNumbersDocument,
@@ -115,7 +115,7 @@ const documents: Documents = {
     "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": types.SyncTemplatesDocument,
     "\n  mutation CreateTemplate($input: CreateTemplateInput!) {\n    createTemplate(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": types.CreateTemplateDocument,
     "\n  mutation DeleteTemplate($input: DeleteTemplateInput!) {\n    deleteTemplate(input: $input)\n  }\n": types.DeleteTemplateDocument,
-    "\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n": types.BusinessProfilesDocument,
+    "\n  query BusinessProfile($id: ID!, $phoneNumberId: ID!) {\n    businessProfile(organizationId: $id, phoneNumberId: $phoneNumberId) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n": types.BusinessProfileDocument,
     "\n  fragment WhatsAppBusinessProfile on BusinessProfile {\n    about\n    address\n    description\n    email\n    vertical\n    websites\n  }\n": types.WhatsAppBusinessProfileFragmentDoc,
     "\n  mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {\n    updateBusinessProfile(input: $input) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n": types.UpdateBusinessProfileDocument,
     "\n  query WhatsAppNumbers($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        phoneNumberId\n        displayPhoneNumber\n        verifiedName\n        qualityRating\n        status\n        nameStatus\n        messagingLimit\n        throughputLevel\n        refreshedAt\n        disconnectedAt\n      }\n    }\n  }\n": types.WhatsAppNumbersDocument,
@@ -321,7 +321,7 @@ export function graphql(source: "\n  mutation DeleteTemplate($input: DeleteTempl
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query BusinessProfiles($id: ID!) {\n    organization(id: $id) {\n      id\n      phoneNumbers {\n        id\n        businessProfile {\n          ...WhatsAppBusinessProfile\n        }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query BusinessProfile($id: ID!, $phoneNumberId: ID!) {\n    businessProfile(organizationId: $id, phoneNumberId: $phoneNumberId) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n"): (typeof documents)["\n  query BusinessProfile($id: ID!, $phoneNumberId: ID!) {\n    businessProfile(organizationId: $id, phoneNumberId: $phoneNumberId) {\n      ...WhatsAppBusinessProfile\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -92,8 +92,8 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             case.run("query($o: ID!) { organization(id: $o) { phoneNumbers { displayPhoneNumber } } }", json!({})).await
         }
         "`businessProfile`" => {
-            whatsapp(case).await;
-            case.run("query($o: ID!) { organization(id: $o) { phoneNumbers { businessProfile { about } } } }", json!({})).await
+            let number = whatsapp(case).await.number;
+            case.run("query($o: ID!, $n: ID!) { businessProfile(organizationId: $o, phoneNumberId: $n) { about } }", json!({ "n": number })).await
         }
         "`organization.conversations` and messages" => {
             whatsapp(case).await;

@@ -160,9 +160,9 @@ async fn the_business_profile_quality_and_disconnect_follow_meta() {
         .gql(Some(&alice), "mutation($o: ID!, $n: ID!) { updateBusinessProfile(input: {organizationId: $o, phoneNumberId: $n, about: \"\"}) { about } }", json!({ "o": org, "n": number_id }))
         .await;
     assert_eq!(code(&body), "VALIDATION", "about needs 1 to 139 characters");
-    let profile = app.ok(&alice, "query($o: ID!) { organization(id: $o) { phoneNumbers { businessProfile { about } } } }", json!({ "o": org })).await;
+    let profile = app.ok(&alice, "query($o: ID!, $n: ID!) { businessProfile(organizationId: $o, phoneNumberId: $n) { about } }", json!({ "o": org, "n": number_id })).await;
     assert_eq!(
-        profile["organization"]["phoneNumbers"][0]["businessProfile"]["about"],
+        profile["businessProfile"]["about"],
         "Fresh bread daily"
     );
 

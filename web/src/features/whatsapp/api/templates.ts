@@ -1,5 +1,5 @@
 import { graphql } from '@/gql';
-import type { BusinessProfilesQuery, WhatsAppTemplatesQuery } from '@/gql/graphql';
+import type { BusinessProfileQuery, WhatsAppTemplatesQuery } from '@/gql/graphql';
 
 export const WhatsAppTemplatesDocument = graphql(`
   query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {
@@ -51,17 +51,11 @@ export const DeleteTemplateDocument = graphql(`
   }
 `);
 
-/** Read live from Meta for every number; one number failing shows as that card's error. */
-export const BusinessProfilesDocument = graphql(`
-  query BusinessProfiles($id: ID!) {
-    organization(id: $id) {
-      id
-      phoneNumbers {
-        id
-        businessProfile {
-          ...WhatsAppBusinessProfile
-        }
-      }
+/** Read live from Meta, one number at a time (the API has no per-row profile field). */
+export const BusinessProfileDocument = graphql(`
+  query BusinessProfile($id: ID!, $phoneNumberId: ID!) {
+    businessProfile(organizationId: $id, phoneNumberId: $phoneNumberId) {
+      ...WhatsAppBusinessProfile
     }
   }
 `);
@@ -77,7 +71,7 @@ export const BusinessProfileFragment = graphql(`
   }
 `);
 
-export type BusinessProfile = BusinessProfilesQuery['organization']['phoneNumbers'][number]['businessProfile'];
+export type BusinessProfile = BusinessProfileQuery['businessProfile'];
 
 export const UpdateBusinessProfileDocument = graphql(`
   mutation UpdateBusinessProfile($input: UpdateBusinessProfileInput!) {

@@ -5,7 +5,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorPanel, FormError, LoadingState, Notice } from '@/components/ui/feedback';
 import { Card, Field } from '@/components/ui/layout';
 import {
-  BusinessProfilesDocument,
+  BusinessProfileDocument,
   UpdateBusinessProfileDocument,
   type BusinessProfile,
 } from '@/features/whatsapp/api/templates';
@@ -184,13 +184,17 @@ export function BusinessProfileCard({
   const [editing, setEditing] = useState(false);
   // What the last save returned, shown at once (Meta's read-back may lag behind).
   const [saved, setSaved] = useState<{ numberId: string; profile: BusinessProfile } | null>(null);
-  const [result, reexecute] = useQuery({ query: BusinessProfilesDocument, variables: { id: organizationId }, pause: numbers.length === 0 });
-  const refresh = () => reexecute({ requestPolicy: 'network-only' });
   const number = numbers.find((n) => n.id === chosenId) ?? numbers[0] ?? null;
+  const [result, reexecute] = useQuery({
+    query: BusinessProfileDocument,
+    variables: { id: organizationId, phoneNumberId: number?.id ?? '' },
+    pause: !number,
+  });
+  const refresh = () => reexecute({ requestPolicy: 'network-only' });
   if (!number) return null;
   const profile =
     (saved?.numberId === number.id ? saved.profile : null) ??
-    result.data?.organization.phoneNumbers.find((p) => p.id === number.id)?.businessProfile ??
+    result.data?.businessProfile ??
     null;
 
   let body;

@@ -28,26 +28,16 @@ function server(numbers: unknown[]) {
   return stubGraphqlFetch({
     WhatsAppNumbers: () => ({ data: { organization: { __typename: 'Organization', id: 'org-1', phoneNumbers: numbers } } }),
     WhatsAppTemplates: () => ({ data: { organization: { __typename: 'Organization', id: 'org-1', templates: [] } } }),
-    BusinessProfiles: () => ({
+    BusinessProfile: () => ({
       data: {
-        organization: {
-          __typename: 'Organization',
-          id: 'org-1',
-          phoneNumbers: [
-            {
-              __typename: 'PhoneNumber',
-              id: 'pn-1',
-              businessProfile: {
-                __typename: 'BusinessProfile',
-                about: 'Fresh bread daily',
-                address: null,
-                description: null,
-                email: null,
-                vertical: 'RETAIL',
-                websites: [],
-              },
-            },
-          ],
+        businessProfile: {
+          __typename: 'BusinessProfile',
+          about: 'Fresh bread daily',
+          address: null,
+          description: null,
+          email: null,
+          vertical: 'RETAIL',
+          websites: [],
         },
       },
     }),

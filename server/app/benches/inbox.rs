@@ -1,0 +1,285 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The inbox list at speed: the SPA's first page of 50 conversations (each with its contact,
+//! number and assignee) asked over HTTP by 32 clients at once, authenticated with an API
+//! token, against the release server on a private PostgreSQL with row-level security on.
+//! Data: 20 organizations, 50,000 conversations, 1,000,000 messages.
+//!
+//! Run: `bench/run inbox` (that is `cargo bench -p wagent-app --bench inbox`, which builds
+//! the release server too).
+
+use std::{
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+use tokio::sync::Mutex;
+use wagent_db::{
+    diesel::{self, QueryableByName, sql_types::Text},
+    diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
+};
+
+const ORGS: u32 = 20;
+const CONVERSATIONS: u32 = 50_000;
+const MESSAGES_PER_CONVERSATION: u32 = 20;
+const CLIENTS: usize = 32;
+const WARM_UP: Duration = Duration::from_secs(3);
+const MEASURE: Duration = Duration::from_secs(10);
+
+/// `InboxConversations` with the `ConversationSummary` fragment, as `web/` sends it.
+const INBOX_LIST: &str = "query InboxConversations($id: ID!, $filter: ConversationFilterInput, $first: Int, $after: String) {
+  organization(id: $id) { id conversations(filter: $filter, first: $first, after: $after) {
+    edges { cursor node { ...ConversationSummary } } pageInfo { hasNextPage endCursor } } } }
+fragment ConversationSummary on Conversation {
+  id status labels unreadCount lastMessageAt lastMessagePreview windowOpenUntil windowOpen
+  contact { id waId profileName }
+  phoneNumber { id phoneNumberId displayPhoneNumber verifiedName disconnectedAt }
+  assignee { id name email } }";
+
+/// Organizations, numbers, agents, contacts, conversations and messages, by set-based SQL.
+const LOAD: &str = "
+SET maintenance_work_mem = '256MB';
+INSERT INTO organizations (id, name)
+  SELECT md5('org' || o)::uuid, 'Org ' || o FROM generate_series(1, {orgs}) o;
+INSERT INTO users (id, email, email_verified, name)
+  SELECT md5('user' || u)::uuid, 'agent' || u || '@example.com', true, 'Agent ' || u
+  FROM generate_series(1, {orgs} * 5) u;
+INSERT INTO memberships (org_id, user_id, role)
+  SELECT md5('org' || ((u - 1) % {orgs} + 1))::uuid, md5('user' || u)::uuid, 'member'
+  FROM generate_series(1, {orgs} * 5) u;
+INSERT INTO whatsapp_accounts (org_id, id, waba_id, access_token_sealed, connected_via)
+  SELECT md5('org' || o)::uuid, md5('waba' || o)::uuid, '81' || lpad(o::text, 10, '0'), 'unused', 'cli'
+  FROM generate_series(1, {orgs}) o;
+INSERT INTO phone_numbers (org_id, id, account_id, phone_number_id, display_phone_number,
+                           verified_name, quality_rating, status)
+  SELECT md5('org' || o)::uuid, md5('pn' || o)::uuid, md5('waba' || o)::uuid,
+         '82' || lpad(o::text, 10, '0'), '+1 555 01' || lpad(o::text, 2, '0'), 'Shop ' || o, 'GREEN', 'CONNECTED'
+  FROM generate_series(1, {orgs}) o;
+INSERT INTO contacts (org_id, id, wa_id, profile_name)
+  SELECT md5('org' || ((g - 1) % {orgs} + 1))::uuid, md5('contact' || g)::uuid,
+         '1555' || lpad(g::text, 7, '0'), 'Customer ' || g
+  FROM generate_series(1, {conversations}) g;
+INSERT INTO conversations (org_id, id, phone_number_id, contact_id, status, assignee_id, labels,
+                           unread_count, last_message_at, last_inbound_at, last_message_preview)
+  SELECT md5('org' || o)::uuid, md5('conv' || g)::uuid, md5('pn' || o)::uuid, md5('contact' || g)::uuid,
+         (ARRAY['open', 'pending', 'resolved'])[g % 3 + 1],
+         CASE WHEN g % 2 = 0 THEN md5('user' || (o + {orgs} * (g % 5)))::uuid END,
+         CASE WHEN g % 7 = 0 THEN ARRAY['vip'] ELSE '{}' END,
+         g % 4, now() - g * interval '1 second', now() - g * interval '1 second',
+         'message 1 of conversation ' || g
+  FROM generate_series(1, {conversations}) g, LATERAL (SELECT (g - 1) % {orgs} + 1 AS o) org;
+INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, status_at, sent_at)
+  SELECT md5('org' || ((g - 1) % {orgs} + 1))::uuid, gen_random_uuid(), md5('conv' || g)::uuid,
+         CASE WHEN k % 2 = 1 THEN 'inbound' ELSE 'outbound' END, 'wamid.B' || g || '.' || k, 'text',
+         'message ' || k || ' of conversation ' || g,
+         CASE WHEN k % 2 = 1 THEN 'received' ELSE 'read' END,
+         now() - g * interval '1 second' - (k - 1) * interval '1 minute',
+         now() - g * interval '1 second' - (k - 1) * interval '1 minute'
+  FROM generate_series(1, {conversations}) g, generate_series(1, {messages}) k;
+ANALYZE;
+";
+
+fn main() {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}
+
+/// Kills the server when the bench ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn run() {
+    // The release `wagent` binary, built by cargo for this bench.
+    let wagent = env!("CARGO_BIN_EXE_wagent");
+    let db = wagent_testkit::database().await.unwrap();
+    let started = Instant::now();
+    let mut admin = AsyncPgConnection::establish(&db.admin.connection_string())
+        .await
+        .unwrap();
+    let sql = LOAD
+        .replace("{orgs}", &ORGS.to_string())
+        .replace("{conversations}", &CONVERSATIONS.to_string())
+        .replace("{messages}", &MESSAGES_PER_CONVERSATION.to_string());
+    admin.batch_execute(&sql).await.unwrap();
+    let org = diesel::sql_query("SELECT id::text AS id FROM organizations WHERE name = 'Org 1'")
+        .get_result::<Id>(&mut admin)
+        .await
+        .unwrap()
+        .id;
+    drop(admin);
+    println!("inbox_load_s: {:.1}", started.elapsed().as_secs_f64());
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (token_key, encryption_keys) = wagent_app::keys::generate();
+    let data_dir = std::env::temp_dir().join(format!("wagent-bench-{}", db.name));
+    let env = [
+        ("DATABASE_URL", db.server.to_url()),
+        ("WAGENT_LISTEN", format!("127.0.0.1:{port}")),
+        ("WAGENT_PUBLIC_URL", "http://localhost:8080".to_owned()),
+        ("WAGENT_TOKEN_KEY", token_key),
+        ("WAGENT_ENCRYPTION_KEYS", encryption_keys),
+        ("WAGENT_DATA_DIR", data_dir.to_string_lossy().into_owned()),
+        ("WAGENT_LOG", "warn".to_owned()),
+    ];
+    let issued = Command::new(wagent)
+        .args(["token", "issue", "--org", &org, "--role", "member"])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        issued.status.success(),
+        "wagent token issue: {}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    let issued: Value = serde_json::from_slice(&issued.stdout).unwrap();
+    let token = issued["token"].as_str().unwrap().to_owned();
+
+    let server = Server(
+        Command::new(wagent)
+            .arg("serve")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(CLIENTS)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ready = http.get(format!("{base}/readyz")).send().await;
+        if ready.is_ok_and(|r| r.status().is_success()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server never became ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let body = json!({
+        "operationName": "InboxConversations",
+        "query": INBOX_LIST,
+        "variables": { "id": org, "filter": null, "first": 50, "after": null },
+    })
+    .to_string();
+    // One request, checked in full, before the load.
+    let first: Value = http
+        .post(format!("{base}/graphql"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let edges = first["data"]["organization"]["conversations"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the inbox list failed: {first}"));
+    assert_eq!(edges.len(), 50, "{first}");
+    assert!(edges[0]["node"]["contact"]["waId"].is_string(), "{first}");
+
+    let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let failures = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let measure_from = Instant::now() + WARM_UP;
+    let measure_until = measure_from + MEASURE;
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (http, url, token, body) = (
+                http.clone(),
+                format!("{base}/graphql"),
+                token.clone(),
+                body.clone(),
+            );
+            let (latencies, failures) = (latencies.clone(), failures.clone());
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                loop {
+                    let t = Instant::now();
+                    if t >= measure_until {
+                        break;
+                    }
+                    let ok = match http
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                    {
+                        Ok(r) if r.status().is_success() => r
+                            .bytes()
+                            .await
+                            .is_ok_and(|b| !b.windows(9).any(|w| w == b"\"errors\":")),
+                        _ => false,
+                    };
+                    if t >= measure_from {
+                        mine.push(t.elapsed());
+                        if !ok {
+                            failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        }
+                    }
+                }
+                latencies.lock().await.extend(mine);
+            })
+        })
+        .collect();
+    for c in clients {
+        c.await.unwrap();
+    }
+    let rss_mb = status_mb(server.0.id(), "VmRSS:");
+    let peak_mb = status_mb(server.0.id(), "VmHWM:");
+    drop(server);
+
+    let mut latencies = latencies.lock().await.clone();
+    latencies.sort();
+    let n = latencies.len();
+    let pct = |p: f64| latencies[((n as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0;
+    println!(
+        "inbox_list_req_per_s: {:.0}",
+        n as f64 / MEASURE.as_secs_f64()
+    );
+    println!("inbox_list_p50_ms: {:.1}", pct(0.50));
+    println!("inbox_list_p99_ms: {:.1}", pct(0.99));
+    println!(
+        "inbox_list_failures: {}",
+        failures.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    println!("inbox_server_rss_mb: {rss_mb:.0}");
+    println!("inbox_server_peak_rss_mb: {peak_mb:.0}");
+    let _ = std::fs::remove_dir_all(data_dir);
+}
+
+/// A line of the server's `/proc/<pid>/status`, in MB.
+fn status_mb(pid: u32, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
