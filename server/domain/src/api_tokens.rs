@@ -122,7 +122,7 @@ impl Domain {
     /// other server processes (within `TOKEN_CACHE_TTL` at worst).
     pub async fn revoke_api_token(&self, access: &Access, id: Uuid) -> Result<ApiToken> {
         access.ensure(Role::Admin)?;
-        let row = self.tx(access.scope(), async |c| {
+        self.tx(access.scope(), async |c| {
             let row = diesel::update(
                 api_tokens::table
                     .filter(api_tokens::id.eq(id))
@@ -163,9 +163,8 @@ impl Domain {
             events::publish(c, access.org_id, OrganizationChange::ApiTokens).await?;
             Ok(row)
         })
-        .await?;
-        self.token_cache.forget(id);
-        Ok(row)
+        .await
+        .inspect(|_| self.token_cache.forget(id))
     }
 
     /// Keeps the token cache in step with revocations made by other processes: an
@@ -267,7 +266,10 @@ impl Domain {
         };
         let still_valid = self
             .tokens
-            .verify(raw, now + Duration::from_std(TOKEN_CACHE_TTL).unwrap_or_default())
+            .verify(
+                raw,
+                now + Duration::from_std(TOKEN_CACHE_TTL).unwrap_or_default(),
+            )
             .is_ok_and(|later| later.can_write == verified.can_write);
         if still_valid {
             self.token_cache.put(raw, principal.clone());

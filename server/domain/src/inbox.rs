@@ -4,9 +4,9 @@
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use diesel::{
-    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension,
-    PgArrayExpressionMethods, PgSortExpressionMethods, PgTextExpressionMethods, QueryDsl,
-    SelectableHelper,
+    BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
+    OptionalExtension, PgArrayExpressionMethods, PgSortExpressionMethods, PgTextExpressionMethods,
+    QueryDsl, SelectableHelper,
 };
 use diesel_async::RunQueryDsl;
 use serde_json::json;

@@ -58,7 +58,7 @@ pub fn sdl() -> String {
 fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
     Schema::build(Query, Mutation::default(), Subscription)
         .limit_depth(12)
-        .limit_complexity(2000)
+        .limit_complexity(5000)
         .limit_recursive_depth(32)
         .limit_directives(20)
 }

@@ -33,7 +33,7 @@ impl Query {
 
     /// A number's WhatsApp business profile, read live from Meta. A root field, never a field
     /// of a list row, and costly in complexity, so one query makes at most a few Meta calls.
-    #[graphql(complexity = 200)]
+    #[graphql(complexity = 1000)]
     async fn business_profile(
         &self,
         ctx: &Context<'_>,

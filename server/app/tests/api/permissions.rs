@@ -97,7 +97,7 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
         }
         "`organization.conversations` and messages" => {
             whatsapp(case).await;
-            case.run("query($o: ID!) { organization(id: $o) { conversations { nodes { contact { waId } messages { nodes { text status } } } } } }", json!({})).await
+            case.run("query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { waId } messages(first: 30) { nodes { text status } } } } } }", json!({})).await
         }
         "`inboxEvents` subscription" => {
             let wa = whatsapp(case).await;

@@ -45,10 +45,15 @@ async fn busy_inbox(app: &TestApp) -> (String, String) {
         if edges.as_array().unwrap().len() == CUSTOMERS {
             break edges;
         }
-        assert!(Instant::now() < deadline, "the customers' messages never arrived");
+        assert!(
+            Instant::now() < deadline,
+            "the customers' messages never arrived"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    let me = app.ok(&alice, "{ viewer { user { id } } }", json!({})).await;
+    let me = app
+        .ok(&alice, "{ viewer { user { id } } }", json!({}))
+        .await;
     let alice_id = me["viewer"]["user"]["id"].as_str().unwrap().to_owned();
     for edge in list.as_array().unwrap().iter().take(2) {
         app.ok(
@@ -95,9 +100,9 @@ async fn the_inbox_list_runs_the_same_few_statements_whatever_its_size() {
         small, big,
         "a page of {CUSTOMERS} conversations ran {big} statements, a page of 1 ran {small}"
     );
-    // The caller's role, the organization, the page: three transactions of BEGIN with the
-    // settings, the query and COMMIT. Before, each row's contact and number had their own.
-    assert!(big <= 9, "the inbox list ran {big} statements");
+    // A handful of transactions (the caller's role, the organization, the page) whatever
+    // the size. Before, each row's contact and number had a transaction of their own.
+    assert!(big <= 12, "the inbox list ran {big} statements");
 
     let edges = data["organization"]["conversations"]["edges"]
         .as_array()
@@ -106,10 +111,16 @@ async fn the_inbox_list_runs_the_same_few_statements_whatever_its_size() {
     for (i, edge) in edges.iter().enumerate() {
         let node = &edge["node"];
         assert!(
-            node["contact"]["waId"].as_str().unwrap().starts_with("1555000"),
+            node["contact"]["waId"]
+                .as_str()
+                .unwrap()
+                .starts_with("1555000"),
             "{node}"
         );
-        assert!(node["phoneNumber"]["displayPhoneNumber"].is_string(), "{node}");
+        assert!(
+            node["phoneNumber"]["displayPhoneNumber"].is_string(),
+            "{node}"
+        );
         assert_eq!(
             node["assignee"]["email"].as_str(),
             (i < 2).then_some("alice@example.com"),

@@ -82,7 +82,7 @@ async fn eventually(
     panic!("never happened: {last}");
 }
 
-const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages { nodes { id direction kind text status error { code text } } } } } } }";
+const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations(first: 5) { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages(first: 30) { nodes { id direction kind text status error { code text } } } } } } }";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
@@ -696,7 +696,7 @@ async fn an_agent_sends_a_picture_and_a_document_through_the_media_api() {
         .unwrap();
     assert_eq!(unauthenticated.status(), 401);
 
-    let q = "query($o: ID!) { organization(id: $o) { conversations { nodes { messages { nodes { kind text status media { url fileName status } } } } } } }";
+    let q = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { messages(first: 30) { nodes { kind text status media { url fileName status } } } } } } }";
     let done = eventually(&app, &alice, q, json!({ "o": org }), |d| {
         let m = d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
             .as_array()
@@ -1026,7 +1026,7 @@ async fn when_meta_says_the_window_closed_the_conversation_offers_templates() {
         json!({ "type": "text", "text": { "body": "hello" } }),
     )
     .await;
-    let q = "query($o: ID!) { organization(id: $o) { conversations { nodes { id windowOpen messages { nodes { status error { code } } } } } } }";
+    let q = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { id windowOpen messages(first: 30) { nodes { status error { code } } } } } } }";
     let inbox = eventually(&app, &alice, q, json!({ "o": org }), |d| {
         d["organization"]["conversations"]["nodes"][0]["id"].is_string()
     })

@@ -161,10 +161,7 @@ async fn the_business_profile_quality_and_disconnect_follow_meta() {
         .await;
     assert_eq!(code(&body), "VALIDATION", "about needs 1 to 139 characters");
     let profile = app.ok(&alice, "query($o: ID!, $n: ID!) { businessProfile(organizationId: $o, phoneNumberId: $n) { about } }", json!({ "o": org, "n": number_id })).await;
-    assert_eq!(
-        profile["businessProfile"]["about"],
-        "Fresh bread daily"
-    );
+    assert_eq!(profile["businessProfile"]["about"], "Fresh bread daily");
 
     sandbox_post(
         &app,
