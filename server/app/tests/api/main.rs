@@ -8,6 +8,7 @@ mod organizations;
 mod permissions;
 mod schema;
 mod subscriptions;
+mod tokens;
 mod whatsapp;
 mod whatsapp_admin;
 mod ws;
