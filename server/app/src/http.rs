@@ -3,8 +3,8 @@
 
 use std::sync::{Arc, atomic::Ordering};
 
-use async_graphql::{Data, http::GraphiQLSource};
-use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
 use poem::{
     EndpointExt, IntoResponse, Request, Response, Route, get, handler,
     http::{HeaderMap, StatusCode, header},
@@ -32,15 +32,24 @@ pub struct AppState {
     /// The built-in sandbox's URL: `/sandbox/*` is forwarded there for signed-in people.
     pub sandbox_url: Option<String>,
     pub http: reqwest::Client,
+    /// Open websockets and their limits.
+    pub sockets: Arc<crate::ws::Sockets>,
+    /// Request rates per IP and per token.
+    pub rates: Arc<crate::limits::RateLimits>,
 }
 
 pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
     Route::new()
         .at(
             "/graphql",
-            get(graphiql).post(graphql.with(SizeLimit::new(1024 * 1024))),
+            get(graphiql)
+                .post(graphql.with(SizeLimit::new(1024 * 1024)))
+                .around(crate::limits::rate_limited),
         )
-        .at("/graphql/ws", get(subscriptions))
+        .at(
+            "/graphql/ws",
+            get(subscriptions).around(crate::limits::rate_limited),
+        )
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))
@@ -48,7 +57,8 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         .at("/media/:org/:id", get(media))
         .at(
             "/api/organizations/:org/conversations/:id/media",
-            poem::post(upload.with(SizeLimit::new(101 * 1024 * 1024))),
+            poem::post(upload.with(SizeLimit::new(101 * 1024 * 1024)))
+                .around(crate::limits::rate_limited),
         )
         // A GET has no Content-Length, which SizeLimit would refuse: limit the POSTs only.
         .at(
@@ -66,7 +76,7 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
 }
 
 /// Where the request came from and with what, for the audit log.
-fn origin(req: &Request, trust_forwarded_for: bool) -> (Option<String>, Option<String>) {
+pub(crate) fn origin(req: &Request, trust_forwarded_for: bool) -> (Option<String>, Option<String>) {
     let forwarded = trust_forwarded_for
         .then(|| req.headers().get("x-forwarded-for"))
         .flatten()
@@ -86,7 +96,7 @@ fn origin(req: &Request, trust_forwarded_for: bool) -> (Option<String>, Option<S
     (ip, user_agent)
 }
 
-fn bearer(headers: &HeaderMap) -> Result<Option<String>, DomainError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<String>, DomainError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -111,11 +121,28 @@ impl AppState {
         ip: Option<String>,
         user_agent: Option<String>,
     ) -> Result<Caller, DomainError> {
+        self.authenticate_until(token, ip, user_agent)
+            .await
+            .map(|(caller, _)| caller)
+    }
+
+    /// [`Self::authenticate`], and until when the credential lasts (its `exp`).
+    pub async fn authenticate_until(
+        &self,
+        token: &str,
+        ip: Option<String>,
+        user_agent: Option<String>,
+    ) -> Result<(Caller, Option<chrono::DateTime<chrono::Utc>>), DomainError> {
         if token.split('.').count() != 3 {
-            return self
+            let caller = self
                 .domain
                 .authenticate_api_token(token, ip, user_agent)
-                .await;
+                .await?;
+            let expires_at = match &caller.principal {
+                Principal::ApiToken(t) => Some(t.expires_at),
+                _ => None,
+            };
+            return Ok((caller, expires_at));
         }
         let Some(oidc) = &self.oidc else {
             return Err(DomainError::unauthenticated_because(
@@ -140,11 +167,13 @@ impl AppState {
             name: claims.name.or(claims.preferred_username),
         };
         let user = self.domain.sign_in(&identity).await?;
-        Ok(Caller {
+        let expires_at = chrono::DateTime::from_timestamp(claims.exp, 0);
+        let caller = Caller {
             principal: Principal::User(user),
             ip,
             user_agent,
-        })
+        };
+        Ok((caller, expires_at))
     }
 }
 
@@ -211,8 +240,9 @@ async fn graphiql() -> impl IntoResponse {
     )
 }
 
-/// Subscriptions: authenticated once at `connection_init` with
-/// `{"authorization": "Bearer <token>"}`; every event is re-checked by its resolver.
+/// Subscriptions: authenticated at `connection_init` with
+/// `{"authorization": "Bearer <token>"}`, then re-checked for every operation and for as
+/// long as the socket stays open (see [`crate::ws`]).
 #[handler]
 async fn subscriptions(
     state: PoemData<&AppState>,
@@ -234,36 +264,7 @@ async fn subscriptions(
                 .metrics
                 .websocket_connections
                 .fetch_add(1, Ordering::Relaxed);
-            let auth = state.clone();
-            GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
-                .on_connection_init(move |payload| async move {
-                    let token = ["authorization", "Authorization", "token"]
-                        .iter()
-                        .find_map(|k| payload.get(*k).and_then(|v| v.as_str()))
-                        .map(|v| {
-                            v.strip_prefix("Bearer ")
-                                .or_else(|| v.strip_prefix("bearer "))
-                                .unwrap_or(v)
-                                .trim()
-                                .to_owned()
-                        })
-                        .filter(|t| !t.is_empty());
-                    let Some(token) = token else {
-                        return Err(async_graphql::Error::new(
-                            "send {\"authorization\": \"Bearer <token>\"} in connection_init",
-                        ));
-                    };
-                    let caller = auth
-                        .authenticate(&token, ip, user_agent)
-                        .await
-                        .map_err(|e| async_graphql::Error::new(e.to_string()))?;
-                    let mut data = Data::default();
-                    data.insert(caller);
-                    data.insert(RequestId(uuid::Uuid::new_v4().simple().to_string()));
-                    Ok(data)
-                })
-                .serve()
-                .await;
+            crate::ws::serve(state.clone(), stream, protocol.0, ip, user_agent).await;
             state
                 .metrics
                 .websocket_connections

@@ -3,10 +3,12 @@
 pub mod database;
 pub mod http;
 pub mod keys;
+pub mod limits;
 pub mod metrics;
 pub mod settings;
 pub mod spa;
 pub mod startup;
+pub mod ws;
 
 /// Logs to stderr, filtered by `WAGENT_LOG`.
 pub fn init_tracing(filter: &str, json: bool) {

@@ -38,6 +38,20 @@ pub struct Settings {
     pub db_pool_size: usize,
     pub job_concurrency: usize,
     pub meta: Meta,
+    pub limits: Limits,
+}
+
+/// Abuse limits on the API and its websockets.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Requests (and websocket connects) per minute per client IP; 0: no limit.
+    pub rate_per_ip: u32,
+    /// Requests per minute per presented token; 0: no limit.
+    pub rate_per_token: u32,
+    pub ws_init_timeout_secs: u64,
+    pub ws_max_operations: usize,
+    pub ws_max_connections: usize,
+    pub ws_recheck_secs: u64,
 }
 
 /// Meta's WhatsApp Cloud API, or the sandbox that speaks it.
@@ -138,6 +152,36 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "Jobs run at once per process. Default 8.",
     ),
     (
+        "rate_limit_per_ip",
+        "WAGENT_RATE_LIMIT_PER_IP",
+        "Requests to /graphql, uploads and websocket connects per minute per client IP (see WAGENT_TRUST_FORWARDED_FOR); over it: HTTP 429. 0: off. Default 1200.",
+    ),
+    (
+        "rate_limit_per_token",
+        "WAGENT_RATE_LIMIT_PER_TOKEN",
+        "The same per bearer token (OIDC or API). 0: off. Default 600.",
+    ),
+    (
+        "ws_init_timeout",
+        "WAGENT_WS_INIT_TIMEOUT",
+        "Seconds a websocket may wait before `connection_init`; then it closes with 4408. Default 10.",
+    ),
+    (
+        "ws_max_operations",
+        "WAGENT_WS_MAX_OPERATIONS",
+        "Operations (subscriptions) running at once on one websocket; more are refused. Default 20.",
+    ),
+    (
+        "ws_max_connections",
+        "WAGENT_WS_MAX_CONNECTIONS",
+        "Open websockets per person or API token, per process; more close with 4429. Default 10.",
+    ),
+    (
+        "ws_recheck",
+        "WAGENT_WS_RECHECK",
+        "Seconds between re-checks of an API token on an open websocket (revocations also arrive at once through the event bus). Default 10.",
+    ),
+    (
         "meta_graph_url",
         "META_GRAPH_URL",
         "Base URL of Meta's Graph API. Default https://graph.facebook.com; the sandbox's URL to try WAgent without Meta.",
@@ -192,6 +236,12 @@ struct Raw {
     trust_forwarded_for: Option<bool>,
     db_pool_size: Option<usize>,
     job_concurrency: Option<usize>,
+    rate_limit_per_ip: Option<u32>,
+    rate_limit_per_token: Option<u32>,
+    ws_init_timeout: Option<u64>,
+    ws_max_operations: Option<usize>,
+    ws_max_connections: Option<usize>,
+    ws_recheck: Option<u64>,
     meta_graph_url: Option<String>,
     meta_graph_version: Option<String>,
     meta_app_id: Option<String>,
@@ -282,6 +332,27 @@ impl Settings {
         if !(1..=1000).contains(&jobs) {
             return Err("WAGENT_JOB_CONCURRENCY must be between 1 and 1000".into());
         }
+        let limits = Limits {
+            rate_per_ip: raw.rate_limit_per_ip.unwrap_or(1200),
+            rate_per_token: raw.rate_limit_per_token.unwrap_or(600),
+            ws_init_timeout_secs: raw.ws_init_timeout.unwrap_or(10),
+            ws_max_operations: raw.ws_max_operations.unwrap_or(20),
+            ws_max_connections: raw.ws_max_connections.unwrap_or(10),
+            ws_recheck_secs: raw.ws_recheck.unwrap_or(10),
+        };
+        if !(1..=3600).contains(&limits.ws_init_timeout_secs)
+            || !(1..=3600).contains(&limits.ws_recheck_secs)
+        {
+            return Err(
+                "WAGENT_WS_INIT_TIMEOUT and WAGENT_WS_RECHECK must be between 1 and 3600 seconds"
+                    .into(),
+            );
+        }
+        if limits.ws_max_operations == 0 || limits.ws_max_connections == 0 {
+            return Err(
+                "WAGENT_WS_MAX_OPERATIONS and WAGENT_WS_MAX_CONNECTIONS must be at least 1".into(),
+            );
+        }
         let graph_url = raw
             .meta_graph_url
             .unwrap_or_else(|| "https://graph.facebook.com".into())
@@ -321,6 +392,7 @@ impl Settings {
             trust_forwarded_for: raw.trust_forwarded_for.unwrap_or(false),
             db_pool_size: pool,
             job_concurrency: jobs,
+            limits,
         })
     }
 }
@@ -337,6 +409,10 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
     };
     let number = |v: &str| {
         v.parse::<usize>()
+            .map_err(|_| "expected a whole number".to_string())
+    };
+    let small = |v: &str| {
+        v.parse::<u32>()
             .map_err(|_| "expected a whole number".to_string())
     };
     let s = || Some(value.to_owned());
@@ -356,6 +432,12 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "trust_forwarded_for" => raw.trust_forwarded_for = Some(flag(value)?),
         "db_pool_size" => raw.db_pool_size = Some(number(value)?),
         "job_concurrency" => raw.job_concurrency = Some(number(value)?),
+        "rate_limit_per_ip" => raw.rate_limit_per_ip = Some(small(value)?),
+        "rate_limit_per_token" => raw.rate_limit_per_token = Some(small(value)?),
+        "ws_init_timeout" => raw.ws_init_timeout = Some(number(value)? as u64),
+        "ws_max_operations" => raw.ws_max_operations = Some(number(value)?),
+        "ws_max_connections" => raw.ws_max_connections = Some(number(value)?),
+        "ws_recheck" => raw.ws_recheck = Some(number(value)? as u64),
         "meta_graph_url" => raw.meta_graph_url = s(),
         "meta_graph_version" => raw.meta_graph_version = s(),
         "meta_app_id" => raw.meta_app_id = s(),

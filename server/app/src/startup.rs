@@ -131,6 +131,19 @@ impl Application {
             .map_err(|e| e.to_string())?;
         services.domain.forget_tokens_on_change(&bus);
         let schema = wagent_graphql::schema(services.domain.clone(), bus.clone());
+        let sockets = Arc::new(crate::ws::Sockets::new(
+            bus.clone(),
+            crate::ws::SocketLimits {
+                init_timeout: Duration::from_secs(settings.limits.ws_init_timeout_secs),
+                max_operations: settings.limits.ws_max_operations,
+                max_connections: settings.limits.ws_max_connections,
+                recheck_every: Duration::from_secs(settings.limits.ws_recheck_secs),
+            },
+        ));
+        let rates = Arc::new(crate::limits::RateLimits::new(
+            settings.limits.rate_per_ip,
+            settings.limits.rate_per_token,
+        ));
         let oidc = match &settings.oidc {
             Some(o) => {
                 let verifier =
@@ -206,6 +219,8 @@ impl Application {
                 .timeout(Duration::from_secs(15))
                 .build()
                 .map_err(|e| e.to_string())?,
+            sockets,
+            rates,
         };
         Ok(Self {
             acceptor,

@@ -33,7 +33,8 @@ pub struct IssuedToken {
 }
 
 impl Domain {
-    /// Admin or Owner; a token with the Owner role needs an Owner.
+    /// Admin or Owner; a token with the Owner role needs an Owner. People (and the operator)
+    /// mint tokens, API tokens never: however narrowed, one could otherwise mint a broader one.
     pub async fn create_api_token(
         &self,
         access: &Access,
@@ -42,6 +43,11 @@ impl Domain {
         days: Option<i64>,
     ) -> Result<IssuedToken> {
         access.ensure(Role::Admin)?;
+        if access.caller().token_id().is_some() {
+            return Err(DomainError::forbidden(
+                "API tokens cannot create API tokens",
+            ));
+        }
         if role == Role::Owner && access.role != Role::Owner {
             return Err(DomainError::forbidden(
                 "only an Owner can create a token with the Owner role",
@@ -187,6 +193,20 @@ impl Domain {
         });
     }
 
+    /// Whether an API token has been revoked (a token that no longer exists counts as revoked).
+    pub async fn api_token_revoked(&self, org_id: Uuid, id: Uuid) -> Result<bool> {
+        self.tx(Scope::org(org_id), async |c| {
+            let revoked: Option<Option<chrono::DateTime<Utc>>> = api_tokens::table
+                .filter(api_tokens::id.eq(id))
+                .select(api_tokens::revoked_at)
+                .first(c)
+                .await
+                .optional()?;
+            Ok(revoked.is_none_or(|at| at.is_some()))
+        })
+        .await
+    }
+
     /// The organization an API token id belongs to (for `wagent token revoke`).
     pub async fn api_token_org(&self, id: Uuid) -> Result<Uuid> {
         self.tx(Scope::system(), async |c| {
@@ -280,4 +300,44 @@ impl Domain {
             user_agent,
         })
     }
+}
+
+/// Revokes the live tokens `user_id` created in the organization, when they stop being a
+/// member: a token never outlives its creator's membership. Returns how many.
+pub(crate) async fn revoke_created_by(
+    c: &mut wagent_db::Conn,
+    access: &Access,
+    user_id: Uuid,
+) -> Result<usize> {
+    let revoked: Vec<(Uuid, String)> = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::org_id.eq(access.org_id))
+            .filter(api_tokens::created_by.eq(user_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set((
+        api_tokens::revoked_at.eq(Utc::now()),
+        api_tokens::revoked_by.eq(access.caller().user_id()),
+    ))
+    .returning((api_tokens::id, api_tokens::name))
+    .get_results(c)
+    .await?;
+    for (id, name) in &revoked {
+        audit::record(
+            c,
+            access.org_id,
+            access.caller(),
+            Entry {
+                action: "api_token.revoked",
+                target_type: "api_token",
+                target_id: id.to_string(),
+                details: json!({ "name": name, "reason": "creator left the organization" }),
+            },
+        )
+        .await?;
+    }
+    if !revoked.is_empty() {
+        events::publish(c, access.org_id, OrganizationChange::ApiTokens).await?;
+    }
+    Ok(revoked.len())
 }

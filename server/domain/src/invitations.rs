@@ -71,6 +71,10 @@ impl Domain {
         role: Role,
     ) -> Result<IssuedInvitation> {
         access.ensure(Role::Admin)?;
+        // Only people invite people: an API token cannot hand out rights to a new member.
+        if access.caller().token_id().is_some() {
+            return Err(DomainError::forbidden("API tokens cannot invite members"));
+        }
         if role == Role::Owner && access.role != Role::Owner {
             return Err(DomainError::forbidden(
                 "only an Owner can invite another Owner",

@@ -140,6 +140,7 @@ impl Domain {
                 ensure_another_owner(c, access.org_id, user_id).await?;
             }
             delete_membership(c, access.org_id, user_id).await?;
+            crate::api_tokens::revoke_created_by(c, access, user_id).await?;
             audit::record(
                 c,
                 access.org_id,
@@ -173,6 +174,7 @@ impl Domain {
                     })?;
             }
             delete_membership(c, access.org_id, user_id).await?;
+            crate::api_tokens::revoke_created_by(c, access, user_id).await?;
             audit::record(
                 c,
                 access.org_id,

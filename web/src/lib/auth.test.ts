@@ -21,7 +21,8 @@ describe('createUserManager', () => {
     expect(manager.settings.client_id).toBe('wagent-spa');
     expect(manager.settings.scope).toBe('openid profile email');
     expect(manager.settings.extraQueryParams).toEqual({ audience: 'wagent' });
-    expect(manager.settings.automaticSilentRenew).toBe(false);
+    expect(manager.settings.automaticSilentRenew).toBe(true);
+    expect(manager.settings.accessTokenExpiringNotificationTimeInSeconds).toBe(60);
   });
 
   it('keeps the signed-in user in sessionStorage, never localStorage', async () => {

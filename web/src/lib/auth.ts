@@ -24,7 +24,10 @@ export function createUserManager(oidc: OidcConfig, origin: string = window.loca
     extraQueryParams: oidc.audience ? { audience: oidc.audience } : {},
     userStore: store,
     stateStore: store,
-    automaticSilentRenew: false,
+    // Renew a minute before expiry with the refresh token, so requests and the socket (which
+    // the server closes at the token's expiry) move to the new token without a visible gap.
+    automaticSilentRenew: true,
+    accessTokenExpiringNotificationTimeInSeconds: 60,
     monitorSession: false,
     loadUserInfo: false,
   });

@@ -45,4 +45,53 @@ describe('createGraphqlConnection', () => {
     expect(onUnauthenticated).toHaveBeenCalledTimes(1);
     expect(onUnauthenticated).toHaveBeenCalledWith('token expired');
   });
+
+  it('sends the user back to sign-in when the server closes the socket because the token expired', async () => {
+    const onUnauthenticated = vi.fn();
+    const { client } = createGraphqlConnection({
+      getAccessToken: () => 'about-to-expire',
+      onUnauthenticated,
+      origin: 'http://localhost',
+      webSocketImpl: ExpiringSocket,
+    });
+    const subscription = client.subscription('subscription Probe { __typename }', {}).subscribe(() => undefined);
+    await vi.waitFor(() => expect(onUnauthenticated).toHaveBeenCalledWith('Your session expired.'));
+    subscription.unsubscribe();
+  });
 });
+
+/** A server socket that acknowledges the connection, then closes it as the server does at expiry. */
+class ExpiringSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  readyState = ExpiringSocket.CONNECTING;
+  protocol = 'graphql-transport-ws';
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor() {
+    setTimeout(() => {
+      this.readyState = ExpiringSocket.OPEN;
+      this.onopen?.({});
+    }, 0);
+  }
+
+  send(data: string) {
+    const message = JSON.parse(data) as { type: string };
+    if (message.type !== 'connection_init') return;
+    setTimeout(() => {
+      this.onmessage?.({ data: JSON.stringify({ type: 'connection_ack' }) });
+      setTimeout(() => this.close(4401, 'your credential has expired'), 0);
+    }, 0);
+  }
+
+  close(code = 1000, reason = '') {
+    if (this.readyState === ExpiringSocket.CLOSED) return;
+    this.readyState = ExpiringSocket.CLOSED;
+    this.onclose?.({ code, reason, wasClean: true });
+  }
+}

@@ -11,6 +11,8 @@ export interface GraphqlClientOptions {
   origin?: string;
   /** For tests: the fetch implementation (defaults to the global one). */
   fetch?: typeof fetch;
+  /** For tests: the WebSocket implementation (defaults to the global one). */
+  webSocketImpl?: unknown;
 }
 
 export interface GraphqlConnection {
@@ -32,6 +34,14 @@ function bearer(token: string | null): Record<string, string> {
 
 /** Close code graphql-ws retries on; used to reconnect with a fresh token. */
 const RESTART_CLOSE_CODE = 4205;
+/** The server closes the socket with this when the token it was opened with has expired. */
+export const EXPIRED_CLOSE_CODE = 4401;
+
+function closeCode(event: unknown): number | null {
+  return typeof event === 'object' && event !== null && 'code' in event && typeof event.code === 'number'
+    ? event.code
+    : null;
+}
 
 export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlConnection {
   const origin = options.origin ?? window.location.origin;
@@ -40,15 +50,24 @@ export function createGraphqlConnection(options: GraphqlClientOptions): GraphqlC
   const ws: WsClient = createWsClient({
     url: subscriptionUrl(origin),
     lazy: true,
+    webSocketImpl: options.webSocketImpl,
     connectionParams: () => bearer(options.getAccessToken()),
     retryAttempts: 10,
     shouldRetry: () => true,
+    // The first retry (after a token change restarts the socket) goes at once, so live updates
+    // pause for no longer than the reconnect; later ones back off.
+    retryWait: (retries) =>
+      new Promise((resolve) =>
+        setTimeout(resolve, retries === 0 ? 0 : Math.min(1000 * 2 ** retries, 30_000) + Math.random() * 1000),
+      ),
     on: {
       connected: (s) => {
         socket = s as WebSocket;
       },
-      closed: () => {
+      closed: (event) => {
         socket = null;
+        // Renewal normally reconnects the socket before expiry; if it did not, sign in again.
+        if (closeCode(event) === EXPIRED_CLOSE_CODE) options.onUnauthenticated('Your session expired.');
       },
     },
   });

@@ -60,12 +60,29 @@ impl TestApp {
         Self::spawn_with(db, token_key, encryption_keys, None).await
     }
 
+    /// With settings of the test's own (environment variable, value).
+    pub async fn spawn_configured(settings: &[(&str, &str)]) -> Self {
+        let db = wagent_testkit::database().await.unwrap();
+        let (token_key, enc) = keys::generate();
+        Self::spawn_full(db, token_key, enc, None, settings).await
+    }
+
     /// With its own keys, or sharing another server's sandbox.
     pub async fn spawn_with(
         db: TestDb,
         token_key: String,
         encryption_keys: String,
         sandbox: Option<(wagent_sandbox::Sandbox, String)>,
+    ) -> Self {
+        Self::spawn_full(db, token_key, encryption_keys, sandbox, &[]).await
+    }
+
+    async fn spawn_full(
+        db: TestDb,
+        token_key: String,
+        encryption_keys: String,
+        sandbox: Option<(wagent_sandbox::Sandbox, String)>,
+        settings: &[(&str, &str)],
     ) -> Self {
         let provider = oidc::provider().await.unwrap();
         let (sandbox, sandbox_url, own_sandbox) = match sandbox {
@@ -110,6 +127,7 @@ impl TestApp {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
+        .chain(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())))
         .collect();
         let encryption_keys_kept = env["WAGENT_ENCRYPTION_KEYS"].clone();
         let settings = Settings::from_sources(None, &env).unwrap();

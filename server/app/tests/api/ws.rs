@@ -36,6 +36,30 @@ impl Subscriber {
         }
     }
 
+    /// Opens a socket and sends nothing.
+    pub async fn open(url: &str, protocol: &str) -> Self {
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_str(protocol).unwrap(),
+        );
+        let (socket, _) = connect_async(request).await.unwrap();
+        Self { socket }
+    }
+
+    /// Waits for the server to close the socket; returns "<code> <reason>", or `None` when
+    /// it stays open `within`.
+    pub async fn closed(&mut self, within: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_message(left).await? {
+                Ok(_) => continue,
+                Err(reason) => return Some(reason),
+            }
+        }
+    }
+
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value, protocol_v2: bool) {
         let kind = if protocol_v2 { "subscribe" } else { "start" };
         let msg = json!({ "id": id, "type": kind, "payload": { "query": query, "variables": variables } });
