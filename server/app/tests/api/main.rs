@@ -10,4 +10,5 @@ mod schema;
 mod subscriptions;
 mod whatsapp;
 mod whatsapp_admin;
+mod whatsapp_reliability;
 mod ws;

@@ -97,6 +97,12 @@ async fn perform(operation: &str, case: &Case<'_>) -> Value {
             let (_, _, conversation) = whatsapp(case).await;
             case.run("mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, text: \"hello\"}) { id } }", json!({ "c": conversation })).await
         }
+        "`retryMessage` (a failed outbound message)" => {
+            let (_, _, conversation) = whatsapp(case).await;
+            let alice = case.app.sign_in("alice").await;
+            let message = crate::whatsapp_reliability::failed_message(case.app, &alice, &case.org, &conversation).await;
+            case.run("mutation($o: ID!, $m: ID!) { retryMessage(input: {organizationId: $o, messageId: $m}) { status } }", json!({ "m": message })).await
+        }
         "`assignConversation`, `setConversationStatus`, `setConversationLabels`, `addNote`" => {
             let (_, _, conversation) = whatsapp(case).await;
             let mut last = json!({});
