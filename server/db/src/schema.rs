@@ -47,11 +47,12 @@ diesel::table! {
     contacts (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
-        wa_id -> Text,
+        wa_id -> Nullable<Text>,
         user_id -> Nullable<Text>,
         profile_name -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        username -> Nullable<Text>,
     }
 }
 
@@ -141,6 +142,21 @@ diesel::table! {
         role -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    message_statuses (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        message_id -> Uuid,
+        wamid -> Nullable<Text>,
+        status -> Text,
+        at -> Timestamptz,
+        error_code -> Nullable<Int4>,
+        error_title -> Nullable<Text>,
+        error_details -> Nullable<Text>,
+        received_at -> Timestamptz,
     }
 }
 
@@ -247,6 +263,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_failures (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        kind -> Text,
+        reference -> Nullable<Text>,
+        reason -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     whatsapp_accounts (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
@@ -276,11 +303,13 @@ diesel::joinable!(invitations -> users (accepted_by));
 diesel::joinable!(media -> organizations (org_id));
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(message_statuses -> organizations (org_id));
 diesel::joinable!(message_templates -> organizations (org_id));
 diesel::joinable!(messages -> organizations (org_id));
 diesel::joinable!(messages -> users (sent_by));
 diesel::joinable!(org_routes -> organizations (org_id));
 diesel::joinable!(phone_numbers -> organizations (org_id));
+diesel::joinable!(webhook_failures -> organizations (org_id));
 diesel::joinable!(whatsapp_accounts -> organizations (org_id));
 diesel::joinable!(whatsapp_accounts -> users (connected_by));
 
@@ -295,6 +324,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     media,
     memberships,
+    message_statuses,
     message_templates,
     messages,
     org_routes,
@@ -302,5 +332,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     phone_numbers,
     users,
     webhook_events,
+    webhook_failures,
     whatsapp_accounts,
 );

@@ -82,9 +82,13 @@ pub struct Message {
 #[diesel(table_name = contacts)]
 pub struct Contact {
     pub id: Uuid,
-    pub wa_id: String,
+    /// The customer's phone number; none for a customer known only by user id.
+    pub wa_id: Option<String>,
+    /// Meta's business-scoped user id (`BR.1…`), since 2026-03-31.
     pub user_id: Option<String>,
     pub profile_name: Option<String>,
+    /// The customer's WhatsApp username, when they have one.
+    pub username: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -353,7 +357,8 @@ impl Domain {
                 q = q.filter(
                     contacts::profile_name
                         .ilike(pattern.clone())
-                        .or(contacts::wa_id.ilike(pattern))
+                        .or(contacts::wa_id.ilike(pattern.clone()))
+                        .or(contacts::username.ilike(pattern))
                         .or(text_match),
                 );
             }
@@ -549,29 +554,6 @@ impl Domain {
 
     /// Clears the unread count; returns the conversation and the newest inbound wamid, which
     /// the caller marks as read at Meta.
-    pub async fn mark_conversation_read(
-        &self,
-        access: &Access,
-        id: Uuid,
-    ) -> Result<(Conversation, Option<String>)> {
-        access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
-            let conversation =
-                update_conversation(c, id, conversations::unread_count.eq(0)).await?;
-            let last_inbound: Option<Option<String>> = messages::table
-                .filter(messages::conversation_id.eq(id))
-                .filter(messages::direction.eq("inbound"))
-                .order(messages::sent_at.desc())
-                .select(messages::wamid)
-                .first(c)
-                .await
-                .optional()?;
-            publish(c, access.org_id, TOPIC_CONVERSATION, id, None).await?;
-            Ok((conversation, last_inbound.flatten()))
-        })
-        .await
-    }
-
     /// Internal notes: seen by the team, never sent to the customer.
     pub async fn add_note(
         &self,
@@ -701,6 +683,26 @@ pub(crate) async fn find_conversation(c: &mut Conn, id: Uuid) -> Result<Conversa
         .await
         .optional()?
         .ok_or(DomainError::NotFound("conversation"))
+}
+
+/// Clears a conversation's unread count; returns it and the wamid of its last inbound message
+/// (to mark read at Meta), in the caller's transaction.
+pub(crate) async fn mark_conversation_read(
+    c: &mut Conn,
+    org_id: Uuid,
+    id: Uuid,
+) -> Result<(Conversation, Option<String>)> {
+    let conversation = update_conversation(c, id, conversations::unread_count.eq(0)).await?;
+    let last_inbound: Option<Option<String>> = messages::table
+        .filter(messages::conversation_id.eq(id))
+        .filter(messages::direction.eq("inbound"))
+        .order(messages::sent_at.desc())
+        .select(messages::wamid)
+        .first(c)
+        .await
+        .optional()?;
+    publish(c, org_id, TOPIC_CONVERSATION, id, None).await?;
+    Ok((conversation, last_inbound.flatten()))
 }
 
 async fn update_conversation<V>(c: &mut Conn, id: Uuid, change: V) -> Result<Conversation>

@@ -18,13 +18,13 @@ use uuid::Uuid;
 use wagent_db::{
     Conn, Scope,
     schema::{
-        contacts, conversations, media, message_templates, messages, org_routes, phone_numbers,
-        webhook_events, whatsapp_accounts,
+        contacts, conversations, media, message_statuses, message_templates, messages, org_routes,
+        phone_numbers, webhook_events, webhook_failures, whatsapp_accounts,
     },
 };
 use wagent_jobs::{Job, JobError, NewJob};
 use wagent_meta::{
-    AccessToken, GraphClient, GraphError,
+    AccessToken, GraphClient, GraphError, Recipient,
     webhook::{InboundKind, InboundMessage, MessageStatus, StatusUpdate, WebhookEvent},
 };
 
@@ -457,6 +457,7 @@ impl Domain {
             report.messages += applied.messages;
             report.statuses += applied.statuses;
             report.other += applied.other;
+            report.failed += applied.failed;
         }
         self.delete_webhook_events(event_id).await?;
         Ok(report)
@@ -561,7 +562,15 @@ impl Domain {
             }
             let mut payload = payload.clone();
             if let Outgoing::Reaction { message_id, .. } = &outgoing {
-                let target: Option<String> = messages::table.filter(messages::id.eq(message_id)).select(messages::wamid).first::<Option<String>>(c).await.optional()?.flatten();
+                // Only a message of this conversation: Meta would otherwise react in another chat.
+                let target: Option<String> = messages::table
+                    .filter(messages::id.eq(message_id))
+                    .filter(messages::conversation_id.eq(conversation_id))
+                    .select(messages::wamid)
+                    .first::<Option<String>>(c)
+                    .await
+                    .optional()?
+                    .flatten();
                 payload["wamid"] = json!(target.ok_or(DomainError::NotFound("message"))?);
             }
             let reply_to_wamid = match reply_to {
@@ -600,10 +609,14 @@ impl Domain {
     }
 
     /// Clears the unread count and, through a job, marks the last inbound message read at Meta.
+    /// The job is queued in the same transaction as the change, so neither happens alone.
     pub async fn mark_read(&self, access: &Access, conversation_id: Uuid) -> Result<Conversation> {
-        let (conversation, wamid) = self.mark_conversation_read(access, conversation_id).await?;
-        if let (Some(wamid), Some(_)) = (wamid, &self.whatsapp) {
-            self.tx(access.scope(), async |c| {
+        access.ensure(Role::Member)?;
+        let configured = self.whatsapp.is_some();
+        self.tx(access.scope(), async |c| {
+            let (conversation, wamid) =
+                inbox::mark_conversation_read(c, access.org_id, conversation_id).await?;
+            if let (Some(wamid), true) = (wamid, configured) {
                 let job = NewJob::new(
                     JOB_MARK_READ,
                     Some(access.org_id),
@@ -611,19 +624,50 @@ impl Domain {
                 )
                 .unique(format!("{JOB_MARK_READ}:{conversation_id}"));
                 wagent_jobs::enqueue(c, job).await?;
-                Ok(())
-            })
-            .await?;
-        }
-        Ok(conversation)
+            }
+            Ok(conversation)
+        })
+        .await
     }
 
-    /// The `whatsapp.send` job.
+    /// The `whatsapp.send` job. Every way a send can end for good (Meta's refusal, the last
+    /// retry given up, a file gone missing) leaves the message `failed` with the reason.
     pub async fn run_send_job(self, job: Job) -> Result<(), JobError> {
         let org_id = job
             .org_id
             .ok_or_else(|| JobError::Permanent("no organization".into()))?;
         let message_id = job_uuid(&job, "message_id")?;
+        let failure = match self.send_once(&job, org_id, message_id).await {
+            Ok(()) => return Ok(()),
+            Err(SendError::Refused(e)) => {
+                let failure = SendFailure::from_graph(&e);
+                self.mark_send_failed(org_id, message_id, failure)
+                    .await
+                    .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+                return Ok(());
+            }
+            Err(SendError::Job(e)) => e,
+        };
+        let gives_up =
+            matches!(failure, JobError::Permanent(_)) || job.attempts >= job.max_attempts;
+        if gives_up {
+            let reason = match &failure {
+                JobError::Permanent(reason) => reason.clone(),
+                other => format!("not sent after {} attempts: {other}", job.attempts),
+            };
+            let failed = SendFailure {
+                code: None,
+                title: None,
+                details: reason,
+            };
+            if let Err(e) = self.mark_send_failed(org_id, message_id, failed).await {
+                tracing::warn!(error = ?e, "cannot mark a message failed");
+            }
+        }
+        Err(failure)
+    }
+
+    async fn send_once(&self, job: &Job, org_id: Uuid, message_id: Uuid) -> Result<(), SendError> {
         let wa = self
             .whatsapp()
             .map_err(|e| JobError::Permanent(e.to_string()))?
@@ -641,9 +685,9 @@ impl Domain {
                     .select(PhoneNumber::as_select())
                     .first(c)
                     .await?;
-                let wa_id: String = contacts::table
+                let ids: (Option<String>, Option<String>) = contacts::table
                     .filter(contacts::id.eq(conversation.contact_id))
-                    .select(contacts::wa_id)
+                    .select((contacts::wa_id, contacts::user_id))
                     .first(c)
                     .await?;
                 let sealed: String = whatsapp_accounts::table
@@ -651,14 +695,17 @@ impl Domain {
                     .select(whatsapp_accounts::access_token_sealed)
                     .first(c)
                     .await?;
-                Ok((message, number, wa_id, sealed))
+                Ok((message, number, ids, sealed))
             })
             .await
             .map_err(|e| JobError::Failed(format!("{e:?}")))?;
-        let (message, number, wa_id, sealed) = loaded;
+        let (message, number, ids, sealed) = loaded;
         if message.status != "pending" {
             return Ok(());
         }
+        let recipient = recipient_of(ids.0, ids.1).ok_or_else(|| {
+            JobError::Permanent("the contact has neither a phone number nor a user id".into())
+        })?;
         let token = wa
             .keyring
             .open(&sealed, org_id, &Self::token_purpose(number.account_id))
@@ -690,58 +737,48 @@ impl Domain {
                         if e.class() != wagent_meta::ErrorClass::Final
                             && job.attempts < job.max_attempts =>
                     {
-                        return Err(JobError::Failed(e.to_string()));
+                        return Err(JobError::Failed(e.to_string()).into());
                     }
-                    Err(e) => return Err(JobError::Permanent(e.to_string())),
+                    Err(e) => return Err(SendError::Refused(e)),
                 }
             }
             _ => None,
         };
-        let outbound = outbound_for(&message, &wa_id, uploaded)
+        let outbound = outbound_for(&message, recipient, uploaded)
             .map_err(|e| JobError::Permanent(e.to_string()))?;
-        let result = wa
+        let sent = match wa
             .graph
             .send_message(&access_token, &number.phone_number_id, &outbound)
-            .await;
-        let (status, wamid, error) = match result {
-            Ok(sent) => ("accepted", Some(sent.message_id), None),
-            Err(e) => match e.class() {
-                wagent_meta::ErrorClass::Throttled if job.attempts < job.max_attempts => {
-                    return Err(JobError::RetryAfter(
-                        e.retry_after().unwrap_or(StdDuration::from_secs(2)),
-                    ));
-                }
-                wagent_meta::ErrorClass::Transient if job.attempts < job.max_attempts => {
-                    return Err(JobError::Failed(e.to_string()));
-                }
-                _ => ("failed", None, Some(e)),
-            },
+            .await
+        {
+            Ok(sent) => sent,
+            Err(e) => {
+                // The last attempt keeps Meta's own code and words.
+                let last = job.attempts >= job.max_attempts;
+                return Err(match e.class() {
+                    wagent_meta::ErrorClass::Throttled if !last => {
+                        JobError::RetryAfter(e.retry_after().unwrap_or(StdDuration::from_secs(2)))
+                            .into()
+                    }
+                    wagent_meta::ErrorClass::Transient if !last => {
+                        JobError::Failed(e.to_string()).into()
+                    }
+                    _ => SendError::Refused(e),
+                });
+            }
         };
         self.tx(Scope::org(org_id), async |c| {
-            let (code, text) = match &error {
-                Some(GraphError::Api {
-                    code,
-                    message,
-                    details,
-                    ..
-                }) => (
-                    Some(*code as i32),
-                    Some(details.clone().unwrap_or_else(|| message.clone())),
-                ),
-                Some(other) => (None, Some(other.to_string())),
-                None => (None, None),
-            };
             diesel::update(
                 messages::table
                     .filter(messages::id.eq(message_id))
                     .filter(messages::status.eq("pending")),
             )
             .set((
-                messages::status.eq(status),
+                messages::status.eq("accepted"),
                 messages::status_at.eq(Utc::now()),
-                messages::wamid.eq(&wamid),
-                messages::error_code.eq(code),
-                messages::error_text.eq(text),
+                messages::wamid.eq(&sent.message_id),
+                messages::error_code.eq(None::<i32>),
+                messages::error_text.eq(None::<String>),
             ))
             .execute(c)
             .await?;
@@ -758,6 +795,134 @@ impl Domain {
         .await
         .map_err(|e| JobError::Failed(format!("{e:?}")))?;
         Ok(())
+    }
+
+    /// Marks a pending outbound message `failed` for good, with the reason, in its history
+    /// too; the inbox offers to retry it.
+    async fn mark_send_failed(
+        &self,
+        org_id: Uuid,
+        message_id: Uuid,
+        failure: SendFailure,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let details: String = failure.details.chars().take(2048).collect();
+        let title: Option<String> = failure.title.map(|t| t.chars().take(512).collect());
+        self.tx(Scope::org(org_id), async |c| {
+            let conversation_id: Option<Uuid> = diesel::update(
+                messages::table
+                    .filter(messages::id.eq(message_id))
+                    .filter(messages::status.eq("pending")),
+            )
+            .set((
+                messages::status.eq("failed"),
+                messages::status_at.eq(now),
+                messages::error_code.eq(failure.code),
+                messages::error_text.eq(&details),
+            ))
+            .returning(messages::conversation_id)
+            .get_result(c)
+            .await
+            .optional()?;
+            let Some(conversation_id) = conversation_id else {
+                return Ok(());
+            };
+            diesel::insert_into(message_statuses::table)
+                .values((
+                    message_statuses::org_id.eq(org_id),
+                    message_statuses::id.eq(Uuid::now_v7()),
+                    message_statuses::message_id.eq(message_id),
+                    message_statuses::status.eq("failed"),
+                    message_statuses::at.eq(now),
+                    message_statuses::error_code.eq(failure.code),
+                    message_statuses::error_title.eq(&title),
+                    message_statuses::error_details.eq(&details),
+                ))
+                .execute(c)
+                .await?;
+            inbox::publish(
+                c,
+                org_id,
+                TOPIC_MESSAGE_UPDATED,
+                conversation_id,
+                Some(message_id),
+            )
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Sends a failed outbound message again: back to `pending` with a new send job. Member.
+    /// The rules of a new send hold again (the number connected; the 24-hour window open
+    /// unless it is a template).
+    pub async fn retry_message(&self, access: &Access, message_id: Uuid) -> Result<Message> {
+        access.ensure(Role::Member)?;
+        self.whatsapp()?;
+        self.tx(access.scope(), async |c| {
+            let message: Message = messages::table
+                .filter(messages::id.eq(message_id))
+                .select(Message::as_select())
+                .for_update()
+                .first(c)
+                .await
+                .optional()?
+                .ok_or(DomainError::NotFound("message"))?;
+            if message.direction != "outbound" || message.status != "failed" {
+                return Err(DomainError::validation(
+                    "only a failed message sent from here can be retried",
+                ));
+            }
+            let conversation = find_conversation(c, message.conversation_id).await?;
+            let number: PhoneNumber = phone_numbers::table
+                .filter(phone_numbers::id.eq(conversation.phone_number_id))
+                .select(PhoneNumber::as_select())
+                .first(c)
+                .await?;
+            if number.disconnected_at.is_some() {
+                return Err(DomainError::validation(
+                    "this number is disconnected; connect it again to send",
+                ));
+            }
+            let now = Utc::now();
+            if message.kind != "template" && !conversation.window_open(now) {
+                return Err(DomainError::validation(
+                    "the 24-hour window is closed; only an approved template can be sent now",
+                ));
+            }
+            // A new send gets a new wamid; the old one's history stays.
+            let message: Message =
+                diesel::update(messages::table.filter(messages::id.eq(message_id)))
+                    .set((
+                        messages::status.eq("pending"),
+                        messages::status_at.eq(now),
+                        messages::wamid.eq(None::<String>),
+                        messages::error_code.eq(None::<i32>),
+                        messages::error_text.eq(None::<String>),
+                    ))
+                    .returning(Message::as_returning())
+                    .get_result(c)
+                    .await?;
+            wagent_jobs::enqueue(
+                c,
+                NewJob::new(
+                    JOB_SEND,
+                    Some(access.org_id),
+                    json!({ "message_id": message.id }),
+                ),
+            )
+            .await?;
+            inbox::publish(
+                c,
+                access.org_id,
+                TOPIC_MESSAGE_UPDATED,
+                message.conversation_id,
+                Some(message.id),
+            )
+            .await?;
+            Ok(message)
+        })
+        .await
     }
 
     /// The `whatsapp.refresh` job: a number's details, read again after an account update.
@@ -907,6 +1072,49 @@ impl Domain {
     }
 }
 
+/// How one send attempt ended, when it did not succeed.
+enum SendError {
+    /// Retry or give up as the job runner decides.
+    Job(JobError),
+    /// Meta refused for good (an invalid parameter, a policy block, ...).
+    Refused(GraphError),
+}
+
+impl From<JobError> for SendError {
+    fn from(e: JobError) -> Self {
+        Self::Job(e)
+    }
+}
+
+/// Why a message failed for good: Meta's code and words, or ours.
+struct SendFailure {
+    code: Option<i32>,
+    title: Option<String>,
+    details: String,
+}
+
+impl SendFailure {
+    fn from_graph(e: &GraphError) -> Self {
+        match e {
+            GraphError::Api {
+                code,
+                message,
+                details,
+                ..
+            } => Self {
+                code: i32::try_from(*code).ok(),
+                title: Some(message.clone()),
+                details: details.clone().unwrap_or_else(|| message.clone()),
+            },
+            other => Self {
+                code: None,
+                title: None,
+                details: other.to_string(),
+            },
+        }
+    }
+}
+
 fn job_uuid(job: &Job, field: &str) -> Result<Uuid, JobError> {
     job.payload[field]
         .as_str()
@@ -1051,6 +1259,8 @@ pub struct ProcessReport {
     pub other: usize,
     pub unrouted: usize,
     pub unparsable: bool,
+    /// Events that could not be applied, recorded in `webhook_failures`.
+    pub failed: usize,
 }
 
 async fn apply_events(
@@ -1058,8 +1268,89 @@ async fn apply_events(
     org_id: Uuid,
     events: &[WebhookEvent],
 ) -> Result<ProcessReport> {
+    use diesel_async::AsyncConnection;
     let mut report = ProcessReport::default();
     for event in events {
+        // Each event in its own savepoint: one that cannot be stored is recorded with its
+        // reason and skipped, and never fails the others (Meta would redeliver them for days).
+        match c
+            .transaction(async |c| apply_event(c, org_id, event).await)
+            .await
+        {
+            Ok(applied) => {
+                report.messages += applied.messages;
+                report.statuses += applied.statuses;
+                report.other += applied.other;
+            }
+            Err(e) if is_transient(c, &e).await => return Err(e),
+            Err(e) => {
+                record_failure(c, org_id, event, &e).await?;
+                report.failed += 1;
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// A failure that another attempt may not meet (a lost connection, a deadlock, a
+/// serialization conflict): the whole delivery is retried rather than the event recorded.
+async fn is_transient(c: &mut Conn, e: &DomainError) -> bool {
+    if let DomainError::Internal(crate::error::Internal(text)) = e {
+        let text = text.to_ascii_lowercase();
+        if [
+            "deadlock detected",
+            "could not serialize",
+            "connection",
+            "pool",
+        ]
+        .iter()
+        .any(|t| text.contains(t))
+        {
+            return true;
+        }
+    }
+    diesel::sql_query("SELECT 1").execute(c).await.is_err()
+}
+
+/// Keeps what could not be applied, for operators (`webhook_failures`).
+async fn record_failure(
+    c: &mut Conn,
+    org_id: Uuid,
+    event: &WebhookEvent,
+    e: &DomainError,
+) -> Result<()> {
+    let (kind, reference) = match event {
+        WebhookEvent::Message { message, .. } => ("message", Some(message.id.as_str())),
+        WebhookEvent::Status { status, .. } => ("status", Some(status.message_id.as_str())),
+        WebhookEvent::TemplateStatus { name, .. } => ("template_status", Some(name.as_str())),
+        WebhookEvent::TemplateQuality { name, .. } => ("template_quality", Some(name.as_str())),
+        WebhookEvent::PhoneNumberQuality { .. } => ("phone_number_quality", None),
+        WebhookEvent::AccountUpdate { .. } => ("account_update", None),
+        _ => ("other", None),
+    };
+    let reason = match e {
+        DomainError::Internal(crate::error::Internal(text)) => text.clone(),
+        other => other.to_string(),
+    };
+    tracing::warn!(%org_id, kind, reason = %reason, "a webhook event could not be applied");
+    diesel::insert_into(webhook_failures::table)
+        .values((
+            webhook_failures::org_id.eq(org_id),
+            webhook_failures::id.eq(Uuid::now_v7()),
+            webhook_failures::kind.eq(kind),
+            webhook_failures::reference
+                .eq(reference.map(|r| r.chars().take(256).collect::<String>())),
+            webhook_failures::reason.eq(reason.chars().take(2048).collect::<String>()),
+        ))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Applies one event; its report counts what it changed.
+async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result<ProcessReport> {
+    let mut report = ProcessReport::default();
+    {
         match event {
             WebhookEvent::Message {
                 phone_number_id,
@@ -1213,33 +1504,21 @@ async fn apply_message(
     else {
         return Ok(false);
     };
-    let wa_id = contact
-        .and_then(|k| k.wa_id.clone())
-        .or_else(|| m.from.clone())
-        .or_else(|| m.from_user_id.clone());
-    let Some(wa_id) = wa_id else { return Ok(false) };
-    let name = contact.and_then(|k| k.name.clone());
-    let contact_id: Uuid = diesel::insert_into(contacts::table)
-        .values((
-            contacts::org_id.eq(org_id),
-            contacts::id.eq(Uuid::now_v7()),
-            contacts::wa_id.eq(&wa_id),
-            contacts::user_id.eq(contact.and_then(|k| k.user_id.clone())),
-            contacts::profile_name.eq(&name),
-        ))
-        .on_conflict((contacts::org_id, contacts::wa_id))
-        .do_update()
-        .set((
-            contacts::profile_name.eq(diesel::dsl::sql::<
-                diesel::sql_types::Nullable<diesel::sql_types::Text>,
-            >(
-                "coalesce(excluded.profile_name, contacts.profile_name)"
-            )),
-            contacts::updated_at.eq(Utc::now()),
-        ))
-        .returning(contacts::id)
-        .get_result(c)
-        .await?;
+    let customer = Customer {
+        phone: contact
+            .and_then(|k| k.wa_id.as_deref())
+            .or(m.from.as_deref()),
+        user_id: contact
+            .and_then(|k| k.user_id.as_deref())
+            .or(m.from_user_id.as_deref()),
+        name: contact.and_then(|k| k.name.as_deref()),
+        username: contact.and_then(|k| k.username.as_deref()),
+    };
+    let Some(contact_id) = upsert_contact(c, org_id, &customer).await? else {
+        return Err(DomainError::validation(
+            "the message names neither a phone number nor a user id",
+        ));
+    };
     let conversation_id: Uuid = diesel::insert_into(conversations::table)
         .values((
             conversations::org_id.eq(org_id),
@@ -1336,16 +1615,18 @@ async fn apply_message(
     Ok(true)
 }
 
-/// The rank of a stored status; a status only moves to a higher rank.
+/// The rank of a status: a message's current status is the highest-ranked one it received,
+/// whatever the order of arrival. `failed` is terminal: it outranks every other, so a late
+/// `delivered` or `read` never hides a failure (every status stays in `message_statuses`).
 fn rank(status: &str) -> u8 {
     match status {
         "pending" => 0,
         "accepted" => 1,
         "sent" => 2,
-        "failed" => 3,
-        "delivered" => 4,
-        "read" => 5,
-        "played" => 6,
+        "delivered" => 3,
+        "read" => 4,
+        "played" => 5,
+        "failed" => 9,
         _ => 0,
     }
 }
@@ -1361,7 +1642,8 @@ fn status_name(s: &MessageStatus) -> Option<&'static str> {
     }
 }
 
-/// Applies a status if it moves the message forward; duplicates and late arrivals change nothing.
+/// Records a status in the message's history and moves the message to it if it ranks
+/// higher; duplicates change nothing.
 async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bool> {
     let Some(new) = status_name(&s.status) else {
         return Ok(false);
@@ -1376,11 +1658,46 @@ async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bo
     let Some((id, conversation_id, status)) = current else {
         return Ok(false);
     };
-    if rank(new) <= rank(&status) {
-        return Ok(false);
-    }
     let error = <[_]>::first(&s.errors);
     let at = DateTime::from_timestamp(s.timestamp, 0).unwrap_or_else(Utc::now);
+    let recorded = diesel::insert_into(message_statuses::table)
+        .values((
+            message_statuses::org_id.eq(org_id),
+            message_statuses::id.eq(Uuid::now_v7()),
+            message_statuses::message_id.eq(id),
+            message_statuses::wamid.eq(&s.message_id),
+            message_statuses::status.eq(new),
+            message_statuses::at.eq(at),
+            message_statuses::error_code.eq(error.and_then(|e| i32::try_from(e.code).ok())),
+            message_statuses::error_title.eq(error
+                .and_then(|e| e.title.clone().or_else(|| e.message.clone()))
+                .map(|t| t.chars().take(512).collect::<String>())),
+            message_statuses::error_details.eq(error
+                .and_then(|e| e.details.clone())
+                .map(|t| t.chars().take(2048).collect::<String>())),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c)
+        .await?;
+    if recorded == 0 {
+        return Ok(false);
+    }
+    // Since 2026-03-31 a status may name the customer by phone and user id together.
+    if let Some(k) = &s.contact
+        && k.wa_id.is_some()
+        && k.user_id.is_some()
+    {
+        let customer = Customer {
+            phone: k.wa_id.as_deref(),
+            user_id: k.user_id.as_deref(),
+            name: k.name.as_deref(),
+            username: k.username.as_deref(),
+        };
+        upsert_contact(c, org_id, &customer).await?;
+    }
+    if rank(new) <= rank(&status) {
+        return Ok(true);
+    }
     diesel::update(messages::table.filter(messages::id.eq(id)))
         .set((
             messages::status.eq(new),
@@ -1414,6 +1731,153 @@ async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bo
         }
     }
     Ok(true)
+}
+
+/// A customer as one webhook names them: by phone, by business-scoped user id, or both.
+struct Customer<'a> {
+    phone: Option<&'a str>,
+    user_id: Option<&'a str>,
+    name: Option<&'a str>,
+    username: Option<&'a str>,
+}
+
+/// Longest profile name or username kept; a longer one is cut rather than refused.
+const MAX_PROFILE_TEXT: usize = 256;
+
+fn cut(text: Option<&str>) -> Option<String> {
+    text.map(|t| t.chars().take(MAX_PROFILE_TEXT).collect())
+}
+
+/// Finds or creates the contact a webhook names and stores what it adds (a phone, a user id,
+/// a newer name). When the phone and the user id belong to two contacts, they are one
+/// customer: the two are merged. None when the webhook names neither.
+async fn upsert_contact(c: &mut Conn, org_id: Uuid, who: &Customer<'_>) -> Result<Option<Uuid>> {
+    use crate::inbox::Contact;
+    if who.phone.is_none() && who.user_id.is_none() {
+        return Ok(None);
+    }
+    let (name, username) = (cut(who.name), cut(who.username));
+    // Twice at most: a concurrent delivery may create the same customer between our read
+    // and our insert.
+    for _ in 0..2 {
+        let by_phone: Option<Contact> = match who.phone {
+            Some(p) => contacts::table
+                .filter(contacts::wa_id.eq(p))
+                .select(Contact::as_select())
+                .for_update()
+                .first(c)
+                .await
+                .optional()?,
+            None => None,
+        };
+        let by_user: Option<Contact> = match who.user_id {
+            Some(u) => contacts::table
+                .filter(contacts::user_id.eq(u))
+                .select(Contact::as_select())
+                .for_update()
+                .first(c)
+                .await
+                .optional()?,
+            None => None,
+        };
+        let (kept, gone) = match (by_phone, by_user) {
+            (Some(a), Some(b)) if a.id != b.id => (a, Some(b)),
+            (Some(a), _) | (None, Some(a)) => (a, None),
+            (None, None) => {
+                let inserted: Option<Uuid> = diesel::insert_into(contacts::table)
+                    .values((
+                        contacts::org_id.eq(org_id),
+                        contacts::id.eq(Uuid::now_v7()),
+                        contacts::wa_id.eq(who.phone),
+                        contacts::user_id.eq(who.user_id),
+                        contacts::profile_name.eq(&name),
+                        contacts::username.eq(&username),
+                    ))
+                    .on_conflict_do_nothing()
+                    .returning(contacts::id)
+                    .get_result(c)
+                    .await
+                    .optional()?;
+                match inserted {
+                    Some(id) => return Ok(Some(id)),
+                    None => continue,
+                }
+            }
+        };
+        if let Some(gone) = &gone {
+            merge_contacts(c, kept.id, gone.id).await?;
+        }
+        let gone_ref = gone.as_ref();
+        diesel::update(contacts::table.filter(contacts::id.eq(kept.id)))
+            .set((
+                contacts::wa_id.eq(kept.wa_id.clone().or_else(|| who.phone.map(str::to_owned))),
+                contacts::user_id.eq(kept
+                    .user_id
+                    .clone()
+                    .or_else(|| who.user_id.map(str::to_owned))
+                    .or_else(|| gone_ref.and_then(|g| g.user_id.clone()))),
+                contacts::profile_name.eq(name
+                    .clone()
+                    .or(kept.profile_name.clone())
+                    .or_else(|| gone_ref.and_then(|g| g.profile_name.clone()))),
+                contacts::username.eq(username
+                    .clone()
+                    .or(kept.username.clone())
+                    .or_else(|| gone_ref.and_then(|g| g.username.clone()))),
+                contacts::updated_at.eq(Utc::now()),
+            ))
+            .execute(c)
+            .await?;
+        return Ok(Some(kept.id));
+    }
+    Err(DomainError::internal(
+        "the contact kept changing while it was stored",
+    ))
+}
+
+/// Folds contact `gone` into `kept`: conversations move over; where both have one on the
+/// same number, the messages and notes move into `kept`'s and the other is deleted.
+async fn merge_contacts(c: &mut Conn, kept: Uuid, gone: Uuid) -> Result<()> {
+    use diesel::sql_types::Uuid as SqlUuid;
+    const PAIRS: &str = "FROM conversations g JOIN conversations k
+          ON k.org_id = g.org_id AND k.phone_number_id = g.phone_number_id AND k.contact_id = $1
+       WHERE g.contact_id = $2";
+    for statement in [
+        format!(
+            "UPDATE messages m SET conversation_id = k.id {PAIRS} \
+             AND m.org_id = g.org_id AND m.conversation_id = g.id"
+        ),
+        format!(
+            "UPDATE conversation_notes n SET conversation_id = k.id {PAIRS} \
+             AND n.org_id = g.org_id AND n.conversation_id = g.id"
+        ),
+        "UPDATE conversations k SET
+                unread_count = k.unread_count + g.unread_count,
+                last_inbound_at = greatest(k.last_inbound_at, g.last_inbound_at),
+                last_message_preview = CASE WHEN g.last_message_at > k.last_message_at
+                    OR k.last_message_at IS NULL THEN g.last_message_preview
+                    ELSE k.last_message_preview END,
+                last_message_at = greatest(k.last_message_at, g.last_message_at),
+                updated_at = now()
+           FROM conversations g
+          WHERE k.org_id = g.org_id AND k.phone_number_id = g.phone_number_id
+            AND k.contact_id = $1 AND g.contact_id = $2"
+            .to_owned(),
+        "DELETE FROM conversations g USING conversations k
+          WHERE k.org_id = g.org_id AND k.phone_number_id = g.phone_number_id
+            AND k.contact_id = $1 AND g.contact_id = $2"
+            .to_owned(),
+        "UPDATE conversations SET contact_id = $1 WHERE contact_id = $2 AND $1 IS NOT NULL"
+            .to_owned(),
+        "DELETE FROM contacts WHERE id = $2 AND $1 IS NOT NULL".to_owned(),
+    ] {
+        diesel::sql_query(statement)
+            .bind::<SqlUuid, _>(kept)
+            .bind::<SqlUuid, _>(gone)
+            .execute(c)
+            .await?;
+    }
+    Ok(())
 }
 
 fn media_ref(kind: &InboundKind) -> Option<&wagent_meta::webhook::MediaRef> {
@@ -1492,10 +1956,20 @@ fn interactive_title(reply: &wagent_meta::webhook::InteractiveReply) -> Option<S
     }
 }
 
+/// Who a send goes to: by phone when we know it (`to`), else by business-scoped user id
+/// (`recipient`), as for a customer who uses a WhatsApp username.
+fn recipient_of(phone: Option<String>, user_id: Option<String>) -> Option<Recipient> {
+    match (phone, user_id) {
+        (Some(phone), _) => Some(Recipient::phone(phone)),
+        (None, Some(user_id)) => Some(Recipient::user_id(user_id)),
+        (None, None) => None,
+    }
+}
+
 /// The Graph request for a queued outbound message.
 fn outbound_for(
     m: &Message,
-    wa_id: &str,
+    to: Recipient,
     uploaded: Option<String>,
 ) -> Result<wagent_meta::OutboundMessage> {
     use wagent_meta::{
@@ -1514,16 +1988,16 @@ fn outbound_for(
             .ok_or_else(|| DomainError::internal("the media was not uploaded"))
     };
     let mut out = match m.kind.as_str() {
-        "image" => OutboundMessage::image(wa_id, media()?, caption),
-        "video" => OutboundMessage::video(wa_id, media()?, caption),
-        "audio" => OutboundMessage::audio(wa_id, media()?, false),
+        "image" => OutboundMessage::image(to.clone(), media()?, caption),
+        "video" => OutboundMessage::video(to.clone(), media()?, caption),
+        "audio" => OutboundMessage::audio(to.clone(), media()?, false),
         "document" => OutboundMessage::document(
-            wa_id,
+            to.clone(),
             media()?,
             p["file_name"].as_str().map(str::to_owned),
             caption,
         ),
-        "text" => OutboundMessage::text(wa_id, p["body"].as_str().unwrap_or_default()),
+        "text" => OutboundMessage::text(to.clone(), p["body"].as_str().unwrap_or_default()),
         "template" => {
             let params: Vec<TemplateParameter> = p["body_parameters"]
                 .as_array()
@@ -1543,7 +2017,7 @@ fn outbound_for(
                 vec![TemplateComponent::Body { parameters: params }]
             };
             OutboundMessage::template(
-                wa_id,
+                to.clone(),
                 TemplateMessage {
                     name: p["name"].as_str().unwrap_or_default().to_owned(),
                     language: TemplateLanguage {
@@ -1554,7 +2028,7 @@ fn outbound_for(
             )
         }
         "reaction" => OutboundMessage::reaction(
-            wa_id,
+            to.clone(),
             p["wamid"].as_str().unwrap_or_default(),
             p["emoji"].as_str().unwrap_or_default(),
         ),
@@ -1900,5 +2374,65 @@ impl Domain {
             Ok(message)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn queued(kind: &str, payload: Value) -> Message {
+        Message {
+            org_id: Uuid::nil(),
+            id: Uuid::nil(),
+            conversation_id: Uuid::nil(),
+            direction: "outbound".into(),
+            wamid: None,
+            kind: kind.into(),
+            body: None,
+            payload,
+            status: "pending".into(),
+            status_at: Utc::now(),
+            error_code: None,
+            error_text: None,
+            reply_to_wamid: Some("wamid.IN1".into()),
+            sent_by: None,
+            sent_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_reply_goes_by_phone_when_known_and_by_user_id_otherwise() {
+        let text = queued("text", json!({ "body": "Oi" }));
+        let by_user = recipient_of(None, Some("BR.1520436779021845".into())).unwrap();
+        let wire = serde_json::to_value(outbound_for(&text, by_user, None).unwrap()).unwrap();
+        assert_eq!(wire["recipient"], "BR.1520436779021845");
+        assert!(wire.get("to").is_none(), "{wire}");
+        assert_eq!(wire["context"]["message_id"], "wamid.IN1");
+
+        let both = recipient_of(Some("5511987650001".into()), Some("BR.1".into())).unwrap();
+        let wire = serde_json::to_value(outbound_for(&text, both, None).unwrap()).unwrap();
+        assert_eq!(wire["to"], "5511987650001");
+        assert!(wire.get("recipient").is_none(), "{wire}");
+
+        assert_eq!(recipient_of(None, None), None);
+    }
+
+    #[test]
+    fn failed_outranks_every_status_and_nothing_moves_back() {
+        let order = [
+            "pending",
+            "accepted",
+            "sent",
+            "delivered",
+            "read",
+            "played",
+            "failed",
+        ];
+        for pair in order.windows(2) {
+            assert!(rank(pair[0]) < rank(pair[1]), "{pair:?}");
+        }
     }
 }

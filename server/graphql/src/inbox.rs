@@ -142,9 +142,26 @@ impl ContactObject {
     async fn id(&self) -> ID {
         self.0.id.into()
     }
-    /// The customer's WhatsApp number (wa_id).
+    /// The customer's WhatsApp id: their phone number, else their business-scoped user id
+    /// (prefer `phone` and `userId`: a customer may have no phone number).
     async fn wa_id(&self) -> &str {
-        &self.0.wa_id
+        self.0
+            .wa_id
+            .as_deref()
+            .or(self.0.user_id.as_deref())
+            .unwrap_or_default()
+    }
+    /// The customer's phone number (Meta's wa_id); none for a customer known only by user id.
+    async fn phone(&self) -> Option<&str> {
+        self.0.wa_id.as_deref()
+    }
+    /// Meta's business-scoped user id (e.g. `BR.1520436779021845`), when Meta sent one.
+    async fn user_id(&self) -> Option<&str> {
+        self.0.user_id.as_deref()
+    }
+    /// The customer's WhatsApp username, when they have one.
+    async fn username(&self) -> Option<&str> {
+        self.0.username.as_deref()
     }
     async fn profile_name(&self) -> Option<&str> {
         self.0.profile_name.as_deref()

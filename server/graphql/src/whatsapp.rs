@@ -65,6 +65,13 @@ struct ReactToMessageInput {
     emoji: String,
 }
 
+#[derive(InputObject)]
+struct RetryMessageInput {
+    organization_id: ID,
+    /// A failed message sent from here.
+    message_id: ID,
+}
+
 #[derive(Default)]
 pub struct WhatsAppMutation;
 
@@ -197,6 +204,24 @@ impl WhatsAppMutation {
         Ok(MessageObject(
             domain(ctx)
                 .send_message(&access, conversation, outgoing, None)
+                .await
+                .gql(ctx)?,
+            access,
+        ))
+    }
+
+    /// Member. Sends a failed message again (its status goes back to `pending`); the rules of a new
+    /// send apply (the 24-hour window for anything but a template).
+    async fn retry_message(
+        &self,
+        ctx: &Context<'_>,
+        input: RetryMessageInput,
+    ) -> async_graphql::Result<MessageObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let message_id = parse_id(ctx, &input.message_id, "message")?;
+        Ok(MessageObject(
+            domain(ctx)
+                .retry_message(&access, message_id)
                 .await
                 .gql(ctx)?,
             access,

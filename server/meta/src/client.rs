@@ -152,7 +152,7 @@ impl GraphClient {
             wa_id: contact.as_ref().and_then(|c| c.wa_id.clone()),
             input: contact
                 .and_then(|c| c.input)
-                .unwrap_or_else(|| message.to.clone()),
+                .unwrap_or_else(|| message.recipient.as_str().to_owned()),
             message_id: first.id,
             message_status: first.message_status,
         })

@@ -59,13 +59,15 @@ const MAX_ROW_ID: usize = 200;
 const MAX_ROW_TITLE: usize = 24;
 const MAX_ROW_DESCRIPTION: usize = 72;
 pub(crate) const MAX_TEMPLATE_NAME: usize = 512;
+const MAX_USER_ID: usize = 256;
 
 /// One message for `POST /{phone-number-id}/messages`, without the constant
 /// `messaging_product` and `recipient_type` fields (the client adds them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboundMessage {
-    /// The recipient's phone number (`+`, dashes, spaces and parentheses are accepted).
-    pub to: String,
+    /// Who receives it: a phone number (`to`) or a business-scoped user id (`recipient`).
+    #[serde(flatten)]
+    pub recipient: Recipient,
     /// Set to quote an earlier message (a reply).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context: Option<ReplyContext>,
@@ -74,6 +76,56 @@ pub struct OutboundMessage {
     pub biz_opaque_callback_data: Option<String>,
     #[serde(flatten)]
     pub content: MessageContent,
+}
+
+/// The addressee of a send. Since 2026 a customer with a WhatsApp username may be known
+/// only by their business-scoped user id, sent as `recipient` in place of `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Recipient {
+    /// A phone number (`+`, dashes, spaces and parentheses are accepted).
+    Phone { to: String },
+    /// A business-scoped user id such as `BR.1520436779021845`.
+    UserId { recipient: String },
+}
+
+impl Recipient {
+    /// The phone number or user id, as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Phone { to } => to,
+            Self::UserId { recipient } => recipient,
+        }
+    }
+
+    pub fn phone(to: impl Into<String>) -> Self {
+        Self::Phone { to: to.into() }
+    }
+
+    pub fn user_id(id: impl Into<String>) -> Self {
+        Self::UserId {
+            recipient: id.into(),
+        }
+    }
+}
+
+/// A bare string is a phone number, as `to` always was.
+impl From<&str> for Recipient {
+    fn from(to: &str) -> Self {
+        Self::phone(to)
+    }
+}
+
+impl From<String> for Recipient {
+    fn from(to: String) -> Self {
+        Self::phone(to)
+    }
+}
+
+impl From<&String> for Recipient {
+    fn from(to: &String) -> Self {
+        Self::phone(to.as_str())
+    }
 }
 
 /// `context` of an outbound reply.
@@ -347,16 +399,16 @@ pub struct ListRow {
 }
 
 impl OutboundMessage {
-    pub fn new(to: impl Into<String>, content: MessageContent) -> Self {
+    pub fn new(to: impl Into<Recipient>, content: MessageContent) -> Self {
         Self {
-            to: to.into(),
+            recipient: to.into(),
             context: None,
             biz_opaque_callback_data: None,
             content,
         }
     }
 
-    pub fn text(to: impl Into<String>, body: impl Into<String>) -> Self {
+    pub fn text(to: impl Into<Recipient>, body: impl Into<String>) -> Self {
         Self::new(
             to,
             MessageContent::Text {
@@ -368,7 +420,7 @@ impl OutboundMessage {
         )
     }
 
-    pub fn image(to: impl Into<String>, source: MediaSource, caption: Option<String>) -> Self {
+    pub fn image(to: impl Into<Recipient>, source: MediaSource, caption: Option<String>) -> Self {
         Self::new(
             to,
             MessageContent::Image {
@@ -377,7 +429,7 @@ impl OutboundMessage {
         )
     }
 
-    pub fn video(to: impl Into<String>, source: MediaSource, caption: Option<String>) -> Self {
+    pub fn video(to: impl Into<Recipient>, source: MediaSource, caption: Option<String>) -> Self {
         Self::new(
             to,
             MessageContent::Video {
@@ -386,7 +438,7 @@ impl OutboundMessage {
         )
     }
 
-    pub fn audio(to: impl Into<String>, source: MediaSource, voice: bool) -> Self {
+    pub fn audio(to: impl Into<Recipient>, source: MediaSource, voice: bool) -> Self {
         Self::new(
             to,
             MessageContent::Audio {
@@ -396,7 +448,7 @@ impl OutboundMessage {
     }
 
     pub fn document(
-        to: impl Into<String>,
+        to: impl Into<Recipient>,
         source: MediaSource,
         filename: Option<String>,
         caption: Option<String>,
@@ -413,21 +465,21 @@ impl OutboundMessage {
         )
     }
 
-    pub fn sticker(to: impl Into<String>, source: MediaSource) -> Self {
+    pub fn sticker(to: impl Into<Recipient>, source: MediaSource) -> Self {
         Self::new(to, MessageContent::Sticker { sticker: source })
     }
 
-    pub fn template(to: impl Into<String>, template: TemplateMessage) -> Self {
+    pub fn template(to: impl Into<Recipient>, template: TemplateMessage) -> Self {
         Self::new(to, MessageContent::Template { template })
     }
 
-    pub fn interactive(to: impl Into<String>, interactive: Interactive) -> Self {
+    pub fn interactive(to: impl Into<Recipient>, interactive: Interactive) -> Self {
         Self::new(to, MessageContent::Interactive { interactive })
     }
 
     /// A reaction; an empty `emoji` removes an earlier one.
     pub fn reaction(
-        to: impl Into<String>,
+        to: impl Into<Recipient>,
         message_id: impl Into<String>,
         emoji: impl Into<String>,
     ) -> Self {
@@ -474,7 +526,10 @@ impl OutboundMessage {
     /// Checks Meta's documented limits; the client calls this before sending.
     /// Lengths are counted in characters (Unicode scalar values).
     pub fn validate(&self) -> Result<(), GraphError> {
-        non_empty("to", &self.to)?;
+        match &self.recipient {
+            Recipient::Phone { to } => non_empty("to", to)?,
+            Recipient::UserId { recipient } => bounded("recipient", recipient, 1, MAX_USER_ID)?,
+        }
         if let Some(context) = &self.context {
             bounded("context.message_id", &context.message_id, 1, MAX_WAMID)?;
         }

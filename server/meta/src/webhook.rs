@@ -530,6 +530,9 @@ pub struct StatusUpdate {
     /// The user's wa_id; may be missing for users known only by user id.
     pub recipient_id: Option<String>,
     pub recipient_user_id: Option<String>,
+    /// Who the message went to, from `value.contacts` (since 2026-03-31 on `sent`,
+    /// `delivered` and `read`): tells a user id and a phone number apart or joins them.
+    pub contact: Option<Contact>,
     pub biz_opaque_callback_data: Option<String>,
     pub conversation: Option<Conversation>,
     pub pricing: Option<Pricing>,
@@ -789,9 +792,23 @@ fn parse_messages(waba_id: &str, value: &Value, events: &mut Vec<WebhookEvent>) 
         });
     }
     for raw in statuses {
-        let Some(status) = status_update(waba_id, raw) else {
+        let Some(mut status) = status_update(waba_id, raw) else {
             continue;
         };
+        status.contact = contacts
+            .iter()
+            .find(|c| {
+                (c.wa_id.is_some() && c.wa_id == status.recipient_id)
+                    || (c.user_id.is_some() && c.user_id == status.recipient_user_id)
+            })
+            .or(match contacts.as_slice() {
+                [only] => Some(only),
+                _ => None,
+            })
+            .cloned();
+        if status.recipient_user_id.is_none() {
+            status.recipient_user_id = status.contact.as_ref().and_then(|c| c.user_id.clone());
+        }
         events.push(WebhookEvent::Status {
             waba_id: waba_id.to_owned(),
             phone_number_id: phone_number_id.clone(),
@@ -954,6 +971,7 @@ fn status_update(waba_id: &str, raw: &Value) -> Option<StatusUpdate> {
         timestamp,
         recipient_id: raw.get("recipient_id").and_then(text),
         recipient_user_id: raw.get("recipient_user_id").and_then(text),
+        contact: None,
         biz_opaque_callback_data: raw.get("biz_opaque_callback_data").and_then(text),
         conversation,
         pricing,

@@ -17,8 +17,9 @@ use wagent_meta::{
     AccessToken, BusinessProfileUpdate, ButtonAction, ButtonParameter, ButtonSubType,
     CaptionedMedia, Currency, DateTimeParameter, ErrorClass, GraphClient, GraphConfig, GraphError,
     Interactive, InteractiveHeader, InteractiveText, ListAction, ListRow, ListSection, MediaSource,
-    MessageContent, NewTemplate, OutboundMessage, ParameterFormat, ReplyButton, TemplateCategory,
-    TemplateComponent, TemplateLanguage, TemplateMessage, TemplateParameter, Text,
+    MessageContent, NewTemplate, OutboundMessage, ParameterFormat, Recipient, ReplyButton,
+    TemplateCategory, TemplateComponent, TemplateLanguage, TemplateMessage, TemplateParameter,
+    Text,
 };
 
 const TOKEN: &str = "EAAGtestTOKEN1234567890";
@@ -282,6 +283,35 @@ async fn a_text_message_is_posted_with_the_bearer_token() {
         json!({"messaging_product": "whatsapp", "recipient_type": "individual",
                "to": "+55 11 99999-0000", "type": "text",
                "text": {"body": "Olá, Ana! https://x.example", "preview_url": true}})
+    );
+}
+
+#[tokio::test]
+async fn a_customer_known_only_by_user_id_is_sent_to_as_recipient() {
+    let meta = Meta::start().await;
+    meta.then(sent("wamid.U1"));
+    let message = OutboundMessage::text(Recipient::user_id("BR.1520436779021845"), "Oi, Lu!");
+    meta.client()
+        .send_message(&token(), "PN1", &message)
+        .await
+        .unwrap();
+    assert_eq!(
+        meta.only_request().json(),
+        json!({"messaging_product": "whatsapp", "recipient_type": "individual",
+               "recipient": "BR.1520436779021845", "type": "text",
+               "text": {"body": "Oi, Lu!"}})
+    );
+    let back: OutboundMessage =
+        serde_json::from_value(json!({"recipient": "BR.1", "type": "text", "text": {"body": "x"}}))
+            .unwrap();
+    assert_eq!(back.recipient, Recipient::user_id("BR.1"));
+    let empty = OutboundMessage::text(Recipient::user_id(""), "hi");
+    assert!(
+        meta.client()
+            .send_message(&token(), "PN1", &empty)
+            .await
+            .is_err(),
+        "an empty user id is refused before any request"
     );
 }
 

@@ -409,6 +409,40 @@ fn a_user_known_only_by_business_scoped_id() {
 // --- Statuses ----------------------------------------------------------------------------
 
 #[test]
+fn a_status_names_its_recipient_by_phone_and_user_id() {
+    let [status] = statuses("status_read_user_id").try_into().unwrap();
+    assert_eq!(status.status, MessageStatus::Read);
+    assert_eq!(status.recipient_id.as_deref(), Some("5511987650002"));
+    assert_eq!(
+        status.recipient_user_id.as_deref(),
+        Some("BR.1520436779021846")
+    );
+    let contact = status.contact.unwrap();
+    assert_eq!(contact.wa_id.as_deref(), Some("5511987650002"));
+    assert_eq!(contact.user_id.as_deref(), Some("BR.1520436779021846"));
+}
+
+#[test]
+fn a_status_to_a_username_only_customer_has_no_phone() {
+    let [status] = statuses("status_delivered_user_id_only")
+        .try_into()
+        .unwrap();
+    assert_eq!(status.recipient_id, None);
+    assert_eq!(
+        status.recipient_user_id.as_deref(),
+        Some("BR.1520436779021845"),
+        "taken from value.contacts"
+    );
+    assert_eq!(status.contact.unwrap().wa_id, None);
+}
+
+#[test]
+fn a_failed_status_has_no_contact() {
+    let [status] = statuses("status_failed").try_into().unwrap();
+    assert_eq!(status.contact, None);
+}
+
+#[test]
 fn a_sent_status_with_conversation_and_pricing() {
     let [status] = statuses("status_sent").try_into().unwrap();
     assert_eq!(status.message_id, "wamid.OUTBOUND_1");

@@ -14,4 +14,5 @@ mod subscriptions;
 mod tokens;
 mod whatsapp;
 mod whatsapp_admin;
+mod whatsapp_reliability;
 mod ws;

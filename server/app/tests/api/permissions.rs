@@ -128,6 +128,12 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             // Refusals carry the same `{errors: [{extensions: {code}}]}` as GraphQL.
             response.json().await.unwrap()
         }
+        "`retryMessage` (a failed outbound message)" => {
+            let wa = whatsapp(case).await;
+            let alice = case.app.sign_in("alice").await;
+            let message = crate::whatsapp_reliability::failed_message(case.app, &alice, &case.org, &wa.conversation).await;
+            case.run("mutation($o: ID!, $m: ID!) { retryMessage(input: {organizationId: $o, messageId: $m}) { status } }", json!({ "m": message })).await
+        }
         "`assignConversation`" => {
             let wa = whatsapp(case).await;
             case.run("mutation($o: ID!, $c: ID!, $u: ID!) { assignConversation(input: {organizationId: $o, conversationId: $c, assigneeId: $u}) { id } }", json!({ "c": wa.conversation })).await

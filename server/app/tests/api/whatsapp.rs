@@ -18,7 +18,7 @@ const SECRET_TOKEN: &str = "EAAG-system-user-token-do-not-leak";
 const CUSTOMER: &str = "15550001111";
 
 /// Connects a sandbox number to a new org owned by Alice: (org id, phone number row id, Meta id).
-async fn connected(app: &TestApp) -> (String, String, String) {
+pub(crate) async fn connected(app: &TestApp) -> (String, String, String) {
     crate::helpers::sandbox_account(app, "100200300", "555000111").await;
     let org = app.create_org("alice", "Acme").await;
     let alice = app.sign_in("alice").await;
@@ -43,7 +43,7 @@ async fn connected(app: &TestApp) -> (String, String, String) {
     )
 }
 
-async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
+pub(crate) async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
     let mut message = json!({ "phone_number_id": pn, "from": CUSTOMER, "name": "João Cliente" });
     for (k, v) in body.as_object().unwrap() {
         message[k] = v.clone();
@@ -64,7 +64,7 @@ async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
 }
 
 /// Polls a GraphQL query until `done` holds (webhooks and jobs run in the background).
-async fn eventually(
+pub(crate) async fn eventually(
     app: &TestApp,
     token: &str,
     query: &str,
@@ -359,14 +359,18 @@ async fn the_access_token_is_sealed_at_rest_and_never_returned() {
     let _ = org2;
 }
 
-fn signed(body: &str) -> (String, String) {
+pub(crate) fn signed(body: &str) -> (String, String) {
     (
         body.to_owned(),
         wagent_meta::webhook::signature_header(APP_SECRET.as_bytes(), body.as_bytes()),
     )
 }
 
-async fn post_webhook(app: &TestApp, body: &str, signature: Option<&str>) -> reqwest::StatusCode {
+pub(crate) async fn post_webhook(
+    app: &TestApp,
+    body: &str,
+    signature: Option<&str>,
+) -> reqwest::StatusCode {
     let mut r = reqwest::Client::new()
         .post(format!("{}/webhooks/whatsapp", app.base))
         .header("content-type", "application/json")
@@ -813,6 +817,11 @@ async fn every_webhook_fixture_is_taken_into_the_inbox() {
         .await
         .unwrap();
     assert_eq!(failed.n, 0, "every delivery was processed");
+    let refused: N = diesel::sql_query("SELECT count(*) AS n FROM webhook_failures")
+        .get_result(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(refused.n, 0, "every event of every fixture was applied");
     #[derive(QueryableByName)]
     struct W {
         #[diesel(sql_type = Text)]

@@ -13,6 +13,9 @@ export const ConversationSummaryFragment = graphql(`
     contact {
       id
       waId
+      phone
+      userId
+      username
       profileName
     }
     phoneNumber {
@@ -202,6 +205,14 @@ export const SendMessageDocument = graphql(`
 export const ReactToMessageDocument = graphql(`
   mutation ReactToMessage($input: ReactToMessageInput!) {
     reactToMessage(input: $input) {
+      ...InboxMessage
+    }
+  }
+`);
+
+export const RetryMessageDocument = graphql(`
+  mutation RetryMessage($input: RetryMessageInput!) {
+    retryMessage(input: $input) {
       ...InboxMessage
     }
   }

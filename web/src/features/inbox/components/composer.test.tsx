@@ -18,7 +18,7 @@ function conversation(windowOpenUntil: string | null): ConversationSummary {
     lastMessagePreview: 'Hi',
     windowOpenUntil,
     windowOpen: windowOpenUntil != null,
-    contact: { id: 'ct-1', waId: '15550001111', profileName: 'Sam' },
+    contact: { id: 'ct-1', waId: '15550001111', phone: '15550001111', userId: null, username: null, profileName: 'Sam' },
     phoneNumber: { id: 'pn-1', phoneNumberId: 'PN1', displayPhoneNumber: '+1 555 0100', verifiedName: 'Acme', disconnectedAt: null },
     assignee: null,
   };

@@ -13,7 +13,7 @@ import {
 import type { ConversationSummary } from '@/features/inbox/hooks/use-conversation-list';
 import type { ThreadNote } from '@/features/inbox/hooks/use-conversation-thread';
 import type { InboxMember } from '@/features/inbox/hooks/use-inbox-setup';
-import { contactName, formatWaId, normalizeLabels } from '@/features/inbox/utils/conversations';
+import { contactHandle, contactName, normalizeLabels } from '@/features/inbox/utils/conversations';
 import type { ConversationStatus } from '@/gql/graphql';
 import { displayName, formatDateTime, initials } from '@/lib/format';
 
@@ -228,7 +228,7 @@ export function ContactPanel({
           {name}
         </h2>
         <p className="mono" data-testid="contact-wa-id">
-          {formatWaId(conversation.contact.waId)}
+          {contactHandle(conversation.contact)}
         </p>
         <p className="muted small" data-testid="contact-business-number">
           To {conversation.phoneNumber.verifiedName ?? 'your number'}{' '}

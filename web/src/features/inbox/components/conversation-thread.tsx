@@ -4,7 +4,7 @@ import { useMutation } from 'urql';
 import { Button } from '@/components/ui/button';
 import { ErrorPanel, FormError, LoadingState } from '@/components/ui/feedback';
 import { StatusBadge } from '@/components/ui/role-badge';
-import { ReactToMessageDocument } from '@/features/inbox/api/inbox';
+import { ReactToMessageDocument, RetryMessageDocument } from '@/features/inbox/api/inbox';
 import { Composer } from '@/features/inbox/components/composer';
 import { STATUS_LABELS } from '@/features/inbox/components/contact-panel';
 import { MessageBubble } from '@/features/inbox/components/message-bubble';
@@ -12,7 +12,7 @@ import type { ConversationSummary } from '@/features/inbox/hooks/use-conversatio
 import type { ThreadMessage } from '@/features/inbox/hooks/use-conversation-thread';
 import { useNow } from '@/features/inbox/hooks/use-now';
 import type { CannedResponse } from '@/features/inbox/utils/canned';
-import { contactName, formatWaId } from '@/features/inbox/utils/conversations';
+import { contactHandle, contactName } from '@/features/inbox/utils/conversations';
 import { describeMessage, messageContext, reactionsByTarget } from '@/features/inbox/utils/message-content';
 import { conversationWindow } from '@/features/inbox/utils/window';
 import type { GraphqlErrorLike } from '@/lib/errors';
@@ -49,6 +49,7 @@ export function ConversationThread({
 }) {
   const [replyTo, setReplyTo] = useState<ThreadMessage | null>(null);
   const [reaction, react] = useMutation(ReactToMessageDocument);
+  const [retrying, retry] = useMutation(RetryMessageDocument);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const label = contactName(conversation.contact);
@@ -89,6 +90,11 @@ export function ConversationThread({
     if (result.data) onMessage(result.data.reactToMessage);
   }
 
+  async function onRetry(message: ThreadMessage) {
+    const result = await retry({ input: { organizationId, messageId: message.id } });
+    if (result.data) onMessage(result.data.retryMessage);
+  }
+
   function showMessage(id: string) {
     document.getElementById(`message-${id}`)?.scrollIntoView({ behavior: 'smooth', block: 'center' });
   }
@@ -98,7 +104,7 @@ export function ConversationThread({
       <header className="thread-header" data-testid="thread-header">
         <div>
           <h2 className="thread-title">{label}</h2>
-          <p className="muted small mono">{formatWaId(conversation.contact.waId)}</p>
+          <p className="muted small mono">{contactHandle(conversation.contact)}</p>
         </div>
         <div className="thread-header-actions">
           <StatusBadge tone={STATUS_TONES[conversation.status]}>{STATUS_LABELS[conversation.status]}</StatusBadge>
@@ -145,12 +151,14 @@ export function ConversationThread({
               canReact={canReact}
               onReply={setReplyTo}
               onReact={(m, emoji) => void onReact(m, emoji)}
+              onRetry={message.direction === 'OUTBOUND' && !retrying.fetching ? (m) => void onRetry(m) : undefined}
               onShowQuoted={showMessage}
             />
           );
         })}
       </div>
       <FormError error={reaction.error} testId="reaction-error" />
+      <FormError error={retrying.error} testId="retry-error" />
       <Composer
         key={conversation.id}
         organizationId={organizationId}

@@ -28,7 +28,7 @@ function conversation(id: string, name: string, at: string, unreadCount: number,
     lastMessagePreview: preview,
     windowOpenUntil: new Date(Date.now() + 3_600_000).toISOString(),
     windowOpen: true,
-    contact: { __typename: 'Contact', id: `ct-${id}`, waId: '15550001111', profileName: name },
+    contact: { __typename: 'Contact', id: `ct-${id}`, waId: '15550001111', phone: '15550001111', userId: null, username: null, profileName: name },
     phoneNumber: number,
     assignee: null,
   };

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { MessageBubble } from '@/features/inbox/components/message-bubble';
 import type { ThreadMessage } from '@/features/inbox/hooks/use-conversation-thread';
-import { render } from '@/test/render';
+import { click, render } from '@/test/render';
 
 const base: ThreadMessage = {
   id: 'm1',
@@ -49,6 +49,17 @@ describe('MessageBubble', () => {
     expect(view.byTestId('message-ticks')?.classList.contains('ticks-failed')).toBe(true);
     expect(view.byTestId('message-ticks')?.getAttribute('title')).toContain('Error 131047: Re-engagement message');
     expect(view.byTestId('message-error')?.textContent).toBe('Error 131047: Re-engagement message');
+    await view.unmount();
+  });
+
+  it('offers to send a failed message again', async () => {
+    const retried: string[] = [];
+    const view = await render(bubble(base, { onRetry: (m) => retried.push(m.id) }));
+    expect(view.byTestId('message-error')?.textContent).toContain('Error 131047: Re-engagement message');
+    await click(view.byTestId('message-retry'));
+    expect(retried).toEqual(['m1']);
+    await view.rerender(bubble({ ...base, status: 'delivered', error: null }, { onRetry: (m) => retried.push(m.id) }));
+    expect(view.byTestId('message-retry')).toBeNull();
     await view.unmount();
   });
 

@@ -183,6 +183,7 @@ export function MessageBubble({
   canReact,
   onReply,
   onReact,
+  onRetry,
   onShowQuoted,
 }: {
   message: ThreadMessage;
@@ -197,6 +198,8 @@ export function MessageBubble({
   canReact: boolean;
   onReply: (message: ThreadMessage) => void;
   onReact: (message: ThreadMessage, emoji: string) => void;
+  /** Sends a failed message again; offered on failed messages when given. */
+  onRetry?: (message: ThreadMessage) => void;
   onShowQuoted: (messageId: string) => void;
 }) {
   const [picking, setPicking] = useState(false);
@@ -262,6 +265,14 @@ export function MessageBubble({
         {message.status === 'failed' ? (
           <p className="message-error" data-testid="message-error">
             {failureText(message.error)}
+            {onRetry ? (
+              <>
+                {' '}
+                <button type="button" className="link-button" onClick={() => onRetry(message)} data-testid="message-retry">
+                  Retry
+                </button>
+              </>
+            ) : null}
           </p>
         ) : null}
         {reactions.length > 0 ? (

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   DEFAULT_FILTERS,
+  contactHandle,
   contactName,
   listTime,
   matchesFilters,
@@ -72,12 +73,30 @@ describe('mergeMessages', () => {
     expect(list).toHaveLength(2);
     expect(list[1]?.status).toBe('read');
   });
+
+  it('takes a retried message back to pending, but not a stale pending', () => {
+    const failed = { id: '3', sentAt: '2026-03-10T10:02:00Z', status: 'failed', statusAt: '2026-03-10T10:03:00Z' };
+    let list = mergeMessages([], [failed]);
+    list = mergeMessages(list, [{ ...failed, status: 'pending', statusAt: '2026-03-10T10:02:00Z' }]);
+    expect(list[0]?.status).toBe('failed');
+    list = mergeMessages(list, [{ ...failed, status: 'pending', statusAt: '2026-03-10T10:05:00Z' }]);
+    expect(list[0]?.status).toBe('pending');
+  });
 });
 
 describe('names and times', () => {
   it('names the customer by profile name, else number', () => {
     expect(contactName({ waId: '15550001111', profileName: ' Sam ' })).toBe('Sam');
     expect(contactName({ waId: '15550001111', profileName: null })).toBe('+15550001111');
+  });
+
+  it('shows a customer without a phone number by their WhatsApp username', () => {
+    const lu = { waId: 'BR.1520436779021845', phone: null, userId: 'BR.1520436779021845', username: '@lu.doces', profileName: null };
+    expect(contactHandle(lu)).toBe('@lu.doces');
+    expect(contactName(lu)).toBe('@lu.doces');
+    expect(contactHandle({ ...lu, username: null })).toBe('BR.1520436779021845');
+    expect(contactHandle({ ...lu, phone: '5511987650001' })).toBe('+5511987650001');
+    expect(contactName({ ...lu, profileName: 'Lu' })).toBe('Lu');
   });
 
   it('shows the time today, the weekday this week, the date before', () => {

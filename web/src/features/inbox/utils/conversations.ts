@@ -28,6 +28,15 @@ export function toFilterInput(filters: InboxFilters, viewerId: string | null): C
   return input;
 }
 
+/** A customer: known by phone, by business-scoped user id (a WhatsApp username), or both. */
+export interface ContactLike {
+  waId: string;
+  phone?: string | null;
+  userId?: string | null;
+  username?: string | null;
+  profileName?: string | null;
+}
+
 export interface ConversationLike {
   id: string;
   status: ConversationStatus;
@@ -35,7 +44,7 @@ export interface ConversationLike {
   lastMessageAt?: string | null;
   lastMessagePreview?: string | null;
   labels: readonly string[];
-  contact: { waId: string; profileName?: string | null };
+  contact: ContactLike;
   phoneNumber: { id: string };
   assignee?: { id: string } | null;
 }
@@ -52,7 +61,8 @@ export function matchesFilters(conversation: ConversationLike, filters: InboxFil
   if (filters.phoneNumberId && conversation.phoneNumber.id !== filters.phoneNumberId) return false;
   const search = filters.search.trim().toLowerCase();
   if (search) {
-    const haystack = [conversation.contact.profileName, conversation.contact.waId, conversation.lastMessagePreview]
+    const { contact } = conversation;
+    const haystack = [contact.profileName, contact.waId, contact.username, conversation.lastMessagePreview]
       .filter(Boolean)
       .join(' ')
       .toLowerCase();
@@ -88,9 +98,21 @@ export function formatWaId(waId: string): string {
   return digits ? `+${digits}` : waId;
 }
 
-/** The customer as the list and the thread name them: profile name, else number. */
-export function contactName(contact: { waId: string; profileName?: string | null }): string {
-  return contact.profileName?.trim() || formatWaId(contact.waId);
+/**
+ * How to reach the customer, as shown under their name: the phone number, else their
+ * WhatsApp username (a customer who uses one may have no number), else their user id.
+ */
+export function contactHandle(contact: ContactLike): string {
+  if (contact.phone) return formatWaId(contact.phone);
+  if (contact.username) return contact.username;
+  if (contact.userId) return contact.userId;
+  // Before user ids, `waId` was always the phone number.
+  return contact.phone === undefined ? formatWaId(contact.waId) : contact.waId;
+}
+
+/** The customer as the list and the thread name them: profile name, else number or username. */
+export function contactName(contact: ContactLike): string {
+  return contact.profileName?.trim() || contactHandle(contact);
 }
 
 /** A list timestamp: the time today, the weekday this week, the date before. */

@@ -4,6 +4,12 @@ interface Ordered {
   id: string;
   sentAt: string;
   status: string;
+  statusAt?: string | null;
+}
+
+/** A failed message sent again: back to pending, later than its failure. */
+function isRetry(current: Ordered, next: Ordered): boolean {
+  return current.status === 'failed' && next.status === 'pending' && time(next.statusAt ?? '') > time(current.statusAt ?? '');
 }
 
 function time(iso: string): number {
@@ -19,7 +25,7 @@ export function mergeMessages<T extends Ordered>(list: readonly T[], incoming: r
   const byId = new Map(list.map((m) => [m.id, m]));
   for (const message of incoming) {
     const current = byId.get(message.id);
-    if (!current || isStatusAdvance(current.status, message.status)) byId.set(message.id, message);
+    if (!current || isStatusAdvance(current.status, message.status) || isRetry(current, message)) byId.set(message.id, message);
   }
   return [...byId.values()].sort((a, b) => time(a.sentAt) - time(b.sentAt) || a.id.localeCompare(b.id));
 }

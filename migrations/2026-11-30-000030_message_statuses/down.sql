@@ -1,0 +1,2 @@
+DROP TABLE webhook_failures;
+DROP TABLE message_statuses;

@@ -1,0 +1,485 @@
+//! Sends that fail for good, statuses in any order, a bad event in a good batch, reactions
+//! across conversations, and customers known by business-scoped user id.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use wagent_db::{
+    diesel::{self, QueryableByName, sql_types::BigInt},
+    diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
+};
+
+use crate::{
+    helpers::{TestApp, code},
+    whatsapp::{connected, customer_writes, eventually, post_webhook, signed},
+};
+
+const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations { nodes { id contact { waId phone userId username profileName } messages { nodes { id direction kind text status error { code text } } } } } } }";
+
+#[derive(QueryableByName)]
+struct N {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+async fn admin(app: &TestApp) -> AsyncPgConnection {
+    AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap()
+}
+
+async fn count(c: &mut AsyncPgConnection, sql: &str) -> i64 {
+    diesel::sql_query(sql).get_result::<N>(c).await.unwrap().n
+}
+
+/// Polls the database until `sql` counts `want` rows.
+async fn count_reaches(c: &mut AsyncPgConnection, sql: &str, want: i64) {
+    let mut n = -1;
+    for _ in 0..100 {
+        n = count(c, sql).await;
+        if n == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{sql}: {n}, expected {want}");
+}
+
+/// A webhook delivery with one `messages` change for `pn`.
+fn delivery(pn: &str, value: Value) -> String {
+    let mut value = value;
+    value["messaging_product"] = json!("whatsapp");
+    value["metadata"] = json!({ "display_phone_number": "15550100", "phone_number_id": pn });
+    json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "changes": [{ "field": "messages", "value": value }] }] })
+        .to_string()
+}
+
+async fn deliver(app: &TestApp, pn: &str, value: Value) {
+    let (body, sig) = signed(&delivery(pn, value));
+    assert_eq!(post_webhook(app, &body, Some(&sig)).await, 200);
+}
+
+fn text_from(wamid: &str, from: Value, text: &str) -> Value {
+    let mut m = json!({ "id": wamid, "timestamp": chrono::Utc::now().timestamp().to_string(), "type": "text", "text": { "body": text } });
+    for (k, v) in from.as_object().unwrap() {
+        m[k] = v.clone();
+    }
+    m
+}
+
+/// The first conversation's id, once a customer has written.
+async fn first_conversation(app: &TestApp, token: &str, org: &str) -> String {
+    let inbox = eventually(app, token, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    inbox["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Sends a file Meta refuses (a type it does not take) in a conversation and waits until
+/// it has failed; returns the message id.
+pub(crate) async fn failed_message(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    conversation: &str,
+) -> String {
+    let sent = reqwest::Client::new()
+        .post(format!(
+            "{}/api/organizations/{org}/conversations/{conversation}/media",
+            app.base
+        ))
+        .bearer_auth(token)
+        .header("content-type", "application/x-wagent-unknown")
+        .header("x-file-name", "data.bin")
+        .body(b"not a type Meta takes".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
+    let failed = eventually(app, token, THREAD, json!({ "o": org }), |d| {
+        outbound(d, conversation).is_some_and(|m| m["status"] == "failed")
+    })
+    .await;
+    outbound(&failed, conversation).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The outbound message of a conversation in a `THREAD` answer.
+fn outbound<'a>(d: &'a Value, conversation: &str) -> Option<&'a Value> {
+    d["organization"]["conversations"]["nodes"]
+        .as_array()?
+        .iter()
+        .find(|n| n["id"] == conversation)?["messages"]["nodes"]
+        .as_array()?
+        .iter()
+        .find(|m| m["direction"] == "OUTBOUND")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_send_meta_refuses_fails_with_metas_reason_and_can_be_retried() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "send the file" } }),
+    )
+    .await;
+    let conversation = first_conversation(&app, &alice, &org).await;
+    let message = failed_message(&app, &alice, &org, &conversation).await;
+    let thread = app.ok(&alice, THREAD, json!({ "o": org })).await;
+    let failed = outbound(&thread, &conversation).unwrap();
+    assert_eq!(
+        failed["error"]["code"], 100,
+        "Meta's invalid parameter: {failed}"
+    );
+    assert!(
+        failed["error"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("not supported")),
+        "Meta's words: {failed}"
+    );
+
+    let retried = app
+        .ok(&alice, "mutation($o: ID!, $m: ID!) { retryMessage(input: {organizationId: $o, messageId: $m}) { id status error { code } } }", json!({ "o": org, "m": message }))
+        .await;
+    assert_eq!(retried["retryMessage"]["id"], message.as_str());
+    assert_eq!(retried["retryMessage"]["status"], "pending");
+    assert_eq!(retried["retryMessage"]["error"], Value::Null);
+    // Meta refuses it again: failed again, and both failures stay in the history.
+    let mut c = admin(&app).await;
+    count_reaches(
+        &mut c,
+        &format!("SELECT count(*) AS n FROM message_statuses WHERE message_id = '{message}' AND status = 'failed' AND error_code = 100"),
+        2,
+    )
+    .await;
+    eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        outbound(d, &conversation)
+            .is_some_and(|m| m["status"] == "failed" && m["error"]["code"] == 100)
+    })
+    .await;
+
+    // Only a failed outbound message can be retried.
+    let inbound = thread["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "INBOUND")
+        .unwrap()["id"]
+        .clone();
+    let (_, refused) = app
+        .gql(Some(&alice), "mutation($o: ID!, $m: ID!) { retryMessage(input: {organizationId: $o, messageId: $m}) { id } }", json!({ "o": org, "m": inbound }))
+        .await;
+    assert_eq!(code(&refused), "VALIDATION", "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_send_whose_file_is_gone_fails_with_our_reason() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "hi" } }),
+    )
+    .await;
+    let conversation = first_conversation(&app, &alice, &org).await;
+    // A queued document whose stored file has disappeared (a lost disk, a restore).
+    let mut c = admin(&app).await;
+    c.batch_execute(&format!(
+        "INSERT INTO messages (org_id, id, conversation_id, direction, kind, body, payload, status, sent_at)
+         VALUES ('{org}', '00000000-0000-7000-8000-00000000d0c5', '{conversation}', 'outbound', 'document', 'gone.pdf',
+                 jsonb_build_object('media_id', gen_random_uuid()::text, 'mime_type', 'application/pdf', 'file_name', 'gone.pdf'),
+                 'pending', now() + interval '1 minute');
+         INSERT INTO jobs (id, kind, org_id, payload)
+         VALUES (gen_random_uuid(), 'whatsapp.send', '{org}', '{{\"message_id\": \"00000000-0000-7000-8000-00000000d0c5\"}}');"
+    ))
+    .await
+    .unwrap();
+    let done = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        outbound(d, &conversation).is_some_and(|m| m["status"] == "failed")
+    })
+    .await;
+    let gone = outbound(&done, &conversation).unwrap();
+    assert!(
+        gone["error"]["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("the file is gone")),
+        "our reason: {gone}"
+    );
+    assert_eq!(gone["error"]["code"], Value::Null, "not Meta's");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_status_is_never_hidden_whatever_the_arrival_order() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "hi" } }),
+    )
+    .await;
+    let conversation = first_conversation(&app, &alice, &org).await;
+    let mut c = admin(&app).await;
+    c.batch_execute(&format!(
+        "INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, sent_at)
+         VALUES ('{org}', gen_random_uuid(), '{conversation}', 'outbound', 'wamid.F1', 'text', 'failed first', 'accepted', now()),
+                ('{org}', gen_random_uuid(), '{conversation}', 'outbound', 'wamid.F2', 'text', 'failed last', 'accepted', now())"
+    ))
+    .await
+    .unwrap();
+    let now = chrono::Utc::now().timestamp().to_string();
+    let status = |wamid: &str, s: &str| {
+        let mut v =
+            json!({ "id": wamid, "status": s, "timestamp": now, "recipient_id": "15550001111" });
+        if s == "failed" {
+            v["errors"] = json!([{ "code": 131026, "title": "Message undeliverable", "message": "Message undeliverable", "error_data": { "details": "Message Undeliverable." } }]);
+        }
+        v
+    };
+    let batch = json!({ "statuses": [
+        status("wamid.F1", "failed"), status("wamid.F1", "delivered"), status("wamid.F1", "read"),
+        status("wamid.F2", "delivered"), status("wamid.F2", "read"), status("wamid.F2", "failed"),
+    ] });
+    deliver(&app, &pn, batch.clone()).await;
+    count_reaches(
+        &mut c,
+        "SELECT count(*) AS n FROM message_statuses WHERE wamid IN ('wamid.F1', 'wamid.F2')",
+        6,
+    )
+    .await;
+    count_reaches(&mut c, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    // Meta redelivers: nothing changes.
+    deliver(&app, &pn, batch).await;
+    count_reaches(&mut c, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    assert_eq!(
+        count(
+            &mut c,
+            "SELECT count(*) AS n FROM message_statuses WHERE wamid IN ('wamid.F1', 'wamid.F2')"
+        )
+        .await,
+        6
+    );
+    let thread = app.ok(&alice, THREAD, json!({ "o": org })).await;
+    for text in ["failed first", "failed last"] {
+        let m = thread["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["text"] == text)
+            .unwrap();
+        assert_eq!(m["status"], "failed", "{m}");
+        assert_eq!(m["error"]["code"], 131026, "{m}");
+        assert_eq!(m["error"]["text"], "Message Undeliverable.", "{m}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_event_that_cannot_be_stored_does_not_block_the_others() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let long_wamid = format!("wamid.{}", "X".repeat(300));
+    let long_name = "Ñ".repeat(300);
+    deliver(
+        &app,
+        &pn,
+        json!({
+            "contacts": [
+                { "profile": { "name": "Bad" }, "wa_id": "15550004444" },
+                { "profile": { "name": long_name }, "wa_id": "15550005555" }
+            ],
+            "messages": [
+                text_from(&long_wamid, json!({ "from": "15550004444" }), "lost"),
+                text_from("wamid.GOOD", json!({ "from": "15550005555" }), "kept")
+            ]
+        }),
+    )
+    .await;
+    let mut c = admin(&app).await;
+    count_reaches(&mut c, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let conversations = thread["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap();
+    assert_eq!(conversations.len(), 1, "{thread}");
+    assert_eq!(conversations[0]["messages"]["nodes"][0]["text"], "kept");
+    assert_eq!(
+        conversations[0]["contact"]["profileName"],
+        "Ñ".repeat(256),
+        "an over-long name is cut, not refused"
+    );
+    assert_eq!(
+        count(&mut c, &format!("SELECT count(*) AS n FROM webhook_failures WHERE kind = 'message' AND reference = '{}' AND reason <> ''", &long_wamid[..256])).await,
+        1,
+        "the event that could not be stored is recorded with its reason"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reaction_only_targets_a_message_of_its_own_conversation() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    deliver(
+        &app,
+        &pn,
+        json!({
+            "contacts": [{ "profile": { "name": "A" }, "wa_id": "15550006666" }, { "profile": { "name": "B" }, "wa_id": "15550007777" }],
+            "messages": [
+                text_from("wamid.RA", json!({ "from": "15550006666" }), "from a"),
+                text_from("wamid.RB", json!({ "from": "15550007777" }), "from b")
+            ]
+        }),
+    )
+    .await;
+    let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"]
+            .as_array()
+            .is_some_and(|n| n.len() == 2)
+    })
+    .await;
+    let of = |name: &str| {
+        let conv = thread["organization"]["conversations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["contact"]["profileName"] == name)
+            .unwrap();
+        (
+            conv["id"].as_str().unwrap().to_owned(),
+            conv["messages"]["nodes"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        )
+    };
+    let ((conv_a, msg_a), (_, msg_b)) = (of("A"), of("B"));
+    let react = "mutation($o: ID!, $c: ID!, $m: ID!) { reactToMessage(input: {organizationId: $o, conversationId: $c, messageId: $m, emoji: \"👍\"}) { id } }";
+    let (_, across) = app
+        .gql(
+            Some(&alice),
+            react,
+            json!({ "o": org, "c": conv_a, "m": msg_b }),
+        )
+        .await;
+    assert_eq!(code(&across), "NOT_FOUND", "{across}");
+    let own = app
+        .ok(&alice, react, json!({ "o": org, "c": conv_a, "m": msg_a }))
+        .await;
+    assert!(own["reactToMessage"]["id"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_known_only_by_user_id_is_shown_by_username_and_merged_when_the_phone_appears() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    const USER: &str = "BR.1520436779021845";
+    const PHONE: &str = "5511987650001";
+    // A customer with a WhatsApp username: no wa_id at all.
+    deliver(
+        &app,
+        &pn,
+        json!({
+            "contacts": [{ "profile": { "name": "Lu", "username": "@lu.doces" }, "user_id": USER, "parent_user_id": "BR.ENT.99887766" }],
+            "messages": [text_from("wamid.BSUID1", json!({ "from_user_id": USER }), "oi")]
+        }),
+    )
+    .await;
+    let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let contact = &thread["organization"]["conversations"]["nodes"][0]["contact"];
+    assert_eq!(contact["phone"], Value::Null, "{contact}");
+    assert_eq!(contact["userId"], USER);
+    assert_eq!(contact["username"], "@lu.doces");
+    assert_eq!(contact["waId"], USER);
+
+    // The same person, earlier known by phone only (a message from before user ids).
+    deliver(
+        &app,
+        &pn,
+        json!({
+            "contacts": [{ "profile": { "name": "Lu" }, "wa_id": PHONE }],
+            "messages": [text_from("wamid.PHONE1", json!({ "from": PHONE }), "by phone")]
+        }),
+    )
+    .await;
+    let two = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"]
+            .as_array()
+            .is_some_and(|n| n.len() == 2)
+    })
+    .await;
+    let by_phone = two["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["contact"]["phone"] == PHONE)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A reply to them, then its `delivered` names both the phone and the user id.
+    let mut c = admin(&app).await;
+    c.batch_execute(&format!(
+        "INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, sent_at)
+         VALUES ('{org}', gen_random_uuid(), '{by_phone}', 'outbound', 'wamid.OUTLU', 'text', 'hello Lu', 'accepted', now())"
+    ))
+    .await
+    .unwrap();
+    deliver(
+        &app,
+        &pn,
+        json!({
+            "contacts": [{ "wa_id": PHONE, "user_id": USER }],
+            "statuses": [{ "id": "wamid.OUTLU", "status": "delivered", "timestamp": chrono::Utc::now().timestamp().to_string(), "recipient_id": PHONE, "recipient_user_id": USER }]
+        }),
+    )
+    .await;
+    let merged = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"]
+            .as_array()
+            .is_some_and(|n| n.len() == 1)
+    })
+    .await;
+    let only = &merged["organization"]["conversations"]["nodes"][0];
+    assert_eq!(
+        only["id"],
+        by_phone.as_str(),
+        "kept the conversation of the phone"
+    );
+    assert_eq!(only["contact"]["phone"], PHONE);
+    assert_eq!(only["contact"]["userId"], USER);
+    assert_eq!(only["contact"]["username"], "@lu.doces");
+    let texts: Vec<&str> = only["messages"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    for t in ["oi", "by phone", "hello Lu"] {
+        assert!(texts.contains(&t), "{t} in {texts:?}");
+    }
+    assert_eq!(count(&mut c, "SELECT count(*) AS n FROM contacts").await, 1);
+    assert_eq!(
+        count(&mut c, "SELECT count(*) AS n FROM webhook_failures").await,
+        0
+    );
+}
