@@ -6,6 +6,7 @@ mod cli;
 mod helpers;
 mod organizations;
 mod permissions;
+mod sandbox_proxy;
 mod schema;
 mod subscriptions;
 mod whatsapp;
