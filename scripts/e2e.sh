@@ -104,12 +104,15 @@ export WAGENT_DATA_DIR="$tmp/data" WAGENT_LISTEN="127.0.0.1:$port" WAGENT_PUBLIC
 sandbox_port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 export META_APP_ID="sandbox-app" META_APP_SECRET="e2e-sandbox-secret" META_VERIFY_TOKEN="e2e-verify"
 export META_GRAPH_URL="http://127.0.0.1:$sandbox_port" WAGENT_SANDBOX_URL="http://127.0.0.1:$sandbox_port"
+WAGENT_SANDBOX_SECRET="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export WAGENT_SANDBOX_SECRET
 "$wagent" sandbox --listen "127.0.0.1:$sandbox_port" --app-id "$META_APP_ID" \
   --webhook-url "http://127.0.0.1:$port/webhooks/whatsapp" >"$tmp/sandbox.out" 2>"$tmp/sandbox.log" &
 sandbox_pid=$!
 wait_for_line "$tmp/sandbox.out" '"ready":true' 15 || { echo "e2e: the Meta sandbox did not start" >&2; exit 1; }
 e2e_waba="102290129340398" e2e_number="106540352242922"
-node -e 'fetch(process.argv[1] + "/sandbox/accounts", { method: "POST", headers: { "content-type": "application/json" },
+node -e 'fetch(process.argv[1] + "/sandbox/accounts", { method: "POST",
+    headers: { "content-type": "application/json", "x-sandbox-secret": process.env.WAGENT_SANDBOX_SECRET },
     body: JSON.stringify({ waba_id: process.argv[2], phone_number_id: process.argv[3], business_name: "Demo Shop" }) })
   .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$WAGENT_SANDBOX_URL" "$e2e_waba" "$e2e_number" ||
   { echo "e2e: the sandbox refused the demo account" >&2; exit 1; }
@@ -141,7 +144,7 @@ say "stack ready in $((SECONDS - started)) s; running the browser tests"
 
 rm -rf e2e/.artifacts
 export E2E_BASE_URL="$base" E2E_ISSUER="$issuer" E2E_DEMO_ORG_ID="$demo_org_id"
-export E2E_SANDBOX_URL="$WAGENT_SANDBOX_URL" E2E_PHONE_NUMBER_ID="$e2e_number"
+export E2E_SANDBOX_URL="$WAGENT_SANDBOX_URL" E2E_SANDBOX_SECRET="$WAGENT_SANDBOX_SECRET" E2E_PHONE_NUMBER_ID="$e2e_number"
 tests_failed=1
 node --test --test-concurrency=1 --test-reporter=spec "$@" e2e/tests/*.test.mjs
 tests_failed=0

@@ -42,6 +42,9 @@ export META_APP_SECRET="${META_APP_SECRET:-$(cat "$WAGENT_DATA_DIR/sandbox-secre
 export META_VERIFY_TOKEN="${META_VERIFY_TOKEN:-sandbox-verify}"
 export META_GRAPH_URL="${META_GRAPH_URL:-http://127.0.0.1:$SANDBOX_PORT}"
 export WAGENT_SANDBOX_URL="${WAGENT_SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+# The sandbox's own API (customers writing in, accounts, config) answers only with this secret.
+[ -s "$WAGENT_DATA_DIR/sandbox-api-secret" ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WAGENT_DATA_DIR/sandbox-api-secret")
+export WAGENT_SANDBOX_SECRET="${WAGENT_SANDBOX_SECRET:-$(cat "$WAGENT_DATA_DIR/sandbox-api-secret")}"
 sandbox_log="$WAGENT_DATA_DIR/sandbox.log"
 "$wagent" sandbox --listen "127.0.0.1:$SANDBOX_PORT" --app-id "$META_APP_ID" \
   --webhook-url "http://127.0.0.1:$PORT/webhooks/whatsapp" >"$sandbox_log.out" 2>"$sandbox_log" &
@@ -50,7 +53,8 @@ trap 'kill $oidc_pid $sandbox_pid 2>/dev/null || true' EXIT
 wait_for_line "$sandbox_log.out" '"ready":true' 15 || { cat "$sandbox_log" >&2; echo "the Meta sandbox did not start" >&2; exit 1; }
 
 # The sandbox keeps its state in memory: give it the demo business account again.
-node -e 'fetch(process.argv[1] + "/sandbox/accounts", { method: "POST", headers: { "content-type": "application/json" },
+node -e 'fetch(process.argv[1] + "/sandbox/accounts", { method: "POST",
+    headers: { "content-type": "application/json", "x-sandbox-secret": process.env.WAGENT_SANDBOX_SECRET },
     body: JSON.stringify({ waba_id: "102290129340398", phone_number_id: "106540352242922", business_name: "Demo Shop" }) })
   .then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$WAGENT_SANDBOX_URL" ||
   echo "note: the sandbox did not take the demo account" >&2

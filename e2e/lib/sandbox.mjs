@@ -12,13 +12,16 @@ function required(name) {
 /** The sandbox's own URL (not the WAgent server's /sandbox proxy). */
 export const SANDBOX_URL = required('E2E_SANDBOX_URL').replace(/\/$/, '');
 
+/** The shared secret the sandbox's own API requires (`X-Sandbox-Secret`). */
+const SANDBOX_SECRET = required('E2E_SANDBOX_SECRET');
+
 /** Meta's phone number id of the demo organization's connected number. */
 export const PHONE_NUMBER_ID = required('E2E_PHONE_NUMBER_ID');
 
 async function post(path, body) {
   const response = await fetch(`${SANDBOX_URL}/sandbox/${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', 'x-sandbox-secret': SANDBOX_SECRET },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   });

@@ -29,8 +29,11 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     pub meta_app_secret: Option<String>,
     pub meta_verify_token: Option<String>,
-    /// The built-in sandbox's URL: `/sandbox/*` is forwarded there for signed-in people.
+    /// The built-in sandbox's URL: `/sandbox/organizations/{org}/*` is forwarded there for
+    /// the organization's members, about its numbers only.
     pub sandbox_url: Option<String>,
+    /// The sandbox API's shared secret, sent in `X-Sandbox-Secret`.
+    pub sandbox_secret: Option<String>,
     pub http: reqwest::Client,
     /// Open websockets and their limits.
     pub sockets: Arc<crate::ws::Sockets>,
@@ -62,7 +65,7 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         )
         // A GET has no Content-Length, which SizeLimit would refuse: limit the POSTs only.
         .at(
-            "/sandbox/*path",
+            "/sandbox/organizations/:org/*path",
             get(sandbox_proxy).post(sandbox_proxy.with(SizeLimit::new(1024 * 1024))),
         )
         .at(
@@ -466,53 +469,154 @@ async fn media(
         .body(bytes)
 }
 
-/// Forwards the SPA's customer-phone calls to the built-in sandbox (same origin for the
-/// browser), for signed-in people only.
+/// Forwards the SPA's customer-phone and simulated Embedded Signup calls to the built-in
+/// sandbox (same origin for the browser), with the sandbox's shared secret. Only members of
+/// the organization in the path get through (others: 404), and only about the numbers the
+/// organization has connected; any other sandbox call is not forwarded.
+///
+/// - `GET messages?phone_number_id=&to=` and `GET customers/messages?phone_number_id=&from=`
+///   (a number is required; answers are filtered to it),
+/// - `POST customers/messages {phone_number_id, ...}`: a simulated customer writes in,
+/// - `POST embedded-signup`: a new sandbox business for an Admin to connect.
 #[handler]
-async fn sandbox_proxy(state: PoemData<&AppState>, req: &Request, body: Vec<u8>) -> Response {
+async fn sandbox_proxy(
+    state: PoemData<&AppState>,
+    req: &Request,
+    poem::web::Path((org, path)): poem::web::Path<(String, String)>,
+    body: Vec<u8>,
+) -> Response {
+    let refuse = |status: StatusCode, message: &str| {
+        Json(json!({ "error": { "message": message } }))
+            .with_status(status)
+            .into_response()
+    };
     let Some(base) = state.sandbox_url.as_deref() else {
-        return StatusCode::NOT_FOUND.into_response();
+        return refuse(
+            StatusCode::NOT_FOUND,
+            "this server does not run the sandbox",
+        );
     };
     let (ip, user_agent) = origin(req, state.trust_forwarded_for);
     let caller = match bearer(req.headers()) {
         Ok(Some(token)) => state.authenticate(&token, ip, user_agent).await.ok(),
         _ => None,
     };
-    if caller.as_ref().and_then(|c| c.user()).is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let path = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/sandbox");
-    let method = match *req.method() {
-        poem::http::Method::POST => reqwest::Method::POST,
-        poem::http::Method::GET => reqwest::Method::GET,
-        _ => return StatusCode::METHOD_NOT_ALLOWED.into_response(),
+    let Some(caller) = caller.filter(|c| c.user().is_some()) else {
+        return refuse(StatusCode::UNAUTHORIZED, "sign in to use the sandbox");
     };
-    let forwarded = state
-        .http
-        .request(method, format!("{base}{path}"))
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await;
-    match forwarded {
-        Ok(r) => {
-            let status =
-                StatusCode::from_u16(r.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
-            let bytes = r.bytes().await.unwrap_or_default();
-            Response::builder()
-                .status(status)
-                .content_type("application/json")
-                .body(bytes.to_vec())
+    let not_found = || refuse(StatusCode::NOT_FOUND, "no such organization or number");
+    let Ok(org) = uuid::Uuid::parse_str(&org) else {
+        return not_found();
+    };
+    let is_post = *req.method() == poem::http::Method::POST;
+    let (needed, intent) = match (is_post, path.as_str()) {
+        (true, "embedded-signup") => (wagent_domain::Role::Admin, wagent_domain::Intent::Write),
+        (true, "customers/messages") => (wagent_domain::Role::Member, wagent_domain::Intent::Write),
+        (false, "messages" | "customers/messages") => {
+            (wagent_domain::Role::Member, wagent_domain::Intent::Read)
         }
+        _ => return not_found(),
+    };
+    let access = match state.domain.authorize(&caller, org, needed, intent).await {
+        Ok(a) => a,
+        Err(DomainError::Forbidden(_)) => {
+            return refuse(StatusCode::FORBIDDEN, "your role does not allow this");
+        }
+        Err(DomainError::NotFound(_)) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "sandbox proxy: cannot authorize");
+            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again");
+        }
+    };
+    // The number asked about, from the query of a GET or the body of a customer's message.
+    let params: Vec<(String, String)> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let param = |key: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let number = match (is_post, path.as_str()) {
+        (true, "embedded-signup") => None,
+        (true, _) => match serde_json::from_slice::<serde_json::Value>(&body) {
+            Ok(v) => v["phone_number_id"].as_str().map(str::to_owned),
+            Err(_) => return refuse(StatusCode::BAD_REQUEST, "the body is not JSON"),
+        },
+        (false, _) => param("phone_number_id"),
+    };
+    let mut forward: Vec<(&str, String)> = Vec::new();
+    if let Some(number) = &number {
+        let numbers = match state.domain.phone_numbers(&access).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %e, "sandbox proxy: cannot list numbers");
+                return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again");
+            }
+        };
+        let ours = numbers
+            .iter()
+            .any(|n| n.phone_number_id == *number && n.disconnected_at.is_none());
+        if !ours {
+            return not_found();
+        }
+        forward.push(("phone_number_id", number.clone()));
+    } else if path != "embedded-signup" {
+        return refuse(StatusCode::BAD_REQUEST, "phone_number_id is required");
+    }
+    if !is_post {
+        let filter = if path == "messages" { "to" } else { "from" };
+        if let Some(v) = param(filter) {
+            forward.push((filter, v));
+        }
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(forward)
+        .finish();
+    let url = if query.is_empty() {
+        format!("{base}/sandbox/{path}")
+    } else {
+        format!("{base}/sandbox/{path}?{query}")
+    };
+    let method = if is_post {
+        reqwest::Method::POST
+    } else {
+        reqwest::Method::GET
+    };
+    let mut forwarded = state
+        .http
+        .request(method, url)
+        .header("content-type", "application/json")
+        .body(body);
+    if let Some(secret) = &state.sandbox_secret {
+        forwarded = forwarded.header(wagent_sandbox::SECRET_HEADER, secret);
+    }
+    let answer = match forwarded.send().await {
+        Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "the sandbox does not answer");
-            StatusCode::BAD_GATEWAY.into_response()
+            return refuse(StatusCode::BAD_GATEWAY, "the sandbox does not answer");
         }
+    };
+    let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+    if answer.status() == reqwest::StatusCode::UNAUTHORIZED {
+        tracing::error!("the sandbox refused WAGENT_SANDBOX_SECRET");
+        return refuse(StatusCode::BAD_GATEWAY, "the sandbox refused this server");
     }
+    let Ok(bytes) = answer.bytes().await else {
+        return refuse(StatusCode::BAD_GATEWAY, "the sandbox's answer broke off");
+    };
+    let mut payload: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return refuse(StatusCode::BAD_GATEWAY, "the sandbox answered no JSON"),
+    };
+    // Lists keep the asked number's entries only, whatever the sandbox answered.
+    if let (false, Some(number), Some(data)) = (is_post, &number, payload["data"].as_array_mut()) {
+        data.retain(|m| m["phone_number_id"].as_str() == Some(number.as_str()));
+    }
+    Json(payload).with_status(status).into_response()
 }
 
 #[handler]

@@ -67,6 +67,10 @@ enum Command {
         /// The app id that Embedded Signup code exchanges must name (WAgent's META_APP_ID).
         #[arg(long, default_value = "sandbox-app")]
         app_id: String,
+        /// The shared secret its own `/sandbox/*` API requires in `X-Sandbox-Secret`
+        /// (WAgent's WAGENT_SANDBOX_SECRET).
+        #[arg(long, env = "WAGENT_SANDBOX_SECRET", hide_env_values = true)]
+        secret: String,
     },
 }
 
@@ -177,10 +181,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             webhook_url,
             app_secret,
             app_id,
+            secret,
         } => {
             init_tracing("info", false);
-            let config =
+            if secret.is_empty() {
+                return Err("the sandbox's --secret (WAGENT_SANDBOX_SECRET) is empty".into());
+            }
+            let mut config =
                 wagent_sandbox::SandboxConfig::new(&app_id, &app_secret, webhook_url.as_deref());
+            config.api_secret = Some(secret);
             let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
             let addr = wagent_sandbox::Sandbox::serve(config, listen, async move {
                 let _ = stop_rx.await;

@@ -65,6 +65,8 @@ pub struct Meta {
     pub config_id: Option<String>,
     /// The built-in sandbox's base URL, when WAgent runs against it.
     pub sandbox_url: Option<String>,
+    /// The secret the sandbox's own API requires (`X-Sandbox-Secret`); set with the URL.
+    pub sandbox_secret: Option<Secret>,
 }
 
 #[derive(Debug, Clone)]
@@ -216,6 +218,11 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "WAGENT_SANDBOX_URL",
         "The built-in Meta sandbox's URL (`wagent sandbox`): enables the customer phone panel and simulated Embedded Signup.",
     ),
+    (
+        "sandbox_secret",
+        "WAGENT_SANDBOX_SECRET",
+        "The shared secret of the sandbox's own API, as given to `wagent sandbox`. Required with WAGENT_SANDBOX_URL.",
+    ),
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -249,6 +256,7 @@ struct Raw {
     meta_verify_token: Option<Secret>,
     meta_config_id: Option<String>,
     sandbox_url: Option<String>,
+    sandbox_secret: Option<Secret>,
 }
 
 impl Settings {
@@ -367,6 +375,15 @@ impl Settings {
         if let Some(u) = &raw.sandbox_url {
             url::Url::parse(u)
                 .map_err(|_| "WAGENT_SANDBOX_URL is malformed: not a URL".to_string())?;
+            if raw
+                .sandbox_secret
+                .as_ref()
+                .is_none_or(|s| s.expose().is_empty())
+            {
+                return Err(
+                    "WAGENT_SANDBOX_SECRET is required with WAGENT_SANDBOX_URL: the secret given to `wagent sandbox`".into(),
+                );
+            }
         }
         let meta = Meta {
             graph_url,
@@ -376,6 +393,7 @@ impl Settings {
             verify_token: raw.meta_verify_token,
             config_id: raw.meta_config_id,
             sandbox_url: raw.sandbox_url.map(|u| u.trim_end_matches('/').to_owned()),
+            sandbox_secret: raw.sandbox_secret,
         };
         Ok(Self {
             meta,
@@ -445,6 +463,7 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "meta_verify_token" => raw.meta_verify_token = Some(Secret(value.to_owned())),
         "meta_config_id" => raw.meta_config_id = s(),
         "sandbox_url" => raw.sandbox_url = s(),
+        "sandbox_secret" => raw.sandbox_secret = Some(Secret(value.to_owned())),
         _ => return Err("unknown".into()),
     }
     Ok(())

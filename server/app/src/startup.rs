@@ -215,6 +215,11 @@ impl Application {
                 .as_ref()
                 .map(|s| s.expose().to_owned()),
             sandbox_url: settings.meta.sandbox_url.clone(),
+            sandbox_secret: settings
+                .meta
+                .sandbox_secret
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(15))
                 .build()

@@ -1,5 +1,6 @@
-//! The sandbox-only API under `/sandbox/`: JSON, no auth. The SPA's customer-phone panel
-//! and the tests drive the sandbox through it.
+//! The sandbox-only API under `/sandbox/`: JSON, behind a shared secret when one is
+//! configured. WAgent's proxy for the SPA's customer-phone panel, and the tests, drive the
+//! sandbox through it.
 
 use std::{collections::HashMap, sync::Arc, time::Instant};
 
@@ -11,6 +12,7 @@ use poem::{
     web::{Data, Path, Query},
 };
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::{
     Inner,
@@ -77,7 +79,37 @@ pub(crate) fn routes() -> Route {
         .at("/embedded-signup", post(embedded_signup))
         .at("/phone-numbers/:pn/quality", post(quality))
         .at("/templates/:id/status", post(template_status))
-        .at("/media/:id", get(download))
+}
+
+/// Refuses a sandbox API call without the configured shared secret (401), before reading
+/// anything else of the request.
+pub(crate) async fn require_secret(req: poem::Request) -> poem::Result<poem::Request> {
+    let expected = req
+        .data::<Arc<Inner>>()
+        .and_then(|inner| inner.lock().config.api_secret.clone());
+    let Some(expected) = expected else {
+        return Ok(req);
+    };
+    let given = req
+        .headers()
+        .get(crate::SECRET_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    // Digests compared, so the time taken says nothing about the secret.
+    if Sha256::digest(given) == Sha256::digest(expected.as_bytes()) {
+        Ok(req)
+    } else {
+        Err(poem::Error::from_response(
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "the sandbox API needs its shared secret in {}",
+                    crate::SECRET_HEADER
+                ),
+            )
+            .into_response(),
+        ))
+    }
 }
 
 async fn json_body(body: Body) -> Result<Value, ApiError> {
@@ -130,14 +162,18 @@ fn customer_messages(inner: Data<&Arc<Inner>>, q: Query<HashMap<String, String>>
     reply(Ok(json!({ "data": data })))
 }
 
-/// `POST /sandbox/customers/window {phone_number_id, wa_id, last_message_at: unix|null}`:
+/// `POST /sandbox/customers/window {phone_number_id, wa_id | user_id, last_message_at: unix|null}`:
 /// backdates, opens or closes a customer-service window.
 #[handler]
 async fn set_window(inner: Data<&Arc<Inner>>, body: Body) -> Response {
     let r = async {
         let body = json_body(body).await?;
         let pn = text(&body, "phone_number_id")?.to_owned();
-        let wa_id = crate::state::digits(text(&body, "wa_id")?);
+        // A customer without a phone is known by their user id.
+        let wa_id = match text(&body, "user_id") {
+            Ok(user_id) if body["wa_id"].is_null() => user_id.to_owned(),
+            _ => crate::state::digits(text(&body, "wa_id")?),
+        };
         let at = match &body["last_message_at"] {
             Value::Null => None,
             v => Some(
@@ -544,7 +580,7 @@ async fn template_status(inner: Data<&Arc<Inner>>, Path(id): Path<String>, body:
 
 /// `GET /sandbox/media/{id}?token=` with a Bearer token: the bytes behind a media URL.
 #[handler]
-fn download(
+pub(crate) fn download(
     inner: Data<&Arc<Inner>>,
     req: &Request,
     Path(id): Path<String>,

@@ -42,6 +42,9 @@ pub struct SandboxConfig {
     /// Send webhooks only for WABAs the app subscribed to (`POST /{waba}/subscribed_apps`),
     /// as Meta does. Off by default so a sandbox works before onboarding.
     pub require_subscription: bool,
+    /// The shared secret the sandbox-only API (`/sandbox/*`, media URLs aside) requires in
+    /// the `X-Sandbox-Secret` header. `None`: that API is open, for tests on loopback.
+    pub api_secret: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -64,6 +67,7 @@ impl Default for SandboxConfig {
             auto_create: true,
             signup_code_ttl: Duration::from_secs(30),
             require_subscription: false,
+            api_secret: None,
         }
     }
 }

@@ -36,17 +36,34 @@ const KINDS: &[&str] = &[
     "unsupported",
 ];
 
-/// `POST /sandbox/customers/messages`.
+/// `POST /sandbox/customers/messages {phone_number_id, from?, username?, name?, type, ...}`:
+/// a customer with a phone (`from`), a WhatsApp username, or both, writes in.
 pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
     let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, m);
     let field = |key: &str| body.get(key).and_then(Value::as_str);
     let pn_id =
         field("phone_number_id").ok_or_else(|| bad("phone_number_id is required".to_owned()))?;
-    let from = digits(
-        field("from").ok_or_else(|| bad("from (the customer's wa_id) is required".to_owned()))?,
-    );
-    if !(5..=15).contains(&from.len()) {
+    let phone = field("from").map(digits);
+    if phone.as_ref().is_some_and(|p| !(5..=15).contains(&p.len())) {
         return Err(bad("from is a phone number of 5 to 15 digits".to_owned()));
+    }
+    let username = field("username")
+        .map(|u| u.trim_start_matches('@'))
+        .filter(|u| !u.is_empty());
+    if username.is_some_and(|u| {
+        u.len() > 35
+            || !u
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    }) {
+        return Err(bad(
+            "username is at most 35 letters, digits, dots and underscores".to_owned(),
+        ));
+    }
+    if phone.is_none() && username.is_none() {
+        return Err(bad(
+            "from (the customer's phone number) or username is required".to_owned(),
+        ));
     }
     let kind = field("type").ok_or_else(|| bad("type is required".to_owned()))?;
     if !KINDS.contains(&kind) {
@@ -54,9 +71,11 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
     }
     let name = field("name")
         .map(str::to_owned)
-        .unwrap_or_else(|| format!("Customer {}", &from[from.len() - 4..]));
+        .unwrap_or_else(|| match &phone {
+            Some(p) => format!("Customer {}", &p[p.len() - 4..]),
+            None => format!("@{}", username.unwrap_or_default()),
+        });
     let payload = body.get(kind).cloned().unwrap_or(Value::Null);
-    let id = wamid(&from);
     // A past `timestamp` (unix seconds) lets tests and demos write "yesterday's" message,
     // whose customer-service window has already closed.
     let now = match body.get("timestamp").and_then(Value::as_i64) {
@@ -75,13 +94,21 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
     })?;
     let waba_id = number.waba_id.clone();
     let business_digits = number.display_digits();
+    let business_id = state.business_of(pn_id);
+    let customer = state.customer(&business_id, phone.as_deref(), username);
+    let from = customer.key();
+    let id = wamid(&from);
 
+    // `from` is the phone; a customer known by a username only has `from_user_id` alone.
     let mut message = json!({
-        "from": from,
+        "from_user_id": customer.user_id,
         "id": id,
         "timestamp": now.timestamp().to_string(),
         "type": kind,
     });
+    if let Some(phone) = &customer.wa_id {
+        message["from"] = json!(phone);
+    }
     let mut media_id = None;
     match kind {
         "text" => {
@@ -158,6 +185,11 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
             message["order"] = order;
         }
         "system" => {
+            if customer.wa_id.is_none() {
+                return Err(bad(
+                    "a system notice (a changed number) needs from".to_owned()
+                ));
+            }
             let new_wa_id = payload["new_wa_id"]
                 .as_str()
                 .map(digits)
@@ -177,9 +209,38 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
         }
         _ => {}
     }
-    if let Some(context) = body.get("context").filter(|c| c.is_object()) {
+    let given = body.get("context").filter(|c| c.is_object());
+    let mut answered = given.and_then(|c| c["id"].as_str().or(c["message_id"].as_str()));
+    // An answer to buttons, a list or a quick reply always says which message it answers:
+    // the one given, else the latest this number sent the customer (of the kind answered).
+    let answer = matches!(kind, "interactive" | "button");
+    if answer && answered.is_none() {
+        let wanted = if kind == "button" {
+            "template"
+        } else {
+            "interactive"
+        };
+        let latest = |same_kind: bool| {
+            state
+                .sent
+                .values()
+                .filter(|m| m.phone_number_id == pn_id && m.to == from)
+                .filter(|m| !same_kind || m.kind == wanted)
+                .max_by_key(|m| m.seq)
+                .map(|m| m.id.as_str())
+        };
+        answered = latest(true).or_else(|| latest(false));
+        if answered.is_none() {
+            return Err(bad(format!(
+                "a {kind} answer needs the message it answers (context.id): this number sent this customer none"
+            )));
+        }
+    }
+    let answered = answered.map(str::to_owned);
+    if given.is_some() || answered.is_some() {
+        let context = given.cloned().unwrap_or(Value::Null);
         let mut ctx = serde_json::Map::new();
-        if let Some(target) = context["id"].as_str().or(context["message_id"].as_str()) {
+        if let Some(target) = &answered {
             ctx.insert("from".into(), json!(business_digits));
             ctx.insert("id".into(), json!(target));
         }
@@ -219,6 +280,7 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
         seq,
         phone_number_id: pn_id.to_owned(),
         from: from.clone(),
+        user_id: customer.user_id.clone(),
         message: message.clone(),
         read: false,
     });
@@ -230,11 +292,16 @@ pub(crate) fn write_in(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
         "messages": [message],
     });
     if kind != "system" {
-        value["contacts"] = json!([{ "profile": { "name": name }, "wa_id": from }]);
+        value["contacts"] = json!([customer.contact(Some(&name))]);
     }
     inner.emit(&waba_id, "messages", value);
 
-    let mut reply = json!({ "messaging_product": "whatsapp", "id": id, "message": message });
+    let mut reply = json!({
+        "messaging_product": "whatsapp",
+        "id": id,
+        "user_id": customer.user_id,
+        "message": message,
+    });
     if let Some(media) = media_id {
         reply["media_id"] = json!(media);
     }

@@ -12,9 +12,16 @@
 //! `GET|POST|DELETE /{waba}/message_templates`, `GET|POST /{template-id}`, `GET /{pn}`,
 //! `GET /{waba}`, `GET /{waba}/phone_numbers`, `POST /{pn}/register|deregister`,
 //! `GET|POST|DELETE /{waba}/subscribed_apps`, `GET|POST /{pn}/whatsapp_business_profile`,
-//! and without a bearer `GET /oauth/access_token` and `GET /debug_token`.
+//! the Resumable Upload API (`POST /{app-id}/uploads`, `POST|GET /upload:...`, also with
+//! `Authorization: OAuth`), and without a bearer `GET /oauth/access_token` and
+//! `GET /debug_token`.
 //!
-//! Sandbox-only, JSON, no auth: `POST|GET /sandbox/customers/messages`,
+//! Customers have Meta's business-scoped user ids (a phone, a username, or both): message
+//! webhooks carry `contacts[].user_id` and `from_user_id`, statuses `recipient_user_id`
+//! (and `contacts` but on `failed`), and sends take `recipient` (a user id) for `to`.
+//!
+//! Sandbox-only, JSON, behind the shared secret of [`SandboxConfig::api_secret`] (header
+//! `X-Sandbox-Secret`, [`SECRET_HEADER`]): `POST|GET /sandbox/customers/messages`,
 //! `POST /sandbox/customers/window`, `GET /sandbox/messages`, `GET /sandbox/state`,
 //! `GET /sandbox/webhooks`, `GET|POST /sandbox/config`, `POST /sandbox/accounts`,
 //! `POST /sandbox/embedded-signup`, `POST /sandbox/phone-numbers/{pn}/quality`,
@@ -79,6 +86,9 @@ use crate::{
     state::State,
     webhook::{Delivery, Outbox, WebhookRecord, envelope, signature, to_meta_json},
 };
+
+/// The header that carries [`SandboxConfig::api_secret`] to the sandbox-only API.
+pub const SECRET_HEADER: &str = "x-sandbox-secret";
 
 /// The largest request body: a 100 MB document plus multipart framing.
 const MAX_BODY: usize = 105 * 1024 * 1024;
@@ -158,7 +168,10 @@ impl Sandbox {
     /// API under `/sandbox/...`. It may be nested under a prefix.
     pub fn endpoint(&self) -> impl Endpoint<Output = Response> + 'static {
         Route::new()
-            .nest("/sandbox", api::routes())
+            // The media URL stands in for Meta's CDN: its Bearer token and signed query
+            // authorise it, not the sandbox API's secret.
+            .at("/sandbox/media/:id", poem::get(api::download))
+            .nest("/sandbox", api::routes().before(api::require_secret))
             .at("/*path", graph::GraphEndpoint(self.inner.clone()))
             .data(self.inner.clone())
             .before(|req| async move {

@@ -48,11 +48,23 @@ pub(crate) fn send(
             "Param recipient_type must be \"individual\".",
         ));
     }
-    let raw_to = body
-        .get("to")
-        .and_then(Value::as_str)
-        .ok_or_else(|| GraphError::invalid_parameter("The parameter to is required."))?;
-    let to = normalise_to(raw_to)?;
+    // `recipient` (a business-scoped user id) stands in for `to`; `to` wins when both come.
+    let raw_to = body.get("to").and_then(Value::as_str);
+    let raw_recipient = body.get("recipient").and_then(Value::as_str);
+    let phone = match (raw_to, raw_recipient) {
+        (Some(to), _) => Some(normalise_to(to)?),
+        (None, Some(r)) if is_user_id(r) => None,
+        (None, Some(r)) => {
+            return Err(GraphError::invalid_parameter(format!(
+                "Param recipient must be a business-scoped user id (CC.digits); got \"{r}\"."
+            )));
+        }
+        (None, None) => {
+            return Err(GraphError::invalid_parameter(
+                "The parameter to or recipient is required.",
+            ));
+        }
+    };
     let kind = match body.get("type") {
         None => "text",
         Some(Value::String(t)) if TYPES.contains(&t.as_str()) => t.as_str(),
@@ -98,6 +110,26 @@ pub(crate) fn send(
     }
     let waba_id = number.waba_id.clone();
     let display_digits = number.display_digits();
+    let business_id = state.business_of(pn_id);
+    let customer = match (&phone, raw_recipient) {
+        (Some(p), _) => state.customer(&business_id, Some(p), None),
+        (None, Some(r)) => state
+            .customers
+            .get(r)
+            .filter(|c| c.business_id == business_id)
+            .cloned()
+            .ok_or_else(|| {
+                GraphError::invalid_parameter(format!(
+                    "Param recipient is not a user of this business: {r}."
+                ))
+            })?,
+        (None, None) => {
+            return Err(GraphError::invalid_parameter(
+                "The parameter to is required.",
+            ));
+        }
+    };
+    let to = customer.key();
 
     let category = if kind == "template" {
         let name = payload["name"].as_str().unwrap_or_default();
@@ -218,6 +250,7 @@ pub(crate) fn send(
         seq,
         phone_number_id: pn_id.to_owned(),
         to: to.clone(),
+        user_id: customer.user_id.clone(),
         kind: kind.to_owned(),
         request: Value::Object(body.clone()),
         category: category.clone(),
@@ -232,7 +265,7 @@ pub(crate) fn send(
         phone_number_id: pn_id.to_owned(),
         waba_id,
         display_digits,
-        recipient: to.clone(),
+        customer: customer.clone(),
         category,
         free,
         conversation_id: uuid::Uuid::new_v4().simple().to_string(),
@@ -248,11 +281,26 @@ pub(crate) fn send(
         }
     });
 
+    // Meta answers a `recipient` send with the user id, a `to` send with the wa_id.
+    let contact = match (raw_to, &customer.wa_id) {
+        (Some(input), Some(wa_id)) => json!({ "input": input, "wa_id": wa_id }),
+        _ => json!({ "input": raw_recipient, "user_id": customer.user_id }),
+    };
     Ok(json!({
         "messaging_product": "whatsapp",
-        "contacts": [{ "input": raw_to, "wa_id": to }],
+        "contacts": [contact],
         "messages": [{ "id": id }],
     }))
+}
+
+/// A business-scoped user id: an ISO country, a dot, then letters and digits (`US.1349…`).
+fn is_user_id(s: &str) -> bool {
+    s.split_once('.').is_some_and(|(country, rest)| {
+        country.len() == 2
+            && country.chars().all(|c| c.is_ascii_uppercase())
+            && (1..=128).contains(&rest.len())
+            && rest.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 pub(crate) fn require_whatsapp(body: &Map<String, Value>) -> Result<(), GraphError> {
@@ -613,7 +661,7 @@ struct Timeline {
     phone_number_id: String,
     waba_id: String,
     display_digits: String,
-    recipient: String,
+    customer: crate::state::Customer,
     category: String,
     free: bool,
     conversation_id: String,
@@ -628,8 +676,11 @@ impl Timeline {
             "id": self.wamid,
             "status": step.status,
             "timestamp": now.to_string(),
-            "recipient_id": self.recipient,
+            "recipient_user_id": self.customer.user_id,
         });
+        if let Some(wa_id) = &self.customer.wa_id {
+            status["recipient_id"] = json!(wa_id);
+        }
         if let Some(data) = &self.biz_opaque {
             status["biz_opaque_callback_data"] = json!(data);
         }
@@ -657,7 +708,7 @@ impl Timeline {
                 .statuses
                 .push(json!({ "status": step.status, "timestamp": now.to_string() }));
         }
-        let value = json!({
+        let mut value = json!({
             "messaging_product": "whatsapp",
             "metadata": {
                 "display_phone_number": self.display_digits,
@@ -665,6 +716,10 @@ impl Timeline {
             },
             "statuses": [status],
         });
+        // Since 2026-03-31 Meta names the user on every status but `failed`.
+        if step.status != "failed" {
+            value["contacts"] = json!([self.customer.contact(None)]);
+        }
         inner.emit(&self.waba_id, "messages", value);
     }
 }
@@ -679,6 +734,15 @@ mod tests {
         assert_eq!(normalise_to("+1 (555) 010-0123").unwrap(), "15550100123");
         assert!(normalise_to("call me").is_err());
         assert!(normalise_to("12").is_err());
+    }
+
+    #[test]
+    fn recognises_user_ids() {
+        assert!(is_user_id("US.13491208655302741918"));
+        assert!(is_user_id("BR.abc123"));
+        assert!(!is_user_id("15550100123"));
+        assert!(!is_user_id("us.1"));
+        assert!(!is_user_id("US."));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::{config::SandboxConfig, templates::Template, webhook::WebhookRecord};
 
@@ -40,6 +41,10 @@ pub(crate) struct State {
     /// Bearer token → the business it stands for when the sandbox makes ids up.
     pub token_businesses: HashMap<String, TokenBusiness>,
     pub webhook_log: VecDeque<WebhookRecord>,
+    /// Business-scoped user id → the customer it stands for (see [`State::customer`]).
+    pub customers: HashMap<String, Customer>,
+    /// Resumable Upload sessions (`upload:...`) for template media examples.
+    pub uploads: HashMap<String, crate::graph::Upload>,
     seq: u64,
     numbers_made: u32,
 }
@@ -73,7 +78,7 @@ pub(crate) struct Subscription {
 pub(crate) struct PhoneNumber {
     pub id: String,
     pub waba_id: String,
-    /// Formatted, as Graph shows it: `+1 555-0123`.
+    /// Formatted, as Graph shows it: `+1 201-555-0123`.
     pub display_phone_number: String,
     pub verified_name: String,
     pub quality_rating: String,
@@ -137,6 +142,39 @@ impl PhoneNumber {
             "last_onboarded_time".into(),
             json!("2025-01-01T00:00:00+0000"),
         );
+        // The rest of Graph's WhatsAppBusinessPhoneNumber fields, so asking never fails.
+        m.insert(
+            "quality_score".into(),
+            json!({ "score": self.quality_rating, "date": Utc::now().timestamp() }),
+        );
+        let can_send = if self.registered && self.status == "CONNECTED" {
+            "AVAILABLE"
+        } else {
+            "BLOCKED"
+        };
+        m.insert(
+            "health_status".into(),
+            json!({
+                "can_send_message": can_send,
+                "entities": [{ "entity_type": "PHONE_NUMBER", "id": self.id, "can_send_message": can_send }],
+            }),
+        );
+        m.insert("country_code".into(), json!("US"));
+        m.insert("country_dial_code".into(), json!("1"));
+        m.insert("is_on_biz_app".into(), json!(false));
+        m.insert("is_preverified_number".into(), json!(false));
+        m.insert(
+            "conversational_automation".into(),
+            json!({ "id": self.id, "enable_welcome_message": false, "prompts": [], "commands": [] }),
+        );
+        m.insert("certificate".into(), json!(""));
+        m.insert("new_certificate".into(), json!(""));
+        m.insert(
+            "eligibility_for_api_business_global_search".into(),
+            json!("NON_ELIGIBLE_UNDEFINED_COUNTRY"),
+        );
+        m.insert("search_visibility".into(), json!("NON_VISIBLE"));
+        m.insert("webhook_configuration".into(), json!({ "application": "" }));
         m
     }
 
@@ -167,7 +205,9 @@ pub(crate) struct SentMessage {
     pub id: String,
     pub seq: u64,
     pub phone_number_id: String,
+    /// The customer's key: the wa_id, or the user id of a customer without a phone.
     pub to: String,
+    pub user_id: String,
     pub kind: String,
     pub request: Value,
     pub category: String,
@@ -187,6 +227,7 @@ impl SentMessage {
             "id": self.id,
             "phone_number_id": self.phone_number_id,
             "to": self.to,
+            "user_id": self.user_id,
             "type": self.kind,
             "category": self.category,
             "status": status,
@@ -213,7 +254,9 @@ pub(crate) struct InboundMessage {
     pub id: String,
     pub seq: u64,
     pub phone_number_id: String,
+    /// The customer's key: the wa_id, or the user id of a customer without a phone.
     pub from: String,
+    pub user_id: String,
     pub message: Value,
     pub read: bool,
 }
@@ -224,9 +267,47 @@ impl InboundMessage {
             "id": self.id,
             "phone_number_id": self.phone_number_id,
             "from": self.from,
+            "user_id": self.user_id,
             "read": self.read,
             "message": self.message,
         })
+    }
+}
+
+/// A simulated WhatsApp user as one business sees them: Meta's business-scoped user id
+/// (BSUID, in force since 2026-03-31), and a phone number, a username or both.
+#[derive(Clone, Debug)]
+pub(crate) struct Customer {
+    pub user_id: String,
+    pub business_id: String,
+    pub wa_id: Option<String>,
+    pub username: Option<String>,
+}
+
+impl Customer {
+    /// What windows, pair rates and message lists key the customer by: the phone number's
+    /// digits, or the user id when there is no phone.
+    pub fn key(&self) -> String {
+        self.wa_id.clone().unwrap_or_else(|| self.user_id.clone())
+    }
+
+    /// A webhook's `contacts[]` entry: `wa_id` only for a customer with a phone.
+    pub fn contact(&self, name: Option<&str>) -> Value {
+        let mut contact = json!({ "user_id": self.user_id });
+        if let Some(wa_id) = &self.wa_id {
+            contact["wa_id"] = json!(wa_id);
+        }
+        let mut profile = serde_json::Map::new();
+        if let Some(name) = name {
+            profile.insert("name".into(), json!(name));
+        }
+        if let Some(username) = &self.username {
+            profile.insert("username".into(), json!(username));
+        }
+        if !profile.is_empty() {
+            contact["profile"] = Value::Object(profile);
+        }
+        contact
     }
 }
 
@@ -276,9 +357,55 @@ impl State {
             tokens: HashMap::new(),
             token_businesses: HashMap::new(),
             webhook_log: VecDeque::new(),
+            customers: HashMap::new(),
+            uploads: HashMap::new(),
             seq: 0,
             numbers_made: 0,
         }
+    }
+
+    /// The business a number belongs to (through its WABA).
+    pub fn business_of(&self, pn_id: &str) -> String {
+        self.numbers
+            .get(pn_id)
+            .and_then(|n| self.wabas.get(&n.waba_id))
+            .map(|w| w.business_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// The customer with this phone (`wa_id`) or, without one, this username, as the
+    /// business sees them. The user id is derived from the business and the customer, so
+    /// it is stable and differs from business to business, as Meta's are.
+    pub fn customer(
+        &mut self,
+        business_id: &str,
+        wa_id: Option<&str>,
+        username: Option<&str>,
+    ) -> Customer {
+        let key = match (wa_id, username) {
+            (Some(w), _) => format!("wa:{w}"),
+            (None, Some(u)) => format!("u:{}", u.trim_start_matches('@').to_lowercase()),
+            (None, None) => "anonymous".to_owned(),
+        };
+        let digest = Sha256::digest(format!("{business_id}/{key}").as_bytes());
+        let mut n = [0u8; 8];
+        n.copy_from_slice(&digest[..8]);
+        // 19 or 20 digits after the country, as Meta's examples have.
+        let number = u64::from_be_bytes(n) | (1 << 63);
+        let user_id = format!("{}.{number}", country_of(wa_id));
+        let customer = self
+            .customers
+            .entry(user_id.clone())
+            .or_insert_with(|| Customer {
+                user_id,
+                business_id: business_id.to_owned(),
+                wa_id: wa_id.map(str::to_owned),
+                username: None,
+            });
+        if let Some(u) = username {
+            customer.username = Some(format!("@{}", u.trim_start_matches('@')));
+        }
+        customer.clone()
     }
 
     pub fn next_seq(&mut self) -> u64 {
@@ -336,7 +463,8 @@ impl State {
     pub fn insert_number(&mut self, pn_id: &str, waba_id: &str, name: &str, registered: bool) {
         let n = self.numbers_made;
         self.numbers_made += 1;
-        let display = format!("+1 555-{:04}", 100 + n % 9900);
+        // 201-555-01xx…: valid North American numbers (the plan's own example is one).
+        let display = format!("+1 201-555-{:04}", 100 + n % 9900);
         let mut profile = Map::new();
         profile.insert("about".into(), json!("Trying WAgent in the sandbox."));
         profile.insert("address".into(), json!(""));
@@ -694,6 +822,32 @@ pub(crate) fn is_media_id(id: &str) -> bool {
 
 pub(crate) fn is_template_id(id: &str) -> bool {
     id.len() == 16 && id.starts_with('8') && id.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The ISO country a user id starts with, from the phone's calling code (`US` without one).
+fn country_of(wa_id: Option<&str>) -> &'static str {
+    const CODES: &[(&str, &str)] = &[
+        ("351", "PT"),
+        ("1", "US"),
+        ("7", "RU"),
+        ("20", "EG"),
+        ("27", "ZA"),
+        ("33", "FR"),
+        ("34", "ES"),
+        ("39", "IT"),
+        ("44", "GB"),
+        ("49", "DE"),
+        ("52", "MX"),
+        ("54", "AR"),
+        ("55", "BR"),
+        ("57", "CO"),
+        ("62", "ID"),
+        ("91", "IN"),
+        ("234", "NG"),
+    ];
+    wa_id
+        .and_then(|w| CODES.iter().find(|(code, _)| w.starts_with(code)))
+        .map_or("US", |(_, country)| country)
 }
 
 pub(crate) fn digits(s: &str) -> String {

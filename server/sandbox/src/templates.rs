@@ -36,6 +36,10 @@ const FIELDS: &[&str] = &[
     "quality_score",
     "previous_category",
     "sub_category",
+    "correct_category",
+    "cta_url_link_tracking_opted_out",
+    "library_template_name",
+    "message_send_ttl_seconds",
 ];
 const DEFAULT_FIELDS: &[&str] = &[
     "name",
@@ -103,6 +107,15 @@ impl Template {
         );
         all.insert("previous_category".into(), json!(self.category));
         all.insert("sub_category".into(), json!("CUSTOM"));
+        all.insert("correct_category".into(), json!(self.category));
+        all.insert("cta_url_link_tracking_opted_out".into(), json!(false));
+        all.insert("library_template_name".into(), json!(""));
+        let ttl = if self.category == "AUTHENTICATION" {
+            600
+        } else {
+            2_592_000
+        };
+        all.insert("message_send_ttl_seconds".into(), json!(ttl));
         pick_fields(
             all,
             fields,

@@ -849,6 +849,9 @@ async fn customers_write_every_inbound_kind() {
     let sb = start(|_| {}).await;
     let first = sb.customer(CUSTOMER, "text", json!("first")).await;
     let first_id = first["id"].as_str().unwrap();
+    // What the buttons and quick replies below answer.
+    let (_, asked) = sb.send_text(CUSTOMER, "Yes or no?").await;
+    let asked = wamid_of(&asked);
     let kinds: Vec<(&str, Value)> = vec![
         ("text", json!({ "body": "hello" })),
         ("image", json!({ "caption": "a photo" })),
@@ -916,6 +919,17 @@ async fn customers_write_every_inbound_kind() {
         }
         assert_eq!(value["contacts"][0]["wa_id"], CUSTOMER);
         assert!(value["contacts"][0]["profile"]["name"].is_string());
+        assert_eq!(value["contacts"][0]["user_id"], message["from_user_id"]);
+        assert!(
+            message["from_user_id"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("BR.")),
+            "{message}"
+        );
+        if kind == "interactive" || kind == "button" {
+            assert_eq!(message["context"]["id"], asked, "{message}");
+            assert!(message["context"]["from"].is_string());
+        }
         match kind {
             "text" => assert_eq!(message["text"]["body"], "hello"),
             "image" | "video" | "audio" | "document" | "sticker" => {
@@ -1006,6 +1020,454 @@ async fn customers_write_every_inbound_kind() {
         .sandbox_get(&format!("customers/messages?phone_number_id={PN}"))
         .await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 18);
+}
+
+#[tokio::test]
+async fn user_ids_on_messages_statuses_and_recipient_sends() {
+    let sb = start(|_| {}).await;
+    // The token's business owns the number before anyone writes (as after connecting).
+    assert_eq!(sb.get(PN).await.0, 200);
+
+    // A customer with a phone: `from`, `wa_id` and the business-scoped `user_id`.
+    let reply = sb.customer(CUSTOMER, "text", json!("oi")).await;
+    let hook = sb.hooks.inbound(reply["id"].as_str().unwrap()).await;
+    let value = &values(&hook.body, "messages")[0];
+    let user_id = value["contacts"][0]["user_id"].as_str().unwrap().to_owned();
+    assert!(
+        user_id.starts_with("BR.") && user_id.len() > 10,
+        "{user_id}"
+    );
+    assert_eq!(value["contacts"][0]["wa_id"], CUSTOMER);
+    assert_eq!(value["messages"][0]["from"], CUSTOMER);
+    assert_eq!(value["messages"][0]["from_user_id"], user_id.as_str());
+
+    // A customer with a username and no phone: no `wa_id`, no `from`.
+    let (status, reply) = sb
+        .sandbox(
+            "customers/messages",
+            json!({ "phone_number_id": PN, "username": "ana.souza", "type": "text", "text": "hello" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let hook = sb.hooks.inbound(reply["id"].as_str().unwrap()).await;
+    let value = &values(&hook.body, "messages")[0];
+    let contact = &value["contacts"][0];
+    let username_id = contact["user_id"].as_str().unwrap().to_owned();
+    assert!(contact.get("wa_id").is_none(), "{contact}");
+    assert_eq!(contact["profile"]["username"], "@ana.souza");
+    assert!(value["messages"][0].get("from").is_none(), "{value}");
+    assert_eq!(value["messages"][0]["from_user_id"], username_id.as_str());
+    assert_ne!(username_id, user_id);
+    let (status, _) = sb
+        .sandbox(
+            "customers/messages",
+            json!({ "phone_number_id": PN, "type": "text", "text": "who am I" }),
+        )
+        .await;
+    assert_eq!(status, 400, "a customer has a phone or a username");
+
+    // A send by phone: sent, delivered and read name the user; the reply keeps `wa_id`.
+    let (status, sent) = sb.send_text(CUSTOMER, "Olá").await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(sent["contacts"][0]["wa_id"], CUSTOMER);
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&sent), 3).await;
+    assert_eq!(names(&statuses), ["sent", "delivered", "read"]);
+    for s in &statuses {
+        assert_eq!(s["recipient_user_id"], user_id.as_str(), "{s}");
+        assert_eq!(s["recipient_id"], CUSTOMER);
+    }
+    let status_values: Vec<Value> = sb
+        .hooks
+        .all()
+        .iter()
+        .flat_map(|h| values(&h.body, "messages"))
+        .filter(|v| v["statuses"][0]["id"] == wamid_of(&sent).as_str())
+        .collect();
+    for v in &status_values {
+        assert_eq!(
+            v["contacts"],
+            json!([{ "wa_id": CUSTOMER, "user_id": user_id }]),
+            "{v}"
+        );
+    }
+
+    // A send by user id to the customer without a phone.
+    let (status, sent) = sb
+        .post(
+            &format!("{PN}/messages"),
+            json!({
+                "messaging_product": "whatsapp", "recipient_type": "individual",
+                "recipient": username_id, "type": "text", "text": { "body": "Hi Ana" },
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{sent}");
+    assert_eq!(
+        sent["contacts"][0],
+        json!({ "input": username_id, "user_id": username_id })
+    );
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&sent), 3).await;
+    for s in &statuses {
+        assert_eq!(s["recipient_user_id"], username_id.as_str(), "{s}");
+        assert!(s.get("recipient_id").is_none(), "{s}");
+    }
+    let (status, body) = sb
+        .post(
+            &format!("{PN}/messages"),
+            json!({
+                "messaging_product": "whatsapp", "recipient": "US.1234567890123456789",
+                "type": "text", "text": { "body": "?" },
+            }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(error_code(&body), 100);
+
+    // A failed status (window closed) carries no contacts.
+    let (_, sent) = sb.send_text("5511911112222", "Nobody wrote").await;
+    let failed = sb.hooks.wait_statuses(&wamid_of(&sent), 1).await;
+    assert_eq!(failed[0]["status"], "failed");
+    assert!(
+        failed[0]["recipient_user_id"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("BR."))
+    );
+    let failed_value = sb
+        .hooks
+        .all()
+        .iter()
+        .flat_map(|h| values(&h.body, "messages"))
+        .find(|v| v["statuses"][0]["id"] == wamid_of(&sent).as_str())
+        .unwrap();
+    assert!(failed_value.get("contacts").is_none(), "{failed_value}");
+
+    // An interactive answer names the interactive message it answers.
+    let (status, asked) = sb
+        .post(
+            &format!("{PN}/messages"),
+            json!({
+                "messaging_product": "whatsapp", "to": CUSTOMER, "type": "interactive",
+                "interactive": { "type": "button", "body": { "text": "Size?" }, "action": { "buttons": [
+                    { "type": "reply", "reply": { "id": "m", "title": "M" } }
+                ] } },
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{asked}");
+    sb.send_text(CUSTOMER, "(and a later text)").await;
+    let answer = sb
+        .customer(
+            CUSTOMER,
+            "interactive",
+            json!({ "type": "button_reply", "button_reply": { "id": "m", "title": "M" } }),
+        )
+        .await;
+    let hook = sb.hooks.inbound(answer["id"].as_str().unwrap()).await;
+    let message = &values(&hook.body, "messages")[0]["messages"][0];
+    assert_eq!(message["context"]["id"], wamid_of(&asked).as_str());
+
+    // Another business sees the same person under another user id.
+    let (status, other) = sb
+        .sandbox("accounts", json!({ "phone_number_id": "106540352242999" }))
+        .await;
+    assert_eq!(status, 200, "{other}");
+    let (_, reply) = sb
+        .sandbox(
+            "customers/messages",
+            json!({ "phone_number_id": "106540352242999", "from": CUSTOMER, "type": "text", "text": "oi" }),
+        )
+        .await;
+    let hook = sb.hooks.inbound(reply["id"].as_str().unwrap()).await;
+    let other_id = &values(&hook.body, "messages")[0]["contacts"][0]["user_id"];
+    assert!(other_id.is_string());
+    assert_ne!(other_id, user_id.as_str());
+}
+
+#[tokio::test]
+async fn an_answer_to_nothing_sent_is_refused() {
+    let sb = start(|_| {}).await;
+    let (status, body) = sb
+        .sandbox(
+            "customers/messages",
+            json!({ "phone_number_id": PN, "from": "5511933334444", "type": "button",
+                    "button": { "text": "Stop", "payload": "STOP" } }),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn every_documented_graph_field_answers() {
+    let sb = start(|_| {}).await;
+    let number_fields = [
+        "id",
+        "display_phone_number",
+        "verified_name",
+        "quality_rating",
+        "quality_score",
+        "code_verification_status",
+        "name_status",
+        "new_name_status",
+        "status",
+        "platform_type",
+        "throughput",
+        "messaging_limit_tier",
+        "whatsapp_business_manager_messaging_limit",
+        "health_status",
+        "country_code",
+        "country_dial_code",
+        "is_on_biz_app",
+        "conversational_automation",
+        "account_mode",
+        "is_official_business_account",
+        "is_pin_enabled",
+        "is_preverified_number",
+        "last_onboarded_time",
+        "certificate",
+        "new_certificate",
+        "eligibility_for_api_business_global_search",
+        "search_visibility",
+        "webhook_configuration",
+    ];
+    let (status, number) = sb
+        .get(&format!("{PN}?fields={}", number_fields.join(",")))
+        .await;
+    assert_eq!(status, 200, "{number}");
+    for f in number_fields {
+        assert!(number.get(f).is_some(), "{f} missing in {number}");
+    }
+    assert_eq!(number["throughput"]["level"], "STANDARD");
+    assert!(number["health_status"]["can_send_message"].is_string());
+    let (status, number) = sb
+        .get(&format!("{PN}?fields=throughput{{level}},health_status"))
+        .await;
+    assert_eq!(status, 200, "{number}");
+
+    let (_, list) = sb.get(&format!("{PN}?fields=id")).await;
+    assert_eq!(list["id"], PN);
+    let state = sb.sandbox_get("state").await;
+    let waba = state["wabas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| {
+            w["phone_numbers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["id"] == PN)
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let waba_fields = [
+        "id",
+        "name",
+        "currency",
+        "timezone_id",
+        "message_template_namespace",
+        "account_review_status",
+        "business_verification_status",
+        "owner_business_info",
+        "on_behalf_of_business_info",
+        "status",
+        "ownership_type",
+        "health_status",
+        "country",
+        "business_type",
+        "primary_funding_id",
+        "purchase_order_number",
+        "is_enabled_for_insights",
+        "marketing_messages_lite_api_status",
+        "marketing_messages_onboarding_status",
+        "whatsapp_business_manager_messaging_limit",
+        "auth_international_rate_eligibility",
+    ];
+    let (status, body) = sb
+        .get(&format!("{waba}?fields={}", waba_fields.join(",")))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    for f in waba_fields {
+        assert!(body.get(f).is_some(), "{f} missing in {body}");
+    }
+    let entities = body["health_status"]["entities"].as_array().unwrap();
+    assert!(
+        entities
+            .iter()
+            .any(|e| e["entity_type"] == "PHONE_NUMBER" && e["id"] == PN)
+    );
+    let (status, body) = sb.get(&format!("{waba}?fields=no_such_field")).await;
+    assert_eq!(status, 400, "an unknown field still fails: {body}");
+
+    // Template lists count everything on request, whatever the page size.
+    let (status, page) = sb
+        .get(&format!(
+            "{waba}/message_templates?limit=1&summary=total_count"
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    assert_eq!(page["summary"]["total_count"], 2, "{page}");
+    assert!(
+        page["paging"]["next"]
+            .as_str()
+            .unwrap()
+            .contains("summary=total_count")
+    );
+    let (_, page) = sb.get(&format!("{waba}/message_templates")).await;
+    assert!(page.get("summary").is_none());
+    let template_fields = [
+        "id",
+        "name",
+        "language",
+        "status",
+        "category",
+        "components",
+        "parameter_format",
+        "rejected_reason",
+        "quality_score",
+        "previous_category",
+        "sub_category",
+        "correct_category",
+        "cta_url_link_tracking_opted_out",
+        "library_template_name",
+        "message_send_ttl_seconds",
+    ];
+    let (status, page) = sb
+        .get(&format!(
+            "{waba}/message_templates?fields={}",
+            template_fields.join(",")
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    for f in template_fields {
+        assert!(page["data"][0].get(f).is_some(), "{f} missing in {page}");
+    }
+}
+
+#[tokio::test]
+async fn the_resumable_upload_api_gives_a_template_example_its_handle() {
+    let sb = start(|_| {}).await;
+    let bytes: Vec<u8> = (0u8..10).collect();
+    let (status, session) = sb
+        .graph(
+            reqwest::Method::POST,
+            &format!("{APP_ID}/uploads?file_name=logo.png&file_length=10&file_type=image/png"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let id = session["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("upload:"), "{id}");
+    let (status, body) = sb
+        .graph(
+            reqwest::Method::POST,
+            "999999999/uploads?file_name=a.png&file_length=10&file_type=image/png",
+            None,
+        )
+        .await;
+    assert_ne!(status, 200, "another app's uploads: {body}");
+
+    let upload = |offset: usize, chunk: Vec<u8>| {
+        sb.http
+            .post(format!("{}/v21.0/{id}", sb.base))
+            .header("authorization", "OAuth EAAtest")
+            .header("file_offset", offset.to_string())
+            .body(chunk)
+            .send()
+    };
+    let first: Value = upload(0, bytes[..4].to_vec())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["file_offset"], 4, "{first}");
+    let (status, resume) = sb.get(&id).await;
+    assert_eq!(status, 200);
+    assert_eq!(resume["file_offset"], 4);
+    let wrong = upload(0, bytes.clone()).await.unwrap();
+    assert_eq!(wrong.status(), 400);
+    let done: Value = upload(4, bytes[4..].to_vec())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let handle = done["h"].as_str().unwrap().to_owned();
+    assert!(!handle.is_empty(), "{done}");
+    let too_much = upload(10, vec![1]).await.unwrap();
+    assert_eq!(too_much.status(), 400);
+
+    // The handle is the media header's example of a new template.
+    let (_, number) = sb.get(&format!("{PN}?fields=id")).await;
+    assert_eq!(number["id"], PN);
+    let state = sb.sandbox_get("state").await;
+    let waba = state["wabas"][0]["id"].as_str().unwrap().to_owned();
+    let (status, created) = sb
+        .post(
+            &format!("{waba}/message_templates"),
+            json!({
+                "name": "with_logo", "language": "en_US", "category": "MARKETING",
+                "components": [
+                    { "type": "HEADER", "format": "IMAGE", "example": { "header_handle": [handle] } },
+                    { "type": "BODY", "text": "Our new logo" },
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{created}");
+}
+
+#[tokio::test]
+async fn demo_numbers_are_valid_phone_numbers() {
+    let sb = start(|_| {}).await;
+    for _ in 0..3 {
+        let (status, account) = sb.sandbox("accounts", json!({})).await;
+        assert_eq!(status, 200, "{account}");
+        let display = account["display_phone_number"].as_str().unwrap();
+        let parsed = phonenumber::parse(None, display).unwrap();
+        assert!(
+            phonenumber::is_valid(&parsed),
+            "{display} is not a valid number"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_sandbox_api_needs_its_secret_when_one_is_set() {
+    let sb = start(|c| c.api_secret = Some("s3cret".to_owned())).await;
+    let state = format!("{}/sandbox/state", sb.base);
+    let without = sb.http.get(&state).send().await.unwrap();
+    assert_eq!(without.status(), 401);
+    let wrong = sb
+        .http
+        .get(&state)
+        .header(wagent_sandbox::SECRET_HEADER, "guess")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let written = sb
+        .http
+        .post(format!("{}/sandbox/customers/messages", sb.base))
+        .json(&json!({ "phone_number_id": PN, "from": CUSTOMER, "type": "text", "text": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(written.status(), 401);
+    assert!(sb.hooks.all().is_empty(), "nothing was written in");
+    let with = sb
+        .http
+        .get(&state)
+        .header(wagent_sandbox::SECRET_HEADER, "s3cret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with.status(), 200);
+    // Graph is Meta's side: its own Bearer token, not the secret.
+    assert_eq!(sb.get(PN).await.0, 200);
 }
 
 #[tokio::test]
@@ -1123,7 +1585,7 @@ async fn numbers_accounts_profiles_and_quality() {
         number["display_phone_number"]
             .as_str()
             .unwrap()
-            .starts_with("+1 555-01")
+            .starts_with("+1 201-555-01")
     );
     assert_eq!(number["verified_name"], "Sandbox Business");
     assert_eq!(number["quality_rating"], "GREEN");

@@ -1,6 +1,8 @@
 /**
- * The WhatsApp sandbox's own API, which the server proxies under `/sandbox/` on our origin when
- * it runs with the sandbox instead of Meta. Sent with the same bearer token as GraphQL.
+ * The WhatsApp sandbox's own API, which the server proxies under
+ * `/sandbox/organizations/<organization id>/` on our origin when it runs with the sandbox instead
+ * of Meta: for the organization's members, about the organization's numbers only. Sent with the
+ * same bearer token as GraphQL.
  */
 
 export class SandboxError extends Error {
@@ -14,6 +16,8 @@ export class SandboxError extends Error {
 }
 
 export interface SandboxRequest {
+  /** The organization whose numbers the call is about. */
+  organizationId: string;
   method?: 'GET' | 'POST';
   /** Sent as JSON. */
   body?: unknown;
@@ -30,7 +34,7 @@ function errorText(payload: unknown, status: number): string {
   return `The sandbox answered ${status}.`;
 }
 
-/** One call to `/sandbox/<path>`; its `{"error":{"message"}}` becomes a SandboxError. */
+/** One call to `/sandbox/organizations/<id>/<path>`; its `{"error":{"message"}}` becomes a SandboxError. */
 export async function sandboxRequest<T>(path: string, request: SandboxRequest): Promise<T> {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(request.query ?? {})) if (value != null) params.set(key, value);
@@ -40,7 +44,8 @@ export async function sandboxRequest<T>(path: string, request: SandboxRequest): 
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await (request.fetch ?? fetch)(`/sandbox/${path.replace(/^\/+/, '')}${search ? `?${search}` : ''}`, {
+    const base = `/sandbox/organizations/${encodeURIComponent(request.organizationId)}`;
+    response = await (request.fetch ?? fetch)(`${base}/${path.replace(/^\/+/, '')}${search ? `?${search}` : ''}`, {
       method: request.method ?? 'GET',
       headers,
       body: request.body === undefined ? undefined : JSON.stringify(request.body),

@@ -192,6 +192,7 @@ fn the_sandbox_verb_serves_the_graph_api_without_a_database() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_wagent"))
         .args(["sandbox", "--listen", "127.0.0.1:0", "--app-secret", "s"])
+        .args(["--secret", "shared-sandbox-secret"])
         .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -203,9 +204,11 @@ fn the_sandbox_verb_serves_the_graph_api_without_a_database() {
         .unwrap();
     let ready: Value = serde_json::from_str(&line).unwrap();
     let url = ready["url"].as_str().unwrap().to_owned();
-    let answer = std::thread::spawn(move || {
+    let (answer, without_secret, with_secret) = std::thread::spawn(move || {
+        let _ = rustls::crypto::ring::default_provider().install_default();
         tokio::runtime::Runtime::new().unwrap().block_on(async {
-            reqwest::Client::new()
+            let http = reqwest::Client::new();
+            let answer = http
                 .get(format!("{url}/v21.0/123456/message_templates"))
                 .bearer_auth("t")
                 .send()
@@ -213,13 +216,25 @@ fn the_sandbox_verb_serves_the_graph_api_without_a_database() {
                 .unwrap()
                 .json::<Value>()
                 .await
+                .unwrap();
+            let state = format!("{url}/sandbox/state");
+            let without = http.get(&state).send().await.unwrap().status();
+            let with = http
+                .get(&state)
+                .header("x-sandbox-secret", "shared-sandbox-secret")
+                .send()
+                .await
                 .unwrap()
+                .status();
+            (answer, without, with)
         })
     })
     .join()
     .unwrap();
     let _ = child.kill();
     let _ = child.wait();
+    assert_eq!(without_secret, reqwest::StatusCode::UNAUTHORIZED);
+    assert_eq!(with_secret, reqwest::StatusCode::OK);
     assert!(
         answer["data"]
             .as_array()

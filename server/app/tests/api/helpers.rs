@@ -15,6 +15,10 @@ use wagent_app::{
 use wagent_testkit::{TestDb, oidc};
 
 pub const APP_SECRET: &str = "sandbox-app-secret";
+/// The sandbox API's shared secret the server is given. The tests' own sandbox leaves its
+/// API open so that tests can drive it directly; `sandbox_with_secret` makes one that
+/// requires it.
+pub const SANDBOX_SECRET: &str = "sandbox-api-secret";
 
 pub struct TestApp {
     pub base: String,
@@ -117,6 +121,7 @@ impl TestApp {
             ("META_APP_SECRET", APP_SECRET.to_string()),
             ("META_VERIFY_TOKEN", "verify-me".to_string()),
             ("WAGENT_SANDBOX_URL", sandbox_url.clone()),
+            ("WAGENT_SANDBOX_SECRET", SANDBOX_SECRET.to_string()),
             (
                 "WAGENT_DATA_DIR",
                 std::env::temp_dir()

@@ -8,6 +8,7 @@ mod organizations;
 mod permissions;
 mod query_cost;
 mod rate_limits;
+mod sandbox_proxy;
 mod schema;
 mod sockets;
 mod subscriptions;

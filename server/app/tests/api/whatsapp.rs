@@ -578,8 +578,9 @@ async fn every_inbound_kind_reaches_the_inbox() {
         json!({ "type": "image", "image": { "caption": "a photo" } }),
         json!({ "type": "location", "location": { "latitude": 38.72, "longitude": -9.14, "name": "Lisboa" } }),
         json!({ "type": "contacts", "contacts": [{ "name": { "formatted_name": "Rita" }, "phones": [{ "phone": "+351 900" }] }] }),
-        json!({ "type": "interactive", "interactive": { "type": "button_reply", "button_reply": { "id": "yes", "title": "Yes please" } } }),
-        json!({ "type": "button", "button": { "text": "Stop promotions", "payload": "STOP" } }),
+        // An answer names the message it answers (Meta always sends `context`).
+        json!({ "type": "interactive", "interactive": { "type": "button_reply", "button_reply": { "id": "yes", "title": "Yes please" } }, "context": { "id": first } }),
+        json!({ "type": "button", "button": { "text": "Stop promotions", "payload": "STOP" }, "context": { "id": first } }),
         json!({ "type": "reaction", "reaction": { "message_id": first, "emoji": "👍" } }),
         json!({ "type": "text", "text": { "body": "a reply" }, "context": { "id": first } }),
         json!({ "type": "unsupported" }),

@@ -101,7 +101,9 @@ pub(super) fn list_templates(
             call.version,
             encode(last.seq)
         );
-        for key in ["fields", "name", "status", "language", "category"] {
+        for key in [
+            "fields", "name", "status", "language", "category", "summary",
+        ] {
             if let Some(v) = q.get(key) {
                 next.push_str(&format!(
                     "&{key}={}",
@@ -111,7 +113,15 @@ pub(super) fn list_templates(
         }
         paging["next"] = json!(next);
     }
-    Ok(json!({ "data": data, "paging": paging }))
+    let mut answer = json!({ "data": data, "paging": paging });
+    // `summary=total_count` (or `summary=true`) adds the count of every matching template.
+    if q.get("summary").is_some_and(|s| {
+        s.split(',')
+            .any(|s| matches!(s.trim(), "total_count" | "true"))
+    }) {
+        answer["summary"] = json!({ "total_count": matching.len() });
+    }
+    Ok(answer)
 }
 
 pub(super) fn create_template(

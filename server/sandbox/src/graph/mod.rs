@@ -5,6 +5,7 @@ mod accounts;
 mod media;
 mod message_templates;
 mod signup;
+mod uploads;
 
 use std::{collections::HashMap, sync::Arc, time::Instant};
 
@@ -23,6 +24,7 @@ use crate::{
     templates::pick_fields,
 };
 pub(crate) use media::{media_kind, store_media};
+pub(crate) use uploads::Upload;
 
 /// Media URLs live 5 minutes, as Meta's do.
 pub(crate) const MEDIA_URL_TTL: std::time::Duration = std::time::Duration::from_secs(300);
@@ -94,6 +96,23 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
         let pn = (*pn).to_owned();
         return media::upload_media(inner, &pn, &call.token, req).await;
     }
+    if let (&Method::POST, [id]) = (&method, rest.as_slice())
+        && id.starts_with("upload:")
+    {
+        let id = (*id).to_owned();
+        let headers: HashMap<String, String> = req
+            .headers()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect();
+        // No more than a whole file is read, whatever the sender claims.
+        let bytes = req
+            .into_body()
+            .into_bytes_limit(uploads::MAX_FILE)
+            .await
+            .map_err(|e| GraphError::invalid_parameter(format!("Cannot read the upload: {e}")))?;
+        return uploads::append(inner, &id, &headers, &bytes);
+    }
 
     let content_type = req
         .headers()
@@ -110,6 +129,8 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
 
     match (&method, rest.as_slice()) {
         (&Method::POST, [pn, "messages"]) => messages::send(inner, pn, &call.token, body),
+        (&Method::POST, [app, "uploads"]) => uploads::start(inner, app, &merge(&call.query, body)),
+        (&Method::GET, [id]) if id.starts_with("upload:") => uploads::status(inner, id),
         (&Method::GET, [id]) => get_object(inner, id, &call),
         (&Method::DELETE, [id]) => media::delete_media(inner, id),
         (&Method::POST, [id]) => message_templates::edit_template(inner, id, &body),
@@ -158,7 +179,9 @@ fn bearer(req: &Request) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_owned())
+    // The Resumable Upload API documents `OAuth <token>`; everything else `Bearer`.
+    let known = scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("oauth");
+    (known && !token.is_empty()).then(|| token.to_owned())
 }
 
 /// `https://host[/prefix]`: where this sandbox is reached, for the URLs it hands out.
@@ -337,6 +360,50 @@ fn waba_json(
     all.insert("business_verification_status".into(), json!("verified"));
     all.insert("owner_business_info".into(), business_info.clone());
     all.insert("on_behalf_of_business_info".into(), business_info);
+    // The rest of Graph's WhatsAppBusinessAccount fields, so asking never fails.
+    all.insert("status".into(), json!("ACTIVE"));
+    all.insert("ownership_type".into(), json!("CLIENT_OWNED"));
+    let numbers = state.numbers_of(id);
+    let can_send = if numbers.iter().any(|n| n.registered) {
+        "AVAILABLE"
+    } else {
+        "LIMITED"
+    };
+    let mut entities =
+        vec![json!({ "entity_type": "WABA", "id": waba.id, "can_send_message": "AVAILABLE" })];
+    entities.extend(numbers.iter().map(|n| {
+        json!({
+            "entity_type": "PHONE_NUMBER",
+            "id": n.id,
+            "can_send_message": if n.registered { "AVAILABLE" } else { "BLOCKED" },
+        })
+    }));
+    entities.push(json!({ "entity_type": "BUSINESS", "id": waba.business_id, "can_send_message": "AVAILABLE" }));
+    all.insert(
+        "health_status".into(),
+        json!({ "can_send_message": can_send, "entities": entities }),
+    );
+    all.insert("country".into(), json!("US"));
+    all.insert("business_type".into(), json!("ENT"));
+    all.insert("primary_funding_id".into(), json!(""));
+    all.insert("purchase_order_number".into(), json!(""));
+    all.insert("is_enabled_for_insights".into(), json!(true));
+    all.insert(
+        "marketing_messages_lite_api_status".into(),
+        json!("INELIGIBLE"),
+    );
+    all.insert(
+        "marketing_messages_onboarding_status".into(),
+        json!("NOT_STARTED"),
+    );
+    all.insert(
+        "whatsapp_business_manager_messaging_limit".into(),
+        json!("TIER_2K"),
+    );
+    all.insert(
+        "auth_international_rate_eligibility".into(),
+        json!({ "exception_countries": [], "start_time": 0 }),
+    );
     let known: Vec<String> = all.keys().cloned().collect();
     let known: Vec<&str> = known.iter().map(String::as_str).collect();
     pick_fields(

@@ -34,6 +34,8 @@ function listOf<T>(payload: ListResponse<T> | T[] | null): T[] {
 
 export interface Conversation {
   token: string | null;
+  /** The organization the business number belongs to. */
+  organizationId: string;
   /** Meta's id of the business number. */
   phoneNumberId: string;
   /** The customer's number, digits only. */
@@ -42,9 +44,10 @@ export interface Conversation {
   fetch?: typeof fetch;
 }
 
-/** `GET /sandbox/messages?phone_number_id=&to=`: what the business sent this customer, oldest first. */
+/** `GET …/messages?phone_number_id=&to=`: what the business sent this customer, oldest first. */
 export async function listBusinessMessages(c: Conversation): Promise<SandboxBusinessMessage[]> {
   const payload = await sandboxRequest<ListResponse<SandboxBusinessMessage> | SandboxBusinessMessage[] | null>('messages', {
+    organizationId: c.organizationId,
     query: { phone_number_id: c.phoneNumberId, to: c.customer },
     token: c.token,
     signal: c.signal,
@@ -53,11 +56,17 @@ export async function listBusinessMessages(c: Conversation): Promise<SandboxBusi
   return listOf(payload);
 }
 
-/** `GET /sandbox/customers/messages?phone_number_id=&from=`: what this customer wrote, oldest first. */
+/** `GET …/customers/messages?phone_number_id=&from=`: what this customer wrote, oldest first. */
 export async function listCustomerMessages(c: Conversation): Promise<SandboxCustomerMessage[]> {
   const payload = await sandboxRequest<ListResponse<SandboxCustomerMessage> | SandboxCustomerMessage[] | null>(
     'customers/messages',
-    { query: { phone_number_id: c.phoneNumberId, from: c.customer }, token: c.token, signal: c.signal, fetch: c.fetch },
+    {
+      organizationId: c.organizationId,
+      query: { phone_number_id: c.phoneNumberId, from: c.customer },
+      token: c.token,
+      signal: c.signal,
+      fetch: c.fetch,
+    },
   );
   return listOf(payload);
 }
@@ -73,6 +82,7 @@ export type CustomerMessageContent =
   | { type: 'reaction'; reaction: { message_id: string; emoji: string } };
 
 export interface CustomerMessageRequest {
+  organizationId: string;
   phoneNumberId: string;
   from: string;
   name?: string;
@@ -81,7 +91,7 @@ export interface CustomerMessageRequest {
   replyTo?: string | null;
 }
 
-/** `POST /sandbox/customers/messages`: the customer writes in; the sandbox sends the webhook. */
+/** `POST …/customers/messages`: the customer writes in; the sandbox sends the webhook. */
 export async function sendCustomerMessage(
   token: string | null,
   request: CustomerMessageRequest,
@@ -95,6 +105,7 @@ export async function sendCustomerMessage(
   if (request.name?.trim()) body.name = request.name.trim();
   if (request.replyTo) body.context = { id: request.replyTo };
   const reply = await sandboxRequest<{ id?: unknown; wamid?: unknown } | null>('customers/messages', {
+    organizationId: request.organizationId,
     method: 'POST',
     body,
     token,

@@ -24,13 +24,13 @@ const graphqlServer = () =>
     }),
   });
 
-/** The sandbox behind /sandbox/: one business message, and whatever the customer posts. */
+/** The sandbox behind /sandbox/organizations/org-1/: one business message, and whatever the customer posts. */
 function sandbox() {
   const posted: Record<string, unknown>[] = [];
   const fetchStub = vi.fn((input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : input, 'http://localhost');
     const json = (body: unknown) => Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
-    if (url.pathname === '/sandbox/messages') {
+    if (url.pathname === '/sandbox/organizations/org-1/messages') {
       return json({
         data: [
           {
@@ -45,11 +45,11 @@ function sandbox() {
         ],
       });
     }
-    if (url.pathname === '/sandbox/customers/messages' && init?.method === 'POST') {
+    if (url.pathname === '/sandbox/organizations/org-1/customers/messages' && init?.method === 'POST') {
       posted.push(JSON.parse(init.body as string) as Record<string, unknown>);
       return json({ id: `wamid.C${posted.length}` });
     }
-    if (url.pathname === '/sandbox/customers/messages') {
+    if (url.pathname === '/sandbox/organizations/org-1/customers/messages') {
       return json({
         data: posted.map((p, i) => ({
           id: `wamid.C${i + 1}`,

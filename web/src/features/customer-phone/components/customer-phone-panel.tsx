@@ -108,7 +108,7 @@ function Phone({ orgId }: { orgId: string }) {
   const business = list?.find((n) => n.phoneNumberId === settings.phoneNumberId) ?? list?.[0] ?? null;
   const parsedNumber = parseCustomerNumber(settings.customerNumber);
   const customer = parsedNumber.ok ? parsedNumber.value : null;
-  const chat = useSandboxChat(business?.phoneNumberId ?? null, customer, true);
+  const chat = useSandboxChat(orgId, business?.phoneNumberId ?? null, customer, true);
   const [text, setText] = useState('');
   const [replyTo, setReplyTo] = useState<ChatItem | null>(null);
   const [menu, setMenu] = useState(false);
@@ -152,6 +152,7 @@ function Phone({ orgId }: { orgId: string }) {
     setMenu(false);
     try {
       await sendCustomerMessage(getAccessToken(), {
+        organizationId: orgId,
         phoneNumberId: businessId,
         from: customer,
         name: settings.customerName,

@@ -10,7 +10,7 @@ export const POLL_INTERVAL_MS = 2_000;
  * The chat between a simulated customer and a business number, read from the sandbox every
  * two seconds while the phone is open.
  */
-export function useSandboxChat(phoneNumberId: string | null, customer: string | null, enabled: boolean) {
+export function useSandboxChat(organizationId: string, phoneNumberId: string | null, customer: string | null, enabled: boolean) {
   const { getAccessToken } = useAuth();
   const key = phoneNumberId && customer ? `${phoneNumberId}:${customer}` : null;
   const [state, setState] = useState<{ key: string | null; chat: ChatItem[] | null; error: string | null }>({
@@ -23,7 +23,7 @@ export function useSandboxChat(phoneNumberId: string | null, customer: string | 
   useEffect(() => {
     if (!enabled || !phoneNumberId || !customer || !key) return;
     const controller = new AbortController();
-    const request = { token: getAccessToken(), phoneNumberId, customer, signal: controller.signal };
+    const request = { token: getAccessToken(), organizationId, phoneNumberId, customer, signal: controller.signal };
     let timer: number | undefined;
     Promise.all([listBusinessMessages(request), listCustomerMessages(request)])
       .then(([business, customers]) => setState({ key, chat: buildChat(business, customers), error: null }))
@@ -38,7 +38,7 @@ export function useSandboxChat(phoneNumberId: string | null, customer: string | 
       controller.abort();
       window.clearTimeout(timer);
     };
-  }, [enabled, phoneNumberId, customer, key, tick, getAccessToken]);
+  }, [enabled, organizationId, phoneNumberId, customer, key, tick, getAccessToken]);
 
   /** Reads again now, e.g. right after the customer sent something. */
   const refresh = useCallback(() => setTick((t) => t + 1), []);

@@ -65,12 +65,19 @@ describe('sendCustomerMessage', () => {
     );
     const result = await sendCustomerMessage(
       'token-1',
-      { phoneNumberId: 'PN', from: '15550001111', name: 'Sam', content: { type: 'text', text: { body: 'Hi' } }, replyTo: 'wamid.B1' },
+      {
+        organizationId: 'org-1',
+        phoneNumberId: 'PN',
+        from: '15550001111',
+        name: 'Sam',
+        content: { type: 'text', text: { body: 'Hi' } },
+        replyTo: 'wamid.B1',
+      },
       fetchStub,
     );
     expect(result).toEqual({ wamid: 'wamid.NEW' });
     const [url, init] = fetchStub.mock.calls[0]!;
-    expect(url).toBe('/sandbox/customers/messages');
+    expect(url).toBe('/sandbox/organizations/org-1/customers/messages');
     expect(new Headers(init?.headers).get('authorization')).toBe('Bearer token-1');
     expect(JSON.parse(init?.body as string)).toEqual({
       phone_number_id: 'PN',
@@ -87,7 +94,11 @@ describe('sendCustomerMessage', () => {
       Promise.resolve(new Response(JSON.stringify({ error: { message: 'no phone number PN' } }), { status: 404 })),
     );
     await expect(
-      sendCustomerMessage(null, { phoneNumberId: 'PN', from: '1555000', content: { type: 'text', text: { body: 'x' } } }, fetchStub),
+      sendCustomerMessage(
+        null,
+        { organizationId: 'org-1', phoneNumberId: 'PN', from: '1555000', content: { type: 'text', text: { body: 'x' } } },
+        fetchStub,
+      ),
     ).rejects.toThrow('no phone number PN');
   });
 });

@@ -15,9 +15,19 @@ interface SandboxSignupResponse {
   business_id?: unknown;
 }
 
-/** `POST /sandbox/embedded-signup`: a new test business, WABA and number, and a code to exchange. */
-export async function simulateEmbeddedSignup(token: string | null, fetchImpl?: typeof fetch): Promise<SandboxSignup> {
-  const r = await sandboxRequest<SandboxSignupResponse>('embedded-signup', { method: 'POST', body: {}, token, fetch: fetchImpl });
+/** `POST …/embedded-signup`: a new test business, WABA and number, and a code to exchange. */
+export async function simulateEmbeddedSignup(
+  organizationId: string,
+  token: string | null,
+  fetchImpl?: typeof fetch,
+): Promise<SandboxSignup> {
+  const r = await sandboxRequest<SandboxSignupResponse>('embedded-signup', {
+    organizationId,
+    method: 'POST',
+    body: {},
+    token,
+    fetch: fetchImpl,
+  });
   if (typeof r.code !== 'string' || typeof r.waba_id !== 'string' || typeof r.phone_number_id !== 'string') {
     throw new Error('The sandbox answered without a code, WABA id or phone number id.');
   }

@@ -132,7 +132,7 @@ describe('WhatsAppPage', () => {
     const { view, stub } = await renderPage('OWNER', { appId: null, configId: null, sandbox: true }, []);
     await click(view.byTestId('connect-embedded-signup'));
     await waitFor(() => expect(view.byTestId('connect-result')).not.toBeNull());
-    expect(sandboxFetch.mock.calls[0]?.[0]).toBe('/sandbox/embedded-signup');
+    expect(sandboxFetch.mock.calls[0]?.[0]).toBe('/sandbox/organizations/org-1/embedded-signup');
     expect(new Headers(sandboxFetch.mock.calls[0]?.[1]?.headers).get('authorization')).toBe('Bearer test-token');
     expect(stub.calls.find((c) => c.operationName === 'CompleteEmbeddedSignup')?.variables.input).toEqual({
       organizationId: 'org-1',

@@ -105,7 +105,7 @@ export function useEmbeddedSignup(organizationId: string, whatsapp: WhatsAppConf
     setState({ ...IDLE, phase: 'popup' });
     if (sandbox) {
       try {
-        const signup = await simulateEmbeddedSignup(getAccessToken());
+        const signup = await simulateEmbeddedSignup(organizationId, getAccessToken());
         await exchange(signup.code, signup.wabaId, signup.phoneNumberId);
       } catch (e) {
         setState({ ...IDLE, phase: 'failed', message: e instanceof Error ? e.message : String(e) });
@@ -151,7 +151,7 @@ export function useEmbeddedSignup(organizationId: string, whatsapp: WhatsAppConf
         }
       });
     }, embeddedSignupLoginOptions(configId));
-  }, [sandbox, appId, configId, getAccessToken, exchange, waitForFinish]);
+  }, [sandbox, appId, configId, organizationId, getAccessToken, exchange, waitForFinish]);
 
   const reset = useCallback(() => setState(IDLE), []);
 
