@@ -261,7 +261,7 @@ async fn run() {
     println!("inbox_list_p99_ms: {:.1}", pct(0.99));
     println!(
         "inbox_list_failures: {}",
-        failures.load(std::sync::atomic::Ordering::Relaxed)
+        std::sync::atomic::AtomicUsize::load(&failures, std::sync::atomic::Ordering::Relaxed)
     );
     println!("inbox_server_rss_mb: {rss_mb:.0}");
     println!("inbox_server_peak_rss_mb: {peak_mb:.0}");

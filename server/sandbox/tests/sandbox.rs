@@ -361,7 +361,9 @@ async fn text_inside_the_window_is_sent_delivered_and_read() {
     let value = values(&sb.hooks.all().last().unwrap().body, "messages")[0].clone();
     assert_eq!(value["messaging_product"], "whatsapp");
     assert_eq!(value["metadata"]["phone_number_id"], PN);
-    assert!(value["contacts"].is_null());
+    // Since 2026-03-31 a read status names the user too.
+    assert_eq!(value["contacts"][0]["wa_id"], CUSTOMER);
+    assert!(value["contacts"][0]["user_id"].is_string());
 
     // Mark the customer's message as read, with a typing indicator.
     let (status, reply) = sb
