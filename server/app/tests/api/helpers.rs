@@ -15,6 +15,8 @@ use wagent_app::{
 use wagent_testkit::{TestDb, oidc};
 
 pub const APP_SECRET: &str = "sandbox-app-secret";
+/// The bearer token `/metrics` asks for in tests.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 pub struct TestApp {
     pub base: String,
@@ -24,6 +26,10 @@ pub struct TestApp {
     pub db: TestDb,
     pub token_key: String,
     pub encryption_keys: String,
+    /// `WAGENT_DATA_DIR`: stored media is under `media/<org>/`.
+    pub data_dir: std::path::PathBuf,
+    /// The separate metrics listener, when the settings ask for one.
+    pub metrics_base: Option<String>,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
@@ -60,12 +66,30 @@ impl TestApp {
         Self::spawn_with(db, token_key, encryption_keys, None).await
     }
 
+    /// With settings of its own: `extra` environment variables over the tests' defaults
+    /// (an empty value removes a default).
+    pub async fn spawn_configured(extra: &[(&str, &str)]) -> Self {
+        let db = wagent_testkit::database().await.unwrap();
+        let (token_key, enc) = keys::generate();
+        Self::spawn_full(db, token_key, enc, None, extra).await
+    }
+
     /// With its own keys, or sharing another server's sandbox.
     pub async fn spawn_with(
         db: TestDb,
         token_key: String,
         encryption_keys: String,
         sandbox: Option<(wagent_sandbox::Sandbox, String)>,
+    ) -> Self {
+        Self::spawn_full(db, token_key, encryption_keys, sandbox, &[]).await
+    }
+
+    async fn spawn_full(
+        db: TestDb,
+        token_key: String,
+        encryption_keys: String,
+        sandbox: Option<(wagent_sandbox::Sandbox, String)>,
+        extra: &[(&str, &str)],
     ) -> Self {
         let provider = oidc::provider().await.unwrap();
         let (sandbox, sandbox_url, own_sandbox) = match sandbox {
@@ -100,6 +124,7 @@ impl TestApp {
             ("META_APP_SECRET", APP_SECRET.to_string()),
             ("META_VERIFY_TOKEN", "verify-me".to_string()),
             ("WAGENT_SANDBOX_URL", sandbox_url.clone()),
+            ("WAGENT_METRICS_TOKEN", METRICS_TOKEN.to_string()),
             (
                 "WAGENT_DATA_DIR",
                 std::env::temp_dir()
@@ -110,7 +135,9 @@ impl TestApp {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
+        .chain(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
         .collect();
+        let data_dir = std::path::PathBuf::from(&env["WAGENT_DATA_DIR"]);
         let encryption_keys_kept = env["WAGENT_ENCRYPTION_KEYS"].clone();
         let settings = Settings::from_sources(None, &env).unwrap();
         let database = Database {
@@ -121,6 +148,7 @@ impl TestApp {
         let services = Services::with_database(&settings, database).await.unwrap();
         let app = Application::build(&settings, services, true).await.unwrap();
         let base = format!("http://{}", app.local_addr());
+        let metrics_base = app.metrics_addr().map(|a| format!("http://{a}"));
         if own_sandbox {
             sandbox
                 .handle()
@@ -146,6 +174,8 @@ impl TestApp {
             db,
             token_key,
             encryption_keys: encryption_keys_kept,
+            data_dir,
+            metrics_base,
             http,
             stop: Some(stop),
             handle: Some(handle),
@@ -202,6 +232,27 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// `/metrics`, with the tests' token.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
+    }
+
+    /// The files stored for `org`'s media.
+    pub fn media_files(&self, org: &str) -> Vec<std::path::PathBuf> {
+        match std::fs::read_dir(self.data_dir.join("media").join(org)) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// A signed-in user's access token, through the real OIDC flow.

@@ -18,7 +18,7 @@ const SECRET_TOKEN: &str = "EAAG-system-user-token-do-not-leak";
 const CUSTOMER: &str = "15550001111";
 
 /// Connects a sandbox number to a new org owned by Alice: (org id, phone number row id, Meta id).
-async fn connected(app: &TestApp) -> (String, String, String) {
+pub(crate) async fn connected(app: &TestApp) -> (String, String, String) {
     crate::helpers::sandbox_account(app, "100200300", "555000111").await;
     let org = app.create_org("alice", "Acme").await;
     let alice = app.sign_in("alice").await;
@@ -43,7 +43,7 @@ async fn connected(app: &TestApp) -> (String, String, String) {
     )
 }
 
-async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
+pub(crate) async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
     let mut message = json!({ "phone_number_id": pn, "from": CUSTOMER, "name": "João Cliente" });
     for (k, v) in body.as_object().unwrap() {
         message[k] = v.clone();
@@ -64,7 +64,7 @@ async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> String {
 }
 
 /// Polls a GraphQL query until `done` holds (webhooks and jobs run in the background).
-async fn eventually(
+pub(crate) async fn eventually(
     app: &TestApp,
     token: &str,
     query: &str,
@@ -82,7 +82,7 @@ async fn eventually(
     panic!("never happened: {last}");
 }
 
-const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages { nodes { id direction kind text status error { code text } } } } } } }";
+pub(crate) const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages { nodes { id direction kind text status error { code text } } } } } } }";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
@@ -332,7 +332,7 @@ async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change
         200,
         "Meta retries: a duplicate"
     );
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("wagent_webhooks_received_total 2"),
         "{metrics}"
