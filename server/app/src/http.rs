@@ -1,14 +1,19 @@
 //! The HTTP surface: GraphQL over POST and websocket, health, metrics, runtime config for
 //! the SPA, and the SPA itself.
 
-use std::sync::{Arc, atomic::Ordering};
+use std::{
+    net::IpAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
 use poem::{
-    EndpointExt, IntoResponse, Request, Response, Route, get, handler,
-    http::{HeaderMap, StatusCode, header},
-    middleware::SizeLimit,
+    Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, get, handler,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     web::{Data as PoemData, Html, Json, websocket::WebSocket},
 };
 use serde_json::json;
@@ -26,7 +31,10 @@ pub struct AppState {
     pub oidc: Option<Arc<OidcVerifier>>,
     pub client_config: serde_json::Value,
     pub metrics: Arc<Metrics>,
-    pub trust_forwarded_for: bool,
+    /// How many proxies append to `X-Forwarded-For` (0: the header is ignored).
+    pub trusted_proxy_hops: usize,
+    /// The bearer token `/metrics` asks for here; `None`: not served on this listener.
+    pub metrics_token: Option<String>,
     pub meta_app_secret: Option<String>,
     pub meta_verify_token: Option<String>,
     /// The built-in sandbox's URL: `/sandbox/organizations/{org}/*` is forwarded there for
@@ -46,7 +54,7 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         .at(
             "/graphql",
             get(graphiql)
-                .post(graphql.with(SizeLimit::new(1024 * 1024)))
+                .post(graphql.with(BodyLimit(1024 * 1024)))
                 .around(crate::limits::rate_limited),
         )
         .at(
@@ -60,43 +68,154 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         .at("/media/:org/:id", get(media))
         .at(
             "/api/organizations/:org/conversations/:id/media",
-            poem::post(upload.with(SizeLimit::new(101 * 1024 * 1024)))
-                .around(crate::limits::rate_limited),
+            poem::post(upload.with(BodyLimit(
+                wagent_domain::whatsapp::MAX_SENDABLE_BYTES as usize,
+            )))
+            .around(crate::limits::rate_limited),
         )
-        // A GET has no Content-Length, which SizeLimit would refuse: limit the POSTs only.
         .at(
             "/sandbox/organizations/:org/*path",
-            get(sandbox_proxy).post(sandbox_proxy.with(SizeLimit::new(1024 * 1024))),
+            get(sandbox_proxy).post(sandbox_proxy.with(BodyLimit(1024 * 1024))),
         )
         .at(
             "/webhooks/whatsapp",
-            get(webhook_handshake).post(webhook.with(SizeLimit::new(4 * 1024 * 1024))),
+            get(webhook_handshake).post(webhook.with(BodyLimit(4 * 1024 * 1024))),
         )
         .at("/", get(spa::serve))
         .at("/*path", get(spa::serve))
         .data(state)
         .data(spa::SpaCsp(csp))
+        .around(security_headers)
+}
+
+/// Only `/metrics`, for a listener of its own (`WAGENT_METRICS_LISTEN`): no token asked.
+pub fn metrics_routes(counters: Arc<Metrics>) -> impl poem::Endpoint {
+    Route::new()
+        .at(
+            "/metrics",
+            get(poem::endpoint::make_sync(move |_| {
+                render_metrics(&counters)
+            })),
+        )
+        .around(security_headers)
+}
+
+/// What every response carries unless its handler chose otherwise (the SPA's own CSP,
+/// a media file's sandbox): no framing, no sniffing, no referrer, and a CSP that lets a
+/// JSON or text response run nothing if a browser ever renders it.
+async fn security_headers<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
+    let mut response = next.get_response(req).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        ),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "no-referrer"),
+        ("x-frame-options", "DENY"),
+    ] {
+        if !headers.contains_key(name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    Ok(response)
+}
+
+/// Cuts a request body off at a size while it is read, whatever `Content-Length` says (or
+/// without one: chunked bodies), answering 413 `PAYLOAD_TOO_LARGE`.
+struct BodyLimit(usize);
+
+impl<E: Endpoint> Middleware<E> for BodyLimit {
+    type Output = BodyLimitEndpoint<E>;
+
+    fn transform(&self, inner: E) -> Self::Output {
+        BodyLimitEndpoint { inner, max: self.0 }
+    }
+}
+
+struct BodyLimitEndpoint<E> {
+    inner: E,
+    max: usize,
+}
+
+impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> poem::Result<Response> {
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > self.max as u64) {
+            return Ok(too_large(self.max));
+        }
+        let exceeded = Arc::new(AtomicBool::new(false));
+        let flag = exceeded.clone();
+        let max = self.max;
+        let mut seen = 0usize;
+        let limited = req.take_body().into_bytes_stream().map(move |chunk| {
+            let chunk = chunk?;
+            seen = seen.saturating_add(chunk.len());
+            if seen > max {
+                flag.store(true, Ordering::Relaxed);
+                return Err(std::io::Error::other("the request body is too large"));
+            }
+            Ok(chunk)
+        });
+        req.set_body(Body::from_bytes_stream(limited));
+        let response = self.inner.get_response(req).await;
+        if exceeded.load(Ordering::Relaxed) {
+            return Ok(too_large(self.max));
+        }
+        Ok(response)
+    }
+}
+
+fn too_large(max: usize) -> Response {
+    let message = format!("the request body may be at most {max} bytes");
+    Json(json!({ "data": null, "errors": [{ "message": message, "extensions": { "code": "PAYLOAD_TOO_LARGE" } }] }))
+        .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+        .into_response()
 }
 
 /// Where the request came from and with what, for the audit log.
-pub(crate) fn origin(req: &Request, trust_forwarded_for: bool) -> (Option<String>, Option<String>) {
-    let forwarded = trust_forwarded_for
-        .then(|| req.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned());
-    let ip = forwarded.or_else(|| {
-        req.remote_addr()
-            .as_socket_addr()
-            .map(|a| a.ip().to_string())
-    });
+pub(crate) fn origin(req: &Request, trusted_proxy_hops: usize) -> (Option<String>, Option<String>) {
+    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+    let ip = client_ip(peer, req.headers(), trusted_proxy_hops).map(|ip| ip.to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.chars().take(512).collect());
     (ip, user_agent)
+}
+
+/// The client's address behind `hops` proxies: each appends the address that connected to
+/// it to `X-Forwarded-For`, so the client is `hops` entries from the right (what is further
+/// left, the client itself may have written). Without trusted proxies, the peer's address.
+fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, hops: usize) -> Option<IpAddr> {
+    if hops == 0 {
+        return peer;
+    }
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .collect();
+    // Fewer entries than proxies: the leftmost is the furthest a proxy vouches for.
+    let Some(entry) = entries
+        .len()
+        .checked_sub(hops)
+        .map_or(entries.first(), |i| entries.get(i))
+    else {
+        return peer;
+    };
+    entry.parse::<IpAddr>().ok().or(peer)
 }
 
 pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<String>, DomainError> {
@@ -195,7 +314,7 @@ async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest)
         .graphql_requests
         .fetch_add(1, Ordering::Relaxed);
     let request_id = uuid::Uuid::new_v4().simple().to_string();
-    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let (ip, user_agent) = origin(req, state.trusted_proxy_hops);
     let caller = match bearer(req.headers()) {
         Ok(Some(token)) => match state.authenticate(&token, ip, user_agent).await {
             Ok(caller) => Some(caller),
@@ -235,11 +354,18 @@ async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest)
 
 #[handler]
 async fn graphiql() -> impl IntoResponse {
+    // GraphiQL loads React and itself from unpkg and runs an inline script.
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
             .subscription_endpoint("/graphql/ws")
             .finish(),
+    )
+    .with_header(
+        "content-security-policy",
+        "default-src 'none'; script-src 'unsafe-inline' https://unpkg.com; \
+         style-src 'unsafe-inline' https://unpkg.com; img-src data: https://graphql.org; \
+         font-src data: https://unpkg.com; connect-src 'self' ws: wss:; frame-ancestors 'none'",
     )
 }
 
@@ -254,7 +380,7 @@ async fn subscriptions(
     websocket: WebSocket,
 ) -> impl IntoResponse {
     let state = state.clone();
-    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let (ip, user_agent) = origin(req, state.trusted_proxy_hops);
     // Bounded frames: a subscription message is a small JSON document.
     let limits = poem::web::websocket::WebSocketConfig::default()
         .max_message_size(Some(256 * 1024))
@@ -331,7 +457,8 @@ async fn webhook(state: PoemData<&AppState>, req: &Request, body: Vec<u8>) -> Re
     }
 }
 
-/// Sends a file into a conversation: the raw bytes as the body, `Content-Type` for its type,
+/// Sends a file into a conversation: the raw bytes as the body (streamed to disk once the
+/// caller may send and the type is accepted), `Content-Type` for its type,
 /// `X-File-Name` for its name and `?caption=`. Answers `{"messageId": ...}`; the message then
 /// travels like any other (`inboxEvents` shows its ticks).
 #[handler]
@@ -339,7 +466,7 @@ async fn upload(
     state: PoemData<&AppState>,
     req: &Request,
     poem::web::Path((org, id)): poem::web::Path<(String, String)>,
-    body: Vec<u8>,
+    body: Body,
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().simple().to_string();
     let fail = |e: DomainError| {
@@ -359,7 +486,7 @@ async fn upload(
             .with_status(status)
             .into_response()
     };
-    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let (ip, user_agent) = origin(req, state.trusted_proxy_hops);
     let caller = match bearer(req.headers()) {
         Ok(Some(token)) => match state.authenticate(&token, ip, user_agent).await {
             Ok(c) => c,
@@ -396,7 +523,6 @@ async fn upload(
             .into_owned()
             .collect();
     let file = wagent_domain::whatsapp::Attachment {
-        bytes: body,
         mime_type: header("content-type")
             .unwrap_or_default()
             .split(';')
@@ -405,8 +531,14 @@ async fn upload(
             .to_owned(),
         file_name: header("x-file-name").unwrap_or_else(|| "file".into()),
         caption: params.get("caption").cloned().filter(|c| !c.is_empty()),
+        declared_size: header("content-length").and_then(|v| v.parse().ok()),
     };
-    match state.domain.send_media(&access, conversation, file).await {
+    // The body is read only now, after the caller, the org and the role are checked.
+    match state
+        .domain
+        .send_media(&access, conversation, file, body.into_async_read())
+        .await
+    {
         Ok(m) => Json(json!({ "messageId": m.id })).into_response(),
         Err(e) => fail(e),
     }
@@ -436,37 +568,50 @@ async fn media(
         Err(DomainError::NotFound(_)) => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::FORBIDDEN.into_response(),
     };
-    let Ok(bytes) = tokio::fs::read(&path).await else {
+    let Ok(file) = tokio::fs::File::open(&path).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    let size = file.metadata().await.ok().map(|m| m.len());
     let mime = m
         .mime_type
         .unwrap_or_else(|| "application/octet-stream".into());
-    // Only pictures, sound and video show inline; anything else downloads.
-    let inline = ["image/", "audio/", "video/"]
-        .iter()
-        .any(|p| mime.starts_with(p));
+    // Only raster pictures, sound and video show inline; anything else (an SVG, HTML, a PDF)
+    // downloads, and nothing we serve may run script or load anything.
+    let essence = mime
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let inline = ["image/jpeg", "image/png", "image/webp", "image/gif"].contains(&essence.as_str())
+        || essence.starts_with("audio/")
+        || essence.starts_with("video/");
+    let content_type = if inline {
+        HeaderValue::from_str(&mime).ok()
+    } else {
+        None
+    }
+    .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let name = m
         .file_name
         .unwrap_or_else(|| "file".into())
         .replace(['"', '\\', '\r', '\n'], "_");
-    Response::builder()
-        .content_type(if inline {
-            mime.as_str()
-        } else {
-            "application/octet-stream"
-        })
-        .header(
-            "Content-Disposition",
-            if inline {
-                "inline".to_owned()
-            } else {
-                format!("attachment; filename=\"{name}\"")
-            },
-        )
+    let disposition = if inline {
+        HeaderValue::from_static("inline")
+    } else {
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+            .unwrap_or(HeaderValue::from_static("attachment"))
+    };
+    let mut response = Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_DISPOSITION, disposition)
+        .header("Content-Security-Policy", "default-src 'none'; sandbox")
         .header("X-Content-Type-Options", "nosniff")
-        .header("Cache-Control", "private, max-age=600")
-        .body(bytes)
+        .header("Cache-Control", "private, max-age=600");
+    if let Some(size) = size {
+        response = response.header(header::CONTENT_LENGTH, size);
+    }
+    response.body(Body::from_async_read(file))
 }
 
 /// Forwards the SPA's customer-phone and simulated Embedded Signup calls to the built-in
@@ -496,7 +641,7 @@ async fn sandbox_proxy(
             "this server does not run the sandbox",
         );
     };
-    let (ip, user_agent) = origin(req, state.trust_forwarded_for);
+    let (ip, user_agent) = origin(req, state.trusted_proxy_hops);
     let caller = match bearer(req.headers()) {
         Ok(Some(token)) => state.authenticate(&token, ip, user_agent).await.ok(),
         _ => None,
@@ -637,10 +782,26 @@ async fn readyz(state: PoemData<&AppState>) -> Response {
     }
 }
 
+/// `/metrics` on the main listener: only with `WAGENT_METRICS_TOKEN`, to its bearer.
 #[handler]
-fn metrics(state: PoemData<&AppState>) -> Response {
-    state
-        .metrics
+fn metrics(state: PoemData<&AppState>, req: &Request) -> Response {
+    let Some(expected) = state.metrics_token.as_deref() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let given = bearer(req.headers()).ok().flatten().unwrap_or_default();
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(
+        given.as_bytes(),
+        expected.as_bytes(),
+    )) {
+        return StatusCode::UNAUTHORIZED
+            .with_header(header::WWW_AUTHENTICATE, "Bearer")
+            .into_response();
+    }
+    render_metrics(&state.metrics)
+}
+
+fn render_metrics(counters: &Metrics) -> Response {
+    counters
         .render()
         .with_content_type("text/plain; version=0.0.4")
         .into_response()
@@ -649,4 +810,38 @@ fn metrics(state: PoemData<&AppState>) -> Response {
 #[handler]
 fn client_config(state: PoemData<&AppState>) -> Json<serde_json::Value> {
     Json(state.client_config.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(v).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_address_is_taken_that_many_proxies_from_the_right() {
+        let peer: Option<IpAddr> = "10.0.0.2".parse().ok();
+        let spoofed = forwarded(&["6.6.6.6, 203.0.113.7"]);
+        // No proxies trusted: the header is the client's own words.
+        assert_eq!(client_ip(peer, &spoofed, 0), peer);
+        // One proxy: it appended the address that connected to it.
+        assert_eq!(client_ip(peer, &spoofed, 1), "203.0.113.7".parse().ok());
+        // Two proxies; the header may be split over several lines.
+        let two = forwarded(&["6.6.6.6", "198.51.100.1, 10.0.0.9"]);
+        assert_eq!(client_ip(peer, &two, 2), "198.51.100.1".parse().ok());
+        // Fewer entries than proxies, none, or garbage: never the spoofable left end beyond
+        // what proxies vouch for, and the peer when nothing parses.
+        assert_eq!(
+            client_ip(peer, &forwarded(&["198.51.100.1"]), 2),
+            "198.51.100.1".parse().ok()
+        );
+        assert_eq!(client_ip(peer, &HeaderMap::new(), 1), peer);
+        assert_eq!(client_ip(peer, &forwarded(&["not-an-ip"]), 1), peer);
+    }
 }

@@ -75,7 +75,7 @@ impl RateLimits {
 pub async fn rate_limited<E: Endpoint>(next: Arc<E>, req: Request) -> poem::Result<Response> {
     let verdict = match req.data::<AppState>() {
         Some(state) => {
-            let (ip, _) = origin(&req, state.trust_forwarded_for);
+            let (ip, _) = origin(&req, state.trusted_proxy_hops);
             let token = bearer(req.headers()).ok().flatten();
             state.rates.check(ip.as_deref(), token.as_deref())
         }

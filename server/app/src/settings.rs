@@ -34,7 +34,12 @@ pub struct Settings {
     pub token_key: Option<Secret>,
     pub log: String,
     pub log_json: bool,
-    pub trust_forwarded_for: bool,
+    /// How many reverse proxies in front of WAgent append to `X-Forwarded-For`.
+    pub trusted_proxy_hops: usize,
+    /// A separate address that serves only `/metrics`, without a token.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The bearer token `/metrics` asks for on the public listener.
+    pub metrics_token: Option<Secret>,
     pub db_pool_size: usize,
     pub job_concurrency: usize,
     pub meta: Meta,
@@ -139,9 +144,19 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "true: JSON log lines. Default false.",
     ),
     (
-        "trust_forwarded_for",
-        "WAGENT_TRUST_FORWARDED_FOR",
-        "true behind a proxy that sets X-Forwarded-For (audit log IPs). Default false.",
+        "trusted_proxy_hops",
+        "WAGENT_TRUSTED_PROXY_HOPS",
+        "How many reverse proxies in front of WAgent append to X-Forwarded-For; the client address is taken that many entries from the right (audit log IPs). Default 0: the header is ignored.",
+    ),
+    (
+        "metrics_listen",
+        "WAGENT_METRICS_LISTEN",
+        "A separate address (host:port) that serves only /metrics, without a token. Keep it private.",
+    ),
+    (
+        "metrics_token",
+        "WAGENT_METRICS_TOKEN",
+        "Serves /metrics on the main address to `Authorization: Bearer <token>`. With neither this nor WAGENT_METRICS_LISTEN, /metrics is not served.",
     ),
     (
         "db_pool_size",
@@ -240,7 +255,9 @@ struct Raw {
     token_key: Option<Secret>,
     log: Option<String>,
     log_json: Option<bool>,
-    trust_forwarded_for: Option<bool>,
+    trusted_proxy_hops: Option<usize>,
+    metrics_listen: Option<String>,
+    metrics_token: Option<Secret>,
     db_pool_size: Option<usize>,
     job_concurrency: Option<usize>,
     rate_limit_per_ip: Option<u32>,
@@ -282,6 +299,11 @@ impl Settings {
         for (name, value) in env {
             let known = TABLE.iter().find(|(_, var, _)| var == name);
             let Some((key, _, _)) = known else {
+                if name == "WAGENT_TRUST_FORWARDED_FOR" {
+                    return Err(
+                        "WAGENT_TRUST_FORWARDED_FOR is gone: set WAGENT_TRUSTED_PROXY_HOPS to the number of proxies in front of WAgent".into(),
+                    );
+                }
                 if name.starts_with("WAGENT_") && !IGNORED.contains(&name.as_str()) {
                     return Err(format!(
                         "unknown setting {name}; see `wagent --help` for the list"
@@ -361,6 +383,16 @@ impl Settings {
                 "WAGENT_WS_MAX_OPERATIONS and WAGENT_WS_MAX_CONNECTIONS must be at least 1".into(),
             );
         }
+        let hops = raw.trusted_proxy_hops.unwrap_or(0);
+        if hops > 10 {
+            return Err("WAGENT_TRUSTED_PROXY_HOPS must be between 0 and 10".into());
+        }
+        let metrics_listen = match &raw.metrics_listen {
+            Some(text) => Some(text.parse::<SocketAddr>().map_err(|_| {
+                format!("WAGENT_METRICS_LISTEN is malformed: `{text}` is not host:port")
+            })?),
+            None => None,
+        };
         let graph_url = raw
             .meta_graph_url
             .unwrap_or_else(|| "https://graph.facebook.com".into())
@@ -407,7 +439,9 @@ impl Settings {
             token_key: raw.token_key,
             log: raw.log.unwrap_or_else(|| "info".into()),
             log_json: raw.log_json.unwrap_or(false),
-            trust_forwarded_for: raw.trust_forwarded_for.unwrap_or(false),
+            trusted_proxy_hops: hops,
+            metrics_listen,
+            metrics_token: raw.metrics_token,
             db_pool_size: pool,
             job_concurrency: jobs,
             limits,
@@ -447,7 +481,9 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "token_key" => raw.token_key = Some(Secret(value.to_owned())),
         "log" => raw.log = s(),
         "log_json" => raw.log_json = Some(flag(value)?),
-        "trust_forwarded_for" => raw.trust_forwarded_for = Some(flag(value)?),
+        "trusted_proxy_hops" => raw.trusted_proxy_hops = Some(number(value)?),
+        "metrics_listen" => raw.metrics_listen = s(),
+        "metrics_token" => raw.metrics_token = Some(Secret(value.to_owned())),
         "db_pool_size" => raw.db_pool_size = Some(number(value)?),
         "job_concurrency" => raw.job_concurrency = Some(number(value)?),
         "rate_limit_per_ip" => raw.rate_limit_per_ip = Some(small(value)?),
@@ -486,6 +522,28 @@ mod tests {
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(s.public_url, "http://localhost:8080");
         assert!(s.oidc.is_none() && s.database_url.is_none());
+    }
+
+    #[test]
+    fn proxy_hops_and_metrics_are_read_and_the_old_flag_is_named() {
+        let s = Settings::from_sources(
+            None,
+            &env(&[
+                ("WAGENT_TRUSTED_PROXY_HOPS", "2"),
+                ("WAGENT_METRICS_LISTEN", "127.0.0.1:9091"),
+                ("WAGENT_METRICS_TOKEN", "m3trics"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.trusted_proxy_hops, 2);
+        assert_eq!(s.metrics_listen.unwrap().port(), 9091);
+        assert!(!format!("{s:?}").contains("m3trics"));
+        let defaults = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(defaults.trusted_proxy_hops, 0);
+        assert!(defaults.metrics_listen.is_none() && defaults.metrics_token.is_none());
+        let err = Settings::from_sources(None, &env(&[("WAGENT_TRUST_FORWARDED_FOR", "true")]))
+            .unwrap_err();
+        assert!(err.contains("WAGENT_TRUSTED_PROXY_HOPS"), "{err}");
     }
 
     #[test]

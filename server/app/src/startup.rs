@@ -116,6 +116,8 @@ pub struct Application {
     local_addr: SocketAddr,
     state: AppState,
     csp: String,
+    /// `WAGENT_METRICS_LISTEN`'s listener, serving only `/metrics`.
+    metrics_acceptor: Option<(TcpAcceptor, SocketAddr)>,
     runner: Option<Runner>,
     _services: Services,
 }
@@ -197,13 +199,32 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .ok_or("cannot read the listening address")?;
+        let metrics_acceptor = match settings.metrics_listen {
+            Some(addr) => {
+                let acceptor = TcpListener::bind(addr)
+                    .into_acceptor()
+                    .await
+                    .map_err(|e| format!("cannot listen on {addr} for metrics: {e}"))?;
+                let bound = acceptor
+                    .local_addr()
+                    .first()
+                    .and_then(|a| a.as_socket_addr().copied())
+                    .ok_or("cannot read the metrics address")?;
+                Some((acceptor, bound))
+            }
+            None => None,
+        };
         let state = AppState {
             schema,
             domain: services.domain.clone(),
             oidc,
             client_config,
             metrics,
-            trust_forwarded_for: settings.trust_forwarded_for,
+            trusted_proxy_hops: settings.trusted_proxy_hops,
+            metrics_token: settings
+                .metrics_token
+                .as_ref()
+                .map(|s| s.expose().to_owned()),
             meta_app_secret: settings
                 .meta
                 .app_secret
@@ -235,6 +256,7 @@ impl Application {
                 issuer_origin.as_deref(),
                 settings.meta.app_id.is_some() && settings.meta.sandbox_url.is_none(),
             ),
+            metrics_acceptor,
             runner,
             _services: services,
         })
@@ -242,6 +264,11 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Where `/metrics` is served on its own, if `WAGENT_METRICS_LISTEN` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_acceptor.as_ref().map(|(_, addr)| *addr)
     }
 
     /// Serves until `shutdown` resolves, then drains requests and running jobs.
@@ -256,6 +283,22 @@ impl Application {
                 let _ = rx.wait_for(|s| *s).await;
             }))
         });
+        let metrics_server = self.metrics_acceptor.map(|(acceptor, addr)| {
+            tracing::info!(address = %addr, "serving /metrics");
+            let mut rx = stop_rx.clone();
+            let app = http::metrics_routes(self.state.metrics.clone());
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = rx.wait_for(|s| *s).await;
+                };
+                if let Err(e) = Server::new_with_acceptor(acceptor)
+                    .run_with_graceful_shutdown(app, stopped, Some(Duration::from_secs(5)))
+                    .await
+                {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            })
+        });
         tracing::info!(address = %self.local_addr, "serving");
         let app = http::routes(self.state, self.csp);
         let result = Server::new_with_acceptor(self.acceptor)
@@ -265,6 +308,9 @@ impl Application {
         let _ = stop_tx.send(true);
         if let Some(jobs) = jobs {
             let _ = jobs.await;
+        }
+        if let Some(server) = metrics_server {
+            let _ = server.await;
         }
         result
     }

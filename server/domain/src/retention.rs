@@ -1,6 +1,6 @@
 //! Data retention, per organization, once a day: ended invitations go after 30 days,
 //! ended API tokens after 90, audit events and message logs (with their media) after 12
-//! months.
+//! months. Media files that no message names are removed after a grace period.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
@@ -114,7 +114,11 @@ impl Domain {
             .await
             .map_err(|e| JobError::Failed(format!("{e:?}")))?;
         self.remove_media_files(org_id, &swept.media_files).await;
-        tracing::info!(%org_id, ?swept, "retention sweep");
+        let orphans = self
+            .remove_orphaned_media(org_id, Utc::now())
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        tracing::info!(%org_id, ?swept, orphans, "retention sweep");
         Ok(())
     }
 }

@@ -19,6 +19,8 @@ pub const APP_SECRET: &str = "sandbox-app-secret";
 /// API open so that tests can drive it directly; `sandbox_with_secret` makes one that
 /// requires it.
 pub const SANDBOX_SECRET: &str = "sandbox-api-secret";
+/// The bearer token `/metrics` asks for in tests.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
 
 pub struct TestApp {
     pub base: String,
@@ -28,6 +30,10 @@ pub struct TestApp {
     pub db: TestDb,
     pub token_key: String,
     pub encryption_keys: String,
+    /// `WAGENT_DATA_DIR`: stored media is under `media/<org>/`.
+    pub data_dir: std::path::PathBuf,
+    /// The separate metrics listener, when the settings ask for one.
+    pub metrics_base: Option<String>,
     http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
@@ -64,11 +70,12 @@ impl TestApp {
         Self::spawn_with(db, token_key, encryption_keys, None).await
     }
 
-    /// With settings of the test's own (environment variable, value).
-    pub async fn spawn_configured(settings: &[(&str, &str)]) -> Self {
+    /// With settings of its own: `extra` environment variables over the tests' defaults
+    /// (an empty value removes a default).
+    pub async fn spawn_configured(extra: &[(&str, &str)]) -> Self {
         let db = wagent_testkit::database().await.unwrap();
         let (token_key, enc) = keys::generate();
-        Self::spawn_full(db, token_key, enc, None, settings).await
+        Self::spawn_full(db, token_key, enc, None, extra).await
     }
 
     /// With its own keys, or sharing another server's sandbox.
@@ -86,7 +93,7 @@ impl TestApp {
         token_key: String,
         encryption_keys: String,
         sandbox: Option<(wagent_sandbox::Sandbox, String)>,
-        settings: &[(&str, &str)],
+        extra: &[(&str, &str)],
     ) -> Self {
         let provider = oidc::provider().await.unwrap();
         let (sandbox, sandbox_url, own_sandbox) = match sandbox {
@@ -122,6 +129,7 @@ impl TestApp {
             ("META_VERIFY_TOKEN", "verify-me".to_string()),
             ("WAGENT_SANDBOX_URL", sandbox_url.clone()),
             ("WAGENT_SANDBOX_SECRET", SANDBOX_SECRET.to_string()),
+            ("WAGENT_METRICS_TOKEN", METRICS_TOKEN.to_string()),
             (
                 "WAGENT_DATA_DIR",
                 std::env::temp_dir()
@@ -132,8 +140,9 @@ impl TestApp {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
-        .chain(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        .chain(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())))
         .collect();
+        let data_dir = std::path::PathBuf::from(&env["WAGENT_DATA_DIR"]);
         let encryption_keys_kept = env["WAGENT_ENCRYPTION_KEYS"].clone();
         let settings = Settings::from_sources(None, &env).unwrap();
         let database = Database {
@@ -144,6 +153,7 @@ impl TestApp {
         let services = Services::with_database(&settings, database).await.unwrap();
         let app = Application::build(&settings, services, true).await.unwrap();
         let base = format!("http://{}", app.local_addr());
+        let metrics_base = app.metrics_addr().map(|a| format!("http://{a}"));
         if own_sandbox {
             sandbox
                 .handle()
@@ -169,6 +179,8 @@ impl TestApp {
             db,
             token_key,
             encryption_keys: encryption_keys_kept,
+            data_dir,
+            metrics_base,
             http,
             stop: Some(stop),
             handle: Some(handle),
@@ -229,7 +241,7 @@ impl TestApp {
 
     /// Live subscriptions registered in this server process (the `/metrics` gauge).
     pub async fn live_subscriptions(&self) -> usize {
-        let metrics = self.get("/metrics").await.text().await.unwrap();
+        let metrics = self.metrics().await;
         metrics
             .lines()
             .find_map(|l| l.strip_prefix("wagent_live_subscriptions "))
@@ -251,6 +263,27 @@ impl TestApp {
     /// Waits until every job due so far ran and every webhook delivery was processed.
     pub async fn jobs_drained(&self) {
         wagent_testkit::jobs_drained(&self.db.admin).await;
+    }
+
+    /// `/metrics`, with the tests' token.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .http
+            .get(format!("{}/metrics", self.base))
+            .bearer_auth(METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.unwrap()
+    }
+
+    /// The files stored for `org`'s media.
+    pub fn media_files(&self, org: &str) -> Vec<std::path::PathBuf> {
+        match std::fs::read_dir(self.data_dir.join("media").join(org)) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// A signed-in user's access token, through the real OIDC flow.

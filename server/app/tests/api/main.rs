@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod edge;
 mod helpers;
 mod organizations;
 mod permissions;

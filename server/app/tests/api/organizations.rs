@@ -324,7 +324,7 @@ async fn health_metrics_config_and_the_spa_are_served() {
     assert_eq!(config["oidc"]["audience"], "wagent");
     let alice = app.sign_in("alice").await;
     app.ok(&alice, "{ viewer { kind } }", json!({})).await;
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("wagent_graphql_requests_total 1"),
         "{metrics}"

@@ -82,7 +82,7 @@ pub(crate) async fn eventually(
     panic!("never happened: {last}");
 }
 
-const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations(first: 5) { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages(first: 30) { nodes { id direction kind text status error { code text } } } } } } }";
+pub(crate) const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations(first: 5) { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages(first: 30) { nodes { id direction kind text status error { code text } } } } } } }";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
@@ -419,7 +419,7 @@ async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change
         200,
         "Meta retries: a duplicate"
     );
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains("wagent_webhooks_received_total 2"),
         "{metrics}"
