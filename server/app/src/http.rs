@@ -11,6 +11,7 @@ use std::{
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
+use futures::StreamExt;
 use poem::{
     Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, get, handler,
     http::{HeaderMap, HeaderValue, StatusCode, header},
