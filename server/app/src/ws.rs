@@ -228,7 +228,7 @@ pub async fn serve(
         answer
     });
     let mut graphql = std::pin::pin!(graphql);
-    let mut events = sockets.bus.subscribe();
+    let mut events = sockets.bus.subscribe_internal();
     let init_deadline = Instant::now() + limits.init_timeout;
     let mut recheck =
         tokio::time::interval_at(Instant::now() + limits.recheck_every, limits.recheck_every);
@@ -343,11 +343,21 @@ pub async fn serve(
                     Err(RecvError::Lagged(_)) => true,
                     Err(RecvError::Closed) => false,
                 };
-                if affected
-                    && let Some(s) = &session
-                    && let Err(ending) = check(&state, &s.token, Some(&s.caller), None, None).await
-                {
-                    break Some(ending);
+                if affected && let Some(s) = &session {
+                    // Asked of the database itself: the token cache may not have heard of
+                    // the same event yet.
+                    let revoked = match &s.caller.principal {
+                        Principal::ApiToken(t) => {
+                            state.domain.api_token_revoked(t.org_id, t.id).await.unwrap_or(false)
+                        }
+                        _ => false,
+                    };
+                    if revoked {
+                        break Some((FORBIDDEN, "this API token has been revoked".into()));
+                    }
+                    if let Err(ending) = check(&state, &s.token, Some(&s.caller), None, None).await {
+                        break Some(ending);
+                    }
                 }
             }
         }

@@ -60,7 +60,10 @@ pub async fn wake_job_runners(conn: &mut Conn) -> Result<(), Error> {
 /// This process's end of the bus.
 #[derive(Clone)]
 pub struct Bus {
+    /// GraphQL subscriptions listen here (counted by [`Bus::subscriber_count`]).
     events: broadcast::Sender<Event>,
+    /// The server's own listeners (socket credential checks, caches).
+    internal: broadcast::Sender<Event>,
     jobs: Arc<Notify>,
 }
 
@@ -69,8 +72,13 @@ impl Bus {
     /// once it listens.
     pub async fn start(target: PgTarget) -> Result<Self, Error> {
         let (events, _) = broadcast::channel(4096);
+        let (internal, _) = broadcast::channel(4096);
         let jobs = Arc::new(Notify::new());
-        let bus = Self { events, jobs };
+        let bus = Self {
+            events,
+            internal,
+            jobs,
+        };
         let (ready_tx, ready_rx) = oneshot::channel();
         tokio::spawn(listen(target, bus.clone(), ready_tx));
         ready_rx
@@ -82,14 +90,21 @@ impl Bus {
     /// A process-local bus with no database behind it (for tools and unit tests).
     pub fn local() -> Self {
         let (events, _) = broadcast::channel(4096);
+        let (internal, _) = broadcast::channel(4096);
         Self {
             events,
+            internal,
             jobs: Arc::new(Notify::new()),
         }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
+    }
+
+    /// Events for the server's own listeners, which [`Bus::subscriber_count`] leaves out.
+    pub fn subscribe_internal(&self) -> broadcast::Receiver<Event> {
+        self.internal.subscribe()
     }
 
     /// How many live subscriptions in this process listen to events now.
@@ -108,6 +123,7 @@ impl Bus {
             EVENTS_CHANNEL => match serde_json::from_str::<Event>(payload) {
                 Ok(event) => {
                     // No receivers is fine: nobody is subscribed in this process.
+                    let _ = self.internal.send(event.clone());
                     let _ = self.events.send(event);
                 }
                 Err(e) => tracing::warn!(error = %e, "ignoring a malformed event"),

@@ -177,7 +177,7 @@ impl Domain {
     /// organization's cached tokens are forgotten when its `organization.api_tokens` event
     /// arrives (everything is, if events were missed).
     pub fn forget_tokens_on_change(&self, bus: &Bus) {
-        let mut events = bus.subscribe();
+        let mut events = bus.subscribe_internal();
         let cache = self.token_cache.clone();
         tokio::spawn(async move {
             loop {

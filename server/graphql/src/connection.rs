@@ -43,10 +43,15 @@ pub(crate) fn connection<T, N: OutputType>(
 
 /// Rows a list returns when `first` is not given (the domain's default page size).
 const DEFAULT_PAGE: usize = 50;
+/// The largest page the domain serves; a larger `first` is refused with `VALIDATION`, so it
+/// costs no more than this.
+const MAX_PAGE: usize = 100;
 
 /// The complexity of a list field: what one row costs times the rows it may return, so
 /// that the schema's complexity limit bounds what one query can make the server read.
 pub(crate) fn list_cost(first: Option<i32>, child_complexity: usize) -> usize {
-    let rows = first.map_or(DEFAULT_PAGE, |n| usize::try_from(n).unwrap_or(0).max(1));
+    let rows = first.map_or(DEFAULT_PAGE, |n| {
+        usize::try_from(n).unwrap_or(0).clamp(1, MAX_PAGE)
+    });
     rows.saturating_mul(child_complexity)
 }

@@ -221,7 +221,7 @@ async fn stored_files_are_served_sandboxed_and_only_pictures_inline() {
             .0,
         StatusCode::OK
     );
-    let q = "query($o: ID!) { organization(id: $o) { conversations { nodes { messages { nodes { kind media { url } } } } } } }";
+    let q = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { messages(first: 30) { nodes { kind media { url } } } } } } }";
     let data = app.ok(&alice, q, json!({ "o": org })).await;
     let messages = data["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
         .as_array()

@@ -291,7 +291,7 @@ async fn whatsapp(case: &Case<'_>) -> WhatsApp {
     let conversation = wagent_testkit::wait_for("the customer's message in the inbox", Duration::from_secs(10), || async move {
         let found = case
             .as_alice(
-                "query($o: ID!) { organization(id: $o) { conversations { nodes { id messages { nodes { id } } } } } }",
+                "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { id messages(first: 30) { nodes { id } } } } } }",
                 json!({}),
             )
             .await;

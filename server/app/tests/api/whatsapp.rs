@@ -135,7 +135,7 @@ async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
     // through the server's proxy, signed in.
     let proxied = reqwest::Client::new()
         .get(format!(
-            "{}/sandbox/messages?phone_number_id={pn}",
+            "{}/sandbox/organizations/{org}/messages?phone_number_id={pn}",
             app.base
         ))
         .bearer_auth(&alice)
@@ -149,7 +149,7 @@ async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
         "{business_sent}"
     );
     let anonymous = reqwest::get(format!(
-        "{}/sandbox/messages?phone_number_id={pn}",
+        "{}/sandbox/organizations/{org}/messages?phone_number_id={pn}",
         app.base
     ))
     .await

@@ -14,7 +14,7 @@ use crate::{
     whatsapp::{connected, customer_writes, eventually, post_webhook, signed},
 };
 
-const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations { nodes { id contact { waId phone userId username profileName } messages { nodes { id direction kind text status error { code text } } } } } } }";
+const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { id contact { waId phone userId username profileName } messages(first: 30) { nodes { id direction kind text status error { code text } } } } } } }";
 
 #[derive(QueryableByName)]
 struct N {
