@@ -79,27 +79,21 @@ async fn first_conversation(app: &TestApp, token: &str, org: &str) -> String {
         .to_owned()
 }
 
-/// Sends a file Meta refuses (a type it does not take) in a conversation and waits until
-/// it has failed; returns the message id.
+/// Sends a template Meta refuses (one it does not know: 132001, a final error) in a
+/// conversation and waits until it has failed; returns the message id. (A file of a type
+/// Meta does not take never leaves WAgent: the upload refuses it first.)
 pub(crate) async fn failed_message(
     app: &TestApp,
     token: &str,
     org: &str,
     conversation: &str,
 ) -> String {
-    let sent = reqwest::Client::new()
-        .post(format!(
-            "{}/api/organizations/{org}/conversations/{conversation}/media",
-            app.base
-        ))
-        .bearer_auth(token)
-        .header("content-type", "application/x-wagent-unknown")
-        .header("x-file-name", "data.bin")
-        .body(b"not a type Meta takes".to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap());
+    app.ok(
+        token,
+        "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, template: {name: \"no_such_template\", language: \"en_US\"}}) { id } }",
+        json!({ "o": org, "c": conversation }),
+    )
+    .await;
     let failed = eventually(app, token, THREAD, json!({ "o": org }), |d| {
         outbound(d, conversation).is_some_and(|m| m["status"] == "failed")
     })
@@ -137,13 +131,13 @@ async fn a_send_meta_refuses_fails_with_metas_reason_and_can_be_retried() {
     let thread = app.ok(&alice, THREAD, json!({ "o": org })).await;
     let failed = outbound(&thread, &conversation).unwrap();
     assert_eq!(
-        failed["error"]["code"], 100,
-        "Meta's invalid parameter: {failed}"
+        failed["error"]["code"], 132001,
+        "Meta's unknown template: {failed}"
     );
     assert!(
         failed["error"]["text"]
             .as_str()
-            .is_some_and(|t| t.contains("not supported")),
+            .is_some_and(|t| t.contains("does not exist")),
         "Meta's words: {failed}"
     );
 
@@ -157,13 +151,13 @@ async fn a_send_meta_refuses_fails_with_metas_reason_and_can_be_retried() {
     let mut c = admin(&app).await;
     count_reaches(
         &mut c,
-        &format!("SELECT count(*) AS n FROM message_statuses WHERE message_id = '{message}' AND status = 'failed' AND error_code = 100"),
+        &format!("SELECT count(*) AS n FROM message_statuses WHERE message_id = '{message}' AND status = 'failed' AND error_code = 132001"),
         2,
     )
     .await;
     eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
         outbound(d, &conversation)
-            .is_some_and(|m| m["status"] == "failed" && m["error"]["code"] == 100)
+            .is_some_and(|m| m["status"] == "failed" && m["error"]["code"] == 132001)
     })
     .await;
 
