@@ -134,6 +134,10 @@ async fn run() {
         ("WAGENT_ENCRYPTION_KEYS", encryption_keys),
         ("WAGENT_DATA_DIR", data_dir.to_string_lossy().into_owned()),
         ("WAGENT_LOG", "warn".to_owned()),
+        // 32 clients from one address with one token: the API's rate limits would answer
+        // nearly every request with 429.
+        ("WAGENT_RATE_LIMIT_PER_IP", "0".to_owned()),
+        ("WAGENT_RATE_LIMIT_PER_TOKEN", "0".to_owned()),
     ];
     let issued = Command::new(wagent)
         .args(["token", "issue", "--org", &org, "--role", "member"])

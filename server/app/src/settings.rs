@@ -171,7 +171,7 @@ pub const TABLE: &[(&str, &str, &str)] = &[
     (
         "rate_limit_per_ip",
         "WAGENT_RATE_LIMIT_PER_IP",
-        "Requests to /graphql, uploads and websocket connects per minute per client IP (see WAGENT_TRUST_FORWARDED_FOR); over it: HTTP 429. 0: off. Default 1200.",
+        "Requests to /graphql, uploads and websocket connects per minute per client IP (see WAGENT_TRUSTED_PROXY_HOPS); over it: HTTP 429. 0: off. Default 1200.",
     ),
     (
         "rate_limit_per_token",
