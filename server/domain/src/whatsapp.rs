@@ -903,23 +903,7 @@ impl Domain {
                     .returning(Message::as_returning())
                     .get_result(c)
                     .await?;
-            wagent_jobs::enqueue(
-                c,
-                NewJob::new(
-                    JOB_SEND,
-                    Some(access.org_id),
-                    json!({ "message_id": message.id }),
-                ),
-            )
-            .await?;
-            inbox::publish(
-                c,
-                access.org_id,
-                TOPIC_MESSAGE_UPDATED,
-                message.conversation_id,
-                Some(message.id),
-            )
-            .await?;
+            queue_send(c, access.org_id, &message, TOPIC_MESSAGE_UPDATED).await?;
             Ok(message)
         })
         .await
@@ -2263,24 +2247,20 @@ async fn queue_outbound(
         .get_result(c)
         .await?;
     touch_conversation(c, conversation, now, draft.body, false).await?;
+    queue_send(c, access.org_id, &message, TOPIC_MESSAGE_CREATED).await?;
+    Ok(message)
+}
+
+/// Enqueues the send job of a pending outbound message and tells the inbox, in the caller's
+/// transaction.
+async fn queue_send(c: &mut Conn, org_id: Uuid, message: &Message, topic: &str) -> Result<()> {
     wagent_jobs::enqueue(
         c,
-        NewJob::new(
-            JOB_SEND,
-            Some(access.org_id),
-            json!({ "message_id": message.id }),
-        ),
+        NewJob::new(JOB_SEND, Some(org_id), json!({ "message_id": message.id })),
     )
     .await?;
-    inbox::publish(
-        c,
-        access.org_id,
-        TOPIC_MESSAGE_CREATED,
-        conversation.id,
-        Some(message.id),
-    )
-    .await?;
-    Ok(message)
+    inbox::publish(c, org_id, topic, message.conversation_id, Some(message.id)).await?;
+    Ok(())
 }
 
 /// An attachment an agent sends; its bytes come separately, as a stream.
