@@ -9,7 +9,7 @@ use std::{
     },
 };
 
-use async_graphql::http::GraphiQLSource;
+use async_graphql::{Executor, http::GraphiQLSource};
 use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
 use futures::StreamExt;
 use poem::{
@@ -20,14 +20,14 @@ use poem::{
 use serde_json::json;
 use wagent_auth::oidc::OidcVerifier;
 use wagent_domain::{Caller, Domain, DomainError, Principal, users::Identity};
-use wagent_graphql::{RequestId, WagentSchema};
+use wagent_graphql::{Api, RequestId};
 
 use crate::{metrics::Metrics, spa};
 
 /// What every request handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub schema: WagentSchema,
+    pub schema: Api,
     pub domain: Domain,
     pub oidc: Option<Arc<OidcVerifier>>,
     pub client_config: serde_json::Value,

@@ -12,6 +12,11 @@ use wagent_app::{
 };
 use wagent_domain::{Caller, Intent, Role};
 
+/// mimalloc: a GraphQL answer is thousands of small allocations, and glibc's allocator spent
+/// a fifth of the inbox list's time on them (docs/PERFORMANCE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "wagent", version, about = "WAgent: WhatsApp marketing and AI agents for businesses.", after_help = settings_help())]
 struct Cli {

@@ -88,10 +88,20 @@ pub struct OidcVerifier {
     jwks_uri: RwLock<Option<String>>,
     keys: RwLock<Keys>,
     refresh: Mutex<()>,
+    refresh_cooldown: Duration,
 }
 
 impl OidcVerifier {
     pub fn new(issuer: &str, audience: &str) -> Result<Arc<Self>, OidcError> {
+        Self::with_refresh_cooldown(issuer, audience, REFRESH_COOLDOWN)
+    }
+
+    /// [`Self::new`] with another pause between key refetches (tests shorten it).
+    pub fn with_refresh_cooldown(
+        issuer: &str,
+        audience: &str,
+        refresh_cooldown: Duration,
+    ) -> Result<Arc<Self>, OidcError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -108,6 +118,7 @@ impl OidcVerifier {
                 fetched_at: None,
             }),
             refresh: Mutex::new(()),
+            refresh_cooldown,
         }))
     }
 
@@ -161,7 +172,7 @@ impl OidcVerifier {
             .read()
             .await
             .fetched_at
-            .is_some_and(|at| at.elapsed() < REFRESH_COOLDOWN);
+            .is_some_and(|at| at.elapsed() < self.refresh_cooldown);
         if recent && !force {
             return Ok(());
         }

@@ -7,6 +7,7 @@
 pub mod bus;
 pub mod cluster;
 pub mod migrate;
+mod page;
 pub mod schema;
 pub mod schema_gen;
 pub mod statement_count;
@@ -18,10 +19,11 @@ use diesel_async::{
     AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
     TransactionManager,
     pooled_connection::{
-        AsyncDieselConnectionManager,
+        AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
         deadpool::{Object, Pool},
     },
 };
+pub use page::{LiteralLimit, LiteralLimitDsl};
 pub use target::PgTarget;
 use uuid::Uuid;
 
@@ -100,7 +102,15 @@ pub struct Db {
 
 impl Db {
     pub fn connect(target: &PgTarget, max_size: usize) -> Result<Self, Error> {
-        let manager = AsyncDieselConnectionManager::<Conn>::new(target.connection_string());
+        // A pooled connection is handed out without a test query first (deadpool's default
+        // costs a round trip per checkout); a connection that broke fails its statement and
+        // the pool drops it (`is_broken`).
+        let mut config = ManagerConfig::default();
+        config.recycling_method = RecyclingMethod::Fast;
+        let manager = AsyncDieselConnectionManager::<Conn>::new_with_config(
+            target.connection_string(),
+            config,
+        );
         let pool = Pool::builder(manager)
             .max_size(max_size)
             .wait_timeout(Some(Duration::from_secs(10)))

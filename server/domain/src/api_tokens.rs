@@ -8,7 +8,7 @@ use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 use wagent_auth::api_token::TokenError;
 use wagent_db::{
-    Scope,
+    LiteralLimitDsl, Scope,
     schema::{api_tokens, org_routes},
 };
 
@@ -114,12 +114,14 @@ impl Domain {
             let mut q = api_tokens::table
                 .select(ApiToken::as_select())
                 .order(api_tokens::id.desc())
-                .limit(limit + 1)
                 .into_boxed();
             if let Some(after) = after {
                 q = q.filter(api_tokens::id.lt(after));
             }
-            Ok(Page::from_rows(q.load(c).await?, limit))
+            Ok(Page::from_rows(
+                q.literal_limit(limit + 1).load(c).await?,
+                limit,
+            ))
         })
         .await
     }

@@ -4,7 +4,7 @@ use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use serde_json::Value;
 use uuid::Uuid;
-use wagent_db::{Conn, schema::audit_events};
+use wagent_db::{Conn, LiteralLimitDsl, schema::audit_events};
 
 use crate::{Access, AuditEvent, Caller, Domain, Page, Result, Role, values::page_size};
 
@@ -59,12 +59,14 @@ impl Domain {
             let mut q = audit_events::table
                 .select(AuditEvent::as_select())
                 .order(audit_events::id.desc())
-                .limit(limit + 1)
                 .into_boxed();
             if let Some(after) = after {
                 q = q.filter(audit_events::id.lt(after));
             }
-            Ok(Page::from_rows(q.load(c).await?, limit))
+            Ok(Page::from_rows(
+                q.literal_limit(limit + 1).load(c).await?,
+                limit,
+            ))
         })
         .await
     }

@@ -12,7 +12,7 @@ use diesel_async::RunQueryDsl;
 use serde_json::json;
 use uuid::Uuid;
 use wagent_db::{
-    Conn,
+    Conn, LiteralLimitDsl,
     bus::{self, Event},
     schema::{
         canned_responses, contacts, conversation_notes, conversations, memberships, messages,
@@ -323,7 +323,6 @@ impl Domain {
                     conversations::last_message_at.desc().nulls_last(),
                     conversations::id.desc(),
                 ))
-                .limit(limit + 1)
                 .into_boxed();
             if let Some(status) = filter.status {
                 q = q.filter(conversations::status.eq(status.as_str()));
@@ -372,7 +371,8 @@ impl Domain {
                         .or(conversations::last_message_at.is_null()),
                 );
             }
-            let rows: Vec<(Conversation, Contact, PhoneNumber, Option<User>)> = q.load(c).await?;
+            let rows: Vec<(Conversation, Contact, PhoneNumber, Option<User>)> =
+                q.literal_limit(limit + 1).load(c).await?;
             let rows = rows
                 .into_iter()
                 .map(
@@ -451,7 +451,6 @@ impl Domain {
                 .filter(messages::conversation_id.eq(conversation_id))
                 .select(Message::as_select())
                 .order((messages::sent_at.desc(), messages::id.desc()))
-                .limit(limit + 1)
                 .into_boxed();
             if let Some(after) = after {
                 q = q.filter(
@@ -460,7 +459,10 @@ impl Domain {
                         .and(messages::id.lt(after.id))),
                 );
             }
-            Ok(Page::from_rows(q.load(c).await?, limit))
+            Ok(Page::from_rows(
+                q.literal_limit(limit + 1).load(c).await?,
+                limit,
+            ))
         })
         .await
     }

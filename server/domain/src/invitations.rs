@@ -9,7 +9,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 use wagent_db::{
-    Conn, Scope,
+    Conn, LiteralLimitDsl, Scope,
     schema::{invitations, memberships, organizations, users},
 };
 
@@ -161,12 +161,14 @@ impl Domain {
             let mut q = invitations::table
                 .select(Invitation::as_select())
                 .order(invitations::id.desc())
-                .limit(limit + 1)
                 .into_boxed();
             if let Some(after) = after {
                 q = q.filter(invitations::id.lt(after));
             }
-            Ok(Page::from_rows(q.load(c).await?, limit))
+            Ok(Page::from_rows(
+                q.literal_limit(limit + 1).load(c).await?,
+                limit,
+            ))
         })
         .await
     }

@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use serde_json::json;
 use uuid::Uuid;
 use wagent_db::{
-    Conn,
+    Conn, LiteralLimitDsl,
     schema::{memberships, users},
 };
 
@@ -33,7 +33,6 @@ impl Domain {
                 .inner_join(users::table)
                 .filter(memberships::org_id.eq(access.org_id))
                 .order(memberships::user_id.asc())
-                .limit(limit + 1)
                 .select((
                     User::as_select(),
                     memberships::role,
@@ -43,7 +42,8 @@ impl Domain {
             if let Some(after) = after {
                 q = q.filter(memberships::user_id.gt(after));
             }
-            let rows: Vec<(User, String, DateTime<Utc>)> = q.load(c).await?;
+            let rows: Vec<(User, String, DateTime<Utc>)> =
+                q.literal_limit(limit + 1).load(c).await?;
             let members = rows
                 .into_iter()
                 .map(|(user, role, joined_at)| Member {

@@ -7,7 +7,7 @@ use async_graphql::{
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wagent_domain::{
-    Access, Domain, Intent, Role,
+    Access, Domain, Intent, Role, User,
     inbox::{
         CannedResponse, Contact, Conversation, ConversationFilter, ConversationStatus, Message,
         Note, PhoneNumber, TimeCursor,
@@ -15,9 +15,7 @@ use wagent_domain::{
 };
 
 use crate::{
-    GqlResult, guard, parse_id,
-    prefetch::{Neighbours, Prefetched},
-    require,
+    GqlResult, guard, parse_id, require,
     types::{UserObject, load_user},
 };
 
@@ -174,12 +172,25 @@ impl ContactObject {
 pub struct ConversationObject {
     pub access: Access,
     pub conversation: Conversation,
+    /// The contact, number and assignee, when the list statement read them with the row:
+    /// the inbox page then costs the same statements whatever its size. A single
+    /// conversation (a mutation's answer, a subscription event) reads them when asked.
+    neighbours: Option<Neighbours>,
+}
+
+struct Neighbours {
+    contact: Contact,
+    phone_number: PhoneNumber,
+    assignee: Option<User>,
 }
 
 impl ConversationObject {
-    /// The row's contact, number and assignee when a list in this request read them.
-    fn prefetched(&self, ctx: &Context<'_>) -> Option<std::sync::Arc<Neighbours>> {
-        Prefetched::get(ctx, self.access.org_id(), self.conversation.id)
+    pub fn new(access: Access, conversation: Conversation) -> Self {
+        Self {
+            access,
+            conversation,
+            neighbours: None,
+        }
     }
 }
 
@@ -189,7 +200,7 @@ impl ConversationObject {
         self.conversation.id.into()
     }
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
-        if let Some(row) = self.prefetched(ctx) {
+        if let Some(row) = &self.neighbours {
             return Ok(ContactObject(row.contact.clone()));
         }
         let contact = ctx
@@ -200,7 +211,7 @@ impl ConversationObject {
         Ok(ContactObject(contact))
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
-        if let Some(row) = self.prefetched(ctx) {
+        if let Some(row) = &self.neighbours {
             return Ok(PhoneNumberObject(row.phone_number.clone()));
         }
         let n = ctx
@@ -214,7 +225,7 @@ impl ConversationObject {
         ConversationStatus::parse(&self.conversation.status).into()
     }
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
-        if let Some(row) = self.prefetched(ctx) {
+        if let Some(row) = &self.neighbours {
             return Ok(row.assignee.clone().map(UserObject));
         }
         load_user(ctx, self.conversation.assignee_id).await
@@ -437,10 +448,14 @@ pub async fn conversations(
         .conversation_summaries(access, &filter, first, after.as_deref())
         .await
         .gql(ctx)?;
-    Prefetched::keep(ctx, access.org_id(), &page.items);
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
+        let neighbours = Some(Neighbours {
+            contact: row.contact,
+            phone_number: row.phone_number,
+            assignee: row.assignee,
+        });
         let at = conversation
             .last_message_at
             .unwrap_or(conversation.created_at);
@@ -454,6 +469,7 @@ pub async fn conversations(
             ConversationObject {
                 access: access.clone(),
                 conversation,
+                neighbours,
             },
         )
     }));
@@ -533,10 +549,7 @@ impl InboxMutation {
             .assign_conversation(&access, id, assignee)
             .await
             .gql(ctx)?;
-        Ok(ConversationObject {
-            access,
-            conversation,
-        })
+        Ok(ConversationObject::new(access, conversation))
     }
 
     async fn set_conversation_status(
@@ -550,10 +563,7 @@ impl InboxMutation {
             .set_conversation_status(&access, id, input.status.into())
             .await
             .gql(ctx)?;
-        Ok(ConversationObject {
-            access,
-            conversation,
-        })
+        Ok(ConversationObject::new(access, conversation))
     }
 
     async fn set_conversation_labels(
@@ -567,10 +577,7 @@ impl InboxMutation {
             .set_conversation_labels(&access, id, &input.labels)
             .await
             .gql(ctx)?;
-        Ok(ConversationObject {
-            access,
-            conversation,
-        })
+        Ok(ConversationObject::new(access, conversation))
     }
 
     /// Clears the unread count and tells Meta the customer's last message was read.
@@ -582,10 +589,7 @@ impl InboxMutation {
         let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
         let id = parse_id(ctx, &input.conversation_id, "conversation")?;
         let conversation = domain(ctx).mark_read(&access, id).await.gql(ctx)?;
-        Ok(ConversationObject {
-            access,
-            conversation,
-        })
+        Ok(ConversationObject::new(access, conversation))
     }
 
     async fn add_note(
@@ -645,8 +649,5 @@ pub async fn conversation(
         .conversation(access, id)
         .await
         .gql(ctx)?;
-    Ok(ConversationObject {
-        access: access.clone(),
-        conversation,
-    })
+    Ok(ConversationObject::new(access.clone(), conversation))
 }

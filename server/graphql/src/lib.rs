@@ -4,10 +4,10 @@
 //! needs. Errors carry a stable `extensions.code`; internal causes go to the log with the
 //! request id and never to the caller.
 
+mod api;
 mod connection;
 mod inbox;
 mod mutation;
-mod prefetch;
 mod query;
 mod subscription;
 mod types;
@@ -23,7 +23,7 @@ use uuid::Uuid;
 use wagent_domain::Bus;
 use wagent_domain::{Access, Caller, Domain, DomainError, Intent, Role, User};
 
-pub use crate::{query::Query, subscription::Subscription};
+pub use crate::{api::Api, query::Query, subscription::Subscription};
 
 /// Every mutation, grouped by area.
 #[derive(async_graphql::MergedObject, Default)]
@@ -41,13 +41,14 @@ pub type WagentSchema = Schema<Query, Mutation, Subscription>;
 pub struct RequestId(pub String);
 
 /// Builds the schema with its limits. The transport adds the [`Caller`] to each request.
-pub fn schema(domain: Domain, bus: Bus) -> WagentSchema {
-    builder()
-        .extension(prefetch::PrefetchExtension)
-        .data(DataLoader::new(UserLoader(domain.clone()), tokio::spawn))
-        .data(domain)
-        .data(bus)
-        .finish()
+pub fn schema(domain: Domain, bus: Bus) -> Api {
+    Api::new(
+        builder()
+            .data(DataLoader::new(UserLoader(domain.clone()), tokio::spawn))
+            .data(domain)
+            .data(bus)
+            .finish(),
+    )
 }
 
 /// The schema's shape without data, for `wagent schema`.

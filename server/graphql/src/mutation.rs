@@ -112,10 +112,10 @@ impl CoreMutation {
             .create_organization(caller, &input.name)
             .await
             .gql(ctx)?;
-        Ok(OrganizationObject {
-            access: membership.access,
-            org: membership.organization,
-        })
+        Ok(OrganizationObject::loaded(
+            membership.access,
+            membership.organization,
+        ))
     }
 
     /// Admin or Owner.
@@ -129,7 +129,7 @@ impl CoreMutation {
             .rename_organization(&access, &input.name)
             .await
             .gql(ctx)?;
-        Ok(OrganizationObject { access, org })
+        Ok(OrganizationObject::loaded(access, org))
     }
 
     /// Admin or Owner; only an Owner invites Owners.
@@ -236,8 +236,7 @@ impl CoreMutation {
             .gql(ctx)?;
         // The caller is an Admin now.
         let access = guard(ctx, &input.organization_id, Role::Member, Intent::Read).await?;
-        let org = domain(ctx).organization(&access).await.gql(ctx)?;
-        Ok(OrganizationObject { access, org })
+        Ok(OrganizationObject::guarded(access))
     }
 
     /// Admin or Owner; a token with the Owner role needs an Owner.

@@ -23,12 +23,7 @@ impl Query {
         id: ID,
     ) -> async_graphql::Result<OrganizationObject> {
         let access = guard(ctx, &id, Role::Member, Intent::Read).await?;
-        let org = ctx
-            .data_unchecked::<Domain>()
-            .organization(&access)
-            .await
-            .gql(ctx)?;
-        Ok(OrganizationObject { access, org })
+        Ok(OrganizationObject::guarded(access))
     }
 
     /// A number's WhatsApp business profile, read live from Meta. A root field, never a field

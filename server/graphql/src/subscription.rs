@@ -105,10 +105,7 @@ async fn load_inbox_event(
     };
     Some(Ok(InboxEvent {
         kind,
-        conversation: Some(crate::inbox::ConversationObject {
-            access,
-            conversation,
-        }),
+        conversation: Some(crate::inbox::ConversationObject::new(access, conversation)),
         message,
     }))
 }

@@ -4,6 +4,7 @@ use async_graphql::{
     Context, Enum, ID, Json, Object, SimpleObject, connection::Connection, dataloader::DataLoader,
 };
 use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
     Access, ApiToken, AuditEvent, Caller, Domain, Invitation, InvitationStatus, Member, Membership,
@@ -144,10 +145,7 @@ pub struct MembershipObject(pub Membership);
 #[Object(name = "Membership")]
 impl MembershipObject {
     async fn organization(&self) -> OrganizationObject {
-        OrganizationObject {
-            access: self.0.access.clone(),
-            org: self.0.organization.clone(),
-        }
+        OrganizationObject::loaded(self.0.access.clone(), self.0.organization.clone())
     }
 
     async fn role(&self) -> GqlRole {
@@ -156,23 +154,55 @@ impl MembershipObject {
 }
 
 /// An organization, reached through a guard that checked the caller's role in it.
+///
+/// Its row is read only when a field needs it: the guard already proved the organization
+/// exists, and the inbox asks for nothing but its id and conversations.
 pub struct OrganizationObject {
     pub access: Access,
-    pub org: Organization,
+    org: OnceCell<Organization>,
+}
+
+impl OrganizationObject {
+    /// An organization whose row the caller already holds.
+    pub fn loaded(access: Access, org: Organization) -> Self {
+        Self {
+            access,
+            org: OnceCell::new_with(Some(org)),
+        }
+    }
+
+    /// An organization whose row is read when a field asks for it.
+    pub fn guarded(access: Access) -> Self {
+        Self {
+            access,
+            org: OnceCell::new(),
+        }
+    }
+
+    async fn row(&self, ctx: &Context<'_>) -> async_graphql::Result<&Organization> {
+        self.org
+            .get_or_try_init(|| async {
+                ctx.data_unchecked::<Domain>()
+                    .organization(&self.access)
+                    .await
+                    .gql(ctx)
+            })
+            .await
+    }
 }
 
 #[Object(name = "Organization")]
 impl OrganizationObject {
     async fn id(&self) -> ID {
-        self.org.id.into()
+        self.access.org_id().into()
     }
 
-    async fn name(&self) -> &str {
-        &self.org.name
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        Ok(&self.row(ctx).await?.name)
     }
 
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.org.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.row(ctx).await?.created_at)
     }
 
     /// The caller's role here.

@@ -147,6 +147,7 @@ pub struct Runner {
     worker_id: String,
     concurrency: usize,
     lease: Duration,
+    idle_poll: Duration,
     stats: Arc<JobStats>,
 }
 
@@ -159,6 +160,7 @@ impl Runner {
             worker_id: format!("{}-{}", std::process::id(), Uuid::new_v4().simple()),
             concurrency: 8,
             lease: Duration::from_secs(60),
+            idle_poll: Duration::from_secs(1),
             stats: Arc::default(),
         }
     }
@@ -172,6 +174,12 @@ impl Runner {
 
     pub fn lease(self, lease: Duration) -> Self {
         Self { lease, ..self }
+    }
+
+    /// How often an idle runner looks for due jobs without being woken (jobs that become
+    /// due later, or a NOTIFY lost with a dropped connection).
+    pub fn idle_poll(self, idle_poll: Duration) -> Self {
+        Self { idle_poll, ..self }
     }
 
     /// Routes jobs of `kind` to `handler`.
@@ -230,7 +238,7 @@ impl Runner {
             tokio::select! {
                 _ = &mut shutdown => break,
                 _ = signal.notified() => {}
-                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+                _ = tokio::time::sleep(this.idle_poll) => {}
             }
         }
         // Let running jobs finish their work and release their leases.
