@@ -19,7 +19,7 @@ use poem::{
 };
 use serde_json::json;
 use wagent_auth::oidc::OidcVerifier;
-use wagent_domain::{Caller, Domain, DomainError, Principal, users::Identity};
+use wagent_domain::{Caller, Domain, DomainError, Principal, organizations::Identity};
 use wagent_graphql::{RequestId, WagentSchema};
 
 use crate::{metrics::Metrics, spa};

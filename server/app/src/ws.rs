@@ -23,7 +23,7 @@ use tokio::{
     time::Instant,
 };
 use uuid::Uuid;
-use wagent_domain::{Bus, Caller, DomainError, Principal, events::OrganizationChange};
+use wagent_domain::{Bus, Caller, DomainError, Principal, organizations::OrganizationChange};
 use wagent_graphql::RequestId;
 
 use crate::http::AppState;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wagent_domain::{
     Access, ApiToken, AuditEvent, Caller, Domain, Invitation, InvitationStatus, Member, Membership,
-    Organization, Principal, Role, User, invitations::InvitationPreview,
+    Organization, Principal, Role, User, organizations::InvitationPreview,
 };
 
 use crate::{

@@ -230,7 +230,7 @@ impl WhatsAppMutation {
 }
 
 /// An approved (or pending, rejected...) message template.
-pub struct TemplateObject(pub wagent_domain::templates::Template);
+pub struct TemplateObject(pub wagent_domain::whatsapp::Template);
 
 #[Object(name = "MessageTemplate")]
 impl TemplateObject {
@@ -372,7 +372,7 @@ impl TemplateMutation {
     ) -> async_graphql::Result<TemplateObject> {
         let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
         let id = parse_id(ctx, &input.phone_number_id, "phone number")?;
-        let draft = wagent_domain::templates::TemplateDraft {
+        let draft = wagent_domain::whatsapp::TemplateDraft {
             name: input.name,
             language: input.language,
             category: input.category,

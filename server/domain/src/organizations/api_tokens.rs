@@ -15,9 +15,9 @@ use wagent_db::{
 use crate::{
     Access, ApiToken, Bus, Caller, Domain, DomainError, Page, Principal, Result, Role,
     TokenPrincipal,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
-    token_cache::TOKEN_CACHE_TTL,
+    organizations::audit::{self, Entry},
+    organizations::events::{self, OrganizationChange},
+    organizations::token_cache::TOKEN_CACHE_TTL,
     values::{TokenName, page_size},
 };
 

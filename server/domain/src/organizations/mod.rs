@@ -1,4 +1,16 @@
-//! Organizations: the tenants.
+//! Organizations, the tenants, and who belongs to them: members and their roles
+//! (`members`), invitations by e-mail link (`invitations`), integrators' API tokens
+//! (`api_tokens`), the people behind sign-ins (`users`) and the audit log (`audit`). This
+//! file holds the organization itself: creating, renaming, the caller's memberships.
+
+mod api_tokens;
+pub(crate) mod audit;
+mod events;
+mod invitations;
+mod members;
+mod models;
+pub(crate) mod token_cache;
+mod users;
 
 use chrono::{Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -10,11 +22,20 @@ use wagent_db::{
     schema::{memberships, organizations},
 };
 
+use self::audit::Entry;
+pub use self::{
+    api_tokens::{DEFAULT_DAYS, IssuedToken, MAX_DAYS},
+    events::OrganizationChange,
+    invitations::{InvitationPreview, IssuedInvitation},
+    models::{
+        ApiToken, AuditEvent, Invitation, InvitationStatus, Member, Membership, Organization,
+        RoleColumn, User,
+    },
+    token_cache::TOKEN_CACHE_TTL,
+    users::Identity,
+};
 use crate::{
-    Access, Caller, Domain, DomainError, Membership, Organization, Principal, Result, Role,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
-    parse_role, retention,
+    Access, Caller, Domain, DomainError, Principal, Result, Role, parse_role, retention,
     values::{EmailAddress, OrganizationName},
 };
 
@@ -49,7 +70,7 @@ impl Domain {
         match email {
             Some(email) => {
                 self.create_organization_owned_by(&caller, name, async |c| {
-                    Ok(crate::users::user_for_email(c, &email).await?.id)
+                    Ok(users::user_for_email(c, &email).await?.id)
                 })
                 .await
             }

@@ -1,5 +1,5 @@
 //! Message templates: synced from Meta, created and deleted there; status and quality kept
-//! current by webhooks (see `whatsapp::apply_events`).
+//! current by webhooks (see `webhooks::apply_event`).
 
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -11,9 +11,10 @@ use wagent_meta::{
     AccessToken, BusinessProfile, BusinessProfileUpdate, NewTemplate, TemplateCategory,
 };
 
+use super::graph_error;
 use crate::{
     Access, Domain, DomainError, Result, Role,
-    audit::{self, Entry},
+    organizations::audit::{self, Entry},
 };
 
 #[derive(Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable)]
@@ -151,7 +152,7 @@ impl Domain {
     /// Reads every template of the number's account from Meta and stores them.
     pub async fn sync_templates(&self, access: &Access, number_id: Uuid) -> Result<Vec<Template>> {
         access.ensure(Role::Member)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (account_id, waba_id, token) = self.account_for_number(access, number_id).await?;
         let mut all = Vec::new();
         let mut after: Option<String> = None;
@@ -160,7 +161,7 @@ impl Domain {
                 .graph
                 .list_templates(&token, &waba_id, after.as_deref())
                 .await
-                .map_err(crate::whatsapp::graph_error)?;
+                .map_err(graph_error)?;
             all.extend(page.data);
             after = page.after;
             if after.is_none() {
@@ -220,7 +221,7 @@ impl Domain {
         draft: &TemplateDraft,
     ) -> Result<Template> {
         access.ensure(Role::Admin)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let category = match draft.category.to_uppercase().as_str() {
             "MARKETING" => TemplateCategory::Marketing,
             "UTILITY" => TemplateCategory::Utility,
@@ -273,7 +274,7 @@ impl Domain {
             .graph
             .create_template(&token, &waba_id, &new)
             .await
-            .map_err(crate::whatsapp::graph_error)?;
+            .map_err(graph_error)?;
         self.tx(access.scope(), async |c| {
             let t = diesel::insert_into(message_templates::table)
                 .values((
@@ -322,7 +323,7 @@ impl Domain {
     /// Admin or Owner. Deletes the template (this language) at Meta and here.
     pub async fn delete_template(&self, access: &Access, template_id: Uuid) -> Result<Uuid> {
         access.ensure(Role::Admin)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (template, number_id) = self
             .tx(access.scope(), async |c| {
                 let t: Template = message_templates::table
@@ -351,7 +352,7 @@ impl Domain {
                 template.meta_template_id.as_deref(),
             )
             .await
-            .map_err(crate::whatsapp::graph_error)?;
+            .map_err(graph_error)?;
         self.tx(access.scope(), async |c| {
             diesel::delete(message_templates::table.filter(message_templates::id.eq(template_id)))
                 .execute(c)
@@ -380,12 +381,12 @@ impl Domain {
         number_id: Uuid,
     ) -> Result<BusinessProfile> {
         access.ensure(Role::Member)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (number, token) = self.number_and_token(access, number_id).await?;
         wa.graph
             .business_profile(&token, &number.phone_number_id)
             .await
-            .map_err(crate::whatsapp::graph_error)
+            .map_err(graph_error)
     }
 
     /// Admin or Owner.
@@ -399,12 +400,12 @@ impl Domain {
         update
             .validate()
             .map_err(|e| DomainError::validation(e.to_string()))?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (number, token) = self.number_and_token(access, number_id).await?;
         wa.graph
             .update_business_profile(&token, &number.phone_number_id, update)
             .await
-            .map_err(crate::whatsapp::graph_error)?;
+            .map_err(graph_error)?;
         self.tx(access.scope(), async |c| {
             audit::record(
                 c,
@@ -423,7 +424,7 @@ impl Domain {
         wa.graph
             .business_profile(&token, &number.phone_number_id)
             .await
-            .map_err(crate::whatsapp::graph_error)
+            .map_err(graph_error)
     }
 }
 

@@ -16,8 +16,8 @@ use wagent_db::{
 use crate::{
     Access, Caller, Domain, DomainError, Invitation, InvitationStatus, Membership, Organization,
     Page, Result, Role,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
+    organizations::audit::{self, Entry},
+    organizations::events::{self, OrganizationChange},
     values::{EmailAddress, page_size},
 };
 

@@ -1,5 +1,9 @@
-//! The team inbox: conversations (one per contact and number), their messages, notes,
-//! labels, assignment and status, and canned responses.
+//! The team inbox: conversations (one per contact and number), their messages, labels,
+//! assignment and status; internal notes (`notes`) and canned responses
+//! (`canned_responses`). What arrives from and goes to WhatsApp is in [`crate::whatsapp`].
+
+mod canned_responses;
+mod notes;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
@@ -14,15 +18,13 @@ use uuid::Uuid;
 use wagent_db::{
     Conn,
     bus::{self, Event},
-    schema::{
-        canned_responses, contacts, conversation_notes, conversations, memberships, messages,
-        phone_numbers, users,
-    },
+    schema::{contacts, conversations, memberships, messages, phone_numbers, users},
 };
 
+pub use self::{canned_responses::CannedResponse, notes::Note};
 use crate::{
     Access, Domain, DomainError, Page, Result, Role, User,
-    audit::{self, Entry},
+    organizations::audit::{self, Entry},
     values::page_size,
 };
 
@@ -109,26 +111,6 @@ pub struct PhoneNumber {
     pub throughput_level: Option<String>,
     pub refreshed_at: Option<DateTime<Utc>>,
     pub disconnected_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
-#[diesel(table_name = conversation_notes)]
-pub struct Note {
-    pub id: Uuid,
-    pub conversation_id: Uuid,
-    pub author_id: Option<Uuid>,
-    pub body: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
-#[diesel(table_name = canned_responses)]
-pub struct CannedResponse {
-    pub id: Uuid,
-    pub shortcut: String,
-    pub body: String,
-    pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -548,128 +530,6 @@ impl Domain {
             let conversation = update_conversation(c, id, conversations::labels.eq(labels)).await?;
             publish(c, access.org_id, TOPIC_CONVERSATION, id, None).await?;
             Ok(conversation)
-        })
-        .await
-    }
-
-    /// Clears the unread count; returns the conversation and the newest inbound wamid, which
-    /// the caller marks as read at Meta.
-    /// Internal notes: seen by the team, never sent to the customer.
-    pub async fn add_note(
-        &self,
-        access: &Access,
-        conversation_id: Uuid,
-        body: &str,
-    ) -> Result<Note> {
-        access.ensure(Role::Member)?;
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > 4096 {
-            return Err(DomainError::validation("a note has 1 to 4096 characters"));
-        }
-        self.tx(access.scope(), async |c| {
-            find_conversation(c, conversation_id).await?;
-            let note = diesel::insert_into(conversation_notes::table)
-                .values((
-                    conversation_notes::org_id.eq(access.org_id),
-                    conversation_notes::id.eq(Uuid::now_v7()),
-                    conversation_notes::conversation_id.eq(conversation_id),
-                    conversation_notes::author_id.eq(access.caller().user_id()),
-                    conversation_notes::body.eq(body),
-                ))
-                .returning(Note::as_returning())
-                .get_result(c)
-                .await?;
-            publish(c, access.org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
-            Ok(note)
-        })
-        .await
-    }
-
-    pub async fn notes(&self, access: &Access, conversation_id: Uuid) -> Result<Vec<Note>> {
-        access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
-            Ok(conversation_notes::table
-                .filter(conversation_notes::conversation_id.eq(conversation_id))
-                .order(conversation_notes::id.asc())
-                .limit(500)
-                .select(Note::as_select())
-                .load(c)
-                .await?)
-        })
-        .await
-    }
-
-    pub async fn canned_responses(&self, access: &Access) -> Result<Vec<CannedResponse>> {
-        access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
-            Ok(canned_responses::table
-                .order(canned_responses::shortcut.asc())
-                .limit(500)
-                .select(CannedResponse::as_select())
-                .load(c)
-                .await?)
-        })
-        .await
-    }
-
-    /// Admin or Owner.
-    pub async fn create_canned_response(
-        &self,
-        access: &Access,
-        shortcut: &str,
-        body: &str,
-    ) -> Result<CannedResponse> {
-        access.ensure(Role::Admin)?;
-        let shortcut = shortcut.trim().trim_start_matches('/').to_lowercase();
-        if !(1..=32).contains(&shortcut.len())
-            || !shortcut
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Err(DomainError::validation(
-                "a shortcut has 1 to 32 letters, digits, - or _",
-            ));
-        }
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > 4096 {
-            return Err(DomainError::validation(
-                "a canned response has 1 to 4096 characters",
-            ));
-        }
-        self.tx(access.scope(), async |c| {
-            diesel::insert_into(canned_responses::table)
-                .values((
-                    canned_responses::org_id.eq(access.org_id),
-                    canned_responses::id.eq(Uuid::now_v7()),
-                    canned_responses::shortcut.eq(&shortcut),
-                    canned_responses::body.eq(body),
-                    canned_responses::created_by.eq(access.caller().user_id()),
-                ))
-                .returning(CannedResponse::as_returning())
-                .get_result(c)
-                .await
-                .map_err(|e| {
-                    if wagent_db::is_unique_violation(&e) {
-                        DomainError::Conflict(format!("the shortcut /{shortcut} is taken"))
-                    } else {
-                        e.into()
-                    }
-                })
-        })
-        .await
-    }
-
-    /// Admin or Owner.
-    pub async fn delete_canned_response(&self, access: &Access, id: Uuid) -> Result<Uuid> {
-        access.ensure(Role::Admin)?;
-        self.tx(access.scope(), async |c| {
-            let n = diesel::delete(canned_responses::table.filter(canned_responses::id.eq(id)))
-                .execute(c)
-                .await?;
-            if n == 0 {
-                return Err(DomainError::NotFound("canned response"));
-            }
-            Ok(id)
         })
         .await
     }

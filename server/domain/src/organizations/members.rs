@@ -12,8 +12,8 @@ use wagent_db::{
 
 use crate::{
     Access, Domain, DomainError, Member, Page, Result, Role, User,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
+    organizations::audit::{self, Entry},
+    organizations::events::{self, OrganizationChange},
     parse_role,
     values::page_size,
 };
@@ -140,7 +140,7 @@ impl Domain {
                 ensure_another_owner(c, access.org_id, user_id).await?;
             }
             delete_membership(c, access.org_id, user_id).await?;
-            crate::api_tokens::revoke_created_by(c, access, user_id).await?;
+            super::api_tokens::revoke_created_by(c, access, user_id).await?;
             audit::record(
                 c,
                 access.org_id,
@@ -174,7 +174,7 @@ impl Domain {
                     })?;
             }
             delete_membership(c, access.org_id, user_id).await?;
-            crate::api_tokens::revoke_created_by(c, access, user_id).await?;
+            super::api_tokens::revoke_created_by(c, access, user_id).await?;
             audit::record(
                 c,
                 access.org_id,
