@@ -100,6 +100,15 @@ impl Access {
         &self.caller
     }
 
+    /// The server acting on its own in `org_id` (a job), with an Owner's role.
+    pub(crate) fn operator(org_id: Uuid) -> Self {
+        Self {
+            caller: Caller::operator(),
+            org_id,
+            role: Role::Owner,
+        }
+    }
+
     pub(crate) fn scope(&self) -> Scope {
         Scope::org(self.org_id).with_user(self.caller.user_id())
     }

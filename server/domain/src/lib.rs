@@ -9,6 +9,7 @@
 mod access;
 pub mod error;
 pub mod inbox;
+mod jobs;
 pub mod organizations;
 pub mod retention;
 pub mod secrets;

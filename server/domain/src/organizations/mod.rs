@@ -35,7 +35,8 @@ pub use self::{
     users::Identity,
 };
 use crate::{
-    Access, Caller, Domain, DomainError, Principal, Result, Role, parse_role, retention,
+    Access, Caller, Domain, DomainError, Principal, Result, Role, parse_role,
+    retention::Sweep,
     values::{EmailAddress, OrganizationName},
 };
 
@@ -114,7 +115,7 @@ impl Domain {
                 },
             )
             .await?;
-            retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
+            Sweep::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
             Ok(org)
         })
         .await
@@ -141,7 +142,7 @@ impl Domain {
                 },
             )
             .await?;
-            retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
+            Sweep::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
             Ok(org)
         })
         .await

@@ -4,18 +4,17 @@
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 use wagent_db::{
     Conn,
     schema::{conversations, media, message_statuses, messages, phone_numbers},
 };
-use wagent_jobs::NewJob;
 use wagent_meta::webhook::{InboundKind, InboundMessage, MessageStatus, StatusUpdate};
 
 use super::{
-    JOB_MEDIA,
     contacts::{Customer, upsert_contact},
+    jobs::DownloadMedia,
     touch_conversation,
 };
 use crate::{
@@ -124,11 +123,7 @@ pub(super) async fn apply_message(
             ))
             .execute(c)
             .await?;
-        wagent_jobs::enqueue(
-            c,
-            NewJob::new(JOB_MEDIA, Some(org_id), json!({ "media_id": media_id })),
-        )
-        .await?;
+        DownloadMedia::enqueue(c, org_id, media_id).await?;
     }
     let conversation = find_conversation(c, conversation_id).await?;
     // A system message (number changed) does not open the customer-service window.

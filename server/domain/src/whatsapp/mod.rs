@@ -41,12 +41,6 @@ pub use self::{
 };
 use crate::{Domain, DomainError, Result, inbox::Conversation, secrets::Keyring};
 
-pub const JOB_WEBHOOK: &str = "whatsapp.webhook";
-pub const JOB_SEND: &str = "whatsapp.send";
-pub const JOB_MEDIA: &str = "whatsapp.media";
-pub const JOB_MARK_READ: &str = "whatsapp.mark_read";
-pub const JOB_REFRESH: &str = "whatsapp.refresh";
-
 const ROUTE_WABA: &str = "whatsapp_waba";
 const ROUTE_NUMBER: &str = "whatsapp_phone_number";
 

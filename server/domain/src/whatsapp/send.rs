@@ -11,9 +11,12 @@ use wagent_db::{
     Conn,
     schema::{message_templates, messages, phone_numbers},
 };
-use wagent_jobs::NewJob;
 
-use super::{JOB_MARK_READ, JOB_SEND, Template, touch_conversation};
+use super::{
+    Template,
+    jobs::{MarkRead, SendMessage},
+    touch_conversation,
+};
 use crate::{
     Access, Domain, DomainError, Result, Role,
     inbox::{
@@ -156,13 +159,7 @@ impl Domain {
             let (conversation, wamid) =
                 inbox::mark_conversation_read(c, access.org_id, conversation_id).await?;
             if let (Some(wamid), true) = (wamid, configured) {
-                let job = NewJob::new(
-                    JOB_MARK_READ,
-                    Some(access.org_id),
-                    json!({ "conversation_id": conversation_id, "wamid": wamid }),
-                )
-                .unique(format!("{JOB_MARK_READ}:{conversation_id}"));
-                wagent_jobs::enqueue(c, job).await?;
+                MarkRead::enqueue(c, access.org_id, conversation_id, wamid).await?;
             }
             Ok(conversation)
         })
@@ -268,11 +265,7 @@ pub(super) async fn queue_outbound(
 /// Enqueues the send job of a pending outbound message and tells the inbox, in the caller's
 /// transaction.
 async fn queue_send(c: &mut Conn, org_id: Uuid, message: &Message, topic: &str) -> Result<()> {
-    wagent_jobs::enqueue(
-        c,
-        NewJob::new(JOB_SEND, Some(org_id), json!({ "message_id": message.id })),
-    )
-    .await?;
+    SendMessage::enqueue(c, org_id, message.id).await?;
     inbox::publish(c, org_id, topic, message.conversation_id, Some(message.id)).await?;
     Ok(())
 }

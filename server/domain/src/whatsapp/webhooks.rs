@@ -16,12 +16,12 @@ use wagent_db::{
         whatsapp_accounts,
     },
 };
-use wagent_jobs::NewJob;
 use wagent_meta::webhook::WebhookEvent;
 
 use super::{
-    JOB_REFRESH, JOB_WEBHOOK, ROUTE_NUMBER, ROUTE_WABA,
+    ROUTE_NUMBER, ROUTE_WABA,
     inbound::{apply_message, apply_status},
+    jobs::{ProcessWebhook, RefreshNumber},
 };
 use crate::{
     Domain, DomainError, Result,
@@ -51,8 +51,7 @@ impl Domain {
                 ))
                 .execute(c)
                 .await?;
-            wagent_jobs::enqueue(c, NewJob::new(JOB_WEBHOOK, None, json!({ "event_id": id })))
-                .await?;
+            ProcessWebhook::enqueue(c, id).await?;
             Ok(id)
         })
         .await
@@ -124,9 +123,7 @@ impl Domain {
                         .set(webhook_events::error.eq(error))
                         .execute(c)
                         .await?;
-                    let expiry = NewJob::new(JOB_WEBHOOK, None, json!({ "event_id": event_id }))
-                        .at(expires_at);
-                    wagent_jobs::enqueue(c, expiry).await?;
+                    ProcessWebhook::enqueue_expiry(c, event_id, expires_at).await?;
                     Ok(())
                 })
                 .await?;
@@ -417,10 +414,7 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
                     .load(c)
                     .await?;
                 for id in numbers {
-                    let job =
-                        NewJob::new(JOB_REFRESH, Some(org_id), json!({ "phone_number_id": id }))
-                            .unique(format!("{JOB_REFRESH}:{id}"));
-                    wagent_jobs::enqueue(c, job).await?;
+                    RefreshNumber::enqueue(c, org_id, id).await?;
                 }
                 report.other += 1;
             }

@@ -4,29 +4,51 @@
 use chrono::Utc;
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wagent_db::{
-    Scope,
+    Conn, Scope,
     schema::{media, messages},
 };
-use wagent_jobs::{Job, JobError};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 use wagent_meta::GraphError;
 
-use super::job_uuid;
-use crate::{Access, Domain, Role, inbox::find_conversation};
+use crate::{
+    Access, Domain,
+    inbox::find_conversation,
+    jobs::{organization, retry},
+};
 
-impl Domain {
-    /// The `whatsapp.media` job: downloads an inbound message's media into the data folder.
-    pub async fn run_media_job(self, job: Job) -> Result<(), JobError> {
-        let org_id = job
-            .org_id
-            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
-        let media_id = job_uuid(&job, "media_id")?;
-        let wa = self
+/// Downloads the file of one inbound media row.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct DownloadMedia {
+    pub(crate) media_id: Uuid,
+}
+
+impl DownloadMedia {
+    /// Queues the download in the caller's transaction (the one that stores the media row).
+    pub(crate) async fn enqueue(
+        c: &mut Conn,
+        org_id: Uuid,
+        media_id: Uuid,
+    ) -> Result<(), wagent_db::Error> {
+        wagent_jobs::enqueue(c, NewJob::of(Some(org_id), &Self { media_id })).await?;
+        Ok(())
+    }
+}
+
+impl BackgroundJob for DownloadMedia {
+    const KIND: &'static str = "whatsapp.media";
+    type Context = Domain;
+
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = organization(&job)?;
+        let media_id = self.media_id;
+        let wa = domain
             .whatsapp()
             .map_err(|e| JobError::Permanent(e.to_string()))?
             .clone();
-        let (meta_id, number_id) = self
+        let (meta_id, number_id) = domain
             .tx(Scope::org(org_id), async |c| {
                 let (meta_id, message_id): (Option<String>, Uuid) = media::table
                     .filter(media::id.eq(media_id))
@@ -44,17 +66,12 @@ impl Domain {
                 ))
             })
             .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+            .map_err(retry)?;
         let meta_id = meta_id.ok_or_else(|| JobError::Permanent("no media id".into()))?;
-        let access = Access {
-            caller: crate::Caller::operator(),
-            org_id,
-            role: Role::Owner,
-        };
-        let (_, token) = self
-            .number_and_token(&access, number_id)
+        let (_, token) = domain
+            .number_and_token(&Access::operator(org_id), number_id)
             .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+            .map_err(retry)?;
         let info = wa
             .graph
             .media_info(&token, &meta_id)
@@ -85,20 +102,21 @@ impl Domain {
             }
             Err(e) => (None, Some(e.to_string())),
         };
-        self.tx(Scope::org(org_id), async |c| {
-            diesel::update(media::table.filter(media::id.eq(media_id)))
-                .set((
-                    media::mime_type.eq(&info.mime_type),
-                    media::file_size.eq(stored),
-                    media::stored_at.eq(stored.map(|_| Utc::now())),
-                    media::error.eq(&error),
-                ))
-                .execute(c)
-                .await?;
-            Ok(())
-        })
-        .await
-        .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        domain
+            .tx(Scope::org(org_id), async |c| {
+                diesel::update(media::table.filter(media::id.eq(media_id)))
+                    .set((
+                        media::mime_type.eq(&info.mime_type),
+                        media::file_size.eq(stored),
+                        media::stored_at.eq(stored.map(|_| Utc::now())),
+                        media::error.eq(&error),
+                    ))
+                    .execute(c)
+                    .await?;
+                Ok(())
+            })
+            .await
+            .map_err(retry)?;
         Ok(())
     }
 }

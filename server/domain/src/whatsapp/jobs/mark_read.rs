@@ -1,44 +1,69 @@
 //! The `whatsapp.mark_read` job: tells Meta the customer's last message was read.
 
-use wagent_db::Scope;
-use wagent_jobs::{Job, JobError};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wagent_db::{Conn, Scope};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
-use super::job_uuid;
-use crate::{Access, Domain, Role, inbox::find_conversation};
+use crate::{
+    Access, Domain,
+    inbox::find_conversation,
+    jobs::{organization, retry},
+};
 
-impl Domain {
-    /// The `whatsapp.mark_read` job.
-    pub async fn run_mark_read_job(self, job: Job) -> Result<(), JobError> {
-        let org_id = job
-            .org_id
-            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
-        let conversation_id = job_uuid(&job, "conversation_id")?;
-        let wamid = job.payload["wamid"]
-            .as_str()
-            .ok_or_else(|| JobError::Permanent("no wamid".into()))?
-            .to_owned();
-        let wa = self
+/// Marks a conversation's last inbound message read at Meta.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct MarkRead {
+    pub(crate) conversation_id: Uuid,
+    pub(crate) wamid: String,
+}
+
+impl MarkRead {
+    /// Queues the mark in the caller's transaction; at most one per conversation waits.
+    pub(crate) async fn enqueue(
+        c: &mut Conn,
+        org_id: Uuid,
+        conversation_id: Uuid,
+        wamid: String,
+    ) -> Result<(), wagent_db::Error> {
+        let job = NewJob::of(
+            Some(org_id),
+            &Self {
+                conversation_id,
+                wamid,
+            },
+        )
+        .unique(format!("{}:{conversation_id}", Self::KIND));
+        wagent_jobs::enqueue(c, job).await?;
+        Ok(())
+    }
+}
+
+impl BackgroundJob for MarkRead {
+    const KIND: &'static str = "whatsapp.mark_read";
+    type Context = Domain;
+
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = organization(&job)?;
+        let wa = domain
             .whatsapp()
             .map_err(|e| JobError::Permanent(e.to_string()))?
             .clone();
-        let number_id = self
+        let number_id = domain
             .tx(Scope::org(org_id), async |c| {
-                Ok(find_conversation(c, conversation_id).await?.phone_number_id)
+                Ok(find_conversation(c, self.conversation_id)
+                    .await?
+                    .phone_number_id)
             })
             .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
-        let access = Access {
-            caller: crate::Caller::operator(),
-            org_id,
-            role: Role::Owner,
-        };
-        let (number, token) = self
-            .number_and_token(&access, number_id)
+            .map_err(retry)?;
+        let (number, token) = domain
+            .number_and_token(&Access::operator(org_id), number_id)
             .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+            .map_err(retry)?;
         match wa
             .graph
-            .mark_read(&token, &number.phone_number_id, &wamid, false)
+            .mark_read(&token, &number.phone_number_id, &self.wamid, false)
             .await
         {
             Ok(()) => Ok(()),

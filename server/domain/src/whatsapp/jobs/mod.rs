@@ -1,16 +1,13 @@
-//! The background jobs that talk to Meta, one file per kind.
+//! The background jobs that talk to Meta, one file per kind: each file has the payload (a
+//! [`wagent_jobs::BackgroundJob`]), its handler and the function that enqueues it.
 
 mod download_media;
 mod mark_read;
-mod refresh;
-mod send;
+mod process_webhook;
+mod refresh_number;
+mod send_message;
 
-use uuid::Uuid;
-use wagent_jobs::{Job, JobError};
-
-fn job_uuid(job: &Job, field: &str) -> Result<Uuid, JobError> {
-    job.payload[field]
-        .as_str()
-        .and_then(|s| Uuid::parse_str(s).ok())
-        .ok_or_else(|| JobError::Permanent(format!("the job has no {field}")))
-}
+pub(crate) use self::{
+    download_media::DownloadMedia, mark_read::MarkRead, process_webhook::ProcessWebhook,
+    refresh_number::RefreshNumber, send_message::SendMessage,
+};

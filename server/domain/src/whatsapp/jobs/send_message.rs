@@ -6,35 +6,57 @@ use std::time::Duration as StdDuration;
 use chrono::Utc;
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wagent_db::{
-    Scope,
+    Conn, Scope,
     schema::{contacts, message_statuses, messages, phone_numbers, whatsapp_accounts},
 };
-use wagent_jobs::{Job, JobError};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 use wagent_meta::{AccessToken, GraphError, Recipient};
 
-use super::job_uuid;
 use crate::{
     Domain, DomainError, Result,
     inbox::{self, Message, PhoneNumber, TOPIC_MESSAGE_UPDATED, find_conversation},
+    jobs::{organization, retry},
 };
 
-impl Domain {
-    /// The `whatsapp.send` job. Every way a send can end for good (Meta's refusal, the last
-    /// retry given up, a file gone missing) leaves the message `failed` with the reason.
-    pub async fn run_send_job(self, job: Job) -> Result<(), JobError> {
-        let org_id = job
-            .org_id
-            .ok_or_else(|| JobError::Permanent("no organization".into()))?;
-        let message_id = job_uuid(&job, "message_id")?;
-        let failure = match self.send_once(&job, org_id, message_id).await {
+/// Sends one pending outbound message.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SendMessage {
+    pub(crate) message_id: Uuid,
+}
+
+impl SendMessage {
+    /// Queues the send of a pending message in the caller's transaction; it runs once that
+    /// commits.
+    pub(crate) async fn enqueue(
+        c: &mut Conn,
+        org_id: Uuid,
+        message_id: Uuid,
+    ) -> Result<(), wagent_db::Error> {
+        wagent_jobs::enqueue(c, NewJob::of(Some(org_id), &Self { message_id })).await?;
+        Ok(())
+    }
+}
+
+impl BackgroundJob for SendMessage {
+    const KIND: &'static str = "whatsapp.send";
+    type Context = Domain;
+
+    /// Every way a send can end for good (Meta's refusal, the last retry given up, a file
+    /// gone missing) leaves the message `failed` with the reason.
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = organization(&job)?;
+        let message_id = self.message_id;
+        let failure = match domain.send_once(&job, org_id, message_id).await {
             Ok(()) => return Ok(()),
             Err(SendError::Refused(e)) => {
                 let failure = SendFailure::from_graph(&e);
-                self.mark_send_failed(org_id, message_id, failure)
+                domain
+                    .mark_send_failed(org_id, message_id, failure)
                     .await
-                    .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+                    .map_err(retry)?;
                 return Ok(());
             }
             Err(SendError::Job(e)) => e,
@@ -51,13 +73,15 @@ impl Domain {
                 title: None,
                 details: reason,
             };
-            if let Err(e) = self.mark_send_failed(org_id, message_id, failed).await {
+            if let Err(e) = domain.mark_send_failed(org_id, message_id, failed).await {
                 tracing::warn!(error = ?e, "cannot mark a message failed");
             }
         }
         Err(failure)
     }
+}
 
+impl Domain {
     async fn send_once(&self, job: &Job, org_id: Uuid, message_id: Uuid) -> Result<(), SendError> {
         let wa = self
             .whatsapp()
@@ -89,7 +113,7 @@ impl Domain {
                 Ok((message, number, ids, sealed))
             })
             .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+            .map_err(retry)?;
         let (message, number, ids, sealed) = loaded;
         if message.status != "pending" {
             return Ok(());
@@ -184,7 +208,7 @@ impl Domain {
             Ok(())
         })
         .await
-        .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        .map_err(retry)?;
         Ok(())
     }
 
