@@ -8,7 +8,7 @@ use uuid::Uuid;
 use wagent_auth::Role;
 use wagent_db::{Conn, Scope, schema::memberships};
 
-use crate::{Domain, DomainError, Result, User};
+use crate::{CommonError, Domain, Result, User};
 
 /// Who is calling, and from where (for the audit log).
 #[derive(Debug, Clone)]
@@ -66,8 +66,7 @@ impl Caller {
 
     /// Operations that only a person can do (create an organization, accept an invitation).
     pub fn require_user(&self) -> Result<&User> {
-        self.user()
-            .ok_or_else(|| DomainError::forbidden("this needs a signed-in user, not an API token"))
+        self.user().ok_or(CommonError::PeopleOnly)
     }
 }
 
@@ -118,18 +117,8 @@ impl Access {
         if self.role.at_least(needed) {
             Ok(())
         } else {
-            Err(forbidden_for(needed))
+            Err(CommonError::RoleNeeded(needed))
         }
-    }
-}
-
-fn forbidden_for(needed: Role) -> DomainError {
-    match needed {
-        Role::Owner => DomainError::forbidden("only an Owner of this organization can do this"),
-        Role::Admin => {
-            DomainError::forbidden("you need the Admin or Owner role in this organization")
-        }
-        Role::Member => DomainError::forbidden("you are not a member of this organization"),
     }
 }
 
@@ -150,10 +139,10 @@ impl Domain {
                 .map(|()| Role::Owner)?,
             Principal::ApiToken(token) => {
                 if token.org_id != org_id {
-                    return Err(DomainError::NotFound("organization"));
+                    return Err(CommonError::NotFound("organization"));
                 }
                 if intent == Intent::Write && !token.can_write {
-                    return Err(DomainError::forbidden("this API token is read-only"));
+                    return Err(CommonError::ReadOnlyToken);
                 }
                 token.role
             }
@@ -163,11 +152,11 @@ impl Domain {
                     role_of(c, org_id, user_id).await
                 })
                 .await?
-                .ok_or(DomainError::NotFound("organization"))?
+                .ok_or(CommonError::NotFound("organization"))?
             }
         };
         if !role.at_least(needed) {
-            return Err(forbidden_for(needed));
+            return Err(CommonError::RoleNeeded(needed));
         }
         Ok(Access {
             caller: caller.clone(),

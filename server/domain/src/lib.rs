@@ -28,7 +28,7 @@ pub(crate) use crate::access::parse_role;
 use crate::organizations::token_cache::TokenCache;
 pub use crate::{
     access::{Access, Caller, Intent, Principal, TokenPrincipal},
-    error::{DomainError, Result},
+    error::{Code, CommonError, Problem, Result},
     organizations::{
         ApiToken, AuditEvent, Invitation, InvitationStatus, Member, Membership, Organization,
         RoleColumn, User,
@@ -69,12 +69,13 @@ impl Domain {
         &self.db
     }
 
-    /// [`Db::transaction`] with the domain's error type.
-    async fn tx<R, F>(&self, scope: Scope, f: F) -> Result<R>
+    /// [`Db::transaction`], failing with the caller's error type.
+    async fn tx<R, E, F>(&self, scope: Scope, f: F) -> Result<R, E>
     where
-        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R>
-            + wagent_db::TxFn<&'r mut Conn, Result<R>, Fut: Send>
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
+            + wagent_db::TxFn<&'r mut Conn, Result<R, E>, Fut: Send>
             + Send,
+        E: From<wagent_db::Error> + Send,
         R: Send,
     {
         self.db.transaction(scope, f).await

@@ -365,7 +365,7 @@ pub(crate) async fn load_user(
         .data_unchecked::<DataLoader<UserLoader>>()
         .load_one(id)
         .await
-        .map_err(|e| crate::to_gql(ctx, wagent_domain::DomainError::internal(e)))?;
+        .map_err(|e| crate::to_gql(ctx, wagent_domain::CommonError::internal(e)))?;
     Ok(user.map(UserObject))
 }
 

@@ -168,10 +168,7 @@ impl WhatsAppMutation {
                 body_parameters: t.body_parameters,
             },
             _ => {
-                return Err(crate::to_gql(
-                    ctx,
-                    wagent_domain::DomainError::validation("send either `text` or `template`"),
-                ));
+                return Err(crate::to_gql(ctx, crate::InputError::TextOrTemplate));
             }
         };
         Ok(MessageObject(
@@ -192,10 +189,7 @@ impl WhatsAppMutation {
         let conversation = parse_id(ctx, &input.conversation_id, "conversation")?;
         let message_id = parse_id(ctx, &input.message_id, "message")?;
         if input.emoji.chars().count() > 8 {
-            return Err(crate::to_gql(
-                ctx,
-                wagent_domain::DomainError::validation("a reaction is one emoji"),
-            ));
+            return Err(crate::to_gql(ctx, crate::InputError::NotOneEmoji));
         }
         let outgoing = Outgoing::Reaction {
             message_id,

@@ -6,7 +6,8 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::schema::canned_responses;
 
-use crate::{Access, Domain, DomainError, Result, Role};
+use super::{InboxError, Result};
+use crate::{Access, CommonError, Domain, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = canned_responses)]
@@ -46,15 +47,11 @@ impl Domain {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            return Err(DomainError::validation(
-                "a shortcut has 1 to 32 letters, digits, - or _",
-            ));
+            return Err(InboxError::NotAShortcut);
         }
         let body = body.trim();
         if body.is_empty() || body.chars().count() > 4096 {
-            return Err(DomainError::validation(
-                "a canned response has 1 to 4096 characters",
-            ));
+            return Err(InboxError::CannedResponseLength);
         }
         self.tx(access.scope(), async |c| {
             diesel::insert_into(canned_responses::table)
@@ -70,7 +67,7 @@ impl Domain {
                 .await
                 .map_err(|e| {
                     if wagent_db::is_unique_violation(&e) {
-                        DomainError::Conflict(format!("the shortcut /{shortcut} is taken"))
+                        InboxError::ShortcutTaken(shortcut.clone())
                     } else {
                         e.into()
                     }
@@ -87,7 +84,7 @@ impl Domain {
                 .execute(c)
                 .await?;
             if n == 0 {
-                return Err(DomainError::NotFound("canned response"));
+                return Err(CommonError::NotFound("canned response").into());
             }
             Ok(id)
         })

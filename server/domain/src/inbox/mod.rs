@@ -3,6 +3,7 @@
 //! (`canned_responses`). What arrives from and goes to WhatsApp is in [`crate::whatsapp`].
 
 mod canned_responses;
+mod error;
 mod notes;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -21,12 +22,15 @@ use wagent_db::{
     schema::{contacts, conversations, memberships, messages, phone_numbers, users},
 };
 
-pub use self::{canned_responses::CannedResponse, notes::Note};
+pub use self::{canned_responses::CannedResponse, error::InboxError, notes::Note};
 use crate::{
-    Access, Domain, DomainError, Page, Result, Role, User,
+    Access, CommonError, Domain, Page, Role, User,
     organizations::audit::{self, Entry},
-    values::page_size,
+    values::{InvalidValue, page_size},
 };
+
+/// The inbox's result.
+pub type Result<T, E = InboxError> = std::result::Result<T, E>;
 
 /// How long after a customer's last message a business may answer free-form.
 pub const SERVICE_WINDOW: Duration = Duration::hours(24);
@@ -173,8 +177,8 @@ impl TimeCursor {
         URL_SAFE_NO_PAD.encode(format!("{}|{}", self.at.timestamp_micros(), self.id))
     }
 
-    pub fn decode(raw: &str) -> Result<Self> {
-        let bad = || DomainError::validation("`after` is not a cursor from this list");
+    pub fn decode(raw: &str) -> Result<Self, InvalidValue> {
+        let bad = || InvalidValue::Cursor;
         let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?)
             .map_err(|_| bad())?;
         let (micros, id) = text.split_once('|').ok_or_else(bad)?;
@@ -194,7 +198,7 @@ pub(crate) async fn publish(
     topic: &str,
     conversation_id: Uuid,
     message_id: Option<Uuid>,
-) -> Result<()> {
+) -> Result<(), CommonError> {
     let event = Event {
         org_id,
         topic: topic.into(),
@@ -210,9 +214,7 @@ pub const TOPIC_MESSAGE_UPDATED: &str = "inbox.message.updated";
 
 fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
     if labels.len() > 20 {
-        return Err(DomainError::validation(
-            "a conversation has at most 20 labels",
-        ));
+        return Err(InboxError::TooManyLabels);
     }
     let mut out: Vec<String> = Vec::new();
     for label in labels {
@@ -221,9 +223,7 @@ fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
             && l.chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ' ');
         if !ok {
-            return Err(DomainError::validation(format!(
-                "`{label}` is not a label: 1 to 32 letters, digits, spaces, - or _"
-            )));
+            return Err(InboxError::NotALabel(label.clone()));
         }
         if !out.contains(&l) {
             out.push(l);
@@ -373,8 +373,9 @@ impl Domain {
 
     pub async fn conversation(&self, access: &Access, id: Uuid) -> Result<Conversation> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| find_conversation(c, id).await)
-            .await
+        Ok(self
+            .tx(access.scope(), async |c| find_conversation(c, id).await)
+            .await?)
     }
 
     pub async fn unread_total(&self, access: &Access) -> Result<i64> {
@@ -398,7 +399,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("contact"))
+                .ok_or(CommonError::NotFound("contact").into())
         })
         .await
     }
@@ -412,7 +413,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("phone number"))
+                .ok_or(CommonError::NotFound("phone number").into())
         })
         .await
     }
@@ -456,7 +457,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("message"))
+                .ok_or(CommonError::NotFound("message").into())
         })
         .await
     }
@@ -477,9 +478,7 @@ impl Domain {
                     .get_result(c)
                     .await?;
                 if member == 0 {
-                    return Err(DomainError::validation(
-                        "the assignee is not a member of this organization",
-                    ));
+                    return Err(InboxError::AssigneeNotMember);
                 }
             }
             let conversation =
@@ -535,14 +534,14 @@ impl Domain {
     }
 }
 
-pub(crate) async fn find_conversation(c: &mut Conn, id: Uuid) -> Result<Conversation> {
+pub(crate) async fn find_conversation(c: &mut Conn, id: Uuid) -> Result<Conversation, CommonError> {
     conversations::table
         .filter(conversations::id.eq(id))
         .select(Conversation::as_select())
         .first(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("conversation"))
+        .ok_or(CommonError::NotFound("conversation"))
 }
 
 /// Clears a conversation's unread count; returns it and the wamid of its last inbound message
@@ -551,7 +550,7 @@ pub(crate) async fn mark_conversation_read(
     c: &mut Conn,
     org_id: Uuid,
     id: Uuid,
-) -> Result<(Conversation, Option<String>)> {
+) -> Result<(Conversation, Option<String>), CommonError> {
     let conversation = update_conversation(c, id, conversations::unread_count.eq(0)).await?;
     let last_inbound: Option<Option<String>> = messages::table
         .filter(messages::conversation_id.eq(id))
@@ -565,7 +564,11 @@ pub(crate) async fn mark_conversation_read(
     Ok((conversation, last_inbound.flatten()))
 }
 
-async fn update_conversation<V>(c: &mut Conn, id: Uuid, change: V) -> Result<Conversation>
+async fn update_conversation<V>(
+    c: &mut Conn,
+    id: Uuid,
+    change: V,
+) -> Result<Conversation, CommonError>
 where
     V: diesel::AsChangeset<Target = conversations::table> + Send,
     <V as diesel::AsChangeset>::Changeset:
@@ -577,7 +580,7 @@ where
         .get_result(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("conversation"))
+        .ok_or(CommonError::NotFound("conversation"))
 }
 
 #[cfg(test)]

@@ -6,8 +6,9 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::schema::conversation_notes;
 
+use super::{InboxError, Result};
 use super::{TOPIC_CONVERSATION, find_conversation, publish};
-use crate::{Access, Domain, DomainError, Result, Role};
+use crate::{Access, Domain, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = conversation_notes)]
@@ -30,7 +31,7 @@ impl Domain {
         access.ensure(Role::Member)?;
         let body = body.trim();
         if body.is_empty() || body.chars().count() > 4096 {
-            return Err(DomainError::validation("a note has 1 to 4096 characters"));
+            return Err(InboxError::NoteLength);
         }
         self.tx(access.scope(), async |c| {
             find_conversation(c, conversation_id).await?;

@@ -5,6 +5,7 @@
 
 mod api_tokens;
 pub(crate) mod audit;
+mod error;
 mod events;
 mod invitations;
 mod members;
@@ -25,6 +26,7 @@ use wagent_db::{
 use self::audit::Entry;
 pub use self::{
     api_tokens::{DEFAULT_DAYS, IssuedToken, MAX_DAYS},
+    error::OrganizationError,
     events::OrganizationChange,
     invitations::{InvitationPreview, IssuedInvitation},
     models::{
@@ -35,10 +37,13 @@ pub use self::{
     users::Identity,
 };
 use crate::{
-    Access, Caller, Domain, DomainError, Principal, Result, Role, parse_role,
+    Access, Caller, CommonError, Domain, Principal, Role, parse_role,
     retention::Sweep,
     values::{EmailAddress, OrganizationName},
 };
+
+/// The organizations area's result.
+pub type Result<T, E = OrganizationError> = std::result::Result<T, E>;
 
 impl Domain {
     /// Creates an organization with the caller as its Owner. People only: an API token
@@ -156,7 +161,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("organization"))
+                .ok_or(CommonError::NotFound("organization").into())
         })
         .await
     }
@@ -235,7 +240,7 @@ impl Domain {
         }
     }
 
-    pub(crate) async fn organization_exists(&self, org_id: Uuid) -> Result<()> {
+    pub(crate) async fn organization_exists(&self, org_id: Uuid) -> Result<(), CommonError> {
         self.tx(Scope::org(org_id), async |c| {
             organizations::table
                 .filter(organizations::id.eq(org_id))
@@ -244,7 +249,7 @@ impl Domain {
                 .await
                 .optional()?
                 .map(|_| ())
-                .ok_or(DomainError::NotFound("organization"))
+                .ok_or(CommonError::NotFound("organization"))
         })
         .await
     }

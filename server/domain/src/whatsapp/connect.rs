@@ -13,9 +13,9 @@ use wagent_db::{
 };
 use wagent_meta::AccessToken;
 
-use super::{ROUTE_NUMBER, ROUTE_WABA, graph_error};
+use super::{ROUTE_NUMBER, ROUTE_WABA, Result, WhatsAppError};
 use crate::{
-    Access, Domain, DomainError, Result, Role,
+    Access, CommonError, Domain, Role,
     inbox::PhoneNumber,
     organizations::audit::{self, Entry},
 };
@@ -40,31 +40,30 @@ impl Domain {
         );
         let token = token.trim();
         if token.is_empty() || token.len() > 2048 {
-            return Err(DomainError::validation(
-                "the access token is empty or too long",
-            ));
+            return Err(WhatsAppError::AccessTokenLength);
         }
         let access_token = AccessToken::new(token);
         let details = wa
             .graph
             .phone_number(&access_token, &phone_number_id)
             .await
-            .map_err(graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         // Account-level webhooks are routed by WABA: the number must really be under it.
         let listed = wa
             .graph
             .phone_numbers(&access_token, &waba_id)
             .await
-            .map_err(graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         if !listed.iter().any(|n| n.id == phone_number_id) {
-            return Err(DomainError::validation(format!(
-                "phone number {phone_number_id} is not in WhatsApp Business Account {waba_id}"
-            )));
+            return Err(WhatsAppError::NumberNotInAccount {
+                number: phone_number_id,
+                waba: waba_id,
+            });
         }
         wa.graph
             .subscribe_app(&access_token, &waba_id)
             .await
-            .map_err(graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         let account_id = Uuid::now_v7();
         self.tx(access.scope(), async |c| {
             claim_route(c, access.org_id, ROUTE_WABA, &waba_id).await?;
@@ -142,19 +141,17 @@ impl Domain {
         access.ensure(Role::Admin)?;
         let wa = self.whatsapp()?.clone();
         let (Some(app_id), Some(secret)) = (&wa.app_id, &wa.app_secret) else {
-            return Err(DomainError::validation(
-                "Embedded Signup needs META_APP_ID and META_APP_SECRET on the server",
-            ));
+            return Err(WhatsAppError::SignupNotConfigured);
         };
         let code = code.trim();
         if code.is_empty() || code.len() > 2048 {
-            return Err(DomainError::validation("the signup code is missing"));
+            return Err(WhatsAppError::SignupCodeMissing);
         }
         let token = wa
             .graph
             .exchange_code(app_id, secret, code)
             .await
-            .map_err(graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         let pin = format!("{:06}", rand::random::<u32>() % 1_000_000);
         if let Err(e) = wa
             .graph
@@ -183,7 +180,7 @@ impl Domain {
             .graph
             .phone_number(&token, &number.phone_number_id)
             .await
-            .map_err(graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         self.tx(access.scope(), async |c| {
             store_details(c, id, &details).await
         })
@@ -201,7 +198,7 @@ impl Domain {
                     .get_result(c)
                     .await
                     .optional()?
-                    .ok_or(DomainError::NotFound("phone number"))?;
+                    .ok_or(CommonError::NotFound("phone number"))?;
             diesel::delete(
                 org_routes::table
                     .filter(org_routes::kind.eq(ROUTE_NUMBER))
@@ -233,14 +230,14 @@ impl Domain {
     ) -> Result<(PhoneNumber, AccessToken)> {
         let wa = self.whatsapp()?.clone();
         let (number, sealed, account_id) = self
-            .tx(access.scope(), async |c| {
+            .tx(access.scope(), async |c| -> Result<_, CommonError> {
                 let number: PhoneNumber = phone_numbers::table
                     .filter(phone_numbers::id.eq(number_id))
                     .select(PhoneNumber::as_select())
                     .first(c)
                     .await
                     .optional()?
-                    .ok_or(DomainError::NotFound("phone number"))?;
+                    .ok_or(CommonError::NotFound("phone number"))?;
                 let sealed: String = whatsapp_accounts::table
                     .filter(whatsapp_accounts::id.eq(number.account_id))
                     .select(whatsapp_accounts::access_token_sealed)
@@ -253,17 +250,15 @@ impl Domain {
         let opened = wa
             .keyring
             .open(&sealed, access.org_id, &Self::token_purpose(account_id))
-            .map_err(DomainError::internal)?;
+            .map_err(CommonError::internal)?;
         Ok((number, AccessToken::new(opened.expose())))
     }
 }
 
-fn meta_id(raw: &str, what: &str) -> Result<String> {
+fn meta_id(raw: &str, what: &'static str) -> Result<String> {
     let id = raw.trim();
     if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_digit()) {
-        return Err(DomainError::validation(format!(
-            "the {what} is a number of up to 64 digits"
-        )));
+        return Err(WhatsAppError::NotAMetaId(what));
     }
     Ok(id.to_owned())
 }
@@ -279,9 +274,7 @@ async fn claim_route(c: &mut Conn, org_id: Uuid, kind: &str, key: &str) -> Resul
         .optional()?;
     match owner {
         Some(o) if o == org_id => Ok(()),
-        Some(_) => Err(DomainError::Conflict(format!(
-            "{key} is connected to another organization"
-        ))),
+        Some(_) => Err(WhatsAppError::ConnectedElsewhere(key.to_owned())),
         None => {
             diesel::insert_into(org_routes::table)
                 .values((

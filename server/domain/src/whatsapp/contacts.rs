@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::{Conn, schema::contacts};
 
-use crate::{DomainError, Result};
+use crate::CommonError;
 
 /// A customer as one webhook names them: by phone, by business-scoped user id, or both.
 pub(super) struct Customer<'a> {
@@ -31,7 +31,7 @@ pub(super) async fn upsert_contact(
     c: &mut Conn,
     org_id: Uuid,
     who: &Customer<'_>,
-) -> Result<Option<Uuid>> {
+) -> Result<Option<Uuid>, CommonError> {
     use crate::inbox::Contact;
     if who.phone.is_none() && who.user_id.is_none() {
         return Ok(None);
@@ -110,14 +110,14 @@ pub(super) async fn upsert_contact(
             .await?;
         return Ok(Some(kept.id));
     }
-    Err(DomainError::internal(
+    Err(CommonError::internal(
         "the contact kept changing while it was stored",
     ))
 }
 
 /// Folds contact `gone` into `kept`: conversations move over; where both have one on the
 /// same number, the messages and notes move into `kept`'s and the other is deleted.
-async fn merge_contacts(c: &mut Conn, kept: Uuid, gone: Uuid) -> Result<()> {
+async fn merge_contacts(c: &mut Conn, kept: Uuid, gone: Uuid) -> Result<(), CommonError> {
     use diesel::sql_types::Uuid as SqlUuid;
     const PAIRS: &str = "FROM conversations g JOIN conversations k
           ON k.org_id = g.org_id AND k.phone_number_id = g.phone_number_id AND k.contact_id = $1

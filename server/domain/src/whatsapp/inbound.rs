@@ -12,16 +12,14 @@ use wagent_db::{
 };
 use wagent_meta::webhook::{InboundKind, InboundMessage, MessageStatus, StatusUpdate};
 
+use super::{Result, WhatsAppError};
 use super::{
     contacts::{Customer, upsert_contact},
     jobs::DownloadMedia,
     touch_conversation,
 };
-use crate::{
-    DomainError, Result,
-    inbox::{
-        self, TOPIC_CONVERSATION, TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
-    },
+use crate::inbox::{
+    self, TOPIC_CONVERSATION, TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
 };
 
 /// Stores one inbound message; false when it was already stored (a duplicate delivery).
@@ -52,9 +50,7 @@ pub(super) async fn apply_message(
         username: contact.and_then(|k| k.username.as_deref()),
     };
     let Some(contact_id) = upsert_contact(c, org_id, &customer).await? else {
-        return Err(DomainError::validation(
-            "the message names neither a phone number nor a user id",
-        ));
+        return Err(WhatsAppError::NoSender);
     };
     let conversation_id: Uuid = diesel::insert_into(conversations::table)
         .values((

@@ -9,8 +9,9 @@ use wagent_db::{
     schema::{org_routes, webhook_events, whatsapp_accounts},
 };
 
+use super::Result;
 use super::{ROUTE_WABA, webhooks::webhook_purpose};
-use crate::{Domain, DomainError, Result};
+use crate::{CommonError, Domain};
 
 impl Domain {
     /// `wagent keys rotate`: reseals every stored token sealed with an older key, and every
@@ -19,7 +20,7 @@ impl Domain {
     pub async fn rotate_secrets(&self) -> Result<usize> {
         let wa = self.whatsapp()?.clone();
         let mut resealed = self
-            .tx(Scope::system(), async |c| {
+            .tx(Scope::system(), async |c| -> Result<_, CommonError> {
                 let stored: Vec<(Uuid, Option<String>)> = webhook_events::table
                     .select((webhook_events::id, webhook_events::body_sealed))
                     .for_update()
@@ -47,7 +48,7 @@ impl Domain {
             })
             .await?;
         let orgs: Vec<Uuid> = self
-            .tx(Scope::system(), async |c| {
+            .tx(Scope::system(), async |c| -> Result<_, CommonError> {
                 Ok(org_routes::table
                     .filter(org_routes::kind.eq(ROUTE_WABA))
                     .select(org_routes::org_id)
@@ -58,7 +59,7 @@ impl Domain {
             .await?;
         for org_id in orgs {
             resealed += self
-                .tx(Scope::org(org_id), async |c| {
+                .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                     let accounts: Vec<(Uuid, String)> = whatsapp_accounts::table
                         .select((
                             whatsapp_accounts::id,
@@ -75,7 +76,7 @@ impl Domain {
                         let opened = wa
                             .keyring
                             .open(&sealed, org_id, &purpose)
-                            .map_err(DomainError::internal)?;
+                            .map_err(CommonError::internal)?;
                         let fresh = wa.keyring.seal(opened.expose(), org_id, &purpose);
                         diesel::update(
                             whatsapp_accounts::table.filter(whatsapp_accounts::id.eq(id)),

@@ -14,8 +14,9 @@ use wagent_db::{
 };
 
 use super::send::{Outbound, queue_outbound};
+use super::{Result, WhatsAppError};
 use crate::{
-    Access, Domain, DomainError, Result, Role,
+    Access, CommonError, Domain, Role,
     inbox::{Conversation, Message, find_conversation},
 };
 
@@ -87,23 +88,21 @@ impl Domain {
                 .keyring
                 .verify_link(&format!("{org_id}/{media_id}/{exp}"), sig)
         {
-            return Err(DomainError::forbidden(
-                "this media link has expired or is not valid",
-            ));
+            return Err(WhatsAppError::MediaLinkInvalid);
         }
         let m: Media = self
-            .tx(Scope::org(org_id), async |c| {
+            .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                 media::table
                     .filter(media::id.eq(media_id))
                     .select(Media::as_select())
                     .first(c)
                     .await
                     .optional()?
-                    .ok_or(DomainError::NotFound("media"))
+                    .ok_or(CommonError::NotFound("media"))
             })
             .await?;
         if m.stored_at.is_none() {
-            return Err(DomainError::NotFound("media"));
+            return Err(CommonError::NotFound("media").into());
         }
         Ok((
             m,
@@ -289,7 +288,8 @@ fn utf8_sample(sample: &[u8]) -> bool {
     }
 }
 
-fn accepted_types() -> String {
+/// The types [`SENDABLE`] lists, for the person who sent another.
+pub(super) fn accepted_types() -> String {
     SENDABLE
         .iter()
         .map(|s| s.mime)
@@ -297,13 +297,12 @@ fn accepted_types() -> String {
         .join(", ")
 }
 
-fn too_large(s: &Sendable) -> DomainError {
-    DomainError::validation(format!(
-        "a {} of type {} may be at most {} MB",
-        s.kind,
-        s.mime,
-        s.limit / MB
-    ))
+fn too_large(s: &Sendable) -> WhatsAppError {
+    WhatsAppError::FileTooLarge {
+        kind: s.kind,
+        mime: s.mime,
+        limit: s.limit,
+    }
 }
 
 impl Domain {
@@ -326,11 +325,9 @@ impl Domain {
         let wa = self.whatsapp()?.clone();
         let mime = file.mime_type.trim().to_ascii_lowercase();
         let Some(sendable) = Sendable::find(&mime) else {
-            return Err(DomainError::validation(format!(
-                "WhatsApp does not take files of type `{}`; send one of: {}",
-                mime.chars().take(100).collect::<String>(),
-                accepted_types()
-            )));
+            return Err(WhatsAppError::UnsupportedMediaType(
+                mime.chars().take(100).collect(),
+            ));
         };
         if file.declared_size.is_some_and(|n| n > sendable.limit) {
             return Err(too_large(sendable));
@@ -340,9 +337,7 @@ impl Domain {
             .as_deref()
             .is_some_and(|c| c.chars().count() > 1024)
         {
-            return Err(DomainError::validation(
-                "a caption has at most 1024 characters",
-            ));
+            return Err(WhatsAppError::CaptionTooLong);
         }
         let file_name: String = file
             .file_name
@@ -351,7 +346,7 @@ impl Domain {
             .take(200)
             .collect();
         // The conversation, its number and its window, before reading the body.
-        self.tx(access.scope(), async |c| {
+        self.tx(access.scope(), async |c| -> Result<()> {
             sendable_conversation(c, conversation_id, Utc::now()).await?;
             Ok(())
         })
@@ -359,7 +354,7 @@ impl Domain {
 
         let interrupted = |e: std::io::Error| {
             tracing::debug!(error = %e, "an upload stopped");
-            DomainError::validation("the upload did not complete")
+            WhatsAppError::UploadInterrupted
         };
         let mut head = Vec::with_capacity(SNIFF_BYTES);
         (&mut body)
@@ -368,13 +363,10 @@ impl Domain {
             .await
             .map_err(interrupted)?;
         if head.is_empty() {
-            return Err(DomainError::validation("the file is empty"));
+            return Err(WhatsAppError::EmptyFile);
         }
         if !sendable.matches(&head) {
-            return Err(DomainError::validation(format!(
-                "the file's content is not {}",
-                sendable.mime
-            )));
+            return Err(WhatsAppError::ContentNotOfType(sendable.mime));
         }
 
         let media_id = Uuid::now_v7();
@@ -382,12 +374,12 @@ impl Domain {
         let path = dir.join(media_id.to_string());
         tokio::fs::create_dir_all(&dir)
             .await
-            .map_err(DomainError::internal)?;
+            .map_err(CommonError::internal)?;
         let written = async {
             let mut out = tokio::fs::File::create(&path)
                 .await
-                .map_err(DomainError::internal)?;
-            out.write_all(&head).await.map_err(DomainError::internal)?;
+                .map_err(CommonError::internal)?;
+            out.write_all(&head).await.map_err(CommonError::internal)?;
             let mut size = head.len() as u64;
             let mut buf = vec![0u8; 64 * 1024];
             loop {
@@ -401,9 +393,9 @@ impl Domain {
                 }
                 out.write_all(&buf[..n])
                     .await
-                    .map_err(DomainError::internal)?;
+                    .map_err(CommonError::internal)?;
             }
-            out.flush().await.map_err(DomainError::internal)?;
+            out.flush().await.map_err(CommonError::internal)?;
             Ok(size)
         }
         .await;
@@ -451,7 +443,11 @@ impl Domain {
     /// Removes files in `org_id`'s media folder that no media row names and that are older
     /// than [`ORPHAN_GRACE`] (left by a crash between writing a file and committing its
     /// row). Returns how many went.
-    pub async fn remove_orphaned_media(&self, org_id: Uuid, now: DateTime<Utc>) -> Result<usize> {
+    pub async fn remove_orphaned_media(
+        &self,
+        org_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<usize, CommonError> {
         let Some(wa) = &self.whatsapp else {
             return Ok(0);
         };
@@ -459,11 +455,11 @@ impl Domain {
         let mut entries = match tokio::fs::read_dir(&dir).await {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(DomainError::internal(e)),
+            Err(e) => return Err(CommonError::internal(e)),
         };
         let cutoff = std::time::SystemTime::from(now - ORPHAN_GRACE);
         let mut old = Vec::new();
-        while let Some(entry) = entries.next_entry().await.map_err(DomainError::internal)? {
+        while let Some(entry) = entries.next_entry().await.map_err(CommonError::internal)? {
             let Some(id) = entry
                 .file_name()
                 .to_str()
@@ -481,7 +477,7 @@ impl Domain {
         let mut removed = 0;
         for batch in old.chunks(1000) {
             let known: Vec<Uuid> = self
-                .tx(Scope::org(org_id), async |c| {
+                .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                     Ok(media::table
                         .filter(media::id.eq_any(batch))
                         .select(media::id)
@@ -515,14 +511,10 @@ async fn sendable_conversation(
         .first(c)
         .await?;
     if disconnected.is_some() {
-        return Err(DomainError::validation(
-            "this number is disconnected; connect it again to send",
-        ));
+        return Err(WhatsAppError::NumberDisconnected);
     }
     if !conversation.window_open(now) {
-        return Err(DomainError::validation(
-            "the 24-hour window is closed; only an approved template can be sent now",
-        ));
+        return Err(WhatsAppError::WindowClosed);
     }
     Ok(conversation)
 }

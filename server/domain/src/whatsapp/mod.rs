@@ -16,6 +16,7 @@
 
 mod connect;
 mod contacts;
+mod error;
 mod inbound;
 pub(crate) mod jobs;
 mod key_rotation;
@@ -31,15 +32,19 @@ use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::{Conn, schema::conversations};
-use wagent_meta::{GraphClient, GraphError};
+use wagent_meta::GraphClient;
 
 pub use self::{
+    error::WhatsAppError,
     media::{Attachment, MAX_SENDABLE_BYTES, Media, ORPHAN_GRACE},
     send::Outgoing,
     templates::{Template, TemplateDraft},
     webhooks::{ProcessReport, UNREADABLE_WEBHOOK_HOURS},
 };
-use crate::{Domain, DomainError, Result, inbox::Conversation, secrets::Keyring};
+use crate::{CommonError, Domain, inbox::Conversation, secrets::Keyring};
+
+/// The WhatsApp area's result.
+pub type Result<T, E = WhatsAppError> = std::result::Result<T, E>;
 
 const ROUTE_WABA: &str = "whatsapp_waba";
 const ROUTE_NUMBER: &str = "whatsapp_phone_number";
@@ -65,24 +70,11 @@ impl std::fmt::Debug for WhatsAppSetup {
 
 impl Domain {
     fn whatsapp(&self) -> Result<&Arc<WhatsAppSetup>> {
-        self.whatsapp
-            .as_ref()
-            .ok_or_else(|| DomainError::validation("WhatsApp is not configured on this server"))
+        self.whatsapp.as_ref().ok_or(WhatsAppError::NotConfigured)
     }
 
     fn token_purpose(account_id: Uuid) -> String {
         format!("whatsapp_accounts.access_token/{account_id}")
-    }
-}
-
-/// Meta's refusal, in words for the person who asked.
-fn graph_error(e: GraphError) -> DomainError {
-    match e.class() {
-        wagent_meta::ErrorClass::Reauthenticate => {
-            DomainError::validation(format!("Meta refused the access token: {e}"))
-        }
-        wagent_meta::ErrorClass::Final => DomainError::validation(format!("Meta refused: {e}")),
-        _ => DomainError::validation(format!("Meta is not answering right now, try again: {e}")),
     }
 }
 
@@ -92,7 +84,7 @@ async fn touch_conversation(
     at: DateTime<Utc>,
     preview: Option<&str>,
     inbound: bool,
-) -> Result<()> {
+) -> Result<(), CommonError> {
     let preview: Option<String> = preview.map(|p| p.chars().take(140).collect());
     let newer = conversation.last_message_at.is_none_or(|t| t <= at);
     let last_message_at = if newer {

@@ -13,12 +13,12 @@ use wagent_db::{
 };
 
 use super::{
-    Template,
+    Result, Template, WhatsAppError,
     jobs::{MarkRead, SendMessage},
     touch_conversation,
 };
 use crate::{
-    Access, Domain, DomainError, Result, Role,
+    Access, CommonError, Domain, Role,
     inbox::{
         self, Conversation, Message, PhoneNumber, TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED,
         find_conversation,
@@ -58,9 +58,7 @@ impl Domain {
             Outgoing::Text { body } => {
                 let body = body.trim();
                 if body.is_empty() || body.chars().count() > 4096 {
-                    return Err(DomainError::validation(
-                        "a message has 1 to 4096 characters",
-                    ));
+                    return Err(WhatsAppError::MessageLength);
                 }
                 ("text", Some(body.to_owned()), json!({ "body": body }))
             }
@@ -72,9 +70,7 @@ impl Domain {
                 if body_parameters.len() > 20
                     || body_parameters.iter().any(|p| p.chars().count() > 1024)
                 {
-                    return Err(DomainError::validation(
-                        "too many or too long template parameters",
-                    ));
+                    return Err(WhatsAppError::TemplateParameters);
                 }
                 (
                     "template",
@@ -91,16 +87,20 @@ impl Domain {
         let free_form = !matches!(outgoing, Outgoing::Template { .. });
         self.tx(access.scope(), async |c| {
             let conversation = find_conversation(c, conversation_id).await?;
-            let number: PhoneNumber = phone_numbers::table.filter(phone_numbers::id.eq(conversation.phone_number_id)).select(PhoneNumber::as_select()).first(c).await?;
+            let number: PhoneNumber = phone_numbers::table
+                .filter(phone_numbers::id.eq(conversation.phone_number_id))
+                .select(PhoneNumber::as_select())
+                .first(c)
+                .await?;
             if number.disconnected_at.is_some() {
-                return Err(DomainError::validation("this number is disconnected; connect it again to send"));
+                return Err(WhatsAppError::NumberDisconnected);
             }
             let now = Utc::now();
             if free_form && !conversation.window_open(now) {
-                return Err(DomainError::validation(match conversation.window_open_until() {
-                    Some(t) => format!("the 24-hour window closed at {}; only an approved template can be sent now", t.format("%Y-%m-%d %H:%M UTC")),
-                    None => "the customer has not written yet; only an approved template can be sent".to_string(),
-                }));
+                return Err(match conversation.window_open_until() {
+                    Some(t) => WhatsAppError::WindowClosedAt(t),
+                    None => WhatsAppError::CustomerNeverWrote,
+                });
             }
             let mut payload = payload.clone();
             if let Outgoing::Reaction { message_id, .. } = &outgoing {
@@ -113,7 +113,7 @@ impl Domain {
                     .await
                     .optional()?
                     .flatten();
-                payload["wamid"] = json!(target.ok_or(DomainError::NotFound("message"))?);
+                payload["wamid"] = json!(target.ok_or(CommonError::NotFound("message"))?);
             }
             let reply_to_wamid = match reply_to {
                 Some(id) => Some(
@@ -125,13 +125,17 @@ impl Domain {
                         .await
                         .optional()?
                         .flatten()
-                        .ok_or(DomainError::NotFound("message"))?,
+                        .ok_or(CommonError::NotFound("message"))?,
                 ),
                 None => None,
             };
             // A template reads in the inbox as the customer will see it, when its text is known.
             let body = match &outgoing {
-                Outgoing::Template { name, language, body_parameters } => {
+                Outgoing::Template {
+                    name,
+                    language,
+                    body_parameters,
+                } => {
                     let known: Option<Template> = message_templates::table
                         .filter(message_templates::name.eq(name))
                         .filter(message_templates::language.eq(language))
@@ -143,7 +147,12 @@ impl Domain {
                 }
                 _ => body,
             };
-            let draft = Outbound { kind, body: body.as_deref(), payload: &payload, reply_to_wamid: reply_to_wamid.as_deref() };
+            let draft = Outbound {
+                kind,
+                body: body.as_deref(),
+                payload: &payload,
+                reply_to_wamid: reply_to_wamid.as_deref(),
+            };
             let message = queue_outbound(c, access, &conversation, draft, now).await?;
             Ok(message)
         })
@@ -180,11 +189,9 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("message"))?;
+                .ok_or(CommonError::NotFound("message"))?;
             if message.direction != "outbound" || message.status != "failed" {
-                return Err(DomainError::validation(
-                    "only a failed message sent from here can be retried",
-                ));
+                return Err(WhatsAppError::NotRetryable);
             }
             let conversation = find_conversation(c, message.conversation_id).await?;
             let number: PhoneNumber = phone_numbers::table
@@ -193,15 +200,11 @@ impl Domain {
                 .first(c)
                 .await?;
             if number.disconnected_at.is_some() {
-                return Err(DomainError::validation(
-                    "this number is disconnected; connect it again to send",
-                ));
+                return Err(WhatsAppError::NumberDisconnected);
             }
             let now = Utc::now();
             if message.kind != "template" && !conversation.window_open(now) {
-                return Err(DomainError::validation(
-                    "the 24-hour window is closed; only an approved template can be sent now",
-                ));
+                return Err(WhatsAppError::WindowClosed);
             }
             // A new send gets a new wamid; the old one's history stays.
             let message: Message =
@@ -264,7 +267,12 @@ pub(super) async fn queue_outbound(
 
 /// Enqueues the send job of a pending outbound message and tells the inbox, in the caller's
 /// transaction.
-async fn queue_send(c: &mut Conn, org_id: Uuid, message: &Message, topic: &str) -> Result<()> {
+async fn queue_send(
+    c: &mut Conn,
+    org_id: Uuid,
+    message: &Message,
+    topic: &str,
+) -> Result<(), CommonError> {
     SendMessage::enqueue(c, org_id, message.id).await?;
     inbox::publish(c, org_id, topic, message.conversation_id, Some(message.id)).await?;
     Ok(())

@@ -19,12 +19,12 @@ use wagent_db::{
 use wagent_meta::webhook::WebhookEvent;
 
 use super::{
-    ROUTE_NUMBER, ROUTE_WABA,
+    ROUTE_NUMBER, ROUTE_WABA, Result, WhatsAppError,
     inbound::{apply_message, apply_status},
     jobs::{ProcessWebhook, RefreshNumber},
 };
 use crate::{
-    Domain, DomainError, Result,
+    Code, CommonError, Domain, Problem,
     organizations::audit::{self, Entry},
 };
 
@@ -68,7 +68,7 @@ impl Domain {
             Option<String>,
         );
         let stored: Option<Stored> = self
-            .tx(Scope::system(), async |c| {
+            .tx(Scope::system(), async |c| -> Result<_, CommonError> {
                 Ok(webhook_events::table
                     .filter(webhook_events::id.eq(event_id))
                     .select((
@@ -118,7 +118,7 @@ impl Domain {
                     "a webhook delivery cannot be read; kept sealed until it expires"
                 );
                 // Kept (sealed, with its error) for inspection, then expired by a job.
-                self.tx(Scope::system(), async |c| {
+                self.tx(Scope::system(), async |c| -> Result<_, CommonError> {
                     diesel::update(webhook_events::table.filter(webhook_events::id.eq(event_id)))
                         .set(webhook_events::error.eq(error))
                         .execute(c)
@@ -237,9 +237,9 @@ async fn apply_events(
 
 /// A failure that another attempt may not meet (a lost connection, a deadlock, a
 /// serialization conflict): the whole delivery is retried rather than the event recorded.
-async fn is_transient(c: &mut Conn, e: &DomainError) -> bool {
-    if let DomainError::Internal(crate::error::Internal(text)) = e {
-        let text = text.to_ascii_lowercase();
+async fn is_transient(c: &mut Conn, e: &WhatsAppError) -> bool {
+    if e.code() == Code::Internal {
+        let text = e.internal_cause().to_ascii_lowercase();
         if [
             "deadlock detected",
             "could not serialize",
@@ -260,7 +260,7 @@ async fn record_failure(
     c: &mut Conn,
     org_id: Uuid,
     event: &WebhookEvent,
-    e: &DomainError,
+    e: &WhatsAppError,
 ) -> Result<()> {
     let (kind, reference) = match event {
         WebhookEvent::Message { message, .. } => ("message", Some(message.id.as_str())),
@@ -271,9 +271,9 @@ async fn record_failure(
         WebhookEvent::AccountUpdate { .. } => ("account_update", None),
         _ => ("other", None),
     };
-    let reason = match e {
-        DomainError::Internal(crate::error::Internal(text)) => text.clone(),
-        other => other.to_string(),
+    let reason = match e.code() {
+        Code::Internal => e.internal_cause(),
+        _ => e.to_string(),
     };
     tracing::warn!(%org_id, kind, reason = %reason, "a webhook event could not be applied");
     diesel::insert_into(webhook_failures::table)

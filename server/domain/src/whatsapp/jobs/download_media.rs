@@ -14,7 +14,7 @@ use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 use wagent_meta::GraphError;
 
 use crate::{
-    Access, Domain,
+    Access, CommonError, Domain,
     inbox::find_conversation,
     jobs::{organization, retry},
 };
@@ -49,7 +49,7 @@ impl BackgroundJob for DownloadMedia {
             .map_err(|e| JobError::Permanent(e.to_string()))?
             .clone();
         let (meta_id, number_id) = domain
-            .tx(Scope::org(org_id), async |c| {
+            .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                 let (meta_id, message_id): (Option<String>, Uuid) = media::table
                     .filter(media::id.eq(media_id))
                     .select((media::meta_media_id, media::message_id))
@@ -103,7 +103,7 @@ impl BackgroundJob for DownloadMedia {
             Err(e) => (None, Some(e.to_string())),
         };
         domain
-            .tx(Scope::org(org_id), async |c| {
+            .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                 diesel::update(media::table.filter(media::id.eq(media_id)))
                     .set((
                         media::mime_type.eq(&info.mime_type),

@@ -6,7 +6,7 @@ use wagent_db::{Conn, Scope};
 use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
 use crate::{
-    Access, Domain,
+    Access, CommonError, Domain,
     inbox::find_conversation,
     jobs::{organization, retry},
 };
@@ -50,7 +50,7 @@ impl BackgroundJob for MarkRead {
             .map_err(|e| JobError::Permanent(e.to_string()))?
             .clone();
         let number_id = domain
-            .tx(Scope::org(org_id), async |c| {
+            .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                 Ok(find_conversation(c, self.conversation_id)
                     .await?
                     .phone_number_id)

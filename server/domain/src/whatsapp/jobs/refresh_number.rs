@@ -7,8 +7,9 @@ use wagent_db::Conn;
 use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
 use crate::{
-    Access, Domain, DomainError,
+    Access, CommonError, Domain,
     jobs::{organization, retry},
+    whatsapp::WhatsAppError,
 };
 
 /// Reads one connected number's details again.
@@ -43,7 +44,7 @@ impl BackgroundJob for RefreshNumber {
         {
             Ok(_) => Ok(()),
             // Disconnected and gone since.
-            Err(DomainError::NotFound(_)) => Ok(()),
+            Err(WhatsAppError::Common(CommonError::NotFound(_))) => Ok(()),
             Err(e) => Err(retry(e)),
         }
     }

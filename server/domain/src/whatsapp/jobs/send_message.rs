@@ -16,9 +16,10 @@ use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 use wagent_meta::{AccessToken, GraphError, Recipient};
 
 use crate::{
-    Domain, DomainError, Result,
+    CommonError, Domain,
     inbox::{self, Message, PhoneNumber, TOPIC_MESSAGE_UPDATED, find_conversation},
     jobs::{organization, retry},
+    whatsapp::Result,
 };
 
 /// Sends one pending outbound message.
@@ -88,7 +89,7 @@ impl Domain {
             .map_err(|e| JobError::Permanent(e.to_string()))?
             .clone();
         let loaded = self
-            .tx(Scope::org(org_id), async |c| {
+            .tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
                 let message: Message = messages::table
                     .filter(messages::id.eq(message_id))
                     .select(Message::as_select())
@@ -182,7 +183,7 @@ impl Domain {
                 });
             }
         };
-        self.tx(Scope::org(org_id), async |c| {
+        self.tx(Scope::org(org_id), async |c| -> Result<_, CommonError> {
             diesel::update(
                 messages::table
                     .filter(messages::id.eq(message_id))
@@ -327,7 +328,7 @@ fn outbound_for(
     m: &Message,
     to: Recipient,
     uploaded: Option<String>,
-) -> Result<wagent_meta::OutboundMessage> {
+) -> Result<wagent_meta::OutboundMessage, CommonError> {
     use wagent_meta::{
         MediaSource, OutboundMessage, TemplateComponent, TemplateLanguage, TemplateMessage,
         TemplateParameter,
@@ -341,7 +342,7 @@ fn outbound_for(
         uploaded
             .clone()
             .map(MediaSource::Id)
-            .ok_or_else(|| DomainError::internal("the media was not uploaded"))
+            .ok_or_else(|| CommonError::internal("the media was not uploaded"))
     };
     let mut out = match m.kind.as_str() {
         "image" => OutboundMessage::image(to.clone(), media()?, caption),
@@ -389,7 +390,7 @@ fn outbound_for(
             p["emoji"].as_str().unwrap_or_default(),
         ),
         other => {
-            return Err(DomainError::internal(format!(
+            return Err(CommonError::internal(format!(
                 "cannot send a {other} message"
             )));
         }
