@@ -1,4 +1,9 @@
-//! WAgent's business rules: organizations, members, invitations, API tokens, the audit log.
+//! WAgent's business rules, one folder per business area: `organizations` (organizations,
+//! members, invitations, API tokens, users, the audit log), `inbox` (conversations, notes,
+//! canned responses) and `whatsapp` (numbers, webhooks, sending, media, templates), plus
+//! `retention`. An area keeps its operations (`impl Domain` blocks on the one [`Domain`]
+//! handle), its error enum and its background jobs; `access.rs` is the guard, `error.rs`
+//! the failures every area shares, `jobs.rs` the one place job kinds are registered.
 //!
 //! Every operation on an organization's data takes an [`Access`], which only
 //! [`Domain::authorize`] makes: it names the role the operation needs, checks the caller's

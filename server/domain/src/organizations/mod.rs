@@ -33,7 +33,6 @@ pub use self::{
         ApiToken, AuditEvent, Invitation, InvitationStatus, Member, Membership, Organization,
         RoleColumn, User,
     },
-    token_cache::TOKEN_CACHE_TTL,
     users::Identity,
 };
 use crate::{

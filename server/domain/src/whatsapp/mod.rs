@@ -8,7 +8,8 @@
 //! - `media`: files agents send, stored media and its signed links;
 //! - `templates`: message templates and the business profile;
 //! - `key_rotation`: resealing tokens and waiting deliveries under the newest key;
-//! - `jobs`: the background jobs that talk to Meta, one file per kind.
+//! - `jobs`: the background jobs that talk to Meta, one file per kind;
+//! - `error`: [`WhatsAppError`], what all of these refuse.
 //!
 //! Tokens are sealed at rest ([`crate::secrets`]) and opened only to call Meta. Webhooks are
 //! stored raw and answered at once; the `whatsapp.webhook` job routes each event to its
@@ -78,6 +79,8 @@ impl Domain {
     }
 }
 
+/// Records a message at `at` on its conversation: last message and preview and, for one from
+/// the customer, the unread count and the 24-hour window (a resolved conversation reopens).
 async fn touch_conversation(
     c: &mut Conn,
     conversation: &Conversation,
