@@ -19,7 +19,9 @@ use poem::{
 };
 use serde_json::json;
 use wagent_auth::oidc::OidcVerifier;
-use wagent_domain::{Caller, Domain, DomainError, Principal, users::Identity};
+use wagent_domain::{
+    Caller, Code, CommonError, Domain, Principal, Problem, organizations::Identity,
+};
 use wagent_graphql::{Api, RequestId};
 
 use crate::{metrics::Metrics, spa};
@@ -219,20 +221,18 @@ fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, hops: usize) -> Option<I
     entry.parse::<IpAddr>().ok().or(peer)
 }
 
-pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<String>, DomainError> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<Option<String>, CommonError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let value = value.to_str().map_err(|_| DomainError::Unauthenticated)?;
+    let value = value.to_str().map_err(|_| CommonError::Unauthenticated)?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(Some(token.trim().to_owned()))
         }
-        _ => Err(DomainError::unauthenticated_because(
-            "expected `Authorization: Bearer <token>`",
-        )),
+        _ => Err(CommonError::MalformedAuthorization),
     }
 }
 
@@ -243,7 +243,7 @@ impl AppState {
         token: &str,
         ip: Option<String>,
         user_agent: Option<String>,
-    ) -> Result<Caller, DomainError> {
+    ) -> Result<Caller, CommonError> {
         self.authenticate_until(token, ip, user_agent)
             .await
             .map(|(caller, _)| caller)
@@ -255,7 +255,7 @@ impl AppState {
         token: &str,
         ip: Option<String>,
         user_agent: Option<String>,
-    ) -> Result<(Caller, Option<chrono::DateTime<chrono::Utc>>), DomainError> {
+    ) -> Result<(Caller, Option<chrono::DateTime<chrono::Utc>>), CommonError> {
         if token.split('.').count() != 3 {
             let caller = self
                 .domain
@@ -268,18 +268,14 @@ impl AppState {
             return Ok((caller, expires_at));
         }
         let Some(oidc) = &self.oidc else {
-            return Err(DomainError::unauthenticated_because(
-                "sign-in is not configured on this server; use an API token",
-            ));
+            return Err(CommonError::SignInDisabled);
         };
         let claims = oidc.verify(token).await.map_err(|e| {
             if e.is_client_error() {
                 tracing::debug!(error = %e, "access token refused");
-                DomainError::unauthenticated_because(
-                    "your session is invalid or has expired; sign in again",
-                )
+                CommonError::SessionExpired
             } else {
-                DomainError::internal(e)
+                CommonError::internal(e)
             }
         })?;
         let identity = Identity {
@@ -300,9 +296,9 @@ impl AppState {
     }
 }
 
-fn error_body(e: &DomainError, request_id: &str) -> serde_json::Value {
-    let mut extensions = json!({ "code": e.code() });
-    if matches!(e, DomainError::Internal(_)) {
+fn error_body(e: &dyn Problem, request_id: &str) -> serde_json::Value {
+    let mut extensions = json!({ "code": e.code().as_str() });
+    if e.code() == Code::Internal {
         extensions["requestId"] = json!(request_id);
     }
     json!({ "data": null, "errors": [{ "message": e.to_string(), "extensions": extensions }] })
@@ -320,11 +316,12 @@ async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest)
         Ok(Some(token)) => match state.authenticate(&token, ip, user_agent).await {
             Ok(caller) => Some(caller),
             Err(e) => {
-                if let DomainError::Internal(cause) = &e {
-                    tracing::error!(%request_id, error = %cause, "cannot authenticate");
+                let internal = e.code() == Code::Internal;
+                if internal {
+                    tracing::error!(%request_id, error = %e.internal_cause(), "cannot authenticate");
                 }
                 state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
-                let status = if matches!(e, DomainError::Internal(_)) {
+                let status = if internal {
                     StatusCode::SERVICE_UNAVAILABLE
                 } else {
                     StatusCode::UNAUTHORIZED
@@ -470,20 +467,18 @@ async fn upload(
     body: Body,
 ) -> Response {
     let request_id = uuid::Uuid::new_v4().simple().to_string();
-    let fail = |e: DomainError| {
-        let status = match &e {
-            DomainError::Unauthenticated | DomainError::UnauthenticatedBecause(_) => {
-                StatusCode::UNAUTHORIZED
-            }
-            DomainError::Forbidden(_) => StatusCode::FORBIDDEN,
-            DomainError::NotFound(_) => StatusCode::NOT_FOUND,
-            DomainError::Internal(cause) => {
-                tracing::error!(error = %cause, "upload failed");
+    let fail = |e: &dyn Problem| {
+        let status = match e.code() {
+            Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Code::Forbidden => StatusCode::FORBIDDEN,
+            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::Internal => {
+                tracing::error!(error = %e.internal_cause(), "upload failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
-            _ => StatusCode::BAD_REQUEST,
+            Code::Validation | Code::Conflict => StatusCode::BAD_REQUEST,
         };
-        Json(error_body(&e, &request_id))
+        Json(error_body(e, &request_id))
             .with_status(status)
             .into_response()
     };
@@ -491,14 +486,14 @@ async fn upload(
     let caller = match bearer(req.headers()) {
         Ok(Some(token)) => match state.authenticate(&token, ip, user_agent).await {
             Ok(c) => c,
-            Err(e) => return fail(e),
+            Err(e) => return fail(&e),
         },
-        Ok(None) => return fail(DomainError::Unauthenticated),
-        Err(e) => return fail(e),
+        Ok(None) => return fail(&CommonError::Unauthenticated),
+        Err(e) => return fail(&e),
     };
     let (Ok(org), Ok(conversation)) = (uuid::Uuid::parse_str(&org), uuid::Uuid::parse_str(&id))
     else {
-        return fail(DomainError::NotFound("conversation"));
+        return fail(&CommonError::NotFound("conversation"));
     };
     let access = match state
         .domain
@@ -511,7 +506,7 @@ async fn upload(
         .await
     {
         Ok(a) => a,
-        Err(e) => return fail(e),
+        Err(e) => return fail(&e),
     };
     let header = |name: &str| {
         req.headers()
@@ -541,7 +536,7 @@ async fn upload(
         .await
     {
         Ok(m) => Json(json!({ "messageId": m.id })).into_response(),
-        Err(e) => fail(e),
+        Err(e) => fail(&e),
     }
 }
 
@@ -566,7 +561,7 @@ async fn media(
     let sig = params.get("sig").map(String::as_str).unwrap_or("");
     let (m, path) = match state.domain.open_media_link(org, id, exp, sig).await {
         Ok(found) => found,
-        Err(DomainError::NotFound(_)) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) if e.code() == Code::NotFound => return StatusCode::NOT_FOUND.into_response(),
         Err(_) => return StatusCode::FORBIDDEN.into_response(),
     };
     let Ok(file) = tokio::fs::File::open(&path).await else {
@@ -665,10 +660,10 @@ async fn sandbox_proxy(
     };
     let access = match state.domain.authorize(&caller, org, needed, intent).await {
         Ok(a) => a,
-        Err(DomainError::Forbidden(_)) => {
+        Err(e) if e.code() == Code::Forbidden => {
             return refuse(StatusCode::FORBIDDEN, "your role does not allow this");
         }
-        Err(DomainError::NotFound(_)) => return not_found(),
+        Err(e) if e.code() == Code::NotFound => return not_found(),
         Err(e) => {
             tracing::error!(error = %e, "sandbox proxy: cannot authorize");
             return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again");

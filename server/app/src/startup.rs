@@ -9,12 +9,8 @@ use poem::{
 use serde_json::json;
 use wagent_auth::oidc::OidcVerifier;
 use wagent_db::Db;
-use wagent_domain::{
-    Bus, Domain, retention,
-    secrets::Keyring,
-    whatsapp::{self, WhatsAppSetup},
-};
-use wagent_jobs::{JobError, Runner};
+use wagent_domain::{Bus, Domain, secrets::Keyring, whatsapp::WhatsAppSetup};
+use wagent_jobs::Runner;
 use wagent_meta::{GraphClient, GraphConfig};
 
 use crate::{
@@ -77,38 +73,11 @@ impl Services {
     }
 }
 
-/// Registers every job type the server knows.
+/// The job runner, with every kind of job the domain knows.
 fn job_runner(services: &Services, bus: Bus, settings: &Settings) -> Runner {
-    let d = services.domain.clone();
-    let (d1, d2, d3, d4, d5) = (d.clone(), d.clone(), d.clone(), d.clone(), d.clone());
-    Runner::new(services.db.clone(), bus)
-        .concurrency(settings.job_concurrency)
-        .register(retention::KIND, move |job| d.clone().run_retention_job(job))
-        .register(whatsapp::JOB_WEBHOOK, move |job| {
-            let d = d1.clone();
-            async move {
-                let id = job.payload["event_id"]
-                    .as_str()
-                    .and_then(|s| uuid::Uuid::parse_str(s).ok());
-                let id = id.ok_or_else(|| JobError::Permanent("no event id".into()))?;
-                let report = d
-                    .process_webhook(id)
-                    .await
-                    .map_err(|e| JobError::Failed(format!("{e:?}")))?;
-                tracing::debug!(?report, "webhook processed");
-                Ok(())
-            }
-        })
-        .register(whatsapp::JOB_SEND, move |job| d2.clone().run_send_job(job))
-        .register(whatsapp::JOB_MEDIA, move |job| {
-            d3.clone().run_media_job(job)
-        })
-        .register(whatsapp::JOB_MARK_READ, move |job| {
-            d4.clone().run_mark_read_job(job)
-        })
-        .register(whatsapp::JOB_REFRESH, move |job| {
-            d5.clone().run_refresh_job(job)
-        })
+    services
+        .domain
+        .register_jobs(Runner::new(services.db.clone(), bus).concurrency(settings.job_concurrency))
 }
 
 pub struct Application {

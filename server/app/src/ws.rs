@@ -23,7 +23,7 @@ use tokio::{
     time::Instant,
 };
 use uuid::Uuid;
-use wagent_domain::{Bus, Caller, DomainError, Principal, events::OrganizationChange};
+use wagent_domain::{Bus, Caller, Code, Principal, Problem, organizations::OrganizationChange};
 use wagent_graphql::RequestId;
 
 use crate::http::AppState;
@@ -136,8 +136,8 @@ async fn check(
 ) -> Result<(Caller, Option<DateTime<Utc>>), Ending> {
     match state.authenticate_until(token, ip, user_agent).await {
         Ok(found) => Ok(found),
-        Err(DomainError::Internal(cause)) => {
-            tracing::error!(error = %cause, "cannot check a websocket's credential");
+        Err(e) if e.code() == Code::Internal => {
+            tracing::error!(error = %e.internal_cause(), "cannot check a websocket's credential");
             Err((
                 TRY_AGAIN,
                 "cannot check your credential now; reconnect".into(),

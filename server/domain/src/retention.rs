@@ -1,21 +1,20 @@
 //! Data retention, per organization, once a day: ended invitations go after 30 days,
 //! ended API tokens after 90, audit events and message logs (with their media) after 12
-//! months. Media files that no message names are removed after a grace period.
+//! months. Media files that no message names are removed after a grace period. The sweep is
+//! the `retention.sweep` job, which schedules its own successor.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
 use diesel_async::RunQueryDsl;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wagent_db::{
     Conn, Scope,
     schema::{api_tokens, audit_events, invitations, media, messages, org_routes},
 };
-use wagent_jobs::{Job, JobError, NewJob};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
-use crate::{Domain, Result};
-
-pub const KIND: &str = "retention.sweep";
+use crate::{Domain, Result, jobs::retry};
 
 /// What one sweep deleted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,12 +27,43 @@ pub struct Swept {
     pub audit_events: usize,
 }
 
-pub(crate) async fn schedule(c: &mut Conn, org_id: Uuid, at: DateTime<Utc>) -> Result<()> {
-    let job = NewJob::new(KIND, Some(org_id), json!({}))
-        .at(at)
-        .unique(format!("{KIND}:{org_id}"));
-    wagent_jobs::enqueue(c, job).await?;
-    Ok(())
+/// The sweep of one organization (the job's `org_id`); its payload is empty.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Sweep {}
+
+impl Sweep {
+    /// Schedules the organization's next sweep at `at`, in the caller's transaction; at most
+    /// one waits.
+    pub(crate) async fn schedule(
+        c: &mut Conn,
+        org_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), wagent_db::Error> {
+        let job = NewJob::of(Some(org_id), &Self {})
+            .at(at)
+            .unique(format!("{}:{org_id}", Self::KIND));
+        wagent_jobs::enqueue(c, job).await?;
+        Ok(())
+    }
+}
+
+impl BackgroundJob for Sweep {
+    const KIND: &'static str = "retention.sweep";
+    type Context = Domain;
+
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = job
+            .org_id
+            .ok_or_else(|| JobError::Permanent("a sweep needs an organization".into()))?;
+        let swept = domain.sweep(org_id, Utc::now()).await.map_err(retry)?;
+        domain.remove_media_files(org_id, &swept.media_files).await;
+        let orphans = domain
+            .remove_orphaned_media(org_id, Utc::now())
+            .await
+            .map_err(retry)?;
+        tracing::info!(%org_id, ?swept, orphans, "retention sweep");
+        Ok(())
+    }
 }
 
 impl Domain {
@@ -92,7 +122,7 @@ impl Domain {
             )
             .execute(c)
             .await?;
-            schedule(c, org_id, now + Duration::hours(24)).await?;
+            Sweep::schedule(c, org_id, now + Duration::hours(24)).await?;
             Ok(Swept {
                 messages,
                 media_files: old_media,
@@ -102,23 +132,5 @@ impl Domain {
             })
         })
         .await
-    }
-
-    /// The job handler.
-    pub async fn run_retention_job(self, job: Job) -> Result<(), JobError> {
-        let org_id = job
-            .org_id
-            .ok_or_else(|| JobError::Permanent("a sweep needs an organization".into()))?;
-        let swept = self
-            .sweep(org_id, Utc::now())
-            .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
-        self.remove_media_files(org_id, &swept.media_files).await;
-        let orphans = self
-            .remove_orphaned_media(org_id, Utc::now())
-            .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
-        tracing::info!(%org_id, ?swept, orphans, "retention sweep");
-        Ok(())
     }
 }

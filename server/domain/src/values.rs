@@ -1,6 +1,23 @@
 //! Values from outside that can be wrong, parsed once at the edge.
 
-use crate::error::{DomainError, Result};
+/// A value that does not parse; every area's error carries it (code `VALIDATION`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidValue {
+    #[error("the {0} must not be empty")]
+    Empty(&'static str),
+    #[error("the {what} must be at most {max} characters")]
+    TooLong { what: &'static str, max: usize },
+    #[error("the {0} must not contain control characters")]
+    ControlCharacters(&'static str),
+    #[error("`{0}` is not an e-mail address")]
+    NotAnEmail(String),
+    #[error("`first` must be between 1 and 100")]
+    PageSize,
+    #[error("`after` is not a cursor from this list")]
+    Cursor,
+}
+
+type Result<T> = std::result::Result<T, InvalidValue>;
 
 /// An organization's display name: 1 to 100 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,22 +47,16 @@ impl TokenName {
     }
 }
 
-fn label(raw: &str, what: &str, max: usize) -> Result<String> {
+fn label(raw: &str, what: &'static str, max: usize) -> Result<String> {
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err(DomainError::validation(format!(
-            "the {what} must not be empty"
-        )));
+        return Err(InvalidValue::Empty(what));
     }
     if trimmed.chars().count() > max {
-        return Err(DomainError::validation(format!(
-            "the {what} must be at most {max} characters"
-        )));
+        return Err(InvalidValue::TooLong { what, max });
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(DomainError::validation(format!(
-            "the {what} must not contain control characters"
-        )));
+        return Err(InvalidValue::ControlCharacters(what));
     }
     Ok(trimmed.to_owned())
 }
@@ -57,8 +68,7 @@ pub struct EmailAddress(String);
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self> {
         let email = raw.trim().to_lowercase();
-        let invalid =
-            || DomainError::validation(format!("`{}` is not an e-mail address", raw.trim()));
+        let invalid = || InvalidValue::NotAnEmail(raw.trim().to_owned());
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
@@ -84,7 +94,7 @@ pub fn page_size(first: Option<i32>) -> Result<i64> {
     match first {
         None => Ok(50),
         Some(n) if (1..=100).contains(&n) => Ok(i64::from(n)),
-        Some(_) => Err(DomainError::validation("`first` must be between 1 and 100")),
+        Some(_) => Err(InvalidValue::PageSize),
     }
 }
 

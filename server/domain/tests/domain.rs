@@ -10,7 +10,7 @@ use wagent_db::{
     diesel::{self, QueryableByName, sql_types::BigInt},
     diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
 };
-use wagent_domain::{Caller, Domain, Intent, Principal, Role, users::Identity};
+use wagent_domain::{Caller, Domain, Intent, Principal, Role, organizations::Identity};
 
 async fn domain() -> (Domain, wagent_testkit::TestDb) {
     let t = wagent_testkit::database().await.unwrap();

@@ -6,7 +6,7 @@ use async_graphql::{
     connection::{Connection, Edge},
 };
 use uuid::Uuid;
-use wagent_domain::{DomainError, Page};
+use wagent_domain::{CommonError, Page, values::InvalidValue};
 
 use crate::to_gql;
 
@@ -16,12 +16,7 @@ pub(crate) fn parse_after(
 ) -> async_graphql::Result<Option<Uuid>> {
     after
         .map(|a| {
-            Uuid::parse_str(&a).map_err(|_| {
-                to_gql(
-                    ctx,
-                    DomainError::validation("`after` is not a cursor from this list"),
-                )
-            })
+            Uuid::parse_str(&a).map_err(|_| to_gql(ctx, CommonError::Invalid(InvalidValue::Cursor)))
         })
         .transpose()
 }

@@ -1,8 +1,8 @@
 //! WAgent's GraphQL schema: queries, mutations and subscriptions over the domain.
 //!
 //! Every resolver that touches an organization starts with [`guard`], naming the role it
-//! needs. Errors carry a stable `extensions.code`; internal causes go to the log with the
-//! request id and never to the caller.
+//! needs. Errors of every area are [`Problem`]s and carry their stable `extensions.code`
+//! ([`to_gql`]); internal causes go to the log with the request id and never to the caller.
 
 mod api;
 mod connection;
@@ -21,7 +21,7 @@ use async_graphql::{
 use std::{collections::HashMap, sync::Arc};
 use uuid::Uuid;
 use wagent_domain::Bus;
-use wagent_domain::{Access, Caller, Domain, DomainError, Intent, Role, User};
+use wagent_domain::{Access, Caller, Code, CommonError, Domain, Intent, Problem, Role, User};
 
 pub use crate::{api::Api, query::Query, subscription::Subscription};
 
@@ -67,7 +67,7 @@ fn builder() -> SchemaBuilder<Query, Mutation, Subscription> {
 /// The caller, or `UNAUTHENTICATED`.
 pub(crate) fn caller<'a>(ctx: &'a Context<'_>) -> async_graphql::Result<&'a Caller> {
     ctx.data_opt::<Caller>()
-        .ok_or_else(|| to_gql(ctx, DomainError::Unauthenticated))
+        .ok_or_else(|| to_gql(ctx, CommonError::Unauthenticated))
 }
 
 /// The guard every organization-scoped resolver starts with.
@@ -93,14 +93,10 @@ pub(crate) fn require(
 ) -> async_graphql::Result<()> {
     if access.role().at_least(needed) {
         Ok(())
+    } else if needed == Role::Owner {
+        Err(to_gql(ctx, InputError::OwnerOnlyField))
     } else {
-        Err(to_gql(
-            ctx,
-            DomainError::forbidden(match needed {
-                Role::Owner => "only an Owner of this organization can see this",
-                _ => "you need the Admin or Owner role in this organization",
-            }),
-        ))
+        Err(to_gql(ctx, CommonError::RoleNeeded(Role::Admin)))
     }
 }
 
@@ -108,24 +104,50 @@ pub(crate) fn parse_id(ctx: &Context<'_>, id: &ID, what: &str) -> async_graphql:
     Uuid::parse_str(id.as_str()).map_err(|_| {
         to_gql(
             ctx,
-            DomainError::validation(format!("`{}` is not a valid {what} id", id.as_str())),
+            InputError::NotAnId {
+                id: id.as_str().to_owned(),
+                what: what.to_owned(),
+            },
         )
     })
 }
 
-/// Maps a domain error to a GraphQL error with a stable code.
-pub(crate) fn to_gql(ctx: &Context<'_>, e: DomainError) -> async_graphql::Error {
+/// What the schema refuses before the domain is asked.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum InputError {
+    #[error("`{id}` is not a valid {what} id")]
+    NotAnId { id: String, what: String },
+    #[error("send either `text` or `template`")]
+    TextOrTemplate,
+    #[error("a reaction is one emoji")]
+    NotOneEmoji,
+    #[error("only an Owner of this organization can see this")]
+    OwnerOnlyField,
+}
+
+impl Problem for InputError {
+    fn code(&self) -> Code {
+        match self {
+            Self::NotAnId { .. } | Self::TextOrTemplate | Self::NotOneEmoji => Code::Validation,
+            Self::OwnerOnlyField => Code::Forbidden,
+        }
+    }
+}
+
+/// Any area's error as a GraphQL error with its stable code; an internal cause is logged with
+/// the request id, which the caller gets instead.
+pub(crate) fn to_gql(ctx: &Context<'_>, e: impl Problem) -> async_graphql::Error {
     let request_id = ctx
         .data_opt::<RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
-    if let DomainError::Internal(cause) = &e {
-        tracing::error!(request_id = %request_id, error = %cause, "internal error");
-    }
     let code = e.code();
+    if code == Code::Internal {
+        tracing::error!(request_id = %request_id, error = %e.internal_cause(), "internal error");
+    }
     async_graphql::Error::new(e.to_string()).extend_with(|_, ext| {
-        ext.set("code", code);
-        if code == "INTERNAL" {
+        ext.set("code", code.as_str());
+        if code == Code::Internal {
             ext.set("requestId", request_id.clone());
         }
     })
@@ -136,7 +158,7 @@ pub(crate) trait GqlResult<T> {
     fn gql(self, ctx: &Context<'_>) -> async_graphql::Result<T>;
 }
 
-impl<T> GqlResult<T> for Result<T, DomainError> {
+impl<T, E: Problem> GqlResult<T> for Result<T, E> {
     fn gql(self, ctx: &Context<'_>) -> async_graphql::Result<T> {
         self.map_err(|e| to_gql(ctx, e))
     }

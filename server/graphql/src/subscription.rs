@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
 use wagent_domain::Bus;
-use wagent_domain::{Domain, Intent, Role, events::OrganizationChange};
+use wagent_domain::{Domain, Intent, Role, organizations::OrganizationChange};
 
 use crate::guard;
 

@@ -8,7 +8,7 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
     Access, ApiToken, AuditEvent, Caller, Domain, Invitation, InvitationStatus, Member, Membership,
-    Organization, Principal, Role, User, invitations::InvitationPreview,
+    Organization, Principal, Role, User, organizations::InvitationPreview,
 };
 
 use crate::{
@@ -395,7 +395,7 @@ pub(crate) async fn load_user(
         .data_unchecked::<DataLoader<UserLoader>>()
         .load_one(id)
         .await
-        .map_err(|e| crate::to_gql(ctx, wagent_domain::DomainError::internal(e)))?;
+        .map_err(|e| crate::to_gql(ctx, wagent_domain::CommonError::internal(e)))?;
     Ok(user.map(UserObject))
 }
 

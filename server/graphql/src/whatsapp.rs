@@ -168,10 +168,7 @@ impl WhatsAppMutation {
                 body_parameters: t.body_parameters,
             },
             _ => {
-                return Err(crate::to_gql(
-                    ctx,
-                    wagent_domain::DomainError::validation("send either `text` or `template`"),
-                ));
+                return Err(crate::to_gql(ctx, crate::InputError::TextOrTemplate));
             }
         };
         Ok(MessageObject(
@@ -192,10 +189,7 @@ impl WhatsAppMutation {
         let conversation = parse_id(ctx, &input.conversation_id, "conversation")?;
         let message_id = parse_id(ctx, &input.message_id, "message")?;
         if input.emoji.chars().count() > 8 {
-            return Err(crate::to_gql(
-                ctx,
-                wagent_domain::DomainError::validation("a reaction is one emoji"),
-            ));
+            return Err(crate::to_gql(ctx, crate::InputError::NotOneEmoji));
         }
         let outgoing = Outgoing::Reaction {
             message_id,
@@ -230,7 +224,7 @@ impl WhatsAppMutation {
 }
 
 /// An approved (or pending, rejected...) message template.
-pub struct TemplateObject(pub wagent_domain::templates::Template);
+pub struct TemplateObject(pub wagent_domain::whatsapp::Template);
 
 #[Object(name = "MessageTemplate")]
 impl TemplateObject {
@@ -372,7 +366,7 @@ impl TemplateMutation {
     ) -> async_graphql::Result<TemplateObject> {
         let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
         let id = parse_id(ctx, &input.phone_number_id, "phone number")?;
-        let draft = wagent_domain::templates::TemplateDraft {
+        let draft = wagent_domain::whatsapp::TemplateDraft {
             name: input.name,
             language: input.language,
             category: input.category,

@@ -5,6 +5,9 @@
 //! while the handler runs, so a crashed worker's jobs come back after the lease, and a live
 //! one's never run twice at once. Failures retry with exponential backoff up to
 //! `max_attempts`, then stay in the table with `failed_at` for an operator to read.
+//!
+//! A kind of job is a [`BackgroundJob`]: a struct that is its payload and knows how to run,
+//! routed by [`Runner::handle`] and enqueued with [`NewJob::of`].
 
 use std::{
     collections::HashMap,
@@ -23,10 +26,29 @@ use diesel::{
     sql_types::{Array, Int4, Integer, Jsonb, Nullable, Text, Uuid as SqlUuid},
 };
 use diesel_async::RunQueryDsl;
+use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 use wagent_db::{Conn, Db, Scope, bus::Bus, schema::jobs};
+
+/// A kind of job (crates.io's `BackgroundJob`): the struct is the payload its rows hold and
+/// has the handler.
+pub trait BackgroundJob: Serialize + DeserializeOwned + Send + 'static {
+    /// The rows' `kind`. Deployed databases hold rows of every kind, so a kind is never
+    /// renamed and its payload keeps its field names.
+    const KIND: &'static str;
+
+    /// What every run is handed (the caller's services).
+    type Context: Clone + Send + Sync + 'static;
+
+    /// Runs one claimed row; `job` says which organization and which attempt.
+    fn run(
+        self,
+        job: Job,
+        context: Self::Context,
+    ) -> impl Future<Output = Result<(), JobError>> + Send;
+}
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]
@@ -51,6 +73,13 @@ impl NewJob {
             unique_key: None,
             max_attempts: 10,
         }
+    }
+
+    /// A job of `J`'s kind with `payload` as its row's payload.
+    pub fn of<J: BackgroundJob>(org_id: Option<Uuid>, payload: &J) -> Self {
+        // A struct of ids and strings always serializes; `Null` would fail its run for good.
+        let payload = serde_json::to_value(payload).unwrap_or(Value::Null);
+        Self::new(J::KIND, org_id, payload)
     }
 
     pub fn at(self, run_at: DateTime<Utc>) -> Self {
@@ -191,6 +220,20 @@ impl Runner {
         self.handlers
             .insert(kind, Arc::new(move |job| Box::pin(handler(job))));
         self
+    }
+
+    /// Routes jobs of `J`'s kind to [`BackgroundJob::run`], each run handed a clone of
+    /// `context`. A payload that does not read as a `J` fails for good.
+    pub fn handle<J: BackgroundJob>(self, context: J::Context) -> Self {
+        self.register(J::KIND, move |job: Job| {
+            let context = context.clone();
+            async move {
+                let payload: J = serde_json::from_value(job.payload.clone()).map_err(|e| {
+                    JobError::Permanent(format!("the payload is not a `{}` job's: {e}", J::KIND))
+                })?;
+                payload.run(job, context).await
+            }
+        })
     }
 
     pub fn stats(&self) -> Arc<JobStats> {

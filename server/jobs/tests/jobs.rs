@@ -7,6 +7,7 @@ use std::{
     time::Duration,
 };
 
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wagent_db::{
     Db, Scope,
@@ -17,7 +18,7 @@ use wagent_db::{
     },
     diesel_async::RunQueryDsl,
 };
-use wagent_jobs::{JobError, NewJob, Runner, enqueue};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob, Runner, enqueue};
 
 async fn setup() -> (Db, Bus) {
     let t = wagent_testkit::database().await.unwrap();
@@ -145,6 +146,50 @@ async fn a_permanent_error_is_not_retried() {
     assert_eq!(runner.run_due().await.unwrap(), 1);
     assert_eq!(runner.run_due().await.unwrap(), 0);
     assert_eq!(remaining(&db).await.1.as_deref(), Some("no such thing"));
+}
+
+/// A kind of job for the test: it records the greeting it carries.
+#[derive(Serialize, Deserialize)]
+struct Greet {
+    name: String,
+}
+
+impl BackgroundJob for Greet {
+    const KIND: &'static str = "test.greet";
+    type Context = Arc<Mutex<Vec<String>>>;
+
+    async fn run(self, _job: Job, greeted: Self::Context) -> Result<(), JobError> {
+        greeted.lock().unwrap().push(self.name);
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_kind_runs_with_its_payload_and_a_payload_that_does_not_read_fails_for_good() {
+    let (db, bus) = setup().await;
+    let payload = Greet { name: "Ana".into() };
+    let job = NewJob::of(None, &payload);
+    assert_eq!(
+        (job.kind, &job.payload),
+        ("test.greet", &json!({ "name": "Ana" }))
+    );
+    add(&db, job).await;
+    let greeted = Arc::new(Mutex::new(Vec::new()));
+    let runner = Runner::new(db.clone(), bus).handle::<Greet>(greeted.clone());
+    assert_eq!(runner.run_due().await.unwrap(), 1);
+    assert_eq!(*greeted.lock().unwrap(), ["Ana"]);
+    assert_eq!(remaining(&db).await.0, 0);
+
+    add(
+        &db,
+        NewJob::new("test.greet", None, json!({ "nom": "Ana" })),
+    )
+    .await;
+    assert_eq!(runner.run_due().await.unwrap(), 1);
+    assert_eq!(runner.run_due().await.unwrap(), 0);
+    let (left, error) = remaining(&db).await;
+    assert_eq!(left, 1);
+    assert!(error.unwrap().contains("missing field `name`"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,11 +13,12 @@ use wagent_db::{
     schema::{invitations, memberships, organizations, users},
 };
 
+use super::{OrganizationError, Result};
 use crate::{
-    Access, Caller, Domain, DomainError, Invitation, InvitationStatus, Membership, Organization,
-    Page, Result, Role,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
+    Access, Caller, CommonError, Domain, Invitation, InvitationStatus, Membership, Organization,
+    Page, Role,
+    organizations::audit::{self, Entry},
+    organizations::events::{self, OrganizationChange},
     values::{EmailAddress, page_size},
 };
 
@@ -47,8 +48,7 @@ struct InvitationToken {
 
 impl InvitationToken {
     fn parse(raw: &str) -> Result<Self> {
-        let invalid =
-            || DomainError::validation("this invitation link is malformed; ask for a new one");
+        let invalid = || OrganizationError::MalformedInvitation;
         let (org, secret) = raw.trim().split_once('.').ok_or_else(invalid)?;
         let org_id = Uuid::parse_str(org).map_err(|_| invalid())?;
         if secret.len() != 43 {
@@ -73,12 +73,10 @@ impl Domain {
         access.ensure(Role::Admin)?;
         // Only people invite people: an API token cannot hand out rights to a new member.
         if access.caller().token_id().is_some() {
-            return Err(DomainError::forbidden("API tokens cannot invite members"));
+            return Err(OrganizationError::TokensCannotInvite);
         }
         if role == Role::Owner && access.role != Role::Owner {
-            return Err(DomainError::forbidden(
-                "only an Owner can invite another Owner",
-            ));
+            return Err(OrganizationError::OnlyOwnerInvitesOwner);
         }
         let email = EmailAddress::parse(email)?;
         let secret = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
@@ -97,10 +95,7 @@ impl Domain {
                     .get_result(c)
                     .await?;
                 if already > 0 {
-                    return Err(DomainError::Conflict(format!(
-                        "{} is already a member",
-                        email.as_str()
-                    )));
+                    return Err(OrganizationError::AlreadyMember(email.as_str().to_owned()));
                 }
                 let now = Utc::now();
                 diesel::update(
@@ -178,9 +173,7 @@ impl Domain {
         self.tx(access.scope(), async |c| {
             let invitation = find(c, id).await?;
             if invitation.status(Utc::now()) != InvitationStatus::Pending {
-                return Err(DomainError::validation(
-                    "only a pending invitation can be revoked",
-                ));
+                return Err(OrganizationError::InvitationNotPending);
             }
             let invitation = diesel::update(invitations::table.filter(invitations::id.eq(id)))
                 .set(invitations::revoked_at.eq(Utc::now()))
@@ -243,17 +236,13 @@ impl Domain {
                 match invitation.status(Utc::now()) {
                     InvitationStatus::Pending => {}
                     InvitationStatus::Accepted => {
-                        return Err(DomainError::validation(
-                            "this invitation has already been used",
-                        ));
+                        return Err(OrganizationError::InvitationUsed);
                     }
                     InvitationStatus::Revoked => {
-                        return Err(DomainError::validation("this invitation has been revoked"));
+                        return Err(OrganizationError::InvitationRevoked);
                     }
                     InvitationStatus::Expired => {
-                        return Err(DomainError::validation(
-                            "this invitation has expired; ask for a new one",
-                        ));
+                        return Err(OrganizationError::InvitationExpired);
                     }
                 }
                 let mine = user
@@ -261,15 +250,10 @@ impl Domain {
                     .as_deref()
                     .is_some_and(|e| e.eq_ignore_ascii_case(&invitation.email));
                 if !mine {
-                    return Err(DomainError::forbidden(format!(
-                        "this invitation is for {}; sign in with that address to accept it",
-                        invitation.email
-                    )));
+                    return Err(OrganizationError::InvitationForAnother(invitation.email));
                 }
                 if !user.email_verified {
-                    return Err(DomainError::forbidden(
-                        "verify your e-mail address with your identity provider first",
-                    ));
+                    return Err(OrganizationError::EmailUnverified);
                 }
                 let inserted = diesel::insert_into(memberships::table)
                     .values((
@@ -281,9 +265,7 @@ impl Domain {
                     .execute(c)
                     .await?;
                 if inserted == 0 {
-                    return Err(DomainError::Conflict(
-                        "you are already a member of this organization".into(),
-                    ));
+                    return Err(OrganizationError::YouAreAlreadyMember);
                 }
                 diesel::update(invitations::table.filter(invitations::id.eq(invitation.id)))
                     .set((
@@ -330,22 +312,22 @@ impl Domain {
     }
 }
 
-async fn find(c: &mut Conn, id: Uuid) -> Result<Invitation> {
+async fn find(c: &mut Conn, id: Uuid) -> Result<Invitation, CommonError> {
     invitations::table
         .filter(invitations::id.eq(id))
         .select(Invitation::as_select())
         .first(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("invitation"))
+        .ok_or(CommonError::NotFound("invitation"))
 }
 
-async fn by_hash(c: &mut Conn, hash: &[u8]) -> Result<Invitation> {
+async fn by_hash(c: &mut Conn, hash: &[u8]) -> Result<Invitation, CommonError> {
     invitations::table
         .filter(invitations::token_hash.eq(hash))
         .select(Invitation::as_select())
         .first(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("invitation"))
+        .ok_or(CommonError::NotFound("invitation"))
 }

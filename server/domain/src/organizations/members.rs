@@ -10,10 +10,11 @@ use wagent_db::{
     schema::{memberships, users},
 };
 
+use super::{OrganizationError, Result};
 use crate::{
-    Access, Domain, DomainError, Member, Page, Result, Role, User,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
+    Access, CommonError, Domain, Member, Page, Role, User,
+    organizations::audit::{self, Entry},
+    organizations::events::{self, OrganizationChange},
     parse_role,
     values::page_size,
 };
@@ -79,9 +80,7 @@ impl Domain {
         self.tx(access.scope(), async |c| {
             let current = member_role(c, access.org_id, user_id).await?;
             if (current == Role::Owner || role == Role::Owner) && access.role != Role::Owner {
-                return Err(DomainError::forbidden(
-                    "only an Owner can grant or remove the Owner role",
-                ));
+                return Err(OrganizationError::OnlyOwnerGrantsOwner);
             }
             if current == Role::Owner && role != Role::Owner {
                 ensure_another_owner(c, access.org_id, user_id).await?;
@@ -127,20 +126,18 @@ impl Domain {
     pub async fn remove_member(&self, access: &Access, user_id: Uuid) -> Result<Uuid> {
         access.ensure(Role::Admin)?;
         if access.caller().user_id() == Some(user_id) {
-            return Err(DomainError::validation(
-                "to remove yourself, leave the organization",
-            ));
+            return Err(OrganizationError::RemovingYourself);
         }
         self.tx(access.scope(), async |c| {
             let current = member_role(c, access.org_id, user_id).await?;
             if current == Role::Owner {
                 if access.role != Role::Owner {
-                    return Err(DomainError::forbidden("only an Owner can remove an Owner"));
+                    return Err(OrganizationError::OnlyOwnerRemovesOwner);
                 }
                 ensure_another_owner(c, access.org_id, user_id).await?;
             }
             delete_membership(c, access.org_id, user_id).await?;
-            crate::api_tokens::revoke_created_by(c, access, user_id).await?;
+            super::api_tokens::revoke_created_by(c, access, user_id).await?;
             audit::record(
                 c,
                 access.org_id,
@@ -167,14 +164,10 @@ impl Domain {
             if current == Role::Owner {
                 ensure_another_owner(c, access.org_id, user_id)
                     .await
-                    .map_err(|_| {
-                        DomainError::validation(
-                            "you are the last Owner: transfer ownership before you leave",
-                        )
-                    })?;
+                    .map_err(|_| OrganizationError::LastOwnerLeaving)?;
             }
             delete_membership(c, access.org_id, user_id).await?;
-            crate::api_tokens::revoke_created_by(c, access, user_id).await?;
+            super::api_tokens::revoke_created_by(c, access, user_id).await?;
             audit::record(
                 c,
                 access.org_id,
@@ -198,7 +191,7 @@ impl Domain {
         access.ensure(Role::Owner)?;
         let from = access.caller().require_user()?.id;
         if from == to {
-            return Err(DomainError::validation("you already own this organization"));
+            return Err(OrganizationError::AlreadyOwner);
         }
         self.tx(access.scope(), async |c| {
             member_role(c, access.org_id, to).await?;
@@ -233,7 +226,7 @@ async fn member_role(c: &mut Conn, org_id: Uuid, user_id: Uuid) -> Result<Role> 
         .await
         .optional()?;
     role.map(|r| parse_role(&r))
-        .ok_or(DomainError::NotFound("member"))
+        .ok_or(CommonError::NotFound("member").into())
 }
 
 /// Locks the Owners' rows, so two concurrent demotions cannot leave none.
@@ -248,9 +241,7 @@ async fn ensure_another_owner(c: &mut Conn, org_id: Uuid, leaving: Uuid) -> Resu
     if owners.iter().any(|o| *o != leaving) {
         Ok(())
     } else {
-        Err(DomainError::validation(
-            "an organization must keep at least one Owner",
-        ))
+        Err(OrganizationError::LastOwner)
     }
 }
 
@@ -280,12 +271,12 @@ async fn delete_membership(c: &mut Conn, org_id: Uuid, user_id: Uuid) -> Result<
     Ok(())
 }
 
-pub(crate) async fn load_user(c: &mut Conn, user_id: Uuid) -> Result<User> {
+async fn load_user(c: &mut Conn, user_id: Uuid) -> Result<User, CommonError> {
     users::table
         .filter(users::id.eq(user_id))
         .select(User::as_select())
         .first(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("user"))
+        .ok_or(CommonError::NotFound("user"))
 }

@@ -1,5 +1,10 @@
-//! The team inbox: conversations (one per contact and number), their messages, notes,
-//! labels, assignment and status, and canned responses.
+//! The team inbox: conversations (one per contact and number), their messages, labels,
+//! assignment and status; internal notes (`notes`) and canned responses
+//! (`canned_responses`). What arrives from and goes to WhatsApp is in [`crate::whatsapp`].
+
+mod canned_responses;
+mod error;
+mod notes;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
@@ -14,17 +19,18 @@ use uuid::Uuid;
 use wagent_db::{
     Conn, LiteralLimitDsl,
     bus::{self, Event},
-    schema::{
-        canned_responses, contacts, conversation_notes, conversations, memberships, messages,
-        phone_numbers, users,
-    },
+    schema::{contacts, conversations, memberships, messages, phone_numbers, users},
 };
 
+pub use self::{canned_responses::CannedResponse, error::InboxError, notes::Note};
 use crate::{
-    Access, Domain, DomainError, Page, Result, Role, User,
-    audit::{self, Entry},
-    values::page_size,
+    Access, CommonError, Domain, Page, Role, User,
+    organizations::audit::{self, Entry},
+    values::{InvalidValue, page_size},
 };
+
+/// The inbox's result.
+pub type Result<T, E = InboxError> = std::result::Result<T, E>;
 
 /// How long after a customer's last message a business may answer free-form.
 pub const SERVICE_WINDOW: Duration = Duration::hours(24);
@@ -112,26 +118,6 @@ pub struct PhoneNumber {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
-#[diesel(table_name = conversation_notes)]
-pub struct Note {
-    pub id: Uuid,
-    pub conversation_id: Uuid,
-    pub author_id: Option<Uuid>,
-    pub body: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
-#[diesel(table_name = canned_responses)]
-pub struct CannedResponse {
-    pub id: Uuid,
-    pub shortcut: String,
-    pub body: String,
-    pub created_by: Option<Uuid>,
-    pub created_at: DateTime<Utc>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConversationStatus {
     Open,
@@ -191,8 +177,8 @@ impl TimeCursor {
         URL_SAFE_NO_PAD.encode(format!("{}|{}", self.at.timestamp_micros(), self.id))
     }
 
-    pub fn decode(raw: &str) -> Result<Self> {
-        let bad = || DomainError::validation("`after` is not a cursor from this list");
+    pub fn decode(raw: &str) -> Result<Self, InvalidValue> {
+        let bad = || InvalidValue::Cursor;
         let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).map_err(|_| bad())?)
             .map_err(|_| bad())?;
         let (micros, id) = text.split_once('|').ok_or_else(bad)?;
@@ -212,7 +198,7 @@ pub(crate) async fn publish(
     topic: &str,
     conversation_id: Uuid,
     message_id: Option<Uuid>,
-) -> Result<()> {
+) -> Result<(), CommonError> {
     let event = Event {
         org_id,
         topic: topic.into(),
@@ -228,9 +214,7 @@ pub const TOPIC_MESSAGE_UPDATED: &str = "inbox.message.updated";
 
 fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
     if labels.len() > 20 {
-        return Err(DomainError::validation(
-            "a conversation has at most 20 labels",
-        ));
+        return Err(InboxError::TooManyLabels);
     }
     let mut out: Vec<String> = Vec::new();
     for label in labels {
@@ -239,9 +223,7 @@ fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
             && l.chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ' ');
         if !ok {
-            return Err(DomainError::validation(format!(
-                "`{label}` is not a label: 1 to 32 letters, digits, spaces, - or _"
-            )));
+            return Err(InboxError::NotALabel(label.clone()));
         }
         if !out.contains(&l) {
             out.push(l);
@@ -391,8 +373,9 @@ impl Domain {
 
     pub async fn conversation(&self, access: &Access, id: Uuid) -> Result<Conversation> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| find_conversation(c, id).await)
-            .await
+        Ok(self
+            .tx(access.scope(), async |c| find_conversation(c, id).await)
+            .await?)
     }
 
     pub async fn unread_total(&self, access: &Access) -> Result<i64> {
@@ -416,7 +399,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("contact"))
+                .ok_or(CommonError::NotFound("contact").into())
         })
         .await
     }
@@ -430,7 +413,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("phone number"))
+                .ok_or(CommonError::NotFound("phone number").into())
         })
         .await
     }
@@ -476,7 +459,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("message"))
+                .ok_or(CommonError::NotFound("message").into())
         })
         .await
     }
@@ -497,9 +480,7 @@ impl Domain {
                     .get_result(c)
                     .await?;
                 if member == 0 {
-                    return Err(DomainError::validation(
-                        "the assignee is not a member of this organization",
-                    ));
+                    return Err(InboxError::AssigneeNotMember);
                 }
             }
             let conversation =
@@ -553,138 +534,16 @@ impl Domain {
         })
         .await
     }
-
-    /// Clears the unread count; returns the conversation and the newest inbound wamid, which
-    /// the caller marks as read at Meta.
-    /// Internal notes: seen by the team, never sent to the customer.
-    pub async fn add_note(
-        &self,
-        access: &Access,
-        conversation_id: Uuid,
-        body: &str,
-    ) -> Result<Note> {
-        access.ensure(Role::Member)?;
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > 4096 {
-            return Err(DomainError::validation("a note has 1 to 4096 characters"));
-        }
-        self.tx(access.scope(), async |c| {
-            find_conversation(c, conversation_id).await?;
-            let note = diesel::insert_into(conversation_notes::table)
-                .values((
-                    conversation_notes::org_id.eq(access.org_id),
-                    conversation_notes::id.eq(Uuid::now_v7()),
-                    conversation_notes::conversation_id.eq(conversation_id),
-                    conversation_notes::author_id.eq(access.caller().user_id()),
-                    conversation_notes::body.eq(body),
-                ))
-                .returning(Note::as_returning())
-                .get_result(c)
-                .await?;
-            publish(c, access.org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
-            Ok(note)
-        })
-        .await
-    }
-
-    pub async fn notes(&self, access: &Access, conversation_id: Uuid) -> Result<Vec<Note>> {
-        access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
-            Ok(conversation_notes::table
-                .filter(conversation_notes::conversation_id.eq(conversation_id))
-                .order(conversation_notes::id.asc())
-                .limit(500)
-                .select(Note::as_select())
-                .load(c)
-                .await?)
-        })
-        .await
-    }
-
-    pub async fn canned_responses(&self, access: &Access) -> Result<Vec<CannedResponse>> {
-        access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
-            Ok(canned_responses::table
-                .order(canned_responses::shortcut.asc())
-                .limit(500)
-                .select(CannedResponse::as_select())
-                .load(c)
-                .await?)
-        })
-        .await
-    }
-
-    /// Admin or Owner.
-    pub async fn create_canned_response(
-        &self,
-        access: &Access,
-        shortcut: &str,
-        body: &str,
-    ) -> Result<CannedResponse> {
-        access.ensure(Role::Admin)?;
-        let shortcut = shortcut.trim().trim_start_matches('/').to_lowercase();
-        if !(1..=32).contains(&shortcut.len())
-            || !shortcut
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            return Err(DomainError::validation(
-                "a shortcut has 1 to 32 letters, digits, - or _",
-            ));
-        }
-        let body = body.trim();
-        if body.is_empty() || body.chars().count() > 4096 {
-            return Err(DomainError::validation(
-                "a canned response has 1 to 4096 characters",
-            ));
-        }
-        self.tx(access.scope(), async |c| {
-            diesel::insert_into(canned_responses::table)
-                .values((
-                    canned_responses::org_id.eq(access.org_id),
-                    canned_responses::id.eq(Uuid::now_v7()),
-                    canned_responses::shortcut.eq(&shortcut),
-                    canned_responses::body.eq(body),
-                    canned_responses::created_by.eq(access.caller().user_id()),
-                ))
-                .returning(CannedResponse::as_returning())
-                .get_result(c)
-                .await
-                .map_err(|e| {
-                    if wagent_db::is_unique_violation(&e) {
-                        DomainError::Conflict(format!("the shortcut /{shortcut} is taken"))
-                    } else {
-                        e.into()
-                    }
-                })
-        })
-        .await
-    }
-
-    /// Admin or Owner.
-    pub async fn delete_canned_response(&self, access: &Access, id: Uuid) -> Result<Uuid> {
-        access.ensure(Role::Admin)?;
-        self.tx(access.scope(), async |c| {
-            let n = diesel::delete(canned_responses::table.filter(canned_responses::id.eq(id)))
-                .execute(c)
-                .await?;
-            if n == 0 {
-                return Err(DomainError::NotFound("canned response"));
-            }
-            Ok(id)
-        })
-        .await
-    }
 }
 
-pub(crate) async fn find_conversation(c: &mut Conn, id: Uuid) -> Result<Conversation> {
+pub(crate) async fn find_conversation(c: &mut Conn, id: Uuid) -> Result<Conversation, CommonError> {
     conversations::table
         .filter(conversations::id.eq(id))
         .select(Conversation::as_select())
         .first(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("conversation"))
+        .ok_or(CommonError::NotFound("conversation"))
 }
 
 /// Clears a conversation's unread count; returns it and the wamid of its last inbound message
@@ -693,7 +552,7 @@ pub(crate) async fn mark_conversation_read(
     c: &mut Conn,
     org_id: Uuid,
     id: Uuid,
-) -> Result<(Conversation, Option<String>)> {
+) -> Result<(Conversation, Option<String>), CommonError> {
     let conversation = update_conversation(c, id, conversations::unread_count.eq(0)).await?;
     let last_inbound: Option<Option<String>> = messages::table
         .filter(messages::conversation_id.eq(id))
@@ -707,7 +566,11 @@ pub(crate) async fn mark_conversation_read(
     Ok((conversation, last_inbound.flatten()))
 }
 
-async fn update_conversation<V>(c: &mut Conn, id: Uuid, change: V) -> Result<Conversation>
+async fn update_conversation<V>(
+    c: &mut Conn,
+    id: Uuid,
+    change: V,
+) -> Result<Conversation, CommonError>
 where
     V: diesel::AsChangeset<Target = conversations::table> + Send,
     <V as diesel::AsChangeset>::Changeset:
@@ -719,7 +582,7 @@ where
         .get_result(c)
         .await
         .optional()?
-        .ok_or(DomainError::NotFound("conversation"))
+        .ok_or(CommonError::NotFound("conversation"))
 }
 
 #[cfg(test)]

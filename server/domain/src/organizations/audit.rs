@@ -6,7 +6,8 @@ use serde_json::Value;
 use uuid::Uuid;
 use wagent_db::{Conn, LiteralLimitDsl, schema::audit_events};
 
-use crate::{Access, AuditEvent, Caller, Domain, Page, Result, Role, values::page_size};
+use super::Result;
+use crate::{Access, AuditEvent, Caller, CommonError, Domain, Page, Role, values::page_size};
 
 /// One action to record.
 pub(crate) struct Entry<'a> {
@@ -22,7 +23,7 @@ pub(crate) async fn record(
     org_id: Uuid,
     caller: &Caller,
     entry: Entry<'_>,
-) -> Result<()> {
+) -> Result<(), CommonError> {
     let user_agent = caller
         .user_agent
         .as_ref()

@@ -1,5 +1,5 @@
 //! Message templates: synced from Meta, created and deleted there; status and quality kept
-//! current by webhooks (see `whatsapp::apply_events`).
+//! current by webhooks (see `webhooks::apply_event`).
 
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -11,9 +11,10 @@ use wagent_meta::{
     AccessToken, BusinessProfile, BusinessProfileUpdate, NewTemplate, TemplateCategory,
 };
 
+use super::{Result, WhatsAppError};
 use crate::{
-    Access, Domain, DomainError, Result, Role,
-    audit::{self, Entry},
+    Access, CommonError, Domain, Role,
+    organizations::audit::{self, Entry},
 };
 
 #[derive(Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable)]
@@ -98,7 +99,7 @@ impl Domain {
     ) -> Result<(Uuid, String, AccessToken)> {
         let (_, token) = self.number_and_token(access, number_id).await?;
         let (account_id, waba_id) = self
-            .tx(access.scope(), async |c| {
+            .tx(access.scope(), async |c| -> Result<_, CommonError> {
                 let account_id: Uuid = phone_numbers::table
                     .filter(phone_numbers::id.eq(number_id))
                     .select(phone_numbers::account_id)
@@ -140,7 +141,7 @@ impl Domain {
                     .optional()?;
                 q = q.filter(
                     message_templates::account_id
-                        .eq(account.ok_or(DomainError::NotFound("phone number"))?),
+                        .eq(account.ok_or(CommonError::NotFound("phone number"))?),
                 );
             }
             Ok(q.load(c).await?)
@@ -151,7 +152,7 @@ impl Domain {
     /// Reads every template of the number's account from Meta and stores them.
     pub async fn sync_templates(&self, access: &Access, number_id: Uuid) -> Result<Vec<Template>> {
         access.ensure(Role::Member)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (account_id, waba_id, token) = self.account_for_number(access, number_id).await?;
         let mut all = Vec::new();
         let mut after: Option<String> = None;
@@ -160,14 +161,14 @@ impl Domain {
                 .graph
                 .list_templates(&token, &waba_id, after.as_deref())
                 .await
-                .map_err(crate::whatsapp::graph_error)?;
+                .map_err(WhatsAppError::from_graph)?;
             all.extend(page.data);
             after = page.after;
             if after.is_none() {
                 break;
             }
         }
-        self.tx(access.scope(), async |c| {
+        self.tx(access.scope(), async |c| -> Result<_, CommonError> {
             for t in &all {
                 diesel::insert_into(message_templates::table)
                     .values((
@@ -220,24 +221,21 @@ impl Domain {
         draft: &TemplateDraft,
     ) -> Result<Template> {
         access.ensure(Role::Admin)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let category = match draft.category.to_uppercase().as_str() {
             "MARKETING" => TemplateCategory::Marketing,
             "UTILITY" => TemplateCategory::Utility,
             "AUTHENTICATION" => TemplateCategory::Authentication,
             _ => {
-                return Err(DomainError::validation(
-                    "the category is MARKETING, UTILITY or AUTHENTICATION",
-                ));
+                return Err(WhatsAppError::NotATemplateCategory);
             }
         };
         let params = placeholders(&draft.body_text);
         if params.len() != draft.body_examples.len() {
-            return Err(DomainError::validation(format!(
-                "the body has {} parameter(s) and {} example(s): give one example per parameter",
-                params.len(),
-                draft.body_examples.len()
-            )));
+            return Err(WhatsAppError::TemplateExamples {
+                parameters: params.len(),
+                examples: draft.body_examples.len(),
+            });
         }
         let mut components = Vec::new();
         if let Some(h) = draft
@@ -266,14 +264,13 @@ impl Domain {
             parameter_format: None,
             components: components.clone(),
         };
-        new.validate()
-            .map_err(|e| DomainError::validation(e.to_string()))?;
+        new.validate().map_err(WhatsAppError::BeyondMetaLimits)?;
         let (account_id, waba_id, token) = self.account_for_number(access, number_id).await?;
         let created = wa
             .graph
             .create_template(&token, &waba_id, &new)
             .await
-            .map_err(crate::whatsapp::graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         self.tx(access.scope(), async |c| {
             let t = diesel::insert_into(message_templates::table)
                 .values((
@@ -322,23 +319,23 @@ impl Domain {
     /// Admin or Owner. Deletes the template (this language) at Meta and here.
     pub async fn delete_template(&self, access: &Access, template_id: Uuid) -> Result<Uuid> {
         access.ensure(Role::Admin)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (template, number_id) = self
-            .tx(access.scope(), async |c| {
+            .tx(access.scope(), async |c| -> Result<_, CommonError> {
                 let t: Template = message_templates::table
                     .filter(message_templates::id.eq(template_id))
                     .select(Template::as_select())
                     .first(c)
                     .await
                     .optional()?
-                    .ok_or(DomainError::NotFound("template"))?;
+                    .ok_or(CommonError::NotFound("template"))?;
                 let number: Uuid = phone_numbers::table
                     .filter(phone_numbers::account_id.eq(t.account_id))
                     .select(phone_numbers::id)
                     .first(c)
                     .await
                     .optional()?
-                    .ok_or(DomainError::NotFound("phone number"))?;
+                    .ok_or(CommonError::NotFound("phone number"))?;
                 Ok((t, number))
             })
             .await?;
@@ -351,7 +348,7 @@ impl Domain {
                 template.meta_template_id.as_deref(),
             )
             .await
-            .map_err(crate::whatsapp::graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         self.tx(access.scope(), async |c| {
             diesel::delete(message_templates::table.filter(message_templates::id.eq(template_id)))
                 .execute(c)
@@ -380,12 +377,12 @@ impl Domain {
         number_id: Uuid,
     ) -> Result<BusinessProfile> {
         access.ensure(Role::Member)?;
-        let wa = self.whatsapp_setup()?;
+        let wa = self.whatsapp()?.clone();
         let (number, token) = self.number_and_token(access, number_id).await?;
         wa.graph
             .business_profile(&token, &number.phone_number_id)
             .await
-            .map_err(crate::whatsapp::graph_error)
+            .map_err(WhatsAppError::from_graph)
     }
 
     /// Admin or Owner.
@@ -396,15 +393,13 @@ impl Domain {
         update: &BusinessProfileUpdate,
     ) -> Result<BusinessProfile> {
         access.ensure(Role::Admin)?;
-        update
-            .validate()
-            .map_err(|e| DomainError::validation(e.to_string()))?;
-        let wa = self.whatsapp_setup()?;
+        update.validate().map_err(WhatsAppError::BeyondMetaLimits)?;
+        let wa = self.whatsapp()?.clone();
         let (number, token) = self.number_and_token(access, number_id).await?;
         wa.graph
             .update_business_profile(&token, &number.phone_number_id, update)
             .await
-            .map_err(crate::whatsapp::graph_error)?;
+            .map_err(WhatsAppError::from_graph)?;
         self.tx(access.scope(), async |c| {
             audit::record(
                 c,
@@ -423,7 +418,7 @@ impl Domain {
         wa.graph
             .business_profile(&token, &number.phone_number_id)
             .await
-            .map_err(crate::whatsapp::graph_error)
+            .map_err(WhatsAppError::from_graph)
     }
 }
 

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 use wagent_db::{Conn, bus};
 
-use crate::Result;
+use crate::CommonError;
 
 /// What changed in an organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,11 @@ impl OrganizationChange {
     }
 }
 
-pub(crate) async fn publish(c: &mut Conn, org_id: Uuid, change: OrganizationChange) -> Result<()> {
+pub(crate) async fn publish(
+    c: &mut Conn,
+    org_id: Uuid,
+    change: OrganizationChange,
+) -> Result<(), CommonError> {
     let event = bus::Event {
         org_id,
         topic: change.topic().into(),

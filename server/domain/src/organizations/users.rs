@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::{Conn, Scope, is_unique_violation, schema::users};
 
-use crate::{Domain, Result, User, values::EmailAddress};
+use crate::{CommonError, Domain, Result, User, values::EmailAddress};
 
 /// The facts an access token gives about its holder.
 #[derive(Debug, Clone)]
@@ -41,14 +41,13 @@ impl Domain {
                 })
                 .await;
             match result {
+                Ok(user) => return Ok(user),
                 // Two first requests raced to insert the same person: read the winner's row.
-                Err(crate::DomainError::Conflict(_)) => continue,
-                other => return other,
+                Err(Upsert::Raced) => continue,
+                Err(Upsert::Failed(e)) => return Err(e),
             }
         }
-        Err(crate::DomainError::internal(
-            "could not record the signed-in user",
-        ))
+        Err(CommonError::internal("could not record the signed-in user"))
     }
 
     pub async fn users_by_ids(&self, ids: &[Uuid]) -> Result<Vec<User>> {
@@ -64,13 +63,32 @@ impl Domain {
     }
 }
 
+/// How recording a signed-in person failed.
+enum Upsert {
+    /// Another request inserted the same person first.
+    Raced,
+    Failed(CommonError),
+}
+
+impl From<diesel::result::Error> for Upsert {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Failed(e.into())
+    }
+}
+
+impl From<wagent_db::Error> for Upsert {
+    fn from(e: wagent_db::Error) -> Self {
+        Self::Failed(e.into())
+    }
+}
+
 async fn upsert(
     c: &mut Conn,
     identity: &Identity,
     email: Option<&str>,
     verified: bool,
     name: Option<&str>,
-) -> Result<User> {
+) -> Result<User, Upsert> {
     let existing: Option<(User, Option<chrono::DateTime<Utc>>)> = users::table
         .filter(users::issuer.eq(&identity.issuer))
         .filter(users::subject.eq(&identity.subject))
@@ -136,9 +154,7 @@ async fn upsert(
         .get_result(c)
         .await;
     match inserted {
-        Err(e) if is_unique_violation(&e) => Err(crate::DomainError::Conflict(
-            "signed in twice at once".into(),
-        )),
+        Err(e) if is_unique_violation(&e) => Err(Upsert::Raced),
         other => Ok(other?),
     }
 }

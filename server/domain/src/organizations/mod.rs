@@ -1,4 +1,17 @@
-//! Organizations: the tenants.
+//! Organizations, the tenants, and who belongs to them: members and their roles
+//! (`members`), invitations by e-mail link (`invitations`), integrators' API tokens
+//! (`api_tokens`), the people behind sign-ins (`users`) and the audit log (`audit`). This
+//! file holds the organization itself: creating, renaming, the caller's memberships.
+
+mod api_tokens;
+pub(crate) mod audit;
+mod error;
+mod events;
+mod invitations;
+mod members;
+mod models;
+pub(crate) mod token_cache;
+mod users;
 
 use chrono::{Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -10,13 +23,26 @@ use wagent_db::{
     schema::{memberships, organizations},
 };
 
+use self::audit::Entry;
+pub use self::{
+    api_tokens::{DEFAULT_DAYS, IssuedToken, MAX_DAYS},
+    error::OrganizationError,
+    events::OrganizationChange,
+    invitations::{InvitationPreview, IssuedInvitation},
+    models::{
+        ApiToken, AuditEvent, Invitation, InvitationStatus, Member, Membership, Organization,
+        RoleColumn, User,
+    },
+    users::Identity,
+};
 use crate::{
-    Access, Caller, Domain, DomainError, Membership, Organization, Principal, Result, Role,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
-    parse_role, retention,
+    Access, Caller, CommonError, Domain, Principal, Role, parse_role,
+    retention::Sweep,
     values::{EmailAddress, OrganizationName},
 };
+
+/// The organizations area's result.
+pub type Result<T, E = OrganizationError> = std::result::Result<T, E>;
 
 impl Domain {
     /// Creates an organization with the caller as its Owner. People only: an API token
@@ -49,7 +75,7 @@ impl Domain {
         match email {
             Some(email) => {
                 self.create_organization_owned_by(&caller, name, async |c| {
-                    Ok(crate::users::user_for_email(c, &email).await?.id)
+                    Ok(users::user_for_email(c, &email).await?.id)
                 })
                 .await
             }
@@ -93,7 +119,7 @@ impl Domain {
                 },
             )
             .await?;
-            retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
+            Sweep::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
             Ok(org)
         })
         .await
@@ -120,7 +146,7 @@ impl Domain {
                 },
             )
             .await?;
-            retention::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
+            Sweep::schedule(c, org_id, Utc::now() + Duration::hours(24)).await?;
             Ok(org)
         })
         .await
@@ -134,7 +160,7 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("organization"))
+                .ok_or(CommonError::NotFound("organization").into())
         })
         .await
     }
@@ -213,7 +239,7 @@ impl Domain {
         }
     }
 
-    pub(crate) async fn organization_exists(&self, org_id: Uuid) -> Result<()> {
+    pub(crate) async fn organization_exists(&self, org_id: Uuid) -> Result<(), CommonError> {
         self.tx(Scope::org(org_id), async |c| {
             organizations::table
                 .filter(organizations::id.eq(org_id))
@@ -222,7 +248,7 @@ impl Domain {
                 .await
                 .optional()?
                 .map(|_| ())
-                .ok_or(DomainError::NotFound("organization"))
+                .ok_or(CommonError::NotFound("organization"))
         })
         .await
     }

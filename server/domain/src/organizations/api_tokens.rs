@@ -12,12 +12,12 @@ use wagent_db::{
     schema::{api_tokens, org_routes},
 };
 
+use super::{OrganizationError, Result};
 use crate::{
-    Access, ApiToken, Bus, Caller, Domain, DomainError, Page, Principal, Result, Role,
-    TokenPrincipal,
-    audit::{self, Entry},
-    events::{self, OrganizationChange},
-    token_cache::TOKEN_CACHE_TTL,
+    Access, ApiToken, Bus, Caller, CommonError, Domain, Page, Principal, Role, TokenPrincipal,
+    organizations::audit::{self, Entry},
+    organizations::events::{self, OrganizationChange},
+    organizations::token_cache::TOKEN_CACHE_TTL,
     values::{TokenName, page_size},
 };
 
@@ -44,29 +44,23 @@ impl Domain {
     ) -> Result<IssuedToken> {
         access.ensure(Role::Admin)?;
         if access.caller().token_id().is_some() {
-            return Err(DomainError::forbidden(
-                "API tokens cannot create API tokens",
-            ));
+            return Err(OrganizationError::TokensCannotCreateTokens);
         }
         if role == Role::Owner && access.role != Role::Owner {
-            return Err(DomainError::forbidden(
-                "only an Owner can create a token with the Owner role",
-            ));
+            return Err(OrganizationError::OnlyOwnerCreatesOwnerTokens);
         }
         let name = TokenName::parse(name)?;
         let days = days.unwrap_or(DEFAULT_DAYS);
         if !(1..=MAX_DAYS).contains(&days) {
-            return Err(DomainError::validation(format!(
-                "a token lasts between 1 and {MAX_DAYS} days"
-            )));
+            return Err(OrganizationError::TokenLifetime);
         }
         let id = Uuid::now_v7();
         let expires_at = Utc::now() + Duration::days(days);
         let token = self
             .tokens
             .issue(id, access.org_id, role, expires_at)
-            .map_err(DomainError::internal)?;
-        let api_token = self.tx(access.scope(), async |c| {
+            .map_err(CommonError::internal)?;
+        let api_token = self.tx(access.scope(), async |c| -> Result<_, CommonError> {
                 let row = diesel::insert_into(api_tokens::table)
                     .values((
                         api_tokens::org_id.eq(access.org_id),
@@ -151,9 +145,9 @@ impl Domain {
                     .get_result(c)
                     .await?;
                 return Err(if exists > 0 {
-                    DomainError::validation("this token is already revoked")
+                    OrganizationError::TokenAlreadyRevoked
                 } else {
-                    DomainError::NotFound("API token")
+                    CommonError::NotFound("API token").into()
                 });
             };
             audit::record(
@@ -196,7 +190,7 @@ impl Domain {
     }
 
     /// Whether an API token has been revoked (a token that no longer exists counts as revoked).
-    pub async fn api_token_revoked(&self, org_id: Uuid, id: Uuid) -> Result<bool> {
+    pub async fn api_token_revoked(&self, org_id: Uuid, id: Uuid) -> Result<bool, CommonError> {
         self.tx(Scope::org(org_id), async |c| {
             let revoked: Option<Option<chrono::DateTime<Utc>>> = api_tokens::table
                 .filter(api_tokens::id.eq(id))
@@ -210,7 +204,7 @@ impl Domain {
     }
 
     /// The organization an API token id belongs to (for `wagent token revoke`).
-    pub async fn api_token_org(&self, id: Uuid) -> Result<Uuid> {
+    pub async fn api_token_org(&self, id: Uuid) -> Result<Uuid, CommonError> {
         self.tx(Scope::system(), async |c| {
             org_routes::table
                 .filter(org_routes::kind.eq(ROUTE_KIND))
@@ -219,7 +213,7 @@ impl Domain {
                 .first::<Uuid>(c)
                 .await
                 .optional()?
-                .ok_or(DomainError::NotFound("API token"))
+                .ok_or(CommonError::NotFound("API token"))
         })
         .await
     }
@@ -231,7 +225,7 @@ impl Domain {
         raw: &str,
         ip: Option<String>,
         user_agent: Option<String>,
-    ) -> Result<Caller> {
+    ) -> Result<Caller, CommonError> {
         if let Some(principal) = self.token_cache.get(raw, Utc::now()) {
             return Ok(Caller {
                 principal: Principal::ApiToken(principal),
@@ -240,10 +234,8 @@ impl Domain {
             });
         }
         let verified = self.tokens.verify(raw, Utc::now()).map_err(|e| match e {
-            TokenError::Refused => {
-                DomainError::unauthenticated_because("this API token has expired")
-            }
-            _ => DomainError::Unauthenticated,
+            TokenError::Refused => CommonError::TokenExpired,
+            _ => CommonError::Unauthenticated,
         })?;
         let now = Utc::now();
         let row = self
@@ -265,19 +257,15 @@ impl Domain {
                             .await?;
                     }
                 }
-                Ok::<_, DomainError>(row)
+                Ok::<_, CommonError>(row)
             })
             .await?;
-        let row = row.ok_or(DomainError::Unauthenticated)?;
+        let row = row.ok_or(CommonError::Unauthenticated)?;
         if row.revoked_at.is_some() {
-            return Err(DomainError::unauthenticated_because(
-                "this API token has been revoked",
-            ));
+            return Err(CommonError::TokenRevoked);
         }
         if row.expires_at <= now {
-            return Err(DomainError::unauthenticated_because(
-                "this API token has expired",
-            ));
+            return Err(CommonError::TokenExpired);
         }
         let principal = TokenPrincipal {
             id: row.id,
@@ -310,7 +298,7 @@ pub(crate) async fn revoke_created_by(
     c: &mut wagent_db::Conn,
     access: &Access,
     user_id: Uuid,
-) -> Result<usize> {
+) -> Result<usize, CommonError> {
     let revoked: Vec<(Uuid, String)> = diesel::update(
         api_tokens::table
             .filter(api_tokens::org_id.eq(access.org_id))

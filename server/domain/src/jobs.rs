@@ -1,0 +1,102 @@
+//! Every kind of background job the domain runs, registered in one place.
+//!
+//! A kind is one file in its area (`whatsapp/jobs/*.rs`, `retention.rs`): a payload struct
+//! that is a [`BackgroundJob`] (its `KIND`, its `run`) and a typed function that enqueues it
+//! in the caller's transaction. Adding a kind is writing that file and one line here.
+
+use uuid::Uuid;
+use wagent_jobs::{Job, JobError, Runner};
+
+use crate::{Domain, retention, whatsapp::jobs as whatsapp};
+
+impl Domain {
+    /// Routes every kind of job to its handler; `serve` and `worker` run what this returns.
+    pub fn register_jobs(&self, runner: Runner) -> Runner {
+        runner
+            .handle::<retention::Sweep>(self.clone())
+            .handle::<whatsapp::ProcessWebhook>(self.clone())
+            .handle::<whatsapp::SendMessage>(self.clone())
+            .handle::<whatsapp::DownloadMedia>(self.clone())
+            .handle::<whatsapp::MarkRead>(self.clone())
+            .handle::<whatsapp::RefreshNumber>(self.clone())
+    }
+}
+
+/// The organization a job runs for; a job without one cannot run.
+pub(crate) fn organization(job: &Job) -> Result<Uuid, JobError> {
+    job.org_id
+        .ok_or_else(|| JobError::Permanent("no organization".into()))
+}
+
+/// A failure the runner retries, the domain's error kept in the job's row.
+pub(crate) fn retry(e: impl std::fmt::Debug) -> JobError {
+    JobError::Failed(format!("{e:?}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use wagent_jobs::NewJob;
+
+    use super::*;
+
+    /// Deployed databases hold rows of every kind: kinds and payloads keep their shapes.
+    #[test]
+    fn kinds_and_payloads_keep_the_shape_of_rows_already_queued() {
+        let id = Uuid::now_v7();
+        let rows = [
+            (
+                NewJob::of(None, &retention::Sweep {}),
+                "retention.sweep",
+                json!({}),
+            ),
+            (
+                NewJob::of(None, &whatsapp::ProcessWebhook { event_id: id }),
+                "whatsapp.webhook",
+                json!({ "event_id": id }),
+            ),
+            (
+                NewJob::of(None, &whatsapp::SendMessage { message_id: id }),
+                "whatsapp.send",
+                json!({ "message_id": id }),
+            ),
+            (
+                NewJob::of(None, &whatsapp::DownloadMedia { media_id: id }),
+                "whatsapp.media",
+                json!({ "media_id": id }),
+            ),
+            (
+                NewJob::of(
+                    None,
+                    &whatsapp::MarkRead {
+                        conversation_id: id,
+                        wamid: "wamid.1".into(),
+                    },
+                ),
+                "whatsapp.mark_read",
+                json!({ "conversation_id": id, "wamid": "wamid.1" }),
+            ),
+            (
+                NewJob::of(
+                    None,
+                    &whatsapp::RefreshNumber {
+                        phone_number_id: id,
+                    },
+                ),
+                "whatsapp.refresh",
+                json!({ "phone_number_id": id }),
+            ),
+        ];
+        for (job, kind, payload) in rows {
+            assert_eq!((job.kind, job.payload), (kind, payload));
+        }
+        assert_eq!(
+            serde_json::from_value::<whatsapp::SendMessage>(
+                json!({ "message_id": id.to_string() })
+            )
+            .map(|p| p.message_id)
+            .ok(),
+            Some(id)
+        );
+    }
+}

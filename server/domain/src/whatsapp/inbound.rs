@@ -1,0 +1,360 @@
+//! What a webhook brings into the inbox: customers' messages (with their media, fetched by a
+//! job) and the statuses of the messages we sent.
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
+use diesel_async::RunQueryDsl;
+use serde_json::Value;
+use uuid::Uuid;
+use wagent_db::{
+    Conn,
+    schema::{conversations, media, message_statuses, messages, phone_numbers},
+};
+use wagent_meta::webhook::{InboundKind, InboundMessage, MessageStatus, StatusUpdate};
+
+use super::{Result, WhatsAppError};
+use super::{
+    contacts::{Customer, upsert_contact},
+    jobs::DownloadMedia,
+    touch_conversation,
+};
+use crate::inbox::{
+    self, TOPIC_CONVERSATION, TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
+};
+
+/// Stores one inbound message; false when it was already stored (a duplicate delivery).
+pub(super) async fn apply_message(
+    c: &mut Conn,
+    org_id: Uuid,
+    meta_number: &str,
+    contact: Option<&wagent_meta::webhook::Contact>,
+    m: &InboundMessage,
+) -> Result<bool> {
+    let Some(number_id) = phone_numbers::table
+        .filter(phone_numbers::phone_number_id.eq(meta_number))
+        .select(phone_numbers::id)
+        .first::<Uuid>(c)
+        .await
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    let customer = Customer {
+        phone: contact
+            .and_then(|k| k.wa_id.as_deref())
+            .or(m.from.as_deref()),
+        user_id: contact
+            .and_then(|k| k.user_id.as_deref())
+            .or(m.from_user_id.as_deref()),
+        name: contact.and_then(|k| k.name.as_deref()),
+        username: contact.and_then(|k| k.username.as_deref()),
+    };
+    let Some(contact_id) = upsert_contact(c, org_id, &customer).await? else {
+        return Err(WhatsAppError::NoSender);
+    };
+    let conversation_id: Uuid = diesel::insert_into(conversations::table)
+        .values((
+            conversations::org_id.eq(org_id),
+            conversations::id.eq(Uuid::now_v7()),
+            conversations::phone_number_id.eq(number_id),
+            conversations::contact_id.eq(contact_id),
+        ))
+        .on_conflict((
+            conversations::org_id,
+            conversations::phone_number_id,
+            conversations::contact_id,
+        ))
+        .do_update()
+        .set(conversations::updated_at.eq(Utc::now()))
+        .returning(conversations::id)
+        .get_result(c)
+        .await?;
+    let sent_at = DateTime::from_timestamp(m.timestamp, 0).unwrap_or_else(Utc::now);
+    let (kind, body, payload) = describe(&m.kind);
+    let mut payload = payload;
+    if let Some(ctx) = &m.context {
+        payload["context"] = serde_json::to_value(ctx).unwrap_or(Value::Null);
+    }
+    if let Some(referral) = &m.referral {
+        payload["referral"] = serde_json::to_value(referral).unwrap_or(Value::Null);
+    }
+    if !m.errors.is_empty() {
+        payload["errors"] = serde_json::to_value(&m.errors).unwrap_or(Value::Null);
+    }
+    let message_id = Uuid::now_v7();
+    let inserted = diesel::insert_into(messages::table)
+        .values((
+            messages::org_id.eq(org_id),
+            messages::id.eq(message_id),
+            messages::conversation_id.eq(conversation_id),
+            messages::direction.eq("inbound"),
+            messages::wamid.eq(&m.id),
+            messages::kind.eq(kind),
+            messages::body.eq(&body),
+            messages::payload.eq(&payload),
+            messages::status.eq("received"),
+            messages::reply_to_wamid.eq(m.context.as_ref().and_then(|x| x.id.clone())),
+            messages::sent_at.eq(sent_at),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c)
+        .await?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    if let Some(meta_media) = media_ref(&m.kind) {
+        let media_id = Uuid::now_v7();
+        diesel::insert_into(media::table)
+            .values((
+                media::org_id.eq(org_id),
+                media::id.eq(media_id),
+                media::message_id.eq(message_id),
+                media::meta_media_id.eq(&meta_media.id),
+                media::mime_type.eq(&meta_media.mime_type),
+                media::sha256.eq(&meta_media.sha256),
+                media::file_name.eq(match &m.kind {
+                    InboundKind::Document { filename, .. } => filename.clone(),
+                    _ => None,
+                }),
+            ))
+            .execute(c)
+            .await?;
+        DownloadMedia::enqueue(c, org_id, media_id).await?;
+    }
+    let conversation = find_conversation(c, conversation_id).await?;
+    // A system message (number changed) does not open the customer-service window.
+    let opens_window = !matches!(m.kind, InboundKind::System(_));
+    // A picture without a caption still needs a line in the conversation list.
+    let preview = body.clone().unwrap_or_else(|| match kind {
+        "image" => "📷 Photo".to_owned(),
+        "video" => "🎥 Video".to_owned(),
+        "sticker" => "Sticker".to_owned(),
+        other => other.to_owned(),
+    });
+    touch_conversation(c, &conversation, sent_at, Some(&preview), opens_window).await?;
+    inbox::publish(
+        c,
+        org_id,
+        TOPIC_MESSAGE_CREATED,
+        conversation_id,
+        Some(message_id),
+    )
+    .await?;
+    inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
+    Ok(true)
+}
+
+/// The rank of a status: a message's current status is the highest-ranked one it received,
+/// whatever the order of arrival. `failed` is terminal: it outranks every other, so a late
+/// `delivered` or `read` never hides a failure (every status stays in `message_statuses`).
+fn rank(status: &str) -> u8 {
+    match status {
+        "pending" => 0,
+        "accepted" => 1,
+        "sent" => 2,
+        "delivered" => 3,
+        "read" => 4,
+        "played" => 5,
+        "failed" => 9,
+        _ => 0,
+    }
+}
+
+fn status_name(s: &MessageStatus) -> Option<&'static str> {
+    match s {
+        MessageStatus::Sent => Some("sent"),
+        MessageStatus::Delivered => Some("delivered"),
+        MessageStatus::Read => Some("read"),
+        MessageStatus::Played => Some("played"),
+        MessageStatus::Failed => Some("failed"),
+        _ => None,
+    }
+}
+
+/// Records a status in the message's history and moves the message to it if it ranks
+/// higher; duplicates change nothing.
+pub(super) async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bool> {
+    let Some(new) = status_name(&s.status) else {
+        return Ok(false);
+    };
+    let current: Option<(Uuid, Uuid, String)> = messages::table
+        .filter(messages::wamid.eq(&s.message_id))
+        .select((messages::id, messages::conversation_id, messages::status))
+        .for_update()
+        .first(c)
+        .await
+        .optional()?;
+    let Some((id, conversation_id, status)) = current else {
+        return Ok(false);
+    };
+    let error = <[_]>::first(&s.errors);
+    let at = DateTime::from_timestamp(s.timestamp, 0).unwrap_or_else(Utc::now);
+    let recorded = diesel::insert_into(message_statuses::table)
+        .values((
+            message_statuses::org_id.eq(org_id),
+            message_statuses::id.eq(Uuid::now_v7()),
+            message_statuses::message_id.eq(id),
+            message_statuses::wamid.eq(&s.message_id),
+            message_statuses::status.eq(new),
+            message_statuses::at.eq(at),
+            message_statuses::error_code.eq(error.and_then(|e| i32::try_from(e.code).ok())),
+            message_statuses::error_title.eq(error
+                .and_then(|e| e.title.clone().or_else(|| e.message.clone()))
+                .map(|t| t.chars().take(512).collect::<String>())),
+            message_statuses::error_details.eq(error
+                .and_then(|e| e.details.clone())
+                .map(|t| t.chars().take(2048).collect::<String>())),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c)
+        .await?;
+    if recorded == 0 {
+        return Ok(false);
+    }
+    // Since 2026-03-31 a status may name the customer by phone and user id together.
+    if let Some(k) = &s.contact
+        && k.wa_id.is_some()
+        && k.user_id.is_some()
+    {
+        let customer = Customer {
+            phone: k.wa_id.as_deref(),
+            user_id: k.user_id.as_deref(),
+            name: k.name.as_deref(),
+            username: k.username.as_deref(),
+        };
+        upsert_contact(c, org_id, &customer).await?;
+    }
+    if rank(new) <= rank(&status) {
+        return Ok(true);
+    }
+    diesel::update(messages::table.filter(messages::id.eq(id)))
+        .set((
+            messages::status.eq(new),
+            messages::status_at.eq(at),
+            messages::error_code.eq(error.map(|e| e.code as i32)),
+            messages::error_text.eq(error.map(|e| {
+                e.details
+                    .clone()
+                    .or_else(|| e.message.clone())
+                    .or_else(|| e.title.clone())
+                    .unwrap_or_default()
+            })),
+        ))
+        .execute(c)
+        .await?;
+    inbox::publish(c, org_id, TOPIC_MESSAGE_UPDATED, conversation_id, Some(id)).await?;
+    // Meta keeps the authoritative clock of the customer-service window: when it says the
+    // window had closed, close ours too, so the composer offers templates.
+    if error.is_some_and(|e| e.code == 131047) {
+        let closed = Utc::now() - inbox::SERVICE_WINDOW;
+        let changed = diesel::update(
+            conversations::table
+                .filter(conversations::id.eq(conversation_id))
+                .filter(conversations::last_inbound_at.gt(closed)),
+        )
+        .set(conversations::last_inbound_at.eq(closed))
+        .execute(c)
+        .await?;
+        if changed > 0 {
+            inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
+        }
+    }
+    Ok(true)
+}
+
+fn media_ref(kind: &InboundKind) -> Option<&wagent_meta::webhook::MediaRef> {
+    match kind {
+        InboundKind::Image(m) | InboundKind::Video(m) | InboundKind::Sticker { media: m, .. } => {
+            Some(m)
+        }
+        InboundKind::Audio { media, .. } | InboundKind::Document { media, .. } => Some(media),
+        _ => None,
+    }
+}
+
+/// (kind, text to show and search, structured content) of an inbound message.
+fn describe(kind: &InboundKind) -> (&'static str, Option<String>, Value) {
+    let value = serde_json::to_value(kind).unwrap_or(Value::Null);
+    match kind {
+        InboundKind::Text { body } => ("text", Some(body.clone()), value),
+        InboundKind::Image(m) => ("image", m.caption.clone(), value),
+        InboundKind::Video(m) => ("video", m.caption.clone(), value),
+        InboundKind::Sticker { .. } => ("sticker", None, value),
+        InboundKind::Audio { voice, .. } => (
+            "audio",
+            Some(if *voice {
+                "Voice message".into()
+            } else {
+                "Audio".into()
+            }),
+            value,
+        ),
+        InboundKind::Document { media, filename } => (
+            "document",
+            media.caption.clone().or_else(|| filename.clone()),
+            value,
+        ),
+        InboundKind::Location {
+            name,
+            address,
+            latitude,
+            longitude,
+            ..
+        } => (
+            "location",
+            Some(
+                name.clone()
+                    .or_else(|| address.clone())
+                    .unwrap_or_else(|| format!("{latitude}, {longitude}")),
+            ),
+            value,
+        ),
+        InboundKind::Contacts(list) => (
+            "contacts",
+            Some(format!("{} shared contact(s)", list.len())),
+            value,
+        ),
+        InboundKind::Interactive(reply) => ("interactive", interactive_title(reply), value),
+        InboundKind::Button { text, .. } => ("button", Some(text.clone()), value),
+        InboundKind::Reaction { emoji, .. } => ("reaction", emoji.clone(), value),
+        InboundKind::Order(_) => ("order", Some("Order".into()), value),
+        InboundKind::System(system) => ("system", system.body.clone(), value),
+        InboundKind::Unsupported { .. } => {
+            ("unsupported", Some("Unsupported message".into()), value)
+        }
+        InboundKind::Unknown { kind, .. } => (
+            "unsupported",
+            Some(format!("Unsupported message ({kind})")),
+            value,
+        ),
+    }
+}
+
+fn interactive_title(reply: &wagent_meta::webhook::InteractiveReply) -> Option<String> {
+    use wagent_meta::webhook::InteractiveReply as R;
+    match reply {
+        R::ButtonReply { title, .. } | R::ListReply { title, .. } => Some(title.clone()),
+        _ => Some("Form reply".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_outranks_every_status_and_nothing_moves_back() {
+        let order = [
+            "pending",
+            "accepted",
+            "sent",
+            "delivered",
+            "read",
+            "played",
+            "failed",
+        ];
+        for pair in order.windows(2) {
+            assert!(rank(pair[0]) < rank(pair[1]), "{pair:?}");
+        }
+    }
+}
