@@ -92,7 +92,7 @@ impl ConversationFilterInput {
 /// A WhatsApp number connected to the organization, as Meta last described it.
 pub struct PhoneNumberObject(pub PhoneNumber);
 
-#[Object(name = "PhoneNumber")]
+#[Object(name = "PhoneNumber", serial)]
 impl PhoneNumberObject {
     async fn id(&self) -> ID {
         self.0.id.into()
@@ -135,7 +135,7 @@ impl PhoneNumberObject {
 
 pub struct ContactObject(pub Contact);
 
-#[Object(name = "Contact")]
+#[Object(name = "Contact", serial)]
 impl ContactObject {
     async fn id(&self) -> ID {
         self.0.id.into()
@@ -194,7 +194,10 @@ impl ConversationObject {
     }
 }
 
-#[Object(name = "Conversation")]
+/// `serial`: the fields are resolved one after another. They are plain values or rows the
+/// list already read, and resolving them concurrently cost the inbox page more in futures
+/// bookkeeping than it saved (docs/PERFORMANCE.md). The same holds for the other row types.
+#[Object(name = "Conversation", serial)]
 impl ConversationObject {
     async fn id(&self) -> ID {
         self.conversation.id.into()
@@ -297,7 +300,7 @@ pub struct MessageError {
 
 pub struct MessageObject(pub Message, pub Access);
 
-#[Object(name = "Message")]
+#[Object(name = "Message", serial)]
 impl MessageObject {
     async fn id(&self) -> ID {
         self.0.id.into()

@@ -125,7 +125,7 @@ pub struct ViewerApiToken {
 
 pub struct UserObject(pub User);
 
-#[Object(name = "User")]
+#[Object(name = "User", serial)]
 impl UserObject {
     async fn id(&self) -> ID {
         self.0.id.into()

@@ -154,6 +154,8 @@ impl Domain {
             Ok(user_id)
         })
         .await
+        // Their revoked tokens stop here at once, not when the bus event comes back.
+        .inspect(|_| self.token_cache.forget_org(access.org_id))
     }
 
     /// The caller leaves; the last Owner must first hand ownership to someone else.
@@ -184,6 +186,7 @@ impl Domain {
             Ok(access.org_id)
         })
         .await
+        .inspect(|_| self.token_cache.forget_org(access.org_id))
     }
 
     /// Makes another member an Owner and the calling Owner an Admin.
