@@ -194,9 +194,9 @@ impl ConversationObject {
     }
 }
 
-/// `serial`: the fields are resolved one after another. They are plain values or rows the
-/// list already read, and resolving them concurrently cost the inbox page more in futures
-/// bookkeeping than it saved (docs/PERFORMANCE.md). The same holds for the other row types.
+// `serial`: the fields are resolved one after another. They are plain values or rows the
+// list already read, and resolving them concurrently cost the inbox page more in futures
+// bookkeeping than it saved (docs/PERFORMANCE.md). The same holds for the other row types.
 #[Object(name = "Conversation", serial)]
 impl ConversationObject {
     async fn id(&self) -> ID {

@@ -248,6 +248,10 @@ impl Runner {
         let mut shutdown = std::pin::pin!(shutdown);
         tracing::info!(worker = %this.worker_id, kinds = ?this.handlers.keys().collect::<Vec<_>>(), "job runner started");
         loop {
+            // Listening starts before the claim, so that a job enqueued while the claim runs
+            // still wakes the runner (`notify_waiters` keeps nothing for later listeners).
+            let mut woken = std::pin::pin!(signal.notified());
+            woken.as_mut().enable();
             let free = permits.available_permits();
             let claimed = if free > 0 {
                 match this.claim(free).await {
@@ -280,7 +284,7 @@ impl Runner {
             }
             tokio::select! {
                 _ = &mut shutdown => break,
-                _ = signal.notified() => {}
+                _ = woken => {}
                 _ = tokio::time::sleep(this.idle_poll) => {}
             }
         }

@@ -250,13 +250,17 @@ async fn an_enqueue_wakes_a_waiting_runner_at_once() {
                 Ok(())
             }
         });
+    // A first job, there before the runner starts, proves it has claimed and emptied the
+    // queue; it then waits. Each later one must wake it.
+    add(&db, NewJob::new("test.ping", None, json!({}))).await;
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let handle = tokio::spawn(runner.run(async move {
         let _ = stop_rx.wait_for(|s| *s).await;
     }));
-    // A first job proves the runner has claimed and emptied the queue; it is waiting after.
-    for round in ["first", "second"] {
-        add(&db, NewJob::new("test.ping", None, json!({}))).await;
+    for round in ["first", "second", "third"] {
+        if round != "first" {
+            add(&db, NewJob::new("test.ping", None, json!({}))).await;
+        }
         tokio::time::timeout(Duration::from_secs(10), rx.recv())
             .await
             .unwrap_or_else(|_| {

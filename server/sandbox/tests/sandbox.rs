@@ -6,7 +6,7 @@ use std::{
     collections::HashMap,
     net::SocketAddr,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use base64::Engine;
@@ -536,10 +536,21 @@ async fn throughput_limit_answers_130429_with_the_configured_status() {
     let (status, body) = sb.send_text("15550001009", "hi").await;
     assert_eq!((status, error_code(&body)), (429, 130429));
 
-    // The window slides: a second later there is room again.
-    tokio::time::sleep(Duration::from_millis(1100)).await;
-    let (status, _) = sb.send_text("15550001009", "hi").await;
-    assert_eq!(status, 200);
+    // The window slides: within about a second there is room again (refused sends do not
+    // count against it).
+    let refused_at = Instant::now();
+    loop {
+        let (status, body) = sb.send_text("15550001009", "hi").await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!((status, error_code(&body)), (429, 130429));
+        assert!(
+            refused_at.elapsed() < Duration::from_secs(5),
+            "the window never slid"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]
@@ -726,9 +737,13 @@ async fn embedded_signup_code_exchange() {
     let (status, _) = sb.post(&format!("{pn}/messages"), to).await;
     assert_eq!(status, 200);
 
-    // A code unused for longer than its lifetime has expired.
+    // A code unused for longer than its lifetime has expired (the lifetime shortened to
+    // nothing rather than waited out).
     let (_, late) = sb.sandbox("embedded-signup", json!({})).await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let (status, _) = sb
+        .sandbox("config", json!({ "signup_code_ttl_ms": 0 }))
+        .await;
+    assert_eq!(status, 200);
     let (status, body) = exchange(SECRET, late["code"].as_str().unwrap()).await;
     assert_eq!((status, error_code(&body)), (400, 100));
     assert_eq!(body["error"]["error_subcode"], 36007);
@@ -1565,7 +1580,10 @@ async fn reactions_get_only_sent_and_bad_targets_fail() {
     assert_eq!(status, 200, "{reply}");
     let wamid = wamid_of(&reply);
     sb.hooks.wait_statuses(&wamid, 1).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A text sent after the reaction is read later than the reaction would have been
+    // delivered: once its `read` is in, no `delivered` is coming for the reaction.
+    let (_, later) = sb.send_text(CUSTOMER, "after the reaction").await;
+    sb.hooks.wait_statuses(&wamid_of(&later), 3).await;
     assert_eq!(names(&sb.hooks.statuses(&wamid)), ["sent"]);
 
     let (_, reply) = sb
@@ -1809,15 +1827,20 @@ async fn serve_binds_port_zero_and_webhooks_are_retried() {
     assert_eq!(log["data"][0]["attempts"], 3);
 
     stop.send(()).unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let fresh = reqwest::Client::new();
-    assert!(
-        fresh
-            .get(format!("http://{addr}/sandbox/state"))
-            .send()
-            .await
-            .is_err()
-    );
+    // It stops listening.
+    let stopping = Instant::now();
+    while reqwest::Client::new()
+        .get(format!("http://{addr}/sandbox/state"))
+        .send()
+        .await
+        .is_ok()
+    {
+        assert!(
+            stopping.elapsed() < Duration::from_secs(5),
+            "the sandbox kept answering after its shutdown signal"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 // ---- ids made up on first sight belong to the token's business -----------------------
