@@ -147,7 +147,8 @@ impl EmailAddress {
 /// number's digits with the country code, no `+`) or one read back from the database: it is
 /// read as international and kept digit for digit, even when libphonenumber does not know it
 /// as a valid number, because Meta is the authority on who wrote to us and numbering plans
-/// change before the library does. Only what is not a number at all is refused.
+/// change before the library does. Only what is not a number at all is refused (a webhook's
+/// sender is then known by that text as a user id, never dropped).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct E164(String);
 

@@ -1064,3 +1064,46 @@ async fn when_meta_says_the_window_closed_the_conversation_offers_templates() {
         131047
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sender_is_kept_as_meta_names_them_whatever_libphonenumber_thinks() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let now = chrono::Utc::now().timestamp();
+    // +1 555 000 2222 is no valid North American number, but Meta says this customer wrote.
+    let (body, sig) = signed(&inbound(&pn, "wamid.NUM1", "from a 555 number", now));
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    // A wa_id that is not a number at all stands for the customer's user id.
+    let (body, sig) =
+        signed(&inbound(&pn, "wamid.NUM2", "from a name", now).replace("15550002222", "lu.doces"));
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    app.jobs_drained().await;
+
+    let q = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { phone userId } messages(first: 5) { nodes { text } } } } } }";
+    let data = app.ok(&alice, q, json!({ "o": org })).await;
+    let mut seen: Vec<(Value, Value, Value)> = data["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["contact"]["phone"].clone(),
+                c["contact"]["userId"].clone(),
+                c["messages"]["nodes"][0]["text"].clone(),
+            )
+        })
+        .collect();
+    seen.sort_by_key(|s| s.2.to_string());
+    assert_eq!(
+        seen,
+        [
+            (
+                json!("15550002222"),
+                Value::Null,
+                json!("from a 555 number")
+            ),
+            (Value::Null, json!("lu.doces"), json!("from a name")),
+        ]
+    );
+}

@@ -43,18 +43,24 @@ pub(super) async fn apply_message(
     else {
         return Ok(false);
     };
-    // A wa_id that is not a number at all refuses the message (recorded for operators); one
-    // libphonenumber does not know is kept as Meta sent it (see `E164::from_wa_id`).
-    let phone = contact
+    // A wa_id libphonenumber does not know is kept as Meta sent it (`E164::from_wa_id`). One
+    // that is not a number at all names the customer some other way: like the migration that
+    // moved such wa_ids to `user_id`, it stands for the user id when Meta names none, so the
+    // message is still stored.
+    let wa_id = contact
         .and_then(|k| k.wa_id.as_deref())
-        .or(m.from.as_deref())
-        .map(E164::from_wa_id)
-        .transpose()?;
+        .or(m.from.as_deref());
+    let phone = wa_id.and_then(|w| E164::from_wa_id(w).ok());
+    let not_a_number = wa_id.filter(|_| phone.is_none());
+    if let Some(w) = not_a_number {
+        tracing::warn!(%org_id, wamid = %m.id, wa_id = %w, "a sender's wa_id is not a phone number");
+    }
     let customer = Customer {
         phone: phone.as_ref(),
         user_id: contact
             .and_then(|k| k.user_id.as_deref())
-            .or(m.from_user_id.as_deref()),
+            .or(m.from_user_id.as_deref())
+            .or(not_a_number),
         name: contact.and_then(|k| k.name.as_deref()),
         username: contact.and_then(|k| k.username.as_deref()),
     };
