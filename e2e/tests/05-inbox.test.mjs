@@ -61,7 +61,7 @@ browserTest('a customer writes from the phone; alice answers and sees her reply 
   const inbound = messages(page, 'INBOUND');
   await eventually(async () => assert.equal(await inbound.count(), 1));
   assert.equal(await inbound.getByTestId('message-text').innerText(), question);
-  assert.equal(await inbound.getAttribute('data-kind'), 'text');
+  assert.equal(await inbound.getAttribute('data-kind'), 'TEXT');
   // Opening it marks it read.
   await eventually(async () => assert.equal(await row.getAttribute('data-unread'), '0'));
 
@@ -78,11 +78,11 @@ browserTest('a customer writes from the phone; alice answers and sees her reply 
   const reply = messages(page, 'OUTBOUND').filter({ has: page.getByTestId('message-text').getByText(answer, { exact: true }) });
   await reply.waitFor();
   assert.equal(await input.inputValue(), '', 'the composer is cleared after sending');
-  assert.equal(await reply.getAttribute('data-kind'), 'text');
+  assert.equal(await reply.getAttribute('data-kind'), 'TEXT');
   // The sandbox reports sent → delivered → read; the bubble and its ticks follow, live.
-  await eventually(async () => assert.equal(await reply.getAttribute('data-status'), 'read'), { timeout: 15_000 });
+  await eventually(async () => assert.equal(await reply.getAttribute('data-status'), 'READ'), { timeout: 15_000 });
   const ticks = reply.getByTestId('message-ticks');
-  assert.equal(await ticks.getAttribute('data-status'), 'read');
+  assert.equal(await ticks.getAttribute('data-status'), 'READ');
   assert.match(await ticks.getAttribute('class'), /\bticks-read\b/);
   assert.equal(await ticks.getAttribute('title'), 'Read');
   assert.equal(await reply.getByTestId('message-error').count(), 0);
@@ -148,14 +148,14 @@ browserTest('outside the 24-hour window only an approved template goes out', asy
 
   const sent = messages(page, 'OUTBOUND');
   await eventually(async () => assert.equal(await sent.count(), 1));
-  assert.equal(await sent.getAttribute('data-kind'), 'template');
+  assert.equal(await sent.getAttribute('data-kind'), 'TEMPLATE');
   const template = sent.getByTestId('message-template');
   assert.match(await template.innerText(), /order_update/);
   assert.match(await template.innerText(), /Jonas · #1042/);
   await eventually(
     async () => {
       const status = await sent.getAttribute('data-status');
-      assert.ok(['delivered', 'read'].includes(status), `the template is ${status}, not yet delivered`);
+      assert.ok(['DELIVERED', 'READ'].includes(status), `the template is ${status}, not yet delivered`);
     },
     { timeout: 15_000 },
   );
@@ -174,7 +174,7 @@ browserTest('outside the 24-hour window only an approved template goes out', asy
   await composer.getByTestId('composer-send').click();
   const refused = messages(page, 'OUTBOUND');
   await refused.waitFor();
-  await eventually(async () => assert.equal(await refused.getAttribute('data-status'), 'failed'), { timeout: 15_000 });
+  await eventually(async () => assert.equal(await refused.getAttribute('data-status'), 'FAILED'), { timeout: 15_000 });
   assert.match(await refused.getByTestId('message-error').innerText(), /^Error 131047\b/);
   assert.match(await refused.getByTestId('message-ticks').getAttribute('class'), /\bticks-failed\b/);
 });

@@ -117,6 +117,13 @@ impl Problem for CommonError {
     }
 }
 
+/// A value that does not parse, alone (as the edges parse some before asking the domain).
+impl Problem for InvalidValue {
+    fn code(&self) -> Code {
+        Code::Validation
+    }
+}
+
 impl From<wagent_db::Error> for CommonError {
     fn from(e: wagent_db::Error) -> Self {
         Self::internal(e)

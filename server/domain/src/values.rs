@@ -1,4 +1,6 @@
-//! Values from outside that can be wrong, parsed once at the edge.
+//! Values from outside that can be wrong, parsed once at the edge: names, e-mail addresses,
+//! customers' phone numbers, template names and languages. `text_column!` stores such a
+//! value, or one of the domain's enums, in a `text` column as the same text it always was.
 
 /// A value that does not parse; every area's error carries it (code `VALIDATION`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,9 +17,57 @@ pub enum InvalidValue {
     PageSize,
     #[error("`after` is not a cursor from this list")]
     Cursor,
+    #[error("`{0}` is not a phone number with its country code")]
+    NotAPhoneNumber(String),
+    #[error(
+        "`{0}` is not a template name: 1 to {MAX_TEMPLATE_NAME} lowercase letters, digits and underscores"
+    )]
+    NotATemplateName(String),
+    #[error("`{0}` is not a template language: use Meta's codes, such as en_US, pt_BR or es")]
+    NotALanguageTag(String),
+    /// Text that names none of an enum's values.
+    #[error("`{value}` is not a {what}")]
+    Unknown { what: &'static str, value: String },
 }
 
 type Result<T> = std::result::Result<T, InvalidValue>;
+
+/// Stores a value in a `text` column as its `as_str()` and reads it back with the given
+/// conversion of the column's `String` (which decides what an unknown text becomes); the type
+/// derives `diesel::AsExpression` and `diesel::FromSqlRow` with `sql_type = Text`. Also its
+/// `Display`, the same text.
+macro_rules! text_column {
+    ($type:ty, |$text:ident| $read:expr) => {
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $type {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $type {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let $text = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::pg::Pg,
+                >>::from_sql(value)?;
+                $read
+            }
+        }
+
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+pub(crate) use text_column;
 
 /// An organization's display name: 1 to 100 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +139,144 @@ impl EmailAddress {
     }
 }
 
+/// A customer's phone number as WhatsApp knows it, in E.164 form (`+5511987650001`).
+///
+/// Two ways in. [`E164::parse`] takes a number as a person writes it, with its country code
+/// (`+55 11 98765-0001`): it must be a valid number for libphonenumber (the `phonenumber`
+/// crate), and is kept in its E.164 form. [`E164::from_wa_id`] takes Meta's wa_id (the
+/// number's digits with the country code, no `+`) or one read back from the database: it is
+/// read as international and kept digit for digit, even when libphonenumber does not know it
+/// as a valid number, because Meta is the authority on who wrote to us and numbering plans
+/// change before the library does. Only what is not a number at all is refused (a webhook's
+/// sender is then known by that text as a user id, never dropped).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct E164(String);
+
+/// The longest wa_id kept: the `contacts.wa_id` column's limit, beyond E.164's 15 digits
+/// in case Meta ever sends a longer one.
+const MAX_WA_ID: usize = 64;
+
+impl E164 {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let invalid = || InvalidValue::NotAPhoneNumber(raw.trim().to_owned());
+        let trimmed = raw.trim();
+        // Without a `+` the number is read as international, like a wa_id.
+        let international = if trimmed.starts_with('+') {
+            trimmed.to_owned()
+        } else {
+            format!("+{trimmed}")
+        };
+        let number = phonenumber::parse(None, &international).map_err(|_| invalid())?;
+        if !phonenumber::is_valid(&number) {
+            return Err(invalid());
+        }
+        Ok(Self(
+            number.format().mode(phonenumber::Mode::E164).to_string(),
+        ))
+    }
+
+    pub fn from_wa_id(raw: &str) -> Result<Self> {
+        let digits = raw.trim();
+        let digits = digits.strip_prefix('+').unwrap_or(digits);
+        let well_formed =
+            (1..=MAX_WA_ID).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+        if !well_formed {
+            return Err(InvalidValue::NotAPhoneNumber(raw.trim().to_owned()));
+        }
+        Ok(Self(format!("+{digits}")))
+    }
+
+    /// `+5511987650001`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Meta's form, as sent in `to` and stored in `contacts.wa_id`: `5511987650001`.
+    pub fn wa_id(&self) -> &str {
+        &self.0[1..]
+    }
+}
+
+/// The name of a message template, by Meta's rule: 1 to 512 lowercase letters, digits and
+/// underscores (`order_update`). Nothing is rewritten: `Order Update` is refused, not guessed.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct TemplateName(String);
+
+/// The longest template name Meta takes.
+pub const MAX_TEMPLATE_NAME: usize = 512;
+
+impl TemplateName {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let name = raw.trim();
+        let well_formed = (1..=MAX_TEMPLATE_NAME).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !well_formed {
+            return Err(InvalidValue::NotATemplateName(name.to_owned()));
+        }
+        Ok(Self(name.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+text_column!(TemplateName, |text| Ok(TemplateName::parse(&text)?));
+
+/// The language of a message template, in Meta's form: a language code of two or three
+/// letters and, for a regional variant, an underscore and the region (`es`, `fil`, `en_US`,
+/// `pt_BR`). A BCP 47 hyphen and either case are accepted (`en-us` is `en_US`), as Meta's
+/// own webhooks sometimes write it.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    pub fn parse(raw: &str) -> Result<Self> {
+        let invalid = || InvalidValue::NotALanguageTag(raw.trim().to_owned());
+        let letters = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+            lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+        };
+        let mut parts = raw.trim().split(['_', '-']);
+        let language = parts.next().unwrap_or_default();
+        let region = parts.next();
+        if parts.next().is_some() || !letters(language, 2..=3) {
+            return Err(invalid());
+        }
+        let language = language.to_ascii_lowercase();
+        Ok(Self(match region {
+            None => language,
+            Some(r) if letters(r, 2..=2) => format!("{language}_{}", r.to_ascii_uppercase()),
+            Some(_) => return Err(invalid()),
+        }))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+text_column!(LanguageTag, |text| Ok(LanguageTag::parse(&text)?));
+
 /// How many items a page holds: `first` between 1 and 100, 50 when not given.
 pub fn page_size(first: Option<i32>) -> Result<i64> {
     match first {
@@ -128,6 +316,104 @@ mod tests {
         ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_phone_number_a_person_writes_must_be_valid_and_is_kept_in_e164() {
+        for written in [
+            "+55 11 98765-0001",
+            "5511987650001",
+            " +55 (11) 98765 0001 ",
+        ] {
+            let phone = E164::parse(written).unwrap();
+            assert_eq!(phone.as_str(), "+5511987650001", "{written}");
+            assert_eq!(phone.wa_id(), "5511987650001", "{written}");
+        }
+        assert_eq!(
+            E164::parse("+1 201-555-0123").unwrap().wa_id(),
+            "12015550123"
+        );
+        for bad in ["+1 555 000 1111", "+55 11", "0800 123", "call me", ""] {
+            assert!(E164::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            E164::parse("call me").unwrap_err().to_string(),
+            "`call me` is not a phone number with its country code"
+        );
+    }
+
+    #[test]
+    fn meta_s_wa_id_is_kept_digit_for_digit_even_when_libphonenumber_does_not_know_it() {
+        // +1 555 is not a valid North American number, but Meta said this customer wrote.
+        let phone = E164::from_wa_id("15550001111").unwrap();
+        assert_eq!(phone.as_str(), "+15550001111");
+        assert_eq!(phone.wa_id(), "15550001111");
+        assert!(E164::parse("15550001111").is_err());
+        assert_eq!(
+            E164::from_wa_id("+5511987650001").unwrap().wa_id(),
+            "5511987650001"
+        );
+        for bad in [
+            "BR.1520436779021845",
+            "",
+            "+",
+            "5511 98765",
+            &"1".repeat(65),
+        ] {
+            assert!(E164::from_wa_id(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            E164::from_wa_id("BR.1").unwrap_err().to_string(),
+            "`BR.1` is not a phone number with its country code"
+        );
+    }
+
+    #[test]
+    fn template_names_follow_meta_s_rule() {
+        assert_eq!(
+            TemplateName::parse(" order_update_2 ").unwrap().as_str(),
+            "order_update_2"
+        );
+        assert!(TemplateName::parse(&"a".repeat(512)).is_ok());
+        for bad in [
+            "",
+            "Order_update",
+            "order update",
+            "order-update",
+            "pedido_ção",
+        ] {
+            assert!(TemplateName::parse(bad).is_err(), "{bad}");
+        }
+        assert!(TemplateName::parse(&"a".repeat(513)).is_err());
+        assert_eq!(
+            TemplateName::parse("Order Update").unwrap_err().to_string(),
+            "`Order Update` is not a template name: 1 to 512 lowercase letters, digits and underscores"
+        );
+    }
+
+    #[test]
+    fn language_tags_are_read_in_meta_s_form() {
+        for (written, tag) in [
+            ("en_US", "en_US"),
+            ("en-US", "en_US"),
+            ("pt_br", "pt_BR"),
+            ("es", "es"),
+            ("FIL", "fil"),
+            (" zh_HK ", "zh_HK"),
+        ] {
+            assert_eq!(
+                LanguageTag::parse(written).unwrap().as_str(),
+                tag,
+                "{written}"
+            );
+        }
+        for bad in ["", "e", "english", "en_USA", "en_US_x", "en_", "e1", "pt_1"] {
+            assert!(LanguageTag::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            LanguageTag::parse("english").unwrap_err().to_string(),
+            "`english` is not a template language: use Meta's codes, such as en_US, pt_BR or es"
+        );
     }
 
     #[test]

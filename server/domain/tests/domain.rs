@@ -1,5 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Domain rules that need time or concurrency to show: retention and the last Owner.
+//! Domain rules that need time, concurrency or the database to show: retention, the last
+//! Owner, and how stored text reads back as the domain's values.
 
 use std::sync::Arc;
 
@@ -234,4 +235,77 @@ async fn first_sign_in_claims_an_operator_made_account_only_with_a_verified_emai
     assert_eq!(memberships.len(), 1);
     assert_eq!(memberships[0].organization.id, org.id);
     assert_eq!(memberships[0].access.role(), Role::Owner);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stored_text_reads_back_as_values_and_unknown_text_as_each_type_documents() {
+    use wagent_domain::{
+        inbox::{MessageKind, MessageStatus},
+        whatsapp::{TemplateCategory, TemplateStatus},
+    };
+
+    let (d, t) = domain().await;
+    let alice = person(&d, "alice").await;
+    let org = d.create_organization(&alice, "Acme").await.unwrap().access;
+    let o = org.org_id();
+    let conversation = "00000000-0000-7000-8000-000000000004";
+    let mut c = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute(&format!(
+        "INSERT INTO whatsapp_accounts (org_id, id, waba_id, access_token_sealed, connected_via)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000001', '1', 'v1.x.y.z', 'manual');
+         INSERT INTO phone_numbers (org_id, id, account_id, phone_number_id)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', '2');
+         INSERT INTO contacts (org_id, id, wa_id) VALUES ('{o}', '00000000-0000-7000-8000-000000000003', '15550001111');
+         INSERT INTO conversations (org_id, id, phone_number_id, contact_id)
+              VALUES ('{o}', '{conversation}', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000003');
+         INSERT INTO messages (org_id, id, conversation_id, direction, kind, body, status, sent_at)
+              VALUES ('{o}', gen_random_uuid(), '{conversation}', 'outbound', 'image', 'a', 'delivered', now() - interval '2 minutes'),
+                     ('{o}', gen_random_uuid(), '{conversation}', 'inbound', 'poll', 'b', 'received', now() - interval '1 minute');
+         INSERT INTO message_templates (org_id, id, account_id, name, language, category, status)
+              VALUES ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000001', 'promo', 'pt_BR', 'MARKETING_LITE', 'UNDER_REVIEW'),
+                     ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000001', 'welcome', 'en_US', 'UTILITY', 'IN_APPEAL');"
+    ))
+    .await
+    .unwrap();
+    let conversation = conversation.parse().unwrap();
+
+    let messages = d.messages(&org, conversation, None, None).await.unwrap();
+    let read: Vec<_> = messages.items.iter().map(|m| (m.kind, m.status)).collect();
+    assert_eq!(
+        read,
+        [
+            // A kind written by a newer version shows as unsupported.
+            (MessageKind::Unsupported, MessageStatus::Received),
+            (MessageKind::Image, MessageStatus::Delivered),
+        ]
+    );
+
+    let templates = d.templates(&org, None).await.unwrap();
+    let read: Vec<_> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.category.clone(), t.status.clone()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                "promo",
+                TemplateCategory::Other("MARKETING_LITE".into()),
+                TemplateStatus::Other("UNDER_REVIEW".into())
+            ),
+            (
+                "welcome",
+                TemplateCategory::Utility,
+                TemplateStatus::InAppeal
+            ),
+        ]
+    );
+
+    // A message status this version does not know is refused, not guessed.
+    c.batch_execute("UPDATE messages SET status = 'held' WHERE body = 'a'")
+        .await
+        .unwrap();
+    assert!(d.messages(&org, conversation, None, None).await.is_err());
 }

@@ -47,10 +47,61 @@ impl From<GqlConversationStatus> for ConversationStatus {
     }
 }
 
+/// Who wrote a message: the customer (INBOUND) or the business (OUTBOUND).
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum MessageDirection {
+#[graphql(
+    name = "MessageDirection",
+    remote = "wagent_domain::inbox::MessageDirection"
+)]
+pub enum GqlMessageDirection {
     Inbound,
     Outbound,
+}
+
+/// What a message holds, by Meta's message types.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "MessageKind", remote = "wagent_domain::inbox::MessageKind")]
+pub enum GqlMessageKind {
+    Text,
+    Image,
+    Video,
+    Audio,
+    Document,
+    Sticker,
+    Location,
+    Contacts,
+    /// An answer from a button or a list (`text` is the chosen title).
+    Interactive,
+    /// A template's quick-reply button pressed.
+    Button,
+    Reaction,
+    Order,
+    /// Meta's notice, such as the customer's number changing.
+    System,
+    Template,
+    /// A message type WAgent cannot show; `content` holds what Meta sent.
+    Unsupported,
+}
+
+/// Where a message stands. Outbound: PENDING → ACCEPTED → SENT → DELIVERED → READ (→ PLAYED
+/// for a voice note), or FAILED with Meta's code; a status never moves back, and FAILED is
+/// final. Inbound: RECEIVED.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "MessageStatus", remote = "wagent_domain::inbox::MessageStatus")]
+pub enum GqlMessageStatus {
+    /// Queued here, not yet accepted by Meta.
+    Pending,
+    /// Meta accepted it.
+    Accepted,
+    Sent,
+    Delivered,
+    Read,
+    /// A voice note was played.
+    Played,
+    /// Meta refused it or it could not be sent; see `error`. `retryMessage` sends it again.
+    Failed,
+    /// A customer's message.
+    Received,
 }
 
 /// Filters for `Organization.conversations`.
@@ -308,21 +359,15 @@ impl MessageObject {
     async fn conversation_id(&self) -> ID {
         self.0.conversation_id.into()
     }
-    async fn direction(&self) -> MessageDirection {
-        if self.0.direction == "inbound" {
-            MessageDirection::Inbound
-        } else {
-            MessageDirection::Outbound
-        }
+    async fn direction(&self) -> GqlMessageDirection {
+        self.0.direction.into()
     }
     /// Meta's message id.
     async fn wamid(&self) -> Option<&str> {
         self.0.wamid.as_deref()
     }
-    /// text, image, video, audio, document, sticker, location, contacts, interactive,
-    /// button, reaction, order, system, template, unsupported.
-    async fn kind(&self) -> &str {
-        &self.0.kind
+    async fn kind(&self) -> GqlMessageKind {
+        self.0.kind.into()
     }
     /// The text to show: the body, a caption, a button title, a location name...
     async fn text(&self) -> Option<&str> {
@@ -332,9 +377,8 @@ impl MessageObject {
     async fn content(&self) -> Json<serde_json::Value> {
         Json(self.0.payload.clone())
     }
-    /// pending, accepted, sent, delivered, read, played, failed (outbound); received (inbound).
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> GqlMessageStatus {
+        self.0.status.into()
     }
     async fn status_at(&self) -> DateTime<Utc> {
         self.0.status_at

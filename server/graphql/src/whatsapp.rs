@@ -1,7 +1,11 @@
 //! WhatsApp numbers and sending, in GraphQL.
 
-use async_graphql::{Context, ID, InputObject, Object};
-use wagent_domain::{Domain, Intent, Role, whatsapp::Outgoing};
+use async_graphql::{Context, Enum, ID, InputObject, Object};
+use wagent_domain::{
+    Domain, Intent, Role,
+    values::{LanguageTag, TemplateName},
+    whatsapp::{Outgoing, TemplateCategory, TemplateStatus},
+};
 
 use crate::{
     GqlResult, guard,
@@ -38,7 +42,7 @@ struct PhoneNumberRefInput {
 #[derive(InputObject)]
 struct TemplateInput {
     name: String,
-    /// e.g. en_US.
+    /// Meta's language code, e.g. en_US or pt_BR (en-US is read as en_US).
     language: String,
     #[graphql(default)]
     body_parameters: Vec<String>,
@@ -148,7 +152,7 @@ impl WhatsAppMutation {
     }
 
     /// Any member. Queues a text (inside the 24-hour window) or a template (any time);
-    /// its status moves pending → accepted → sent → delivered → read, or failed with Meta's code.
+    /// its status moves PENDING → ACCEPTED → SENT → DELIVERED → READ, or FAILED with Meta's code.
     async fn send_message(
         &self,
         ctx: &Context<'_>,
@@ -163,8 +167,8 @@ impl WhatsAppMutation {
         let outgoing = match (input.text, input.template) {
             (Some(body), None) => Outgoing::Text { body },
             (None, Some(t)) => Outgoing::Template {
-                name: t.name,
-                language: t.language,
+                name: TemplateName::parse(&t.name).gql(ctx)?,
+                language: LanguageTag::parse(&t.language).gql(ctx)?,
                 body_parameters: t.body_parameters,
             },
             _ => {
@@ -204,7 +208,7 @@ impl WhatsAppMutation {
         ))
     }
 
-    /// Member. Sends a failed message again (its status goes back to `pending`); the rules of a new
+    /// Member. Sends a failed message again (its status goes back to PENDING); the rules of a new
     /// send apply (the 24-hour window for anything but a template).
     async fn retry_message(
         &self,
@@ -223,6 +227,89 @@ impl WhatsAppMutation {
     }
 }
 
+/// What a template is for, as Meta categorises (and prices) it.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "TemplateCategory")]
+pub enum GqlTemplateCategory {
+    Marketing,
+    Utility,
+    Authentication,
+    /// A category Meta added after this server's version; never accepted as input.
+    Other,
+}
+
+impl From<&TemplateCategory> for GqlTemplateCategory {
+    fn from(c: &TemplateCategory) -> Self {
+        match c {
+            TemplateCategory::Marketing => Self::Marketing,
+            TemplateCategory::Utility => Self::Utility,
+            TemplateCategory::Authentication => Self::Authentication,
+            TemplateCategory::Other(_) => Self::Other,
+        }
+    }
+}
+
+impl From<GqlTemplateCategory> for TemplateCategory {
+    /// `OTHER` names no category: the domain refuses it.
+    fn from(c: GqlTemplateCategory) -> Self {
+        match c {
+            GqlTemplateCategory::Marketing => Self::Marketing,
+            GqlTemplateCategory::Utility => Self::Utility,
+            GqlTemplateCategory::Authentication => Self::Authentication,
+            GqlTemplateCategory::Other => Self::Other("OTHER".into()),
+        }
+    }
+}
+
+/// Where a template stands in Meta's review, as Meta last said; only APPROVED templates can
+/// be sent.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "TemplateStatus")]
+pub enum GqlTemplateStatus {
+    Approved,
+    /// In Meta's review.
+    Pending,
+    /// See `rejectedReason`.
+    Rejected,
+    Paused,
+    Disabled,
+    InAppeal,
+    PendingDeletion,
+    Deleted,
+    /// Low quality: Meta may pause it next.
+    Flagged,
+    /// Approved again after a pause or a flag.
+    Reinstated,
+    LimitExceeded,
+    Archived,
+    Unarchived,
+    Locked,
+    /// A status Meta added after this server's version.
+    Other,
+}
+
+impl From<&TemplateStatus> for GqlTemplateStatus {
+    fn from(s: &TemplateStatus) -> Self {
+        match s {
+            TemplateStatus::Approved => Self::Approved,
+            TemplateStatus::Pending => Self::Pending,
+            TemplateStatus::Rejected => Self::Rejected,
+            TemplateStatus::Paused => Self::Paused,
+            TemplateStatus::Disabled => Self::Disabled,
+            TemplateStatus::InAppeal => Self::InAppeal,
+            TemplateStatus::PendingDeletion => Self::PendingDeletion,
+            TemplateStatus::Deleted => Self::Deleted,
+            TemplateStatus::Flagged => Self::Flagged,
+            TemplateStatus::Reinstated => Self::Reinstated,
+            TemplateStatus::LimitExceeded => Self::LimitExceeded,
+            TemplateStatus::Archived => Self::Archived,
+            TemplateStatus::Unarchived => Self::Unarchived,
+            TemplateStatus::Locked => Self::Locked,
+            TemplateStatus::Other(_) => Self::Other,
+        }
+    }
+}
+
 /// An approved (or pending, rejected...) message template.
 pub struct TemplateObject(pub wagent_domain::whatsapp::Template);
 
@@ -231,19 +318,19 @@ impl TemplateObject {
     async fn id(&self) -> ID {
         self.0.id.into()
     }
+    /// Lowercase letters, digits and underscores.
     async fn name(&self) -> &str {
-        &self.0.name
+        self.0.name.as_str()
     }
+    /// Meta's language code, e.g. en_US.
     async fn language(&self) -> &str {
-        &self.0.language
+        self.0.language.as_str()
     }
-    /// MARKETING, UTILITY or AUTHENTICATION.
-    async fn category(&self) -> &str {
-        &self.0.category
+    async fn category(&self) -> GqlTemplateCategory {
+        (&self.0.category).into()
     }
-    /// APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ...
-    async fn status(&self) -> &str {
-        &self.0.status
+    async fn status(&self) -> GqlTemplateStatus {
+        (&self.0.status).into()
     }
     async fn quality_score(&self) -> Option<&str> {
         self.0.quality_score.as_deref()
@@ -305,10 +392,9 @@ struct CreateTemplateInput {
     phone_number_id: ID,
     /// Lowercase letters, digits and underscores.
     name: String,
-    /// e.g. en_US.
+    /// Meta's language code, e.g. en_US or pt_BR (en-US is read as en_US).
     language: String,
-    /// MARKETING, UTILITY or AUTHENTICATION.
-    category: String,
+    category: GqlTemplateCategory,
     /// With `{{1}}`, `{{2}}`... placeholders.
     body_text: String,
     /// One example value per placeholder, in order (Meta requires them).
@@ -367,9 +453,9 @@ impl TemplateMutation {
         let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
         let id = parse_id(ctx, &input.phone_number_id, "phone number")?;
         let draft = wagent_domain::whatsapp::TemplateDraft {
-            name: input.name,
-            language: input.language,
-            category: input.category,
+            name: TemplateName::parse(&input.name).gql(ctx)?,
+            language: LanguageTag::parse(&input.language).gql(ctx)?,
+            category: input.category.into(),
             body_text: input.body_text,
             body_examples: input.body_examples,
             header_text: input.header_text,

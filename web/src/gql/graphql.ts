@@ -91,11 +91,10 @@ export type CreateTemplateInput = {
   bodyExamples?: Array<string>;
   /** With `{{1}}`, `{{2}}`... placeholders. */
   bodyText: string;
-  /** MARKETING, UTILITY or AUTHENTICATION. */
-  category: string;
+  category: TemplateCategory;
   footerText?: string | null | undefined;
   headerText?: string | null | undefined;
-  /** e.g. en_US. */
+  /** Meta's language code, e.g. en_US or pt_BR (en-US is read as en_US). */
   language: string;
   /** Lowercase letters, digits and underscores. */
   name: string;
@@ -136,9 +135,52 @@ export type LeaveOrganizationInput = {
   organizationId: string | number;
 };
 
+/** Who wrote a message: the customer (INBOUND) or the business (OUTBOUND). */
 export type MessageDirection =
   | 'INBOUND'
   | 'OUTBOUND';
+
+/** What a message holds, by Meta's message types. */
+export type MessageKind =
+  | 'AUDIO'
+  /** A template's quick-reply button pressed. */
+  | 'BUTTON'
+  | 'CONTACTS'
+  | 'DOCUMENT'
+  | 'IMAGE'
+  /** An answer from a button or a list (`text` is the chosen title). */
+  | 'INTERACTIVE'
+  | 'LOCATION'
+  | 'ORDER'
+  | 'REACTION'
+  | 'STICKER'
+  /** Meta's notice, such as the customer's number changing. */
+  | 'SYSTEM'
+  | 'TEMPLATE'
+  | 'TEXT'
+  /** A message type WAgent cannot show; `content` holds what Meta sent. */
+  | 'UNSUPPORTED'
+  | 'VIDEO';
+
+/**
+ * Where a message stands. Outbound: PENDING → ACCEPTED → SENT → DELIVERED → READ (→ PLAYED
+ * for a voice note), or FAILED with Meta's code; a status never moves back, and FAILED is
+ * final. Inbound: RECEIVED.
+ */
+export type MessageStatus =
+  /** Meta accepted it. */
+  | 'ACCEPTED'
+  | 'DELIVERED'
+  /** Meta refused it or it could not be sent; see `error`. `retryMessage` sends it again. */
+  | 'FAILED'
+  /** Queued here, not yet accepted by Meta. */
+  | 'PENDING'
+  /** A voice note was played. */
+  | 'PLAYED'
+  | 'READ'
+  /** A customer's message. */
+  | 'RECEIVED'
+  | 'SENT';
 
 export type OrganizationEventKind =
   | 'API_TOKENS_CHANGED'
@@ -215,13 +257,47 @@ export type SetConversationStatusInput = {
   status: ConversationStatus;
 };
 
+/** What a template is for, as Meta categorises (and prices) it. */
+export type TemplateCategory =
+  | 'AUTHENTICATION'
+  | 'MARKETING'
+  /** A category Meta added after this server's version; never accepted as input. */
+  | 'OTHER'
+  | 'UTILITY';
+
 /** A template to send, with the values of its body's parameters in order. */
 export type TemplateInput = {
   bodyParameters?: Array<string>;
-  /** e.g. en_US. */
+  /** Meta's language code, e.g. en_US or pt_BR (en-US is read as en_US). */
   language: string;
   name: string;
 };
+
+/**
+ * Where a template stands in Meta's review, as Meta last said; only APPROVED templates can
+ * be sent.
+ */
+export type TemplateStatus =
+  | 'APPROVED'
+  | 'ARCHIVED'
+  | 'DELETED'
+  | 'DISABLED'
+  /** Low quality: Meta may pause it next. */
+  | 'FLAGGED'
+  | 'IN_APPEAL'
+  | 'LIMIT_EXCEEDED'
+  | 'LOCKED'
+  /** A status Meta added after this server's version. */
+  | 'OTHER'
+  | 'PAUSED'
+  /** In Meta's review. */
+  | 'PENDING'
+  | 'PENDING_DELETION'
+  /** Approved again after a pause or a flag. */
+  | 'REINSTATED'
+  /** See `rejectedReason`. */
+  | 'REJECTED'
+  | 'UNARCHIVED';
 
 export type TemplatesRefInput = {
   organizationId: string | number;
@@ -301,7 +377,7 @@ export type CustomerPhoneNumbersQuery = { organization: { id: string, phoneNumbe
 
 export type ConversationSummaryFragment = { id: string, status: ConversationStatus, labels: Array<string>, unreadCount: number, lastMessageAt: string | null, lastMessagePreview: string | null, windowOpenUntil: string | null, windowOpen: boolean, contact: { id: string, waId: string, phone: string | null, userId: string | null, username: string | null, profileName: string | null }, phoneNumber: { id: string, phoneNumberId: string, displayPhoneNumber: string | null, verifiedName: string | null, disconnectedAt: string | null }, assignee: { id: string, name: string | null, email: string | null } | null };
 
-export type InboxMessageFragment = { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null };
+export type InboxMessageFragment = { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null };
 
 export type ConversationNoteFragment = { id: string, body: string, createdAt: string, author: { id: string, name: string | null, email: string | null } | null };
 
@@ -329,7 +405,7 @@ export type ConversationThreadQueryVariables = Exact<{
 }>;
 
 
-export type ConversationThreadQuery = { organization: { id: string, conversation: { id: string, status: ConversationStatus, labels: Array<string>, unreadCount: number, lastMessageAt: string | null, lastMessagePreview: string | null, windowOpenUntil: string | null, windowOpen: boolean, notes: Array<{ id: string, body: string, createdAt: string, author: { id: string, name: string | null, email: string | null } | null }>, messages: { edges: Array<{ cursor: string, node: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, contact: { id: string, waId: string, phone: string | null, userId: string | null, username: string | null, profileName: string | null }, phoneNumber: { id: string, phoneNumberId: string, displayPhoneNumber: string | null, verifiedName: string | null, disconnectedAt: string | null }, assignee: { id: string, name: string | null, email: string | null } | null } } };
+export type ConversationThreadQuery = { organization: { id: string, conversation: { id: string, status: ConversationStatus, labels: Array<string>, unreadCount: number, lastMessageAt: string | null, lastMessagePreview: string | null, windowOpenUntil: string | null, windowOpen: boolean, notes: Array<{ id: string, body: string, createdAt: string, author: { id: string, name: string | null, email: string | null } | null }>, messages: { edges: Array<{ cursor: string, node: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, contact: { id: string, waId: string, phone: string | null, userId: string | null, username: string | null, profileName: string | null }, phoneNumber: { id: string, phoneNumberId: string, displayPhoneNumber: string | null, verifiedName: string | null, disconnectedAt: string | null }, assignee: { id: string, name: string | null, email: string | null } | null } } };
 
 export type ConversationOlderMessagesQueryVariables = Exact<{
   id: string | number;
@@ -339,35 +415,35 @@ export type ConversationOlderMessagesQueryVariables = Exact<{
 }>;
 
 
-export type ConversationOlderMessagesQuery = { organization: { id: string, conversation: { id: string, messages: { edges: Array<{ cursor: string, node: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } } };
+export type ConversationOlderMessagesQuery = { organization: { id: string, conversation: { id: string, messages: { edges: Array<{ cursor: string, node: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } } };
 
 export type InboxEventsSubscriptionVariables = Exact<{
   organizationId: string | number;
 }>;
 
 
-export type InboxEventsSubscription = { inboxEvents: { kind: InboxEventKind, conversation: { id: string, status: ConversationStatus, labels: Array<string>, unreadCount: number, lastMessageAt: string | null, lastMessagePreview: string | null, windowOpenUntil: string | null, windowOpen: boolean, contact: { id: string, waId: string, phone: string | null, userId: string | null, username: string | null, profileName: string | null }, phoneNumber: { id: string, phoneNumberId: string, displayPhoneNumber: string | null, verifiedName: string | null, disconnectedAt: string | null }, assignee: { id: string, name: string | null, email: string | null } | null } | null, message: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } | null } };
+export type InboxEventsSubscription = { inboxEvents: { kind: InboxEventKind, conversation: { id: string, status: ConversationStatus, labels: Array<string>, unreadCount: number, lastMessageAt: string | null, lastMessagePreview: string | null, windowOpenUntil: string | null, windowOpen: boolean, contact: { id: string, waId: string, phone: string | null, userId: string | null, username: string | null, profileName: string | null }, phoneNumber: { id: string, phoneNumberId: string, displayPhoneNumber: string | null, verifiedName: string | null, disconnectedAt: string | null }, assignee: { id: string, name: string | null, email: string | null } | null } | null, message: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } | null } };
 
 export type SendMessageMutationVariables = Exact<{
   input: SendMessageInput;
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } };
+export type SendMessageMutation = { sendMessage: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } };
 
 export type ReactToMessageMutationVariables = Exact<{
   input: ReactToMessageInput;
 }>;
 
 
-export type ReactToMessageMutation = { reactToMessage: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } };
+export type ReactToMessageMutation = { reactToMessage: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } };
 
 export type RetryMessageMutationVariables = Exact<{
   input: RetryMessageInput;
 }>;
 
 
-export type RetryMessageMutation = { retryMessage: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: string, text: string | null, content: unknown, status: string, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } };
+export type RetryMessageMutation = { retryMessage: { id: string, conversationId: string, direction: MessageDirection, wamid: string | null, kind: MessageKind, text: string | null, content: unknown, status: MessageStatus, statusAt: string, replyToWamid: string | null, sentAt: string, error: { code: number | null, text: string | null } | null, sentBy: { id: string, name: string | null, email: string | null } | null, media: { url: string | null, mimeType: string | null, fileName: string | null, size: number | null, status: string, error: string | null } | null } };
 
 export type MarkConversationReadMutationVariables = Exact<{
   input: ConversationRefInput;
@@ -424,7 +500,7 @@ export type InboxTemplatesQueryVariables = Exact<{
 }>;
 
 
-export type InboxTemplatesQuery = { organization: { id: string, templates: Array<{ id: string, name: string, language: string, category: string, status: string, bodyText: string | null, parameterCount: number }> } };
+export type InboxTemplatesQuery = { organization: { id: string, templates: Array<{ id: string, name: string, language: string, category: TemplateCategory, status: TemplateStatus, bodyText: string | null, parameterCount: number }> } };
 
 export type InvitationPreviewQueryVariables = Exact<{
   token: string;
@@ -530,23 +606,23 @@ export type WhatsAppTemplatesQueryVariables = Exact<{
 }>;
 
 
-export type WhatsAppTemplatesQuery = { organization: { id: string, templates: Array<{ id: string, name: string, language: string, category: string, status: string, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string }> } };
+export type WhatsAppTemplatesQuery = { organization: { id: string, templates: Array<{ id: string, name: string, language: string, category: TemplateCategory, status: TemplateStatus, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string }> } };
 
-export type WhatsAppTemplateFragment = { id: string, name: string, language: string, category: string, status: string, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string };
+export type WhatsAppTemplateFragment = { id: string, name: string, language: string, category: TemplateCategory, status: TemplateStatus, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string };
 
 export type SyncTemplatesMutationVariables = Exact<{
   input: TemplatesRefInput;
 }>;
 
 
-export type SyncTemplatesMutation = { syncTemplates: Array<{ id: string, name: string, language: string, category: string, status: string, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string }> };
+export type SyncTemplatesMutation = { syncTemplates: Array<{ id: string, name: string, language: string, category: TemplateCategory, status: TemplateStatus, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string }> };
 
 export type CreateTemplateMutationVariables = Exact<{
   input: CreateTemplateInput;
 }>;
 
 
-export type CreateTemplateMutation = { createTemplate: { id: string, name: string, language: string, category: string, status: string, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string } };
+export type CreateTemplateMutation = { createTemplate: { id: string, name: string, language: string, category: TemplateCategory, status: TemplateStatus, qualityScore: string | null, rejectedReason: string | null, bodyText: string | null, parameterCount: number, updatedAt: string } };
 
 export type DeleteTemplateMutationVariables = Exact<{
   input: DeleteTemplateInput;

@@ -233,7 +233,7 @@ async fn stored_files_are_served_sandboxed_and_only_pictures_inline() {
             .unwrap()
             .to_owned()
     };
-    let image = app.get(&link("image")).await;
+    let image = app.get(&link("IMAGE")).await;
     assert_eq!(image.headers()["content-type"], "image/png");
     assert_eq!(image.headers()["content-disposition"], "inline");
     assert_eq!(
@@ -242,7 +242,7 @@ async fn stored_files_are_served_sandboxed_and_only_pictures_inline() {
     );
     assert_eq!(image.headers()["x-content-type-options"], "nosniff");
     assert_eq!(image.bytes().await.unwrap().to_vec(), png());
-    let document = app.get(&link("document")).await;
+    let document = app.get(&link("DOCUMENT")).await;
     assert_eq!(
         document.headers()["content-type"],
         "application/octet-stream"

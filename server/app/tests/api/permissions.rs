@@ -201,7 +201,7 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
     vec![one]
 }
 
-const TEMPLATE: &str = "mutation($o: ID!, $n: ID!) { createTemplate(input: {organizationId: $o, phoneNumberId: $n, name: \"promo_x\", language: \"en_US\", category: \"MARKETING\", bodyText: \"Sale {{1}}\", bodyExamples: [\"today\"]}) { id } }";
+const TEMPLATE: &str = "mutation($o: ID!, $n: ID!) { createTemplate(input: {organizationId: $o, phoneNumberId: $n, name: \"promo_x\", language: \"en_US\", category: MARKETING, bodyText: \"Sale {{1}}\", bodyExamples: [\"today\"]}) { id } }";
 const CANNED: &str = "mutation($o: ID!) { createCannedResponse(input: {organizationId: $o, shortcut: \"hours\", body: \"We open at 9.\"}) { id } }";
 
 /// The operations a row's first cell names: split at `, ` and ` and ` where the next part is

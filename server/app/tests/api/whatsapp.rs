@@ -122,9 +122,9 @@ async fn a_customer_writes_an_agent_answers_and_the_ticks_reach_read() {
     let sent = app
         .ok(&alice, "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, text: \"Yes, it left today.\"}) { id status } }", json!({ "o": org, "c": conversation_id }))
         .await;
-    assert_eq!(sent["sendMessage"]["status"], "pending");
+    assert_eq!(sent["sendMessage"]["status"], "PENDING");
     let read = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
-        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"] == "read"
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"] == "READ"
     })
     .await;
     assert_eq!(
@@ -213,12 +213,12 @@ async fn outside_the_window_only_templates_go_out() {
         sent["sendMessage"]["text"], "Hi João, your order #42 has shipped.",
         "the inbox shows what the customer reads"
     );
-    assert_eq!(sent["sendMessage"]["kind"], "template");
+    assert_eq!(sent["sendMessage"]["kind"], "TEMPLATE");
     eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
         d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"]
-            == "delivered"
+            == "DELIVERED"
             || d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"]
-                == "read"
+                == "READ"
     })
     .await;
 
@@ -230,7 +230,7 @@ async fn outside_the_window_only_templates_go_out() {
     )
     .await;
     let failed = eventually(&app, &alice, INBOX, json!({ "o": org }), |d| {
-        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"] == "failed"
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["status"] == "FAILED"
     })
     .await;
     assert_eq!(
@@ -471,7 +471,7 @@ async fn webhooks_need_a_valid_signature_and_duplicates_and_late_statuses_change
     let out = &inbox["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0];
     assert_eq!(out["text"], "hello");
     assert_eq!(
-        out["status"], "read",
+        out["status"], "READ",
         "a late delivered or sent never moves read back"
     );
 }
@@ -609,12 +609,12 @@ async fn every_inbound_kind_reaches_the_inbox() {
         .collect();
     seen.sort();
     for expected in [
-        ("image", "a photo"),
-        ("location", "Lisboa"),
-        ("interactive", "Yes please"),
-        ("button", "Stop promotions"),
-        ("reaction", "👍"),
-        ("text", "a reply"),
+        ("IMAGE", "a photo"),
+        ("LOCATION", "Lisboa"),
+        ("INTERACTIVE", "Yes please"),
+        ("BUTTON", "Stop promotions"),
+        ("REACTION", "👍"),
+        ("TEXT", "a reply"),
     ] {
         assert!(
             seen.iter().any(|(k, t)| k == expected.0 && t == expected.1),
@@ -622,7 +622,7 @@ async fn every_inbound_kind_reaches_the_inbox() {
         );
     }
     assert!(
-        seen.iter().any(|(k, _)| k == "contacts") && seen.iter().any(|(k, _)| k == "unsupported"),
+        seen.iter().any(|(k, _)| k == "CONTACTS") && seen.iter().any(|(k, _)| k == "UNSUPPORTED"),
         "{seen:?}"
     );
     // The image is downloaded through the media API into storage.
@@ -708,8 +708,8 @@ async fn an_agent_sends_a_picture_and_a_document_through_the_media_api() {
             .cloned()
             .unwrap_or_default();
         m.iter()
-            .filter(|m| m["kind"] == "image" || m["kind"] == "document")
-            .all(|m| m["status"] == "read")
+            .filter(|m| m["kind"] == "IMAGE" || m["kind"] == "DOCUMENT")
+            .all(|m| m["status"] == "READ")
             && m.len() == 3
     })
     .await;
@@ -717,7 +717,7 @@ async fn an_agent_sends_a_picture_and_a_document_through_the_media_api() {
         .as_array()
         .unwrap()
         .clone();
-    let image = messages.iter().find(|m| m["kind"] == "image").unwrap();
+    let image = messages.iter().find(|m| m["kind"] == "IMAGE").unwrap();
     assert_eq!(image["text"], "Our menu");
     assert_eq!(image["media"]["fileName"], "menu.png");
     let file = reqwest::get(format!(
@@ -1062,5 +1062,48 @@ async fn when_meta_says_the_window_closed_the_conversation_offers_templates() {
     assert_eq!(
         after["organization"]["conversations"]["nodes"][0]["messages"]["nodes"][0]["error"]["code"],
         131047
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sender_is_kept_as_meta_names_them_whatever_libphonenumber_thinks() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let now = chrono::Utc::now().timestamp();
+    // +1 555 000 2222 is no valid North American number, but Meta says this customer wrote.
+    let (body, sig) = signed(&inbound(&pn, "wamid.NUM1", "from a 555 number", now));
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    // A wa_id that is not a number at all stands for the customer's user id.
+    let (body, sig) =
+        signed(&inbound(&pn, "wamid.NUM2", "from a name", now).replace("15550002222", "lu.doces"));
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    app.jobs_drained().await;
+
+    let q = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { phone userId } messages(first: 5) { nodes { text } } } } } }";
+    let data = app.ok(&alice, q, json!({ "o": org })).await;
+    let mut seen: Vec<(Value, Value, Value)> = data["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["contact"]["phone"].clone(),
+                c["contact"]["userId"].clone(),
+                c["messages"]["nodes"][0]["text"].clone(),
+            )
+        })
+        .collect();
+    seen.sort_by_key(|s| s.2.to_string());
+    assert_eq!(
+        seen,
+        [
+            (
+                json!("15550002222"),
+                Value::Null,
+                json!("from a 555 number")
+            ),
+            (Value::Null, json!("lu.doces"), json!("from a name")),
+        ]
     );
 }

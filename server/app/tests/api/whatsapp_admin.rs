@@ -96,7 +96,7 @@ async fn embedded_signup_connects_a_number_and_templates_go_through_review() {
     let (_, body) = app
         .gql(
             Some(&alice),
-            "mutation($o: ID!, $n: ID!) { createTemplate(input: {organizationId: $o, phoneNumberId: $n, name: \"welcome_back\", language: \"en_US\", category: \"MARKETING\", bodyText: \"Hi {{1}}, we miss you\"}) { status } }",
+            "mutation($o: ID!, $n: ID!) { createTemplate(input: {organizationId: $o, phoneNumberId: $n, name: \"welcome_back\", language: \"en_US\", category: MARKETING, bodyText: \"Hi {{1}}, we miss you\"}) { status } }",
             json!({ "o": org, "n": number_id }),
         )
         .await;
@@ -104,7 +104,7 @@ async fn embedded_signup_connects_a_number_and_templates_go_through_review() {
     let created = app
         .ok(
             &alice,
-            "mutation($o: ID!, $n: ID!) { createTemplate(input: {organizationId: $o, phoneNumberId: $n, name: \"welcome_back\", language: \"en_US\", category: \"MARKETING\", bodyText: \"Hi {{1}}, we miss you\", bodyExamples: [\"Ana\"]}) { id status } }",
+            "mutation($o: ID!, $n: ID!) { createTemplate(input: {organizationId: $o, phoneNumberId: $n, name: \"welcome_back\", language: \"en_US\", category: MARKETING, bodyText: \"Hi {{1}}, we miss you\", bodyExamples: [\"Ana\"]}) { id status } }",
             json!({ "o": org, "n": number_id }),
         )
         .await;

@@ -95,7 +95,7 @@ pub(crate) async fn failed_message(
     )
     .await;
     let failed = eventually(app, token, THREAD, json!({ "o": org }), |d| {
-        outbound(d, conversation).is_some_and(|m| m["status"] == "failed")
+        outbound(d, conversation).is_some_and(|m| m["status"] == "FAILED")
     })
     .await;
     outbound(&failed, conversation).unwrap()["id"]
@@ -145,7 +145,7 @@ async fn a_send_meta_refuses_fails_with_metas_reason_and_can_be_retried() {
         .ok(&alice, "mutation($o: ID!, $m: ID!) { retryMessage(input: {organizationId: $o, messageId: $m}) { id status error { code } } }", json!({ "o": org, "m": message }))
         .await;
     assert_eq!(retried["retryMessage"]["id"], message.as_str());
-    assert_eq!(retried["retryMessage"]["status"], "pending");
+    assert_eq!(retried["retryMessage"]["status"], "PENDING");
     assert_eq!(retried["retryMessage"]["error"], Value::Null);
     // Meta refuses it again: failed again, and both failures stay in the history.
     let mut c = admin(&app).await;
@@ -157,7 +157,7 @@ async fn a_send_meta_refuses_fails_with_metas_reason_and_can_be_retried() {
     .await;
     eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
         outbound(d, &conversation)
-            .is_some_and(|m| m["status"] == "failed" && m["error"]["code"] == 132001)
+            .is_some_and(|m| m["status"] == "FAILED" && m["error"]["code"] == 132001)
     })
     .await;
 
@@ -200,7 +200,7 @@ async fn a_send_whose_file_is_gone_fails_with_our_reason() {
     .await
     .unwrap();
     let done = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
-        outbound(d, &conversation).is_some_and(|m| m["status"] == "failed")
+        outbound(d, &conversation).is_some_and(|m| m["status"] == "FAILED")
     })
     .await;
     let gone = outbound(&done, &conversation).unwrap();
@@ -273,7 +273,7 @@ async fn a_failed_status_is_never_hidden_whatever_the_arrival_order() {
             .iter()
             .find(|m| m["text"] == text)
             .unwrap();
-        assert_eq!(m["status"], "failed", "{m}");
+        assert_eq!(m["status"], "FAILED", "{m}");
         assert_eq!(m["error"]["code"], 131026, "{m}");
         assert_eq!(m["error"]["text"], "Message Undeliverable.", "{m}");
     }

@@ -4,6 +4,7 @@
 
 mod canned_responses;
 mod error;
+mod message;
 mod notes;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -22,11 +23,16 @@ use wagent_db::{
     schema::{contacts, conversations, memberships, messages, phone_numbers, users},
 };
 
-pub use self::{canned_responses::CannedResponse, error::InboxError, notes::Note};
+pub use self::{
+    canned_responses::CannedResponse,
+    error::InboxError,
+    message::{MessageDirection, MessageKind, MessageStatus},
+    notes::Note,
+};
 use crate::{
     Access, CommonError, Domain, Page, Role, User,
     organizations::audit::{self, Entry},
-    values::{InvalidValue, page_size},
+    values::{E164, InvalidValue, page_size},
 };
 
 /// The inbox's result.
@@ -70,12 +76,12 @@ pub struct Message {
     pub org_id: Uuid,
     pub id: Uuid,
     pub conversation_id: Uuid,
-    pub direction: String,
+    pub direction: MessageDirection,
     pub wamid: Option<String>,
-    pub kind: String,
+    pub kind: MessageKind,
     pub body: Option<String>,
     pub payload: serde_json::Value,
-    pub status: String,
+    pub status: MessageStatus,
     pub status_at: DateTime<Utc>,
     pub error_code: Option<i32>,
     pub error_text: Option<String>,
@@ -96,6 +102,14 @@ pub struct Contact {
     /// The customer's WhatsApp username, when they have one.
     pub username: Option<String>,
     pub created_at: DateTime<Utc>,
+}
+
+impl Contact {
+    /// The customer's phone number, for sending; none for a customer known only by user id
+    /// (or an old row whose wa_id is not a number: such rows were moved to `user_id`).
+    pub fn phone(&self) -> Option<E164> {
+        self.wa_id.as_deref().and_then(|w| E164::from_wa_id(w).ok())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
@@ -556,7 +570,7 @@ pub(crate) async fn mark_conversation_read(
     let conversation = update_conversation(c, id, conversations::unread_count.eq(0)).await?;
     let last_inbound: Option<Option<String>> = messages::table
         .filter(messages::conversation_id.eq(id))
-        .filter(messages::direction.eq("inbound"))
+        .filter(messages::direction.eq(MessageDirection::Inbound))
         .order(messages::sent_at.desc())
         .select(messages::wamid)
         .first(c)

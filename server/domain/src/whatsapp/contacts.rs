@@ -7,11 +7,11 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::{Conn, schema::contacts};
 
-use crate::CommonError;
+use crate::{CommonError, values::E164};
 
 /// A customer as one webhook names them: by phone, by business-scoped user id, or both.
 pub(super) struct Customer<'a> {
-    pub(super) phone: Option<&'a str>,
+    pub(super) phone: Option<&'a E164>,
     pub(super) user_id: Option<&'a str>,
     pub(super) name: Option<&'a str>,
     pub(super) username: Option<&'a str>,
@@ -37,10 +37,11 @@ pub(super) async fn upsert_contact(
         return Ok(None);
     }
     let (name, username) = (cut(who.name), cut(who.username));
+    let wa_id = who.phone.map(E164::wa_id);
     // Twice at most: a concurrent delivery may create the same customer between our read
     // and our insert.
     for _ in 0..2 {
-        let by_phone: Option<Contact> = match who.phone {
+        let by_phone: Option<Contact> = match wa_id {
             Some(p) => contacts::table
                 .filter(contacts::wa_id.eq(p))
                 .select(Contact::as_select())
@@ -68,7 +69,7 @@ pub(super) async fn upsert_contact(
                     .values((
                         contacts::org_id.eq(org_id),
                         contacts::id.eq(Uuid::now_v7()),
-                        contacts::wa_id.eq(who.phone),
+                        contacts::wa_id.eq(wa_id),
                         contacts::user_id.eq(who.user_id),
                         contacts::profile_name.eq(&name),
                         contacts::username.eq(&username),
@@ -90,7 +91,7 @@ pub(super) async fn upsert_contact(
         let gone_ref = gone.as_ref();
         diesel::update(contacts::table.filter(contacts::id.eq(kept.id)))
             .set((
-                contacts::wa_id.eq(kept.wa_id.clone().or_else(|| who.phone.map(str::to_owned))),
+                contacts::wa_id.eq(kept.wa_id.clone().or_else(|| wa_id.map(str::to_owned))),
                 contacts::user_id.eq(kept
                     .user_id
                     .clone()

@@ -2,7 +2,10 @@ use chrono::{DateTime, Utc};
 use wagent_meta::{ErrorClass, GraphError};
 
 use super::media::accepted_types;
-use crate::error::{Code, CommonError, Problem, wraps_common_error};
+use crate::{
+    error::{Code, CommonError, Problem, wraps_common_error},
+    inbox::MessageKind,
+};
 
 /// What connecting, sending, media, templates and webhooks refuse.
 #[derive(Debug, thiserror::Error)]
@@ -59,7 +62,7 @@ pub enum WhatsAppError {
     UnsupportedMediaType(String),
     #[error("a {kind} of type {mime} may be at most {mb} MB", mb = .limit / 1_000_000)]
     FileTooLarge {
-        kind: &'static str,
+        kind: MessageKind,
         mime: &'static str,
         limit: u64,
     },
@@ -147,7 +150,7 @@ mod tests {
             "the 24-hour window closed at 2026-11-18 11:06 UTC; only an approved template can be sent now"
         );
         let too_large = WhatsAppError::FileTooLarge {
-            kind: "image",
+            kind: MessageKind::Image,
             mime: "image/png",
             limit: 5_000_000,
         };

@@ -10,7 +10,7 @@ use wagent_db::{
     Conn,
     schema::{conversations, media, message_statuses, messages, phone_numbers},
 };
-use wagent_meta::webhook::{InboundKind, InboundMessage, MessageStatus, StatusUpdate};
+use wagent_meta::webhook::{self as meta_webhook, InboundKind, InboundMessage, StatusUpdate};
 
 use super::{Result, WhatsAppError};
 use super::{
@@ -18,8 +18,12 @@ use super::{
     jobs::DownloadMedia,
     touch_conversation,
 };
-use crate::inbox::{
-    self, TOPIC_CONVERSATION, TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
+use crate::{
+    inbox::{
+        self, MessageDirection, MessageKind, MessageStatus, TOPIC_CONVERSATION,
+        TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
+    },
+    values::E164,
 };
 
 /// Stores one inbound message; false when it was already stored (a duplicate delivery).
@@ -39,13 +43,24 @@ pub(super) async fn apply_message(
     else {
         return Ok(false);
     };
+    // A wa_id libphonenumber does not know is kept as Meta sent it (`E164::from_wa_id`). One
+    // that is not a number at all names the customer some other way: like the migration that
+    // moved such wa_ids to `user_id`, it stands for the user id when Meta names none, so the
+    // message is still stored.
+    let wa_id = contact
+        .and_then(|k| k.wa_id.as_deref())
+        .or(m.from.as_deref());
+    let phone = wa_id.and_then(|w| E164::from_wa_id(w).ok());
+    let not_a_number = wa_id.filter(|_| phone.is_none());
+    if let Some(w) = not_a_number {
+        tracing::warn!(%org_id, wamid = %m.id, wa_id = %w, "a sender's wa_id is not a phone number");
+    }
     let customer = Customer {
-        phone: contact
-            .and_then(|k| k.wa_id.as_deref())
-            .or(m.from.as_deref()),
+        phone: phone.as_ref(),
         user_id: contact
             .and_then(|k| k.user_id.as_deref())
-            .or(m.from_user_id.as_deref()),
+            .or(m.from_user_id.as_deref())
+            .or(not_a_number),
         name: contact.and_then(|k| k.name.as_deref()),
         username: contact.and_then(|k| k.username.as_deref()),
     };
@@ -87,12 +102,12 @@ pub(super) async fn apply_message(
             messages::org_id.eq(org_id),
             messages::id.eq(message_id),
             messages::conversation_id.eq(conversation_id),
-            messages::direction.eq("inbound"),
+            messages::direction.eq(MessageDirection::Inbound),
             messages::wamid.eq(&m.id),
             messages::kind.eq(kind),
             messages::body.eq(&body),
             messages::payload.eq(&payload),
-            messages::status.eq("received"),
+            messages::status.eq(MessageStatus::Received),
             messages::reply_to_wamid.eq(m.context.as_ref().and_then(|x| x.id.clone())),
             messages::sent_at.eq(sent_at),
         ))
@@ -126,10 +141,10 @@ pub(super) async fn apply_message(
     let opens_window = !matches!(m.kind, InboundKind::System(_));
     // A picture without a caption still needs a line in the conversation list.
     let preview = body.clone().unwrap_or_else(|| match kind {
-        "image" => "📷 Photo".to_owned(),
-        "video" => "🎥 Video".to_owned(),
-        "sticker" => "Sticker".to_owned(),
-        other => other.to_owned(),
+        MessageKind::Image => "📷 Photo".to_owned(),
+        MessageKind::Video => "🎥 Video".to_owned(),
+        MessageKind::Sticker => "Sticker".to_owned(),
+        other => other.as_str().to_owned(),
     });
     touch_conversation(c, &conversation, sent_at, Some(&preview), opens_window).await?;
     inbox::publish(
@@ -144,40 +159,27 @@ pub(super) async fn apply_message(
     Ok(true)
 }
 
-/// The rank of a status: a message's current status is the highest-ranked one it received,
-/// whatever the order of arrival. `failed` is terminal: it outranks every other, so a late
-/// `delivered` or `read` never hides a failure (every status stays in `message_statuses`).
-fn rank(status: &str) -> u8 {
-    match status {
-        "pending" => 0,
-        "accepted" => 1,
-        "sent" => 2,
-        "delivered" => 3,
-        "read" => 4,
-        "played" => 5,
-        "failed" => 9,
-        _ => 0,
-    }
-}
-
-fn status_name(s: &MessageStatus) -> Option<&'static str> {
+/// The status a webhook reports, when it is one a message takes (`deleted` and statuses
+/// Meta adds later are not stored).
+fn reported_status(s: &meta_webhook::MessageStatus) -> Option<MessageStatus> {
+    use meta_webhook::MessageStatus as Meta;
     match s {
-        MessageStatus::Sent => Some("sent"),
-        MessageStatus::Delivered => Some("delivered"),
-        MessageStatus::Read => Some("read"),
-        MessageStatus::Played => Some("played"),
-        MessageStatus::Failed => Some("failed"),
-        _ => None,
+        Meta::Sent => Some(MessageStatus::Sent),
+        Meta::Delivered => Some(MessageStatus::Delivered),
+        Meta::Read => Some(MessageStatus::Read),
+        Meta::Played => Some(MessageStatus::Played),
+        Meta::Failed => Some(MessageStatus::Failed),
+        Meta::Deleted | Meta::Unknown(_) => None,
     }
 }
 
 /// Records a status in the message's history and moves the message to it if it ranks
-/// higher; duplicates change nothing.
+/// higher ([`MessageStatus::supersedes`]); duplicates change nothing.
 pub(super) async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bool> {
-    let Some(new) = status_name(&s.status) else {
+    let Some(new) = reported_status(&s.status) else {
         return Ok(false);
     };
-    let current: Option<(Uuid, Uuid, String)> = messages::table
+    let current: Option<(Uuid, Uuid, MessageStatus)> = messages::table
         .filter(messages::wamid.eq(&s.message_id))
         .select((messages::id, messages::conversation_id, messages::status))
         .for_update()
@@ -211,20 +213,21 @@ pub(super) async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -
     if recorded == 0 {
         return Ok(false);
     }
-    // Since 2026-03-31 a status may name the customer by phone and user id together.
+    // Since 2026-03-31 a status may name the customer by phone and user id together. A wa_id
+    // that is not a number only loses that link: the status still counts.
     if let Some(k) = &s.contact
-        && k.wa_id.is_some()
+        && let Some(phone) = k.wa_id.as_deref().and_then(|w| E164::from_wa_id(w).ok())
         && k.user_id.is_some()
     {
         let customer = Customer {
-            phone: k.wa_id.as_deref(),
+            phone: Some(&phone),
             user_id: k.user_id.as_deref(),
             name: k.name.as_deref(),
             username: k.username.as_deref(),
         };
         upsert_contact(c, org_id, &customer).await?;
     }
-    if rank(new) <= rank(&status) {
+    if !new.supersedes(status) {
         return Ok(true);
     }
     diesel::update(messages::table.filter(messages::id.eq(id)))
@@ -273,15 +276,15 @@ fn media_ref(kind: &InboundKind) -> Option<&wagent_meta::webhook::MediaRef> {
 }
 
 /// (kind, text to show and search, structured content) of an inbound message.
-fn describe(kind: &InboundKind) -> (&'static str, Option<String>, Value) {
+fn describe(kind: &InboundKind) -> (MessageKind, Option<String>, Value) {
     let value = serde_json::to_value(kind).unwrap_or(Value::Null);
     match kind {
-        InboundKind::Text { body } => ("text", Some(body.clone()), value),
-        InboundKind::Image(m) => ("image", m.caption.clone(), value),
-        InboundKind::Video(m) => ("video", m.caption.clone(), value),
-        InboundKind::Sticker { .. } => ("sticker", None, value),
+        InboundKind::Text { body } => (MessageKind::Text, Some(body.clone()), value),
+        InboundKind::Image(m) => (MessageKind::Image, m.caption.clone(), value),
+        InboundKind::Video(m) => (MessageKind::Video, m.caption.clone(), value),
+        InboundKind::Sticker { .. } => (MessageKind::Sticker, None, value),
         InboundKind::Audio { voice, .. } => (
-            "audio",
+            MessageKind::Audio,
             Some(if *voice {
                 "Voice message".into()
             } else {
@@ -290,7 +293,7 @@ fn describe(kind: &InboundKind) -> (&'static str, Option<String>, Value) {
             value,
         ),
         InboundKind::Document { media, filename } => (
-            "document",
+            MessageKind::Document,
             media.caption.clone().or_else(|| filename.clone()),
             value,
         ),
@@ -301,7 +304,7 @@ fn describe(kind: &InboundKind) -> (&'static str, Option<String>, Value) {
             longitude,
             ..
         } => (
-            "location",
+            MessageKind::Location,
             Some(
                 name.clone()
                     .or_else(|| address.clone())
@@ -310,20 +313,24 @@ fn describe(kind: &InboundKind) -> (&'static str, Option<String>, Value) {
             value,
         ),
         InboundKind::Contacts(list) => (
-            "contacts",
+            MessageKind::Contacts,
             Some(format!("{} shared contact(s)", list.len())),
             value,
         ),
-        InboundKind::Interactive(reply) => ("interactive", interactive_title(reply), value),
-        InboundKind::Button { text, .. } => ("button", Some(text.clone()), value),
-        InboundKind::Reaction { emoji, .. } => ("reaction", emoji.clone(), value),
-        InboundKind::Order(_) => ("order", Some("Order".into()), value),
-        InboundKind::System(system) => ("system", system.body.clone(), value),
-        InboundKind::Unsupported { .. } => {
-            ("unsupported", Some("Unsupported message".into()), value)
+        InboundKind::Interactive(reply) => {
+            (MessageKind::Interactive, interactive_title(reply), value)
         }
+        InboundKind::Button { text, .. } => (MessageKind::Button, Some(text.clone()), value),
+        InboundKind::Reaction { emoji, .. } => (MessageKind::Reaction, emoji.clone(), value),
+        InboundKind::Order(_) => (MessageKind::Order, Some("Order".into()), value),
+        InboundKind::System(system) => (MessageKind::System, system.body.clone(), value),
+        InboundKind::Unsupported { .. } => (
+            MessageKind::Unsupported,
+            Some("Unsupported message".into()),
+            value,
+        ),
         InboundKind::Unknown { kind, .. } => (
-            "unsupported",
+            MessageKind::Unsupported,
             Some(format!("Unsupported message ({kind})")),
             value,
         ),
@@ -335,26 +342,5 @@ fn interactive_title(reply: &wagent_meta::webhook::InteractiveReply) -> Option<S
     match reply {
         R::ButtonReply { title, .. } | R::ListReply { title, .. } => Some(title.clone()),
         _ => Some("Form reply".into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn failed_outranks_every_status_and_nothing_moves_back() {
-        let order = [
-            "pending",
-            "accepted",
-            "sent",
-            "delivered",
-            "read",
-            "played",
-            "failed",
-        ];
-        for pair in order.windows(2) {
-            assert!(rank(pair[0]) < rank(pair[1]), "{pair:?}");
-        }
     }
 }

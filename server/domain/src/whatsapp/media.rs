@@ -17,7 +17,7 @@ use super::send::{Outbound, queue_outbound};
 use super::{Result, WhatsAppError};
 use crate::{
     Access, CommonError, Domain, Role,
-    inbox::{Conversation, Message, find_conversation},
+    inbox::{Conversation, Message, MessageKind, find_conversation},
 };
 
 impl Domain {
@@ -128,7 +128,7 @@ pub struct Attachment {
 /// what the file's first bytes must look like.
 struct Sendable {
     mime: &'static str,
-    kind: &'static str,
+    kind: MessageKind,
     limit: u64,
     /// Types `infer` may report for such a file; empty for plain text.
     sniffed: &'static [&'static str],
@@ -146,104 +146,104 @@ const OOXML: &[&str] = &[
 const SENDABLE: &[Sendable] = &[
     Sendable {
         mime: "image/jpeg",
-        kind: "image",
+        kind: MessageKind::Image,
         limit: 5 * MB,
         sniffed: &["image/jpeg"],
     },
     Sendable {
         mime: "image/png",
-        kind: "image",
+        kind: MessageKind::Image,
         limit: 5 * MB,
         sniffed: &["image/png"],
     },
     Sendable {
         mime: "audio/aac",
-        kind: "audio",
+        kind: MessageKind::Audio,
         limit: 16 * MB,
         sniffed: &["audio/aac"],
     },
     Sendable {
         mime: "audio/amr",
-        kind: "audio",
+        kind: MessageKind::Audio,
         limit: 16 * MB,
         sniffed: &["audio/amr"],
     },
     Sendable {
         mime: "audio/mpeg",
-        kind: "audio",
+        kind: MessageKind::Audio,
         limit: 16 * MB,
         sniffed: &["audio/mpeg"],
     },
     Sendable {
         mime: "audio/mp4",
-        kind: "audio",
+        kind: MessageKind::Audio,
         limit: 16 * MB,
         sniffed: &["audio/m4a", "video/mp4"],
     },
     Sendable {
         mime: "audio/ogg",
-        kind: "audio",
+        kind: MessageKind::Audio,
         limit: 16 * MB,
         sniffed: &["audio/ogg", "audio/opus"],
     },
     Sendable {
         mime: "video/mp4",
-        kind: "video",
+        kind: MessageKind::Video,
         limit: 16 * MB,
         sniffed: &["video/mp4", "video/x-m4v"],
     },
     Sendable {
         mime: "video/3gpp",
-        kind: "video",
+        kind: MessageKind::Video,
         limit: 16 * MB,
         sniffed: &["video/3gpp"],
     },
     Sendable {
         mime: "text/plain",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: &[],
     },
     Sendable {
         mime: "application/pdf",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: &["application/pdf"],
     },
     // Without its compound-file reader, `infer` reports every OLE2 file as a Word file.
     Sendable {
         mime: "application/msword",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: &["application/msword"],
     },
     Sendable {
         mime: "application/vnd.ms-excel",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: &["application/msword"],
     },
     Sendable {
         mime: "application/vnd.ms-powerpoint",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: &["application/msword"],
     },
     Sendable {
         mime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: OOXML,
     },
     Sendable {
         mime: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: OOXML,
     },
     Sendable {
         mime: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        kind: "document",
+        kind: MessageKind::Document,
         limit: 100 * MB,
         sniffed: OOXML,
     },

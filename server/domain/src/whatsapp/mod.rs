@@ -39,7 +39,7 @@ pub use self::{
     error::WhatsAppError,
     media::{Attachment, MAX_SENDABLE_BYTES, Media, ORPHAN_GRACE},
     send::Outgoing,
-    templates::{Template, TemplateDraft},
+    templates::{Template, TemplateCategory, TemplateDraft, TemplateStatus},
     webhooks::{ProcessReport, UNREADABLE_WEBHOOK_HOURS},
 };
 use crate::{CommonError, Domain, inbox::Conversation, secrets::Keyring};

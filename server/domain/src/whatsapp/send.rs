@@ -20,9 +20,10 @@ use super::{
 use crate::{
     Access, CommonError, Domain, Role,
     inbox::{
-        self, Conversation, Message, PhoneNumber, TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED,
-        find_conversation,
+        self, Conversation, Message, MessageDirection, MessageKind, MessageStatus, PhoneNumber,
+        TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
     },
+    values::{LanguageTag, TemplateName},
 };
 
 /// What an agent sends.
@@ -32,8 +33,8 @@ pub enum Outgoing {
         body: String,
     },
     Template {
-        name: String,
-        language: String,
+        name: TemplateName,
+        language: LanguageTag,
         body_parameters: Vec<String>,
     },
     Reaction {
@@ -60,7 +61,11 @@ impl Domain {
                 if body.is_empty() || body.chars().count() > 4096 {
                     return Err(WhatsAppError::MessageLength);
                 }
-                ("text", Some(body.to_owned()), json!({ "body": body }))
+                (
+                    MessageKind::Text,
+                    Some(body.to_owned()),
+                    json!({ "body": body }),
+                )
             }
             Outgoing::Template {
                 name,
@@ -73,13 +78,13 @@ impl Domain {
                     return Err(WhatsAppError::TemplateParameters);
                 }
                 (
-                    "template",
+                    MessageKind::Template,
                     Some(format!("[template {name}]")),
-                    json!({ "name": name, "language": language, "body_parameters": body_parameters }),
+                    json!({ "name": name.as_str(), "language": language.as_str(), "body_parameters": body_parameters }),
                 )
             }
             Outgoing::Reaction { message_id, emoji } => (
-                "reaction",
+                MessageKind::Reaction,
                 Some(emoji.clone()),
                 json!({ "message_id": message_id, "emoji": emoji }),
             ),
@@ -190,7 +195,9 @@ impl Domain {
                 .await
                 .optional()?
                 .ok_or(CommonError::NotFound("message"))?;
-            if message.direction != "outbound" || message.status != "failed" {
+            if message.direction != MessageDirection::Outbound
+                || message.status != MessageStatus::Failed
+            {
                 return Err(WhatsAppError::NotRetryable);
             }
             let conversation = find_conversation(c, message.conversation_id).await?;
@@ -203,14 +210,14 @@ impl Domain {
                 return Err(WhatsAppError::NumberDisconnected);
             }
             let now = Utc::now();
-            if message.kind != "template" && !conversation.window_open(now) {
+            if message.kind != MessageKind::Template && !conversation.window_open(now) {
                 return Err(WhatsAppError::WindowClosed);
             }
             // A new send gets a new wamid; the old one's history stays.
             let message: Message =
                 diesel::update(messages::table.filter(messages::id.eq(message_id)))
                     .set((
-                        messages::status.eq("pending"),
+                        messages::status.eq(MessageStatus::Pending),
                         messages::status_at.eq(now),
                         messages::wamid.eq(None::<String>),
                         messages::error_code.eq(None::<i32>),
@@ -228,7 +235,7 @@ impl Domain {
 
 /// An outbound message to queue.
 pub(super) struct Outbound<'a> {
-    pub(super) kind: &'a str,
+    pub(super) kind: MessageKind,
     pub(super) body: Option<&'a str>,
     pub(super) payload: &'a Value,
     pub(super) reply_to_wamid: Option<&'a str>,
@@ -248,11 +255,11 @@ pub(super) async fn queue_outbound(
             messages::org_id.eq(access.org_id),
             messages::id.eq(Uuid::now_v7()),
             messages::conversation_id.eq(conversation.id),
-            messages::direction.eq("outbound"),
+            messages::direction.eq(MessageDirection::Outbound),
             messages::kind.eq(draft.kind),
             messages::body.eq(draft.body),
             messages::payload.eq(draft.payload),
-            messages::status.eq("pending"),
+            messages::status.eq(MessageStatus::Pending),
             messages::reply_to_wamid.eq(draft.reply_to_wamid),
             messages::sent_by.eq(access.caller().user_id()),
             messages::sent_at.eq(now),

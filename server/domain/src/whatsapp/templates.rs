@@ -7,15 +7,156 @@ use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use wagent_db::schema::{message_templates, phone_numbers, whatsapp_accounts};
-use wagent_meta::{
-    AccessToken, BusinessProfile, BusinessProfileUpdate, NewTemplate, TemplateCategory,
-};
+use wagent_meta::{AccessToken, BusinessProfile, BusinessProfileUpdate, NewTemplate};
 
 use super::{Result, WhatsAppError};
 use crate::{
     Access, CommonError, Domain, Role,
     organizations::audit::{self, Entry},
+    values::{LanguageTag, TemplateName, text_column},
 };
+
+/// What a template is for, as Meta categorises (and prices) it.
+///
+/// Meta owns the list: a category this version does not know, from Meta or read back from
+/// the database, is kept as `Other` with Meta's text, stored unchanged. Only the three known
+/// ones can be asked for when creating a template.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum TemplateCategory {
+    Marketing,
+    Utility,
+    Authentication,
+    Other(String),
+}
+
+impl TemplateCategory {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Marketing => "MARKETING",
+            Self::Utility => "UTILITY",
+            Self::Authentication => "AUTHENTICATION",
+            Self::Other(text) => text,
+        }
+    }
+
+    /// Meta's text (`MARKETING`); anything else is `Other`.
+    pub fn parse(text: &str) -> Self {
+        match text {
+            "MARKETING" => Self::Marketing,
+            "UTILITY" => Self::Utility,
+            "AUTHENTICATION" => Self::Authentication,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The category to ask Meta for; `Other` cannot be asked for.
+    fn for_meta(&self) -> Result<wagent_meta::TemplateCategory> {
+        use wagent_meta::TemplateCategory as Meta;
+        match self {
+            Self::Marketing => Ok(Meta::Marketing),
+            Self::Utility => Ok(Meta::Utility),
+            Self::Authentication => Ok(Meta::Authentication),
+            Self::Other(_) => Err(WhatsAppError::NotATemplateCategory),
+        }
+    }
+}
+
+text_column!(TemplateCategory, |text| Ok(TemplateCategory::parse(&text)));
+
+/// Where a template stands in Meta's review, as Meta last said (the list, or a status
+/// webhook's event): only an `Approved` template can be sent.
+///
+/// Meta owns the list and adds to it: a status this version does not know is kept as `Other`
+/// with Meta's text, stored unchanged, never refused (the template stays listed, and a newer
+/// version reads it by name).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum TemplateStatus {
+    Approved,
+    Pending,
+    Rejected,
+    Paused,
+    Disabled,
+    InAppeal,
+    PendingDeletion,
+    Deleted,
+    /// Low quality: Meta may pause it next.
+    Flagged,
+    /// Approved again after a pause or a flag.
+    Reinstated,
+    LimitExceeded,
+    Archived,
+    Unarchived,
+    Locked,
+    Other(String),
+}
+
+impl TemplateStatus {
+    /// Every status Meta documents (not `Other`).
+    pub const KNOWN: [Self; 14] = [
+        Self::Approved,
+        Self::Pending,
+        Self::Rejected,
+        Self::Paused,
+        Self::Disabled,
+        Self::InAppeal,
+        Self::PendingDeletion,
+        Self::Deleted,
+        Self::Flagged,
+        Self::Reinstated,
+        Self::LimitExceeded,
+        Self::Archived,
+        Self::Unarchived,
+        Self::Locked,
+    ];
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Approved => "APPROVED",
+            Self::Pending => "PENDING",
+            Self::Rejected => "REJECTED",
+            Self::Paused => "PAUSED",
+            Self::Disabled => "DISABLED",
+            Self::InAppeal => "IN_APPEAL",
+            Self::PendingDeletion => "PENDING_DELETION",
+            Self::Deleted => "DELETED",
+            Self::Flagged => "FLAGGED",
+            Self::Reinstated => "REINSTATED",
+            Self::LimitExceeded => "LIMIT_EXCEEDED",
+            Self::Archived => "ARCHIVED",
+            Self::Unarchived => "UNARCHIVED",
+            Self::Locked => "LOCKED",
+            Self::Other(text) => text,
+        }
+    }
+
+    /// Meta's text (`IN_APPEAL`); anything else is `Other`.
+    pub fn parse(text: &str) -> Self {
+        Self::KNOWN
+            .into_iter()
+            .find(|status| status.as_str() == text)
+            .unwrap_or_else(|| Self::Other(text.to_owned()))
+    }
+}
+
+text_column!(TemplateStatus, |text| Ok(TemplateStatus::parse(&text)));
 
 #[derive(Debug, Clone, PartialEq, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = message_templates)]
@@ -23,10 +164,10 @@ pub struct Template {
     pub id: Uuid,
     pub account_id: Uuid,
     pub meta_template_id: Option<String>,
-    pub name: String,
-    pub language: String,
-    pub category: String,
-    pub status: String,
+    pub name: TemplateName,
+    pub language: LanguageTag,
+    pub category: TemplateCategory,
+    pub status: TemplateStatus,
     pub quality_score: Option<String>,
     pub rejected_reason: Option<String>,
     pub parameter_format: Option<String>,
@@ -81,9 +222,9 @@ fn placeholders(text: &str) -> Vec<String> {
 /// A new template as a person writes it.
 #[derive(Debug, Clone)]
 pub struct TemplateDraft {
-    pub name: String,
-    pub language: String,
-    pub category: String,
+    pub name: TemplateName,
+    pub language: LanguageTag,
+    pub category: TemplateCategory,
     pub body_text: String,
     pub body_examples: Vec<String>,
     pub header_text: Option<String>,
@@ -170,16 +311,28 @@ impl Domain {
         }
         self.tx(access.scope(), async |c| -> Result<_, CommonError> {
             for t in &all {
+                // Meta enforces both rules itself; a template that breaks them is skipped
+                // rather than stored as something this version cannot read back.
+                let (Ok(name), Ok(language)) =
+                    (TemplateName::parse(&t.name), LanguageTag::parse(&t.language))
+                else {
+                    tracing::warn!(template = %t.id, name = %t.name, language = %t.language, "a template from Meta with an unreadable name or language was skipped");
+                    continue;
+                };
+                let (category, status) = (
+                    TemplateCategory::parse(&t.category),
+                    TemplateStatus::parse(&t.status),
+                );
                 diesel::insert_into(message_templates::table)
                     .values((
                         message_templates::org_id.eq(access.org_id),
                         message_templates::id.eq(Uuid::now_v7()),
                         message_templates::account_id.eq(account_id),
                         message_templates::meta_template_id.eq(&t.id),
-                        message_templates::name.eq(&t.name),
-                        message_templates::language.eq(&t.language),
-                        message_templates::category.eq(&t.category),
-                        message_templates::status.eq(&t.status),
+                        message_templates::name.eq(&name),
+                        message_templates::language.eq(&language),
+                        message_templates::category.eq(&category),
+                        message_templates::status.eq(&status),
                         message_templates::quality_score
                             .eq(t.quality_score.as_ref().map(|q| q.score.clone())),
                         message_templates::rejected_reason.eq(&t.rejected_reason),
@@ -195,8 +348,8 @@ impl Domain {
                     .do_update()
                     .set((
                         message_templates::meta_template_id.eq(&t.id),
-                        message_templates::category.eq(&t.category),
-                        message_templates::status.eq(&t.status),
+                        message_templates::category.eq(&category),
+                        message_templates::status.eq(&status),
                         message_templates::quality_score
                             .eq(t.quality_score.as_ref().map(|q| q.score.clone())),
                         message_templates::rejected_reason.eq(&t.rejected_reason),
@@ -222,14 +375,7 @@ impl Domain {
     ) -> Result<Template> {
         access.ensure(Role::Admin)?;
         let wa = self.whatsapp()?.clone();
-        let category = match draft.category.to_uppercase().as_str() {
-            "MARKETING" => TemplateCategory::Marketing,
-            "UTILITY" => TemplateCategory::Utility,
-            "AUTHENTICATION" => TemplateCategory::Authentication,
-            _ => {
-                return Err(WhatsAppError::NotATemplateCategory);
-            }
-        };
+        let category = draft.category.for_meta()?;
         let params = placeholders(&draft.body_text);
         if params.len() != draft.body_examples.len() {
             return Err(WhatsAppError::TemplateExamples {
@@ -258,8 +404,8 @@ impl Domain {
             components.push(json!({ "type": "FOOTER", "text": f }));
         }
         let new = NewTemplate {
-            name: draft.name.trim().to_owned(),
-            language: draft.language.trim().replace('-', "_"),
+            name: draft.name.as_str().to_owned(),
+            language: draft.language.as_str().to_owned(),
             category,
             parameter_format: None,
             components: components.clone(),
@@ -271,6 +417,10 @@ impl Domain {
             .create_template(&token, &waba_id, &new)
             .await
             .map_err(WhatsAppError::from_graph)?;
+        let (category, status) = (
+            TemplateCategory::parse(&created.category),
+            TemplateStatus::parse(&created.status),
+        );
         self.tx(access.scope(), async |c| {
             let t = diesel::insert_into(message_templates::table)
                 .values((
@@ -278,10 +428,10 @@ impl Domain {
                     message_templates::id.eq(Uuid::now_v7()),
                     message_templates::account_id.eq(account_id),
                     message_templates::meta_template_id.eq(&created.id),
-                    message_templates::name.eq(&new.name),
-                    message_templates::language.eq(&new.language),
-                    message_templates::category.eq(&created.category),
-                    message_templates::status.eq(&created.status),
+                    message_templates::name.eq(&draft.name),
+                    message_templates::language.eq(&draft.language),
+                    message_templates::category.eq(&category),
+                    message_templates::status.eq(&status),
                     message_templates::components.eq(json!(components)),
                 ))
                 .on_conflict((
@@ -292,7 +442,7 @@ impl Domain {
                 ))
                 .do_update()
                 .set((
-                    message_templates::status.eq(&created.status),
+                    message_templates::status.eq(&status),
                     message_templates::meta_template_id.eq(&created.id),
                     message_templates::components.eq(json!(components)),
                 ))
@@ -307,7 +457,7 @@ impl Domain {
                     action: "whatsapp.template_created",
                     target_type: "template",
                     target_id: t.id.to_string(),
-                    details: json!({ "name": t.name, "language": t.language }),
+                    details: json!({ "name": t.name.as_str(), "language": t.language.as_str() }),
                 },
             )
             .await?;
@@ -344,7 +494,7 @@ impl Domain {
             .delete_template(
                 &token,
                 &waba_id,
-                &template.name,
+                template.name.as_str(),
                 template.meta_template_id.as_deref(),
             )
             .await
@@ -361,7 +511,7 @@ impl Domain {
                     action: "whatsapp.template_deleted",
                     target_type: "template",
                     target_id: template_id.to_string(),
-                    details: json!({ "name": template.name, "language": template.language }),
+                    details: json!({ "name": template.name.as_str(), "language": template.language.as_str() }),
                 },
             )
             .await?;
@@ -432,10 +582,10 @@ mod tests {
             id: Uuid::nil(),
             account_id: Uuid::nil(),
             meta_template_id: None,
-            name: "order_update".into(),
-            language: "en_US".into(),
-            category: "UTILITY".into(),
-            status: "APPROVED".into(),
+            name: TemplateName::parse("order_update").unwrap(),
+            language: LanguageTag::parse("en_US").unwrap(),
+            category: TemplateCategory::Utility,
+            status: TemplateStatus::Approved,
             quality_score: None,
             rejected_reason: None,
             parameter_format: None,
@@ -456,5 +606,31 @@ mod tests {
         );
         assert_eq!(placeholders("Hi {{name}}"), vec!["name"]);
         assert!(placeholders("no params {{").is_empty());
+    }
+
+    #[test]
+    fn meta_s_categories_and_statuses_read_back_and_new_ones_are_kept() {
+        for status in TemplateStatus::KNOWN {
+            assert_eq!(TemplateStatus::parse(status.as_str()), status);
+        }
+        assert_eq!(TemplateStatus::parse("IN_APPEAL"), TemplateStatus::InAppeal);
+        let new = TemplateStatus::parse("UNDER_REVIEW");
+        assert_eq!(new, TemplateStatus::Other("UNDER_REVIEW".into()));
+        assert_eq!(new.as_str(), "UNDER_REVIEW");
+
+        for category in [
+            TemplateCategory::Marketing,
+            TemplateCategory::Utility,
+            TemplateCategory::Authentication,
+        ] {
+            assert_eq!(TemplateCategory::parse(category.as_str()), category);
+            assert!(category.for_meta().is_ok());
+        }
+        let other = TemplateCategory::parse("MARKETING_LITE");
+        assert_eq!(other.to_string(), "MARKETING_LITE");
+        assert!(matches!(
+            other.for_meta(),
+            Err(WhatsAppError::NotATemplateCategory)
+        ));
     }
 }

@@ -19,7 +19,7 @@ use wagent_db::{
 use wagent_meta::webhook::WebhookEvent;
 
 use super::{
-    ROUTE_NUMBER, ROUTE_WABA, Result, WhatsAppError,
+    ROUTE_NUMBER, ROUTE_WABA, Result, TemplateStatus, WhatsAppError,
     inbound::{apply_message, apply_status},
     jobs::{ProcessWebhook, RefreshNumber},
 };
@@ -324,7 +324,7 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
                         .filter(message_templates::language.eq(language)),
                 )
                 .set((
-                    message_templates::status.eq(event),
+                    message_templates::status.eq(TemplateStatus::parse(event)),
                     message_templates::rejected_reason.eq(reason),
                     message_templates::meta_template_id.eq(Some(template_id.to_string())),
                     message_templates::updated_at.eq(Utc::now()),

@@ -17,8 +17,12 @@ use wagent_meta::{AccessToken, GraphError, Recipient};
 
 use crate::{
     CommonError, Domain,
-    inbox::{self, Message, PhoneNumber, TOPIC_MESSAGE_UPDATED, find_conversation},
+    inbox::{
+        self, Contact, Message, MessageKind, MessageStatus, PhoneNumber, TOPIC_MESSAGE_UPDATED,
+        find_conversation,
+    },
     jobs::{organization, retry},
+    values::E164,
     whatsapp::Result,
 };
 
@@ -101,9 +105,9 @@ impl Domain {
                     .select(PhoneNumber::as_select())
                     .first(c)
                     .await?;
-                let ids: (Option<String>, Option<String>) = contacts::table
+                let contact: Contact = contacts::table
                     .filter(contacts::id.eq(conversation.contact_id))
-                    .select((contacts::wa_id, contacts::user_id))
+                    .select(Contact::as_select())
                     .first(c)
                     .await?;
                 let sealed: String = whatsapp_accounts::table
@@ -111,15 +115,15 @@ impl Domain {
                     .select(whatsapp_accounts::access_token_sealed)
                     .first(c)
                     .await?;
-                Ok((message, number, ids, sealed))
+                Ok((message, number, contact, sealed))
             })
             .await
             .map_err(retry)?;
-        let (message, number, ids, sealed) = loaded;
-        if message.status != "pending" {
+        let (message, number, contact, sealed) = loaded;
+        if message.status != MessageStatus::Pending {
             return Ok(());
         }
-        let recipient = recipient_of(ids.0, ids.1).ok_or_else(|| {
+        let recipient = recipient_of(contact.phone(), contact.user_id).ok_or_else(|| {
             JobError::Permanent("the contact has neither a phone number nor a user id".into())
         })?;
         let token = wa
@@ -129,12 +133,7 @@ impl Domain {
         let access_token = AccessToken::new(token.expose());
         // Media goes up to Meta first; the message then names it by id.
         let uploaded = match message.payload["media_id"].as_str() {
-            Some(ours)
-                if matches!(
-                    message.kind.as_str(),
-                    "image" | "video" | "audio" | "document"
-                ) =>
-            {
+            Some(ours) if message.kind.is_media() => {
                 let path = wa.media_dir.join(org_id.to_string()).join(ours);
                 let bytes = tokio::fs::read(&path)
                     .await
@@ -187,10 +186,10 @@ impl Domain {
             diesel::update(
                 messages::table
                     .filter(messages::id.eq(message_id))
-                    .filter(messages::status.eq("pending")),
+                    .filter(messages::status.eq(MessageStatus::Pending)),
             )
             .set((
-                messages::status.eq("accepted"),
+                messages::status.eq(MessageStatus::Accepted),
                 messages::status_at.eq(Utc::now()),
                 messages::wamid.eq(&sent.message_id),
                 messages::error_code.eq(None::<i32>),
@@ -228,10 +227,10 @@ impl Domain {
             let conversation_id: Option<Uuid> = diesel::update(
                 messages::table
                     .filter(messages::id.eq(message_id))
-                    .filter(messages::status.eq("pending")),
+                    .filter(messages::status.eq(MessageStatus::Pending)),
             )
             .set((
-                messages::status.eq("failed"),
+                messages::status.eq(MessageStatus::Failed),
                 messages::status_at.eq(now),
                 messages::error_code.eq(failure.code),
                 messages::error_text.eq(&details),
@@ -248,7 +247,7 @@ impl Domain {
                     message_statuses::org_id.eq(org_id),
                     message_statuses::id.eq(Uuid::now_v7()),
                     message_statuses::message_id.eq(message_id),
-                    message_statuses::status.eq("failed"),
+                    message_statuses::status.eq(MessageStatus::Failed),
                     message_statuses::at.eq(now),
                     message_statuses::error_code.eq(failure.code),
                     message_statuses::error_title.eq(&title),
@@ -313,11 +312,11 @@ impl SendFailure {
     }
 }
 
-/// Who a send goes to: by phone when we know it (`to`), else by business-scoped user id
-/// (`recipient`), as for a customer who uses a WhatsApp username.
-fn recipient_of(phone: Option<String>, user_id: Option<String>) -> Option<Recipient> {
+/// Who a send goes to: by phone when we know it (`to`, Meta's wa_id digits), else by
+/// business-scoped user id (`recipient`), as for a customer who uses a WhatsApp username.
+fn recipient_of(phone: Option<E164>, user_id: Option<String>) -> Option<Recipient> {
     match (phone, user_id) {
-        (Some(phone), _) => Some(Recipient::phone(phone)),
+        (Some(phone), _) => Some(Recipient::phone(phone.wa_id())),
         (None, Some(user_id)) => Some(Recipient::user_id(user_id)),
         (None, None) => None,
     }
@@ -344,18 +343,20 @@ fn outbound_for(
             .map(MediaSource::Id)
             .ok_or_else(|| CommonError::internal("the media was not uploaded"))
     };
-    let mut out = match m.kind.as_str() {
-        "image" => OutboundMessage::image(to.clone(), media()?, caption),
-        "video" => OutboundMessage::video(to.clone(), media()?, caption),
-        "audio" => OutboundMessage::audio(to.clone(), media()?, false),
-        "document" => OutboundMessage::document(
+    let mut out = match m.kind {
+        MessageKind::Image => OutboundMessage::image(to.clone(), media()?, caption),
+        MessageKind::Video => OutboundMessage::video(to.clone(), media()?, caption),
+        MessageKind::Audio => OutboundMessage::audio(to.clone(), media()?, false),
+        MessageKind::Document => OutboundMessage::document(
             to.clone(),
             media()?,
             p["file_name"].as_str().map(str::to_owned),
             caption,
         ),
-        "text" => OutboundMessage::text(to.clone(), p["body"].as_str().unwrap_or_default()),
-        "template" => {
+        MessageKind::Text => {
+            OutboundMessage::text(to.clone(), p["body"].as_str().unwrap_or_default())
+        }
+        MessageKind::Template => {
             let params: Vec<TemplateParameter> = p["body_parameters"]
                 .as_array()
                 .map(|a| {
@@ -384,7 +385,7 @@ fn outbound_for(
                 },
             )
         }
-        "reaction" => OutboundMessage::reaction(
+        MessageKind::Reaction => OutboundMessage::reaction(
             to.clone(),
             p["wamid"].as_str().unwrap_or_default(),
             p["emoji"].as_str().unwrap_or_default(),
@@ -409,17 +410,17 @@ mod tests {
 
     use super::*;
 
-    fn queued(kind: &str, payload: Value) -> Message {
+    fn queued(kind: MessageKind, payload: Value) -> Message {
         Message {
             org_id: Uuid::nil(),
             id: Uuid::nil(),
             conversation_id: Uuid::nil(),
-            direction: "outbound".into(),
+            direction: crate::inbox::MessageDirection::Outbound,
             wamid: None,
-            kind: kind.into(),
+            kind,
             body: None,
             payload,
-            status: "pending".into(),
+            status: MessageStatus::Pending,
             status_at: Utc::now(),
             error_code: None,
             error_text: None,
@@ -431,14 +432,15 @@ mod tests {
 
     #[test]
     fn a_reply_goes_by_phone_when_known_and_by_user_id_otherwise() {
-        let text = queued("text", json!({ "body": "Oi" }));
+        let text = queued(MessageKind::Text, json!({ "body": "Oi" }));
         let by_user = recipient_of(None, Some("BR.1520436779021845".into())).unwrap();
         let wire = serde_json::to_value(outbound_for(&text, by_user, None).unwrap()).unwrap();
         assert_eq!(wire["recipient"], "BR.1520436779021845");
         assert!(wire.get("to").is_none(), "{wire}");
         assert_eq!(wire["context"]["message_id"], "wamid.IN1");
 
-        let both = recipient_of(Some("5511987650001".into()), Some("BR.1".into())).unwrap();
+        let phone = E164::from_wa_id("5511987650001").unwrap();
+        let both = recipient_of(Some(phone), Some("BR.1".into())).unwrap();
         let wire = serde_json::to_value(outbound_for(&text, both, None).unwrap()).unwrap();
         assert_eq!(wire["to"], "5511987650001");
         assert!(wire.get("recipient").is_none(), "{wire}");

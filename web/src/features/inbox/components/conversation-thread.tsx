@@ -66,7 +66,7 @@ export function ConversationThread({
 
   // Reactions are shown on their message; one whose message is not loaded stays as a line.
   const shown = messages.filter((m) => {
-    if (m.kind !== 'reaction') return true;
+    if (m.kind !== 'REACTION') return true;
     const body = describeMessage(m);
     return body.type === 'reaction' && (!body.targetWamid || !byWamid.has(body.targetWamid));
   });
@@ -138,7 +138,7 @@ export function ConversationThread({
         {shown.map((message) => {
           const { quotedWamid } = messageContext(message);
           const quoted = quotedWamid ? (byWamid.get(quotedWamid) ?? null) : null;
-          const canReact = windowOpen && message.wamid != null && message.kind !== 'reaction';
+          const canReact = windowOpen && message.wamid != null && message.kind !== 'REACTION';
           return (
             <MessageBubble
               key={message.id}
@@ -147,7 +147,7 @@ export function ConversationThread({
               quotedMissing={quotedWamid != null && quoted == null}
               reactions={message.wamid ? (reactions.get(message.wamid) ?? []) : []}
               contactLabel={label}
-              canReply={message.kind !== 'reaction' && message.status !== 'failed'}
+              canReply={message.kind !== 'REACTION' && message.status !== 'FAILED'}
               canReact={canReact}
               onReply={setReplyTo}
               onReact={(m, emoji) => void onReact(m, emoji)}

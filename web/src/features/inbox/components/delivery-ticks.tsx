@@ -1,5 +1,6 @@
 import { AlertIcon, ClockIcon } from '@/components/ui/icons';
 import { deliveryTick, failureText } from '@/features/inbox/utils/ticks';
+import type { MessageStatus } from '@/gql/graphql';
 
 function Check({ double }: { double: boolean }) {
   return (
@@ -15,7 +16,7 @@ export function DeliveryTicks({
   status,
   error,
 }: {
-  status: string;
+  status: MessageStatus;
   error?: { code?: number | null; text?: string | null } | null;
 }) {
   const tick = deliveryTick(status);

@@ -4,6 +4,7 @@ import { act } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 
 import { InboxPage } from '@/features/inbox/components/inbox-page';
+import type { MessageDirection, MessageStatus } from '@/gql/graphql';
 import { OrganizationContext } from '@/lib/organization-context';
 import { organizationContext, stubGraphqlFetch, withApp } from '@/test/graphql';
 import { click, render, waitFor } from '@/test/render';
@@ -34,14 +35,14 @@ function conversation(id: string, name: string, at: string, unreadCount: number,
   };
 }
 
-function message(id: string, direction: 'INBOUND' | 'OUTBOUND', status: string, text: string, sentAt: string, wamid = `wamid.${id}`) {
+function message(id: string, direction: MessageDirection, status: MessageStatus, text: string, sentAt: string, wamid = `wamid.${id}`) {
   return {
     __typename: 'Message',
     id,
     conversationId: 'conv-1',
     direction,
     wamid,
-    kind: 'text',
+    kind: 'TEXT',
     text,
     content: direction === 'INBOUND' ? { type: 'text', data: { body: text } } : { body: text },
     status,
@@ -104,8 +105,8 @@ function server(numbers: unknown[] = [number], conversations = [conv1, conv2]) {
             messages: {
               __typename: 'MessageConnection',
               edges: [
-                message('m2', 'OUTBOUND', 'sent', 'We have it!', '2026-03-10T10:01:00Z'),
-                message('m1', 'INBOUND', 'received', 'Is it in stock?', '2026-03-10T10:00:00Z'),
+                message('m2', 'OUTBOUND', 'SENT', 'We have it!', '2026-03-10T10:01:00Z'),
+                message('m1', 'INBOUND', 'RECEIVED', 'Is it in stock?', '2026-03-10T10:00:00Z'),
               ].map((node) => ({ __typename: 'MessageEdge', cursor: node.id, node })),
               pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
             },
@@ -190,23 +191,23 @@ describe('InboxPage', () => {
       __typename: 'InboxEvent',
       kind: 'MESSAGE_CREATED',
       conversation: { ...conv2, lastMessageAt: '2026-03-10T11:00:00Z', unreadCount: 1, lastMessagePreview: 'One more thing' },
-      message: { ...message('m9', 'INBOUND', 'received', 'One more thing', '2026-03-10T11:00:00Z'), conversationId: 'conv-2' },
+      message: { ...message('m9', 'INBOUND', 'RECEIVED', 'One more thing', '2026-03-10T11:00:00Z'), conversationId: 'conv-2' },
     });
     await waitFor(() => expect(rowIds(view)).toEqual(['conv-2', 'conv-1']));
     expect(view.allByTestId('message')).toHaveLength(2);
 
     const outbound = () => view.container.querySelector('[data-testid="message"][data-message-id="m2"]');
-    await push({ __typename: 'InboxEvent', kind: 'MESSAGE_UPDATED', conversation: conv1, message: message('m2', 'OUTBOUND', 'read', 'We have it!', '2026-03-10T10:01:00Z') });
-    await waitFor(() => expect(outbound()?.getAttribute('data-status')).toBe('read'));
-    await push({ __typename: 'InboxEvent', kind: 'MESSAGE_UPDATED', conversation: conv1, message: message('m2', 'OUTBOUND', 'delivered', 'We have it!', '2026-03-10T10:01:00Z') });
-    expect(outbound()?.getAttribute('data-status')).toBe('read');
+    await push({ __typename: 'InboxEvent', kind: 'MESSAGE_UPDATED', conversation: conv1, message: message('m2', 'OUTBOUND', 'READ', 'We have it!', '2026-03-10T10:01:00Z') });
+    await waitFor(() => expect(outbound()?.getAttribute('data-status')).toBe('READ'));
+    await push({ __typename: 'InboxEvent', kind: 'MESSAGE_UPDATED', conversation: conv1, message: message('m2', 'OUTBOUND', 'DELIVERED', 'We have it!', '2026-03-10T10:01:00Z') });
+    expect(outbound()?.getAttribute('data-status')).toBe('READ');
     expect(outbound()?.querySelector('[data-testid="message-ticks"]')?.classList.contains('ticks-read')).toBe(true);
 
     await push({
       __typename: 'InboxEvent',
       kind: 'MESSAGE_CREATED',
       conversation: conv1,
-      message: message('m3', 'INBOUND', 'received', 'Great, I will come by', '2026-03-10T11:05:00Z'),
+      message: message('m3', 'INBOUND', 'RECEIVED', 'Great, I will come by', '2026-03-10T11:05:00Z'),
     });
     await waitFor(() => expect(view.allByTestId('message')).toHaveLength(3));
     await view.unmount();
@@ -218,7 +219,7 @@ describe('InboxPage', () => {
     // the URL moved while the previous thread stayed).
     const closed = { ...conv1, windowOpen: false, windowOpenUntil: '2026-03-09T10:05:00Z' };
     const threadOf = (asked: typeof conv1) => {
-      const first = { ...message(`${asked.id}-m1`, 'INBOUND', 'received', asked.lastMessagePreview ?? '', '2026-03-10T09:00:00Z'), conversationId: asked.id };
+      const first = { ...message(`${asked.id}-m1`, 'INBOUND', 'RECEIVED', asked.lastMessagePreview ?? '', '2026-03-10T09:00:00Z'), conversationId: asked.id };
       return {
         data: {
           organization: {
@@ -255,7 +256,7 @@ describe('InboxPage', () => {
       __typename: 'InboxEvent',
       kind: 'MESSAGE_CREATED',
       conversation: { ...conv2, lastMessageAt: '2026-03-10T11:00:00Z', unreadCount: 1, lastMessagePreview: 'Hello?' },
-      message: { ...message('m-live', 'INBOUND', 'received', 'Hello?', '2026-03-10T11:00:00Z'), conversationId: 'conv-2' },
+      message: { ...message('m-live', 'INBOUND', 'RECEIVED', 'Hello?', '2026-03-10T11:00:00Z'), conversationId: 'conv-2' },
     });
     await waitFor(() => expect(rowIds(view)).toEqual(['conv-2', 'conv-1']));
 

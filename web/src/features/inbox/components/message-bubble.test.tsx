@@ -10,10 +10,10 @@ const base: ThreadMessage = {
   conversationId: 'conv-1',
   direction: 'OUTBOUND',
   wamid: 'wamid.1',
-  kind: 'text',
+  kind: 'TEXT',
   text: 'Your order shipped',
   content: { body: 'Your order shipped' },
-  status: 'failed',
+  status: 'FAILED',
   statusAt: '2026-03-10T10:00:00Z',
   error: { code: 131047, text: 'Re-engagement message' },
   replyToWamid: null,
@@ -45,7 +45,7 @@ describe('MessageBubble', () => {
     const view = await render(bubble(base));
     const el = view.byTestId('message');
     expect(el?.getAttribute('data-direction')).toBe('OUTBOUND');
-    expect(el?.getAttribute('data-status')).toBe('failed');
+    expect(el?.getAttribute('data-status')).toBe('FAILED');
     expect(view.byTestId('message-ticks')?.classList.contains('ticks-failed')).toBe(true);
     expect(view.byTestId('message-ticks')?.getAttribute('title')).toContain('Error 131047: Re-engagement message');
     expect(view.byTestId('message-error')?.textContent).toBe('Error 131047: Re-engagement message');
@@ -58,7 +58,7 @@ describe('MessageBubble', () => {
     expect(view.byTestId('message-error')?.textContent).toContain('Error 131047: Re-engagement message');
     await click(view.byTestId('message-retry'));
     expect(retried).toEqual(['m1']);
-    await view.rerender(bubble({ ...base, status: 'delivered', error: null }, { onRetry: (m) => retried.push(m.id) }));
+    await view.rerender(bubble({ ...base, status: 'DELIVERED', error: null }, { onRetry: (m) => retried.push(m.id) }));
     expect(view.byTestId('message-retry')).toBeNull();
     await view.unmount();
   });
@@ -68,13 +68,13 @@ describe('MessageBubble', () => {
       ...base,
       id: 'm2',
       direction: 'INBOUND',
-      kind: 'location',
-      status: 'received',
+      kind: 'LOCATION',
+      status: 'RECEIVED',
       error: null,
       content: { type: 'location', data: { latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower' }, context: { id: 'wamid.1' } },
     };
     const view = await render(
-      bubble(location, { quoted: { ...base, status: 'read', error: null }, reactions: [{ emoji: '👍', direction: 'OUTBOUND' }] }),
+      bubble(location, { quoted: { ...base, status: 'READ', error: null }, reactions: [{ emoji: '👍', direction: 'OUTBOUND' }] }),
     );
     expect(view.byTestId('message-location-link')?.getAttribute('href')).toBe(
       'https://www.openstreetmap.org/?mlat=48.8584&mlon=2.2945#map=16/48.8584/2.2945',
@@ -89,8 +89,8 @@ describe('MessageBubble', () => {
     const image: ThreadMessage = {
       ...base,
       direction: 'INBOUND',
-      kind: 'image',
-      status: 'received',
+      kind: 'IMAGE',
+      status: 'RECEIVED',
       error: null,
       content: { type: 'image', data: { id: 'media-1', mime_type: 'image/png', caption: 'Receipt' } },
       media: { url: '/media/org/m?exp=1&sig=x', mimeType: 'image/png', fileName: null, size: 1200, status: 'STORED', error: null },

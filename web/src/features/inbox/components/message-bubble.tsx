@@ -9,6 +9,7 @@ import {
   messageContext,
   messageReferral,
   messageSummary,
+  type MediaKind,
   type MessageBody,
   type MessageMedia,
   type ReactionMark,
@@ -24,25 +25,25 @@ function formatBytes(size: number): string {
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
 
-const MEDIA_NAMES = { image: 'Photo', video: 'Video', audio: 'Audio', document: 'Document', sticker: 'Sticker' } as const;
+const MEDIA_NAMES: Record<MediaKind, string> = { IMAGE: 'Photo', VIDEO: 'Video', AUDIO: 'Audio', DOCUMENT: 'Document', STICKER: 'Sticker' };
 
 function MediaView({ body, media }: { body: Extract<MessageBody, { type: 'media' }>; media: MessageMedia | null | undefined }) {
-  const label = body.media === 'audio' && body.voice ? 'Voice message' : MEDIA_NAMES[body.media];
+  const label = body.media === 'AUDIO' && body.voice ? 'Voice message' : MEDIA_NAMES[body.media];
   // The link lasts ten minutes: once it fails, show the placeholder instead of a broken image.
   const [broken, setBroken] = useState<string | null>(null);
   const url = media?.url && media.url !== broken ? media.url : null;
   const onError = () => setBroken(media?.url ?? null);
   let preview: ReactNode = null;
   if (url) {
-    if (body.media === 'image' || body.media === 'sticker') {
+    if (body.media === 'IMAGE' || body.media === 'STICKER') {
       preview = (
         <a href={url} target="_blank" rel="noreferrer" className="message-image-link">
-          <img className={`message-image message-${body.media}`} src={url} alt={body.caption ?? label} loading="lazy" onError={onError} />
+          <img className={`message-image message-${body.media.toLowerCase()}`} src={url} alt={body.caption ?? label} loading="lazy" onError={onError} />
         </a>
       );
-    } else if (body.media === 'video') {
+    } else if (body.media === 'VIDEO') {
       preview = <video className="message-video" src={url} controls preload="metadata" onError={onError} />;
-    } else if (body.media === 'audio') {
+    } else if (body.media === 'AUDIO') {
       preview = <audio className="message-audio" src={url} controls preload="metadata" onError={onError} />;
     } else {
       preview = (
@@ -64,7 +65,7 @@ function MediaView({ body, media }: { body: Extract<MessageBody, { type: 'media'
             : null;
     preview = (
       <div className="message-media-placeholder">
-        {body.media === 'document' ? <FileIcon width={22} height={22} /> : <ImageIcon width={22} height={22} />}
+        {body.media === 'DOCUMENT' ? <FileIcon width={22} height={22} /> : <ImageIcon width={22} height={22} />}
         <span>
           <strong>{body.fileName ?? label}</strong>
           {media?.size ? <span className="muted small"> · {formatBytes(media.size)}</span> : null}
@@ -206,7 +207,7 @@ export function MessageBubble({
   const outbound = message.direction === 'OUTBOUND';
   const context = messageContext(message);
   const referral = messageReferral(message);
-  const system = message.kind === 'system' || message.kind === 'unsupported';
+  const system = message.kind === 'SYSTEM' || message.kind === 'UNSUPPORTED';
   const common = {
     'data-testid': 'message',
     'data-message-id': message.id,
@@ -220,7 +221,7 @@ export function MessageBubble({
   if (system) {
     return (
       <div className="message-row message-row-system">
-        <div className={`message message-system ${message.kind === 'unsupported' ? 'message-unsupported' : ''}`} {...common}>
+        <div className={`message message-system ${message.kind === 'UNSUPPORTED' ? 'message-unsupported' : ''}`} {...common}>
           <BodyView message={message} />
           <span className="message-time">{bubbleTime(message.sentAt)}</span>
         </div>
@@ -230,7 +231,7 @@ export function MessageBubble({
 
   return (
     <div className={`message-row ${outbound ? 'message-row-out' : 'message-row-in'}`}>
-      <div className={`message ${outbound ? 'message-out' : 'message-in'} ${message.status === 'failed' ? 'message-failed' : ''}`} {...common}>
+      <div className={`message ${outbound ? 'message-out' : 'message-in'} ${message.status === 'FAILED' ? 'message-failed' : ''}`} {...common}>
         {context.forwarded ? <p className="message-forwarded">Forwarded</p> : null}
         {referral ? (
           <div className="message-referral" data-testid="message-referral">
@@ -262,7 +263,7 @@ export function MessageBubble({
           </time>
           {outbound ? <DeliveryTicks status={message.status} error={message.error} /> : null}
         </div>
-        {message.status === 'failed' ? (
+        {message.status === 'FAILED' ? (
           <p className="message-error" data-testid="message-error">
             {failureText(message.error)}
             {onRetry ? (

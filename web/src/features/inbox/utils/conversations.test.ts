@@ -12,6 +12,7 @@ import {
   type ConversationLike,
 } from '@/features/inbox/utils/conversations';
 import { mergeMessages } from '@/features/inbox/utils/messages';
+import type { MessageStatus } from '@/gql/graphql';
 
 const conversation = (id: string, at: string, extra: Partial<ConversationLike> = {}): ConversationLike => ({
   id,
@@ -63,24 +64,24 @@ describe('upsertConversation', () => {
 });
 
 describe('mergeMessages', () => {
-  const message = (id: string, sentAt: string, status: string) => ({ id, sentAt, status });
+  const message = (id: string, sentAt: string, status: MessageStatus) => ({ id, sentAt, status });
 
   it('keeps a message once, oldest first, and never moves its ticks back', () => {
-    let list = mergeMessages([], [message('2', '2026-03-10T10:01:00Z', 'pending'), message('1', '2026-03-10T10:00:00Z', 'received')]);
+    let list = mergeMessages([], [message('2', '2026-03-10T10:01:00Z', 'PENDING'), message('1', '2026-03-10T10:00:00Z', 'RECEIVED')]);
     expect(list.map((m) => m.id)).toEqual(['1', '2']);
-    list = mergeMessages(list, [message('2', '2026-03-10T10:01:00Z', 'read')]);
-    list = mergeMessages(list, [message('2', '2026-03-10T10:01:00Z', 'delivered')]);
+    list = mergeMessages(list, [message('2', '2026-03-10T10:01:00Z', 'READ')]);
+    list = mergeMessages(list, [message('2', '2026-03-10T10:01:00Z', 'DELIVERED')]);
     expect(list).toHaveLength(2);
-    expect(list[1]?.status).toBe('read');
+    expect(list[1]?.status).toBe('READ');
   });
 
-  it('takes a retried message back to pending, but not a stale pending', () => {
-    const failed = { id: '3', sentAt: '2026-03-10T10:02:00Z', status: 'failed', statusAt: '2026-03-10T10:03:00Z' };
+  it('takes a retried message back to PENDING, but not a stale PENDING', () => {
+    const failed = { id: '3', sentAt: '2026-03-10T10:02:00Z', status: 'FAILED' as MessageStatus, statusAt: '2026-03-10T10:03:00Z' };
     let list = mergeMessages([], [failed]);
-    list = mergeMessages(list, [{ ...failed, status: 'pending', statusAt: '2026-03-10T10:02:00Z' }]);
-    expect(list[0]?.status).toBe('failed');
-    list = mergeMessages(list, [{ ...failed, status: 'pending', statusAt: '2026-03-10T10:05:00Z' }]);
-    expect(list[0]?.status).toBe('pending');
+    list = mergeMessages(list, [{ ...failed, status: 'PENDING', statusAt: '2026-03-10T10:02:00Z' }]);
+    expect(list[0]?.status).toBe('FAILED');
+    list = mergeMessages(list, [{ ...failed, status: 'PENDING', statusAt: '2026-03-10T10:05:00Z' }]);
+    expect(list[0]?.status).toBe('PENDING');
   });
 });
 

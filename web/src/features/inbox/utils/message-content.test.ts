@@ -9,25 +9,27 @@ import {
   reactionsByTarget,
   type MessageLike,
 } from '@/features/inbox/utils/message-content';
+import type { MessageKind } from '@/gql/graphql';
 
-const inbound = (kind: string, data: unknown, extra: Record<string, unknown> = {}, text: string | null = null): MessageLike => ({
+// Inbound content is stored as Meta's type in lower case, with its data.
+const inbound = (kind: MessageKind, data: unknown, extra: Record<string, unknown> = {}, text: string | null = null): MessageLike => ({
   kind,
   text,
   direction: 'INBOUND',
-  content: { type: kind, data, ...extra },
+  content: { type: kind.toLowerCase(), data, ...extra },
 });
 
 describe('describeMessage', () => {
   it('reads text, outbound and inbound', () => {
-    expect(describeMessage(inbound('text', { body: 'Hi there' }))).toEqual({ type: 'text', text: 'Hi there' });
-    expect(describeMessage({ kind: 'text', text: 'Hello', direction: 'OUTBOUND', content: { body: 'Hello' } })).toEqual({
+    expect(describeMessage(inbound('TEXT', { body: 'Hi there' }))).toEqual({ type: 'text', text: 'Hi there' });
+    expect(describeMessage({ kind: 'TEXT', text: 'Hello', direction: 'OUTBOUND', content: { body: 'Hello' } })).toEqual({
       type: 'text',
       text: 'Hello',
     });
   });
 
   it('reads a location with an OpenStreetMap link', () => {
-    const body = describeMessage(inbound('location', { latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower', address: 'Paris' }));
+    const body = describeMessage(inbound('LOCATION', { latitude: 48.8584, longitude: 2.2945, name: 'Eiffel Tower', address: 'Paris' }));
     expect(body).toEqual({
       type: 'location',
       latitude: 48.8584,
@@ -41,7 +43,7 @@ describe('describeMessage', () => {
 
   it('reads shared contacts', () => {
     const body = describeMessage(
-      inbound('contacts', [
+      inbound('CONTACTS', [
         { name: { formatted_name: 'Ana Souza' }, phones: [{ phone: '+55 11 91234-5678' }], emails: [{ email: 'ana@example.com' }] },
         { name: { first_name: 'Bo', last_name: 'Li' }, phones: [] },
       ]),
@@ -56,90 +58,90 @@ describe('describeMessage', () => {
   });
 
   it('reads button and list replies, flat or nested', () => {
-    expect(describeMessage(inbound('interactive', { type: 'button_reply', id: 'yes', title: 'Yes please' }))).toMatchObject({
+    expect(describeMessage(inbound('INTERACTIVE', { type: 'button_reply', id: 'yes', title: 'Yes please' }))).toMatchObject({
       type: 'reply',
       reply: 'button',
       title: 'Yes please',
     });
     expect(
-      describeMessage(inbound('interactive', { type: 'list_reply', list_reply: { id: 'l', title: 'Large', description: '12"' } })),
+      describeMessage(inbound('INTERACTIVE', { type: 'list_reply', list_reply: { id: 'l', title: 'Large', description: '12"' } })),
     ).toMatchObject({ type: 'reply', reply: 'list', title: 'Large', description: '12"' });
-    expect(describeMessage(inbound('button', { payload: 'STOP', text: 'Stop promotions' }))).toMatchObject({
+    expect(describeMessage(inbound('BUTTON', { payload: 'STOP', text: 'Stop promotions' }))).toMatchObject({
       type: 'reply',
       title: 'Stop promotions',
     });
   });
 
   it('reads media with its caption, file name and voice flag', () => {
-    expect(describeMessage(inbound('image', { id: 'm1', mime_type: 'image/png', caption: 'My receipt' }))).toMatchObject({
+    expect(describeMessage(inbound('IMAGE', { id: 'm1', mime_type: 'image/png', caption: 'My receipt' }))).toMatchObject({
       type: 'media',
-      media: 'image',
+      media: 'IMAGE',
       caption: 'My receipt',
       mimeType: 'image/png',
     });
     expect(
-      describeMessage(inbound('document', { media: { id: 'm2', mime_type: 'application/pdf' }, filename: 'invoice.pdf' })),
-    ).toMatchObject({ type: 'media', media: 'document', fileName: 'invoice.pdf' });
-    expect(describeMessage(inbound('audio', { media: { id: 'm3' }, voice: true }))).toMatchObject({ media: 'audio', voice: true });
+      describeMessage(inbound('DOCUMENT', { media: { id: 'm2', mime_type: 'application/pdf' }, filename: 'invoice.pdf' })),
+    ).toMatchObject({ type: 'media', media: 'DOCUMENT', fileName: 'invoice.pdf' });
+    expect(describeMessage(inbound('AUDIO', { media: { id: 'm3' }, voice: true }))).toMatchObject({ media: 'AUDIO', voice: true });
   });
 
   it('reads reactions, templates, system notes, and never returns an empty bubble', () => {
-    expect(describeMessage(inbound('reaction', { message_id: 'wamid.A', emoji: '👍' }))).toEqual({
+    expect(describeMessage(inbound('REACTION', { message_id: 'wamid.A', emoji: '👍' }))).toEqual({
       type: 'reaction',
       targetWamid: 'wamid.A',
       emoji: '👍',
     });
     expect(
-      describeMessage({ kind: 'reaction', direction: 'OUTBOUND', content: { message_id: 'uuid', emoji: '❤️', wamid: 'wamid.B' } }),
+      describeMessage({ kind: 'REACTION', direction: 'OUTBOUND', content: { message_id: 'uuid', emoji: '❤️', wamid: 'wamid.B' } }),
     ).toEqual({ type: 'reaction', targetWamid: 'wamid.B', emoji: '❤️' });
     expect(
       describeMessage({
-        kind: 'template',
+        kind: 'TEMPLATE',
         direction: 'OUTBOUND',
         content: { name: 'order_update', language: 'en_US', body_parameters: ['Ana', '#42'] },
       }),
     ).toEqual({ type: 'template', name: 'order_update', language: 'en_US', parameters: ['Ana', '#42'] });
-    expect(describeMessage(inbound('system', { body: 'User changed number' }))).toEqual({ type: 'system', text: 'User changed number' });
-    expect(describeMessage(inbound('unsupported', { kind: 'poll' }, {}, 'Unsupported message'))).toEqual({
+    expect(describeMessage(inbound('SYSTEM', { body: 'User changed number' }))).toEqual({ type: 'system', text: 'User changed number' });
+    expect(describeMessage(inbound('UNSUPPORTED', { kind: 'poll' }, {}, 'Unsupported message'))).toEqual({
       type: 'unsupported',
       text: 'Unsupported message',
     });
-    expect(describeMessage(inbound('location', { nonsense: true }, {}, 'Somewhere'))).toEqual({ type: 'unsupported', text: 'Somewhere' });
+    expect(describeMessage(inbound('LOCATION', { nonsense: true }, {}, 'Somewhere'))).toEqual({ type: 'unsupported', text: 'Somewhere' });
   });
 });
 
 describe('context and referral', () => {
   it('finds the quoted wamid and the forwarded flag', () => {
-    const message = inbound('text', { body: 'this one' }, { context: { id: 'wamid.Q', from: '1555', forwarded: true } });
+    const message = inbound('TEXT', { body: 'this one' }, { context: { id: 'wamid.Q', from: '1555', forwarded: true } });
     expect(messageContext(message)).toEqual({ quotedWamid: 'wamid.Q', forwarded: true });
     expect(messageContext({ ...message, replyToWamid: 'wamid.R' }).quotedWamid).toBe('wamid.R');
-    expect(messageContext(inbound('text', { body: 'x' }))).toEqual({ quotedWamid: null, forwarded: false });
+    expect(messageContext(inbound('TEXT', { body: 'x' }))).toEqual({ quotedWamid: null, forwarded: false });
   });
 
   it('reads a click-to-WhatsApp ad referral', () => {
-    const message = inbound('text', { body: 'hi' }, { referral: { headline: 'Chat with us', body: 'Try WAgent', source_url: 'https://fb.me/x' } });
+    const message = inbound('TEXT', { body: 'hi' }, { referral: { headline: 'Chat with us', body: 'Try WAgent', source_url: 'https://fb.me/x' } });
     expect(messageReferral(message)).toEqual({ headline: 'Chat with us', body: 'Try WAgent', sourceUrl: 'https://fb.me/x' });
-    expect(messageReferral(inbound('text', { body: 'hi' }))).toBeNull();
+    expect(messageReferral(inbound('TEXT', { body: 'hi' }))).toBeNull();
   });
 });
 
 describe('messageSummary', () => {
   it('describes any message in one line', () => {
-    expect(messageSummary(inbound('image', { id: 'm' }))).toBe('Photo');
-    expect(messageSummary(inbound('audio', { media: { id: 'm' }, voice: true }))).toBe('Voice message');
-    expect(messageSummary(inbound('location', { latitude: 1, longitude: 2, name: 'Shop' }))).toBe('Shop');
-    expect(messageSummary(inbound('contacts', [{ name: { formatted_name: 'Ana' } }]))).toBe('Contact: Ana');
+    expect(messageSummary(inbound('IMAGE', { id: 'm' }))).toBe('Photo');
+    expect(messageSummary(inbound('AUDIO', { media: { id: 'm' }, voice: true }))).toBe('Voice message');
+    expect(messageSummary(inbound('LOCATION', { latitude: 1, longitude: 2, name: 'Shop' }))).toBe('Shop');
+    expect(messageSummary(inbound('CONTACTS', [{ name: { formatted_name: 'Ana' } }]))).toBe('Contact: Ana');
   });
 });
 
 describe('reactionsByTarget', () => {
   it('keeps each side’s latest reaction, and an empty emoji removes it', () => {
     const messages = [
-      { id: '1', ...inbound('reaction', { message_id: 'wamid.A', emoji: '👍' }) },
-      { id: '2', kind: 'reaction', direction: 'OUTBOUND' as const, content: { message_id: 'x', emoji: '❤️', wamid: 'wamid.A' } },
-      { id: '3', ...inbound('reaction', { message_id: 'wamid.A', emoji: '😂' }) },
-      { id: '4', ...inbound('reaction', { message_id: 'wamid.B', emoji: '👍' }) },
-      { id: '5', ...inbound('reaction', { message_id: 'wamid.B' }) },
+      { id: '1', ...inbound('REACTION', { message_id: 'wamid.A', emoji: '👍' }) },
+      { id: '2', kind: 'REACTION' as const, direction: 'OUTBOUND' as const, content: { message_id: 'x', emoji: '❤️', wamid: 'wamid.A' } },
+      { id: '3', ...inbound('REACTION', { message_id: 'wamid.A', emoji: '😂' }) },
+      { id: '4', ...inbound('REACTION', { message_id: 'wamid.B', emoji: '👍' }) },
+      { id: '5', ...inbound('REACTION', { message_id: 'wamid.B' }) },
     ];
     const reactions = reactionsByTarget(messages);
     expect(reactions.get('wamid.A')).toEqual([

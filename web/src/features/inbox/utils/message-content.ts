@@ -5,7 +5,10 @@
  * Anything unexpected falls back to the message's `text`, never to an empty bubble.
  */
 
-export type MediaKind = 'image' | 'video' | 'audio' | 'document' | 'sticker';
+import type { MessageDirection, MessageKind } from '@/gql/graphql';
+
+/** The kinds whose message is a file. */
+export type MediaKind = Extract<MessageKind, 'IMAGE' | 'VIDEO' | 'AUDIO' | 'DOCUMENT' | 'STICKER'>;
 
 /** The downloaded media of a message (a short-lived signed URL), when the server has it. */
 export interface MessageMedia {
@@ -19,10 +22,10 @@ export interface MessageMedia {
 }
 
 export interface MessageLike {
-  kind: string;
+  kind: MessageKind;
   text?: string | null;
   content: unknown;
-  direction: 'INBOUND' | 'OUTBOUND';
+  direction: MessageDirection;
   replyToWamid?: string | null;
   media?: MessageMedia | null;
 }
@@ -82,7 +85,11 @@ export function openStreetMapUrl(latitude: number, longitude: number): string {
   return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
 }
 
-const MEDIA_KINDS: readonly string[] = ['image', 'video', 'audio', 'document', 'sticker'];
+const MEDIA_KINDS: readonly MessageKind[] = ['IMAGE', 'VIDEO', 'AUDIO', 'DOCUMENT', 'STICKER'] satisfies MediaKind[];
+
+function isMedia(kind: MessageKind): kind is MediaKind {
+  return MEDIA_KINDS.includes(kind);
+}
 
 function contactCard(value: unknown): SharedContactCard | null {
   const card = asObject(value);
@@ -104,13 +111,13 @@ export function describeMessage(message: MessageLike): MessageBody {
   const obj = asObject(data);
   const fallback = str(message.text);
 
-  if (MEDIA_KINDS.includes(message.kind)) {
+  if (isMedia(message.kind)) {
     // Stickers, audio and documents wrap the media reference in `media`.
     const ref = asObject(obj?.media) ?? obj;
     return {
       type: 'media',
-      media: message.kind as MediaKind,
-      caption: str(ref?.caption) ?? (message.kind === 'image' || message.kind === 'video' ? fallback : null),
+      media: message.kind,
+      caption: str(ref?.caption) ?? (message.kind === 'IMAGE' || message.kind === 'VIDEO' ? fallback : null),
       fileName: message.media?.fileName ?? str(obj?.filename) ?? str(ref?.filename),
       mimeType: message.media?.mimeType ?? str(ref?.mime_type),
       voice: obj?.voice === true,
@@ -118,9 +125,9 @@ export function describeMessage(message: MessageLike): MessageBody {
   }
 
   switch (message.kind) {
-    case 'text':
+    case 'TEXT':
       return { type: 'text', text: str(obj?.body) ?? fallback ?? '' };
-    case 'location': {
+    case 'LOCATION': {
       const latitude = num(obj?.latitude);
       const longitude = num(obj?.longitude);
       if (latitude == null || longitude == null) return { type: 'unsupported', text: fallback ?? 'Location' };
@@ -133,13 +140,13 @@ export function describeMessage(message: MessageLike): MessageBody {
         mapUrl: openStreetMapUrl(latitude, longitude),
       };
     }
-    case 'contacts': {
+    case 'CONTACTS': {
       const list = Array.isArray(data) ? data : Array.isArray(obj?.contacts) ? (obj.contacts as unknown[]) : [];
       const contacts = list.map(contactCard).filter((c): c is SharedContactCard => c != null);
       if (contacts.length === 0) return { type: 'unsupported', text: fallback ?? 'Shared contact' };
       return { type: 'contacts', contacts };
     }
-    case 'interactive': {
+    case 'INTERACTIVE': {
       const kind = str(obj?.type);
       // Either flat ({type, id, title}) or as Meta nests it ({type, button_reply: {id, title}}).
       const inner = (kind ? asObject(obj?.[kind]) : null) ?? obj;
@@ -147,25 +154,25 @@ export function describeMessage(message: MessageLike): MessageBody {
       const title = str(inner?.title) ?? str(inner?.body) ?? fallback ?? (reply === 'flow' ? 'Form reply' : 'Reply');
       return { type: 'reply', reply, title, description: str(inner?.description) };
     }
-    case 'button':
+    case 'BUTTON':
       return { type: 'reply', reply: 'button', title: str(obj?.text) ?? fallback ?? 'Button', description: null };
-    case 'reaction': {
+    case 'REACTION': {
       // Inbound reactions name the target by wamid; outbound ones carry it in `wamid`.
       const target = message.direction === 'OUTBOUND' ? (str(obj?.wamid) ?? null) : str(obj?.message_id);
       return { type: 'reaction', targetWamid: target, emoji: str(obj?.emoji) };
     }
-    case 'template': {
+    case 'TEMPLATE': {
       const name = str(obj?.name) ?? fallback ?? 'template';
       const parameters = Array.isArray(obj?.body_parameters)
         ? obj.body_parameters.filter((p): p is string => typeof p === 'string')
         : [];
       return { type: 'template', name, language: str(obj?.language), parameters };
     }
-    case 'order': {
+    case 'ORDER': {
       const items = Array.isArray(obj?.product_items) ? obj.product_items.length : 0;
       return { type: 'order', items, text: str(obj?.text) };
     }
-    case 'system':
+    case 'SYSTEM':
       return { type: 'system', text: str(obj?.body) ?? fallback ?? 'System message' };
     default:
       return { type: 'unsupported', text: fallback ?? 'This message type is not supported yet.' };
@@ -195,11 +202,11 @@ export function messageReferral(message: Pick<MessageLike, 'content'>): Referral
 }
 
 const MEDIA_LABELS: Record<MediaKind, string> = {
-  image: 'Photo',
-  video: 'Video',
-  audio: 'Audio',
-  document: 'Document',
-  sticker: 'Sticker',
+  IMAGE: 'Photo',
+  VIDEO: 'Video',
+  AUDIO: 'Audio',
+  DOCUMENT: 'Document',
+  STICKER: 'Sticker',
 };
 
 /** One line about a message, for a quoted reply or a list preview. */
@@ -209,7 +216,7 @@ export function messageSummary(message: MessageLike): string {
     case 'text':
       return body.text;
     case 'media':
-      if (body.media === 'audio' && body.voice) return 'Voice message';
+      if (body.media === 'AUDIO' && body.voice) return 'Voice message';
       return body.caption ?? body.fileName ?? MEDIA_LABELS[body.media];
     case 'location':
       return body.name ?? body.address ?? 'Location';
@@ -232,7 +239,7 @@ export function messageSummary(message: MessageLike): string {
 export interface ReactionMark {
   emoji: string;
   /** Who reacted: the customer (INBOUND) or the business (OUTBOUND). */
-  direction: 'INBOUND' | 'OUTBOUND';
+  direction: MessageDirection;
 }
 
 /**
@@ -240,12 +247,12 @@ export interface ReactionMark {
  * chronological order: each side keeps its latest; an empty emoji removes it.
  */
 export function reactionsByTarget(messages: readonly (MessageLike & { id: string })[]): Map<string, ReactionMark[]> {
-  const latest = new Map<string, Map<'INBOUND' | 'OUTBOUND', string | null>>();
+  const latest = new Map<string, Map<MessageDirection, string | null>>();
   for (const message of messages) {
-    if (message.kind !== 'reaction') continue;
+    if (message.kind !== 'REACTION') continue;
     const body = describeMessage(message);
     if (body.type !== 'reaction' || !body.targetWamid) continue;
-    const sides = latest.get(body.targetWamid) ?? new Map<'INBOUND' | 'OUTBOUND', string | null>();
+    const sides = latest.get(body.targetWamid) ?? new Map<MessageDirection, string | null>();
     sides.set(message.direction, body.emoji);
     latest.set(body.targetWamid, sides);
   }

@@ -1,15 +1,16 @@
 import { isStatusAdvance } from '@/features/inbox/utils/ticks';
+import type { MessageStatus } from '@/gql/graphql';
 
 interface Ordered {
   id: string;
   sentAt: string;
-  status: string;
+  status: MessageStatus;
   statusAt?: string | null;
 }
 
-/** A failed message sent again: back to pending, later than its failure. */
+/** A failed message sent again: back to PENDING, later than its failure. */
 function isRetry(current: Ordered, next: Ordered): boolean {
-  return current.status === 'failed' && next.status === 'pending' && time(next.statusAt ?? '') > time(current.statusAt ?? '');
+  return current.status === 'FAILED' && next.status === 'PENDING' && time(next.statusAt ?? '') > time(current.statusAt ?? '');
 }
 
 function time(iso: string): number {

@@ -1,3 +1,5 @@
+import type { MessageStatus } from '@/gql/graphql';
+
 /** How far an outbound message got, as WhatsApp shows it: 🕓, ✓, ✓✓, blue ✓✓ or a red "!". */
 export type TickKind = 'none' | 'clock' | 'single' | 'double' | 'read' | 'failed';
 
@@ -8,41 +10,42 @@ export interface DeliveryTick {
 }
 
 /** The server's message statuses, lowest first; a status never moves back. */
-const RANK: Record<string, number> = {
-  received: 0,
-  pending: 1,
-  accepted: 2,
-  sent: 3,
-  delivered: 4,
-  read: 5,
-  played: 6,
-  failed: 7,
+const RANK: Record<MessageStatus, number> = {
+  RECEIVED: 0,
+  PENDING: 1,
+  ACCEPTED: 2,
+  SENT: 3,
+  DELIVERED: 4,
+  READ: 5,
+  PLAYED: 6,
+  FAILED: 7,
 };
 
-export function statusRank(status: string): number {
+/** A status newer than this build (a server ahead of the SPA) ranks lowest. */
+export function statusRank(status: MessageStatus): number {
   return RANK[status] ?? 0;
 }
 
-/** True when `next` may replace `current`: ticks only move forward (a late "delivered" after "read" is dropped). */
-export function isStatusAdvance(current: string, next: string): boolean {
+/** True when `next` may replace `current`: ticks only move forward (a late DELIVERED after READ is dropped). */
+export function isStatusAdvance(current: MessageStatus, next: MessageStatus): boolean {
   return statusRank(next) >= statusRank(current);
 }
 
-export function deliveryTick(status: string): DeliveryTick {
+export function deliveryTick(status: MessageStatus): DeliveryTick {
   switch (status) {
-    case 'pending':
+    case 'PENDING':
       return { kind: 'clock', label: 'Sending' };
-    case 'accepted':
+    case 'ACCEPTED':
       return { kind: 'single', label: 'Accepted by WhatsApp' };
-    case 'sent':
+    case 'SENT':
       return { kind: 'single', label: 'Sent' };
-    case 'delivered':
+    case 'DELIVERED':
       return { kind: 'double', label: 'Delivered' };
-    case 'read':
+    case 'READ':
       return { kind: 'read', label: 'Read' };
-    case 'played':
+    case 'PLAYED':
       return { kind: 'read', label: 'Played' };
-    case 'failed':
+    case 'FAILED':
       return { kind: 'failed', label: 'Not delivered' };
     default:
       return { kind: 'none', label: '' };

@@ -20,10 +20,10 @@ import {
   TEMPLATE_LIMITS,
   templateStatusTone,
   validateTemplateDraft,
-  type TemplateCategory,
   type TemplateDraft,
   type TemplateDraftErrors,
 } from '@/features/whatsapp/utils/template-form';
+import type { TemplateCategory } from '@/gql/graphql';
 import { countPlaceholders, fillPlaceholders } from '@/lib/templates';
 
 const EMPTY_DRAFT: TemplateDraft = {

@@ -1,7 +1,8 @@
+import type { TemplateCategory, TemplateStatus } from '@/gql/graphql';
 import { countPlaceholders, placeholderProblem } from '@/lib/templates';
 
-export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
-export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
+/** The categories a new template may ask for (OTHER only names one Meta added later). */
+export const TEMPLATE_CATEGORIES: readonly TemplateCategory[] = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
 
 export const TEMPLATE_LIMITS = { name: 512, body: 1024, header: 60, footer: 60, example: 1024 } as const;
 
@@ -89,8 +90,8 @@ export function validateTemplateDraft(
 }
 
 /** How a template's review status is shown. */
-export function templateStatusTone(status: string): 'success' | 'warning' | 'danger' | 'neutral' {
-  switch (status.toUpperCase()) {
+export function templateStatusTone(status: TemplateStatus): 'success' | 'warning' | 'danger' | 'neutral' {
+  switch (status) {
     case 'APPROVED':
       return 'success';
     case 'PENDING':
