@@ -1,11 +1,14 @@
 //! Connecting numbers and managing them: Embedded Signup, templates, business profile,
 //! quality webhooks, disconnecting, the CLI and key rotation.
 
-use std::{process::Command, time::Duration};
+use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, code};
+use crate::{
+    helpers::{TestApp, code},
+    whatsapp::eventually,
+};
 
 async fn sandbox_post(app: &TestApp, path: &str, body: Value) -> Value {
     let r = reqwest::Client::new()
@@ -16,24 +19,6 @@ async fn sandbox_post(app: &TestApp, path: &str, body: Value) -> Value {
         .unwrap();
     assert!(r.status().is_success(), "{path}: {}", r.status());
     r.json().await.unwrap()
-}
-
-async fn until(
-    app: &TestApp,
-    token: &str,
-    query: &str,
-    vars: Value,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let mut last = Value::Null;
-    for _ in 0..80 {
-        last = app.ok(token, query, vars.clone()).await;
-        if done(&last) {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("never happened: {last}");
 }
 
 const NUMBERS: &str = "query($o: ID!) { organization(id: $o) { phoneNumbers { id phoneNumberId displayPhoneNumber qualityRating messagingLimit status disconnectedAt } } }";
@@ -110,7 +95,7 @@ async fn embedded_signup_connects_a_number_and_templates_go_through_review() {
         .await;
     assert_eq!(created["createTemplate"]["status"], "PENDING");
     // The review's verdict arrives by webhook.
-    until(
+    eventually(
         &app,
         &alice,
         "query($o: ID!) { organization(id: $o) { templates { name status } } }",
@@ -169,7 +154,7 @@ async fn the_business_profile_quality_and_disconnect_follow_meta() {
         json!({ "event": "DOWNGRADE", "quality_rating": "RED", "current_limit": "TIER_250" }),
     )
     .await;
-    until(&app, &alice, NUMBERS, json!({ "o": org }), |d| {
+    eventually(&app, &alice, NUMBERS, json!({ "o": org }), |d| {
         d["organization"]["phoneNumbers"][0]["qualityRating"] == "RED"
     })
     .await;

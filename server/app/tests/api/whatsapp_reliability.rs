@@ -477,3 +477,73 @@ async fn a_customer_known_only_by_user_id_is_shown_by_username_and_merged_when_t
         0
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn marking_read_and_telling_meta_happen_together_or_not_at_all() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "hi" } }),
+    )
+    .await;
+    const UNREAD: &str = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { id unreadCount } } } }";
+    let listed = eventually(&app, &alice, UNREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["unreadCount"] == 1
+    })
+    .await;
+    let conversation = listed["organization"]["conversations"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    const MARK: &str = "mutation($o: ID!, $c: ID!) { markConversationRead(input: {organizationId: $o, conversationId: $c}) { unreadCount } }";
+
+    // The job that tells Meta cannot be queued: the conversation stays unread.
+    let mut c = admin(&app).await;
+    c.batch_execute(
+        "CREATE FUNCTION refuse_mark_read() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF NEW.kind = 'whatsapp.mark_read' THEN RAISE EXCEPTION 'no mark_read jobs now'; END IF;
+           RETURN NEW;
+         END $$;
+         CREATE TRIGGER refuse_mark_read BEFORE INSERT ON jobs
+           FOR EACH ROW EXECUTE FUNCTION refuse_mark_read();",
+    )
+    .await
+    .unwrap();
+    let (_, body) = app
+        .gql(Some(&alice), MARK, json!({ "o": org, "c": conversation }))
+        .await;
+    assert_eq!(code(&body), "INTERNAL", "{body}");
+    let after = app.ok(&alice, UNREAD, json!({ "o": org })).await;
+    assert_eq!(
+        after["organization"]["conversations"]["nodes"][0]["unreadCount"], 1,
+        "the change was rolled back with the job"
+    );
+
+    // Once jobs can be queued, both happen (the queued job is noted on the side: a done
+    // job leaves the table).
+    c.batch_execute(
+        "DROP TRIGGER refuse_mark_read ON jobs;
+         CREATE TABLE queued_kinds (kind text NOT NULL);
+         CREATE FUNCTION note_kind() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+         BEGIN INSERT INTO queued_kinds VALUES (NEW.kind); RETURN NEW; END $$;
+         CREATE TRIGGER note_kind AFTER INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION note_kind();",
+    )
+    .await
+    .unwrap();
+    let marked = app
+        .ok(&alice, MARK, json!({ "o": org, "c": conversation }))
+        .await;
+    assert_eq!(marked["markConversationRead"]["unreadCount"], 0);
+    assert_eq!(
+        count(
+            &mut c,
+            "SELECT count(*) AS n FROM queued_kinds WHERE kind = 'whatsapp.mark_read'"
+        )
+        .await,
+        1
+    );
+}
