@@ -248,6 +248,8 @@ impl ConversationObject {
 // `serial`: the fields are resolved one after another. They are plain values or rows the
 // list already read, and resolving them concurrently cost the inbox page more in futures
 // bookkeeping than it saved (docs/PERFORMANCE.md). The same holds for the other row types.
+// The fields that query box their future: async-graphql sizes every field's future like the
+// largest one, and a transaction's future is kilobytes that each plain field would copy.
 #[Object(name = "Conversation", serial)]
 impl ConversationObject {
     async fn id(&self) -> ID {
@@ -257,22 +259,24 @@ impl ConversationObject {
         if let Some(row) = &self.neighbours {
             return Ok(ContactObject(row.contact.clone()));
         }
-        let contact = ctx
-            .data_unchecked::<Domain>()
-            .contact(&self.access, self.conversation.contact_id)
-            .await
-            .gql(ctx)?;
+        let contact = Box::pin(
+            ctx.data_unchecked::<Domain>()
+                .contact(&self.access, self.conversation.contact_id),
+        )
+        .await
+        .gql(ctx)?;
         Ok(ContactObject(contact))
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
         if let Some(row) = &self.neighbours {
             return Ok(PhoneNumberObject(row.phone_number.clone()));
         }
-        let n = ctx
-            .data_unchecked::<Domain>()
-            .phone_number(&self.access, self.conversation.phone_number_id)
-            .await
-            .gql(ctx)?;
+        let n = Box::pin(
+            ctx.data_unchecked::<Domain>()
+                .phone_number(&self.access, self.conversation.phone_number_id),
+        )
+        .await
+        .gql(ctx)?;
         Ok(PhoneNumberObject(n))
     }
     async fn status(&self) -> GqlConversationStatus {
@@ -282,7 +286,7 @@ impl ConversationObject {
         if let Some(row) = &self.neighbours {
             return Ok(row.assignee.clone().map(UserObject));
         }
-        load_user(ctx, self.conversation.assignee_id).await
+        Box::pin(load_user(ctx, self.conversation.assignee_id)).await
     }
     async fn labels(&self) -> &[String] {
         &self.conversation.labels
@@ -313,11 +317,14 @@ impl ConversationObject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MessageObject>> {
         require(ctx, &self.access, Role::Member)?;
-        let page = ctx
-            .data_unchecked::<Domain>()
-            .messages(&self.access, self.conversation.id, first, after.as_deref())
-            .await
-            .gql(ctx)?;
+        let page = Box::pin(ctx.data_unchecked::<Domain>().messages(
+            &self.access,
+            self.conversation.id,
+            first,
+            after.as_deref(),
+        ))
+        .await
+        .gql(ctx)?;
         let mut c = Connection::new(after.is_some(), page.has_next);
         c.edges.extend(page.items.into_iter().map(|m| {
             let cursor = TimeCursor {
@@ -332,11 +339,12 @@ impl ConversationObject {
     /// Internal notes, oldest first; never sent to the customer.
     async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NoteObject>> {
         require(ctx, &self.access, Role::Member)?;
-        let notes = ctx
-            .data_unchecked::<Domain>()
-            .notes(&self.access, self.conversation.id)
-            .await
-            .gql(ctx)?;
+        let notes = Box::pin(
+            ctx.data_unchecked::<Domain>()
+                .notes(&self.access, self.conversation.id),
+        )
+        .await
+        .gql(ctx)?;
         Ok(notes.into_iter().map(NoteObject).collect())
     }
 }
@@ -394,7 +402,7 @@ impl MessageObject {
         self.0.reply_to_wamid.as_deref()
     }
     async fn sent_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
-        load_user(ctx, self.0.sent_by).await
+        Box::pin(load_user(ctx, self.0.sent_by)).await
     }
     async fn sent_at(&self) -> DateTime<Utc> {
         self.0.sent_at
@@ -402,7 +410,10 @@ impl MessageObject {
     /// The message's image, audio, video, sticker or document, once downloaded.
     async fn media(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<MediaObject>> {
         let domain = ctx.data_unchecked::<Domain>();
-        let Some(m) = domain.message_media(&self.1, self.0.id).await.gql(ctx)? else {
+        let Some(m) = Box::pin(domain.message_media(&self.1, self.0.id))
+            .await
+            .gql(ctx)?
+        else {
             return Ok(None);
         };
         let status = if m.stored_at.is_some() {
