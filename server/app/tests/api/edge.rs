@@ -10,6 +10,7 @@ use wagent_db::{
     diesel,
     diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl},
 };
+use wagent_testkit::wait_until;
 
 use crate::{
     helpers::{METRICS_TOKEN, TestApp, code},
@@ -387,14 +388,12 @@ async fn bodies_without_a_length_are_cut_off_at_the_limit() {
     .await;
     assert_eq!(status, 400);
     // The refused file is not left behind (it is removed as soon as the limit is passed).
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !app.media_files(&org).is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the partial file stayed"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until(
+        "the partial file to go",
+        Duration::from_secs(10),
+        || async { app.media_files(&org).is_empty() },
+    )
+    .await;
     assert_eq!(count(&app, "SELECT count(*) AS n FROM media").await, 0);
     // Webhooks (4 MiB) and GraphQL (1 MiB) alike.
     let (status, _) = raw_request(
@@ -473,11 +472,12 @@ async fn a_send_refused_by_the_window_stores_no_file_and_the_sweep_removes_orpha
         .execute(&mut admin(&app).await)
         .await
         .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while old.exists() {
-        assert!(tokio::time::Instant::now() < deadline, "the orphan stayed");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until(
+        "the sweep to remove the orphan",
+        Duration::from_secs(20),
+        || async { !old.exists() },
+    )
+    .await;
     assert!(fresh.exists() && kept[0].exists());
 }
 

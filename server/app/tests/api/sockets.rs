@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use wagent_auth::api_token::{Attenuation, attenuate};
+use wagent_testkit::wait_until;
 
 use crate::{helpers::TestApp, ws::Subscriber};
 
@@ -79,20 +80,13 @@ async fn an_operation_sent_after_expiry_is_refused() {
     let mut sub = Subscriber::connect(&app.ws_url(), &short, PROTOCOL)
         .await
         .unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
+    wait_until("the token to expire", Duration::from_secs(10), || async {
         let (status, _) = app
             .gql(Some(&short), "{ viewer { apiToken { id } } }", json!({}))
             .await;
-        if status == reqwest::StatusCode::UNAUTHORIZED {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the token never expired"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        status == reqwest::StatusCode::UNAUTHORIZED
+    })
+    .await;
     sub.subscribe("1", EVENTS, json!({ "o": org }), true).await;
     let reason = sub.closed(Duration::from_secs(5)).await.unwrap();
     assert!(reason.starts_with("4401"), "{reason}");
@@ -153,15 +147,10 @@ async fn sockets_per_person_are_capped_with_4429() {
         .await
         .unwrap();
     drop(first);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while Subscriber::connect(&app.ws_url(), &alice, PROTOCOL)
-        .await
-        .is_err()
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the place was never freed"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until("the place to be freed", Duration::from_secs(5), || async {
+        Subscriber::connect(&app.ws_url(), &alice, PROTOCOL)
+            .await
+            .is_ok()
+    })
+    .await;
 }
