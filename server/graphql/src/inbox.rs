@@ -20,31 +20,14 @@ use crate::{
 };
 
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "ConversationStatus")]
+#[graphql(
+    name = "ConversationStatus",
+    remote = "wagent_domain::inbox::ConversationStatus"
+)]
 pub enum GqlConversationStatus {
     Open,
     Pending,
     Resolved,
-}
-
-impl From<ConversationStatus> for GqlConversationStatus {
-    fn from(s: ConversationStatus) -> Self {
-        match s {
-            ConversationStatus::Open => Self::Open,
-            ConversationStatus::Pending => Self::Pending,
-            ConversationStatus::Resolved => Self::Resolved,
-        }
-    }
-}
-
-impl From<GqlConversationStatus> for ConversationStatus {
-    fn from(s: GqlConversationStatus) -> Self {
-        match s {
-            GqlConversationStatus::Open => Self::Open,
-            GqlConversationStatus::Pending => Self::Pending,
-            GqlConversationStatus::Resolved => Self::Resolved,
-        }
-    }
 }
 
 /// Who wrote a message: the customer (INBOUND) or the business (OUTBOUND).

@@ -4,10 +4,8 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use wagent_db::{
-    diesel::{self, QueryableByName, sql_types::BigInt},
-    diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection},
-};
+use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use wagent_testkit::{count, wait_until};
 
 use crate::{
     helpers::{TestApp, code},
@@ -16,33 +14,20 @@ use crate::{
 
 const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { id contact { waId phone userId username profileName } messages(first: 30) { nodes { id direction kind text status error { code text } } } } } } }";
 
-#[derive(QueryableByName)]
-struct N {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
 async fn admin(app: &TestApp) -> AsyncPgConnection {
     AsyncPgConnection::establish(&app.db.admin.connection_string())
         .await
         .unwrap()
 }
 
-async fn count(c: &mut AsyncPgConnection, sql: &str) -> i64 {
-    diesel::sql_query(sql).get_result::<N>(c).await.unwrap().n
-}
-
-/// Polls the database until `sql` counts `want` rows.
-async fn count_reaches(c: &mut AsyncPgConnection, sql: &str, want: i64) {
-    let mut n = -1;
-    for _ in 0..100 {
-        n = count(c, sql).await;
-        if n == want {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{sql}: {n}, expected {want}");
+/// Waits until `sql` (a `SELECT count(*) AS n ...`) counts `want` rows.
+async fn count_reaches(app: &TestApp, sql: &str, want: i64) {
+    wait_until(
+        &format!("{sql} to count {want}"),
+        Duration::from_secs(10),
+        || async { count(&app.db.admin, sql).await == want },
+    )
+    .await;
 }
 
 /// A webhook delivery with one `messages` change for `pn`.
@@ -148,9 +133,7 @@ async fn a_send_meta_refuses_fails_with_metas_reason_and_can_be_retried() {
     assert_eq!(retried["retryMessage"]["status"], "PENDING");
     assert_eq!(retried["retryMessage"]["error"], Value::Null);
     // Meta refuses it again: failed again, and both failures stay in the history.
-    let mut c = admin(&app).await;
-    count_reaches(
-        &mut c,
+    count_reaches(&app,
         &format!("SELECT count(*) AS n FROM message_statuses WHERE message_id = '{message}' AND status = 'failed' AND error_code = 132001"),
         2,
     )
@@ -248,18 +231,18 @@ async fn a_failed_status_is_never_hidden_whatever_the_arrival_order() {
     ] });
     deliver(&app, &pn, batch.clone()).await;
     count_reaches(
-        &mut c,
+        &app,
         "SELECT count(*) AS n FROM message_statuses WHERE wamid IN ('wamid.F1', 'wamid.F2')",
         6,
     )
     .await;
-    count_reaches(&mut c, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    count_reaches(&app, "SELECT count(*) AS n FROM webhook_events", 0).await;
     // Meta redelivers: nothing changes.
     deliver(&app, &pn, batch).await;
-    count_reaches(&mut c, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    count_reaches(&app, "SELECT count(*) AS n FROM webhook_events", 0).await;
     assert_eq!(
         count(
-            &mut c,
+            &app.db.admin,
             "SELECT count(*) AS n FROM message_statuses WHERE wamid IN ('wamid.F1', 'wamid.F2')"
         )
         .await,
@@ -301,8 +284,7 @@ async fn one_event_that_cannot_be_stored_does_not_block_the_others() {
         }),
     )
     .await;
-    let mut c = admin(&app).await;
-    count_reaches(&mut c, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    count_reaches(&app, "SELECT count(*) AS n FROM webhook_events", 0).await;
     let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
         d["organization"]["conversations"]["nodes"][0]["id"].is_string()
     })
@@ -318,7 +300,7 @@ async fn one_event_that_cannot_be_stored_does_not_block_the_others() {
         "an over-long name is cut, not refused"
     );
     assert_eq!(
-        count(&mut c, &format!("SELECT count(*) AS n FROM webhook_failures WHERE kind = 'message' AND reference = '{}' AND reason <> ''", &long_wamid[..256])).await,
+        count(&app.db.admin, &format!("SELECT count(*) AS n FROM webhook_failures WHERE kind = 'message' AND reference = '{}' AND reason <> ''", &long_wamid[..256])).await,
         1,
         "the event that could not be stored is recorded with its reason"
     );
@@ -471,9 +453,12 @@ async fn a_customer_known_only_by_user_id_is_shown_by_username_and_merged_when_t
     for t in ["oi", "by phone", "hello Lu"] {
         assert!(texts.contains(&t), "{t} in {texts:?}");
     }
-    assert_eq!(count(&mut c, "SELECT count(*) AS n FROM contacts").await, 1);
     assert_eq!(
-        count(&mut c, "SELECT count(*) AS n FROM webhook_failures").await,
+        count(&app.db.admin, "SELECT count(*) AS n FROM contacts").await,
+        1
+    );
+    assert_eq!(
+        count(&app.db.admin, "SELECT count(*) AS n FROM webhook_failures").await,
         0
     );
 }
@@ -540,7 +525,7 @@ async fn marking_read_and_telling_meta_happen_together_or_not_at_all() {
     assert_eq!(marked["markConversationRead"]["unreadCount"], 0);
     assert_eq!(
         count(
-            &mut c,
+            &app.db.admin,
             "SELECT count(*) AS n FROM queued_kinds WHERE kind = 'whatsapp.mark_read'"
         )
         .await,
