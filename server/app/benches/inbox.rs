@@ -248,9 +248,18 @@ async fn run() {
             })
         })
         .collect();
+    // CPU time over the measured window: where a request's cost goes.
+    let server_pid = server.0.id();
+    let cpu = tokio::spawn(async move {
+        tokio::time::sleep_until(measure_from.into()).await;
+        let before = (cpu_ms(server_pid), postgres_cpu_ms());
+        tokio::time::sleep_until(measure_until.into()).await;
+        (cpu_ms(server_pid) - before.0, postgres_cpu_ms() - before.1)
+    });
     for c in clients {
         c.await.unwrap();
     }
+    let (server_cpu, postgres_cpu) = cpu.await.unwrap();
     let rss_mb = status_mb(server.0.id(), "VmRSS:");
     let peak_mb = status_mb(server.0.id(), "VmHWM:");
     drop(server);
@@ -269,6 +278,11 @@ async fn run() {
         "inbox_list_failures: {}",
         std::sync::atomic::AtomicUsize::load(&failures, std::sync::atomic::Ordering::Relaxed)
     );
+    println!("inbox_server_cpu_ms_per_req: {:.3}", server_cpu / n as f64);
+    println!(
+        "inbox_postgres_cpu_ms_per_req: {:.3}",
+        postgres_cpu / n as f64
+    );
     println!("inbox_server_rss_mb: {rss_mb:.0}");
     println!("inbox_server_peak_rss_mb: {peak_mb:.0}");
     let _ = std::fs::remove_dir_all(data_dir);
@@ -282,6 +296,36 @@ fn status_mb(pid: u32, field: &str) -> f64 {
         .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// The CPU time (user and system, every thread) a process has used, in ms.
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // After the command name: state, ppid, ... utime and stime are the 12th and 13th,
+    // in ticks of 10 ms (USER_HZ).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) * 10.0,
+        _ => 0.0,
+    }
+}
+
+/// The CPU time of every PostgreSQL process on the machine, in ms.
+fn postgres_cpu_ms() -> f64 {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .map(cpu_ms)
+        .sum()
 }
 
 #[derive(QueryableByName)]

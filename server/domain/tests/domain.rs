@@ -272,7 +272,11 @@ async fn stored_text_reads_back_as_values_and_unknown_text_as_each_type_document
     let conversation = conversation.parse().unwrap();
 
     let messages = d.messages(&org, conversation, None, None).await.unwrap();
-    let read: Vec<_> = messages.items.iter().map(|m| (m.kind, m.status)).collect();
+    let read: Vec<_> = messages
+        .items
+        .iter()
+        .map(|(m, _)| (m.kind, m.status))
+        .collect();
     assert_eq!(
         read,
         [

@@ -2,20 +2,24 @@
 //! responses, and their mutations.
 
 use async_graphql::{
-    Context, Enum, ID, InputObject, Json, Object, SimpleObject, connection::Connection,
+    Context, Enum, ID, InputObject, Json, Object, SimpleObject, Value, connection::Connection,
+    resolver_utils::enum_value,
 };
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use wagent_domain::{
-    Access, Domain, Intent, Role, User,
+    Access, Domain, Intent, Role,
     inbox::{
         CannedResponse, Contact, Conversation, ConversationFilter, ConversationStatus, Message,
         Note, PhoneNumber, TimeCursor,
     },
+    whatsapp::Media,
 };
 
 use crate::{
-    GqlResult, guard, parse_id, require,
+    GqlResult, guard, parse_id,
+    plain::{PlainConnection, PlainObject, PlainSelection, PlainValue},
+    require,
     types::{UserObject, load_user},
 };
 
@@ -167,6 +171,26 @@ impl PhoneNumberObject {
     }
 }
 
+impl PlainObject for PhoneNumberObject {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+        let n = &self.0;
+        Some(match name {
+            "id" => n.id.plain(),
+            "phoneNumberId" => n.phone_number_id.plain(),
+            "displayPhoneNumber" => n.display_phone_number.plain(),
+            "verifiedName" => n.verified_name.plain(),
+            "qualityRating" => n.quality_rating.plain(),
+            "status" => n.status.plain(),
+            "nameStatus" => n.name_status.plain(),
+            "messagingLimit" => n.messaging_limit.plain(),
+            "throughputLevel" => n.throughput_level.plain(),
+            "refreshedAt" => n.refreshed_at.plain(),
+            "disconnectedAt" => n.disconnected_at.plain(),
+            _ => return None,
+        })
+    }
+}
+
 pub struct ContactObject(pub Contact);
 
 #[Object(name = "Contact", serial)]
@@ -177,11 +201,7 @@ impl ContactObject {
     /// The customer's WhatsApp id: their phone number, else their business-scoped user id
     /// (prefer `phone` and `userId`: a customer may have no phone number).
     async fn wa_id(&self) -> &str {
-        self.0
-            .wa_id
-            .as_deref()
-            .or(self.0.user_id.as_deref())
-            .unwrap_or_default()
+        contact_wa_id(&self.0)
     }
     /// The customer's phone number (Meta's wa_id); none for a customer known only by user id.
     async fn phone(&self) -> Option<&str> {
@@ -203,6 +223,30 @@ impl ContactObject {
     }
 }
 
+impl PlainObject for ContactObject {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+        let c = &self.0;
+        Some(match name {
+            "id" => c.id.plain(),
+            "waId" => contact_wa_id(c).plain(),
+            "phone" => c.wa_id.plain(),
+            "userId" => c.user_id.plain(),
+            "username" => c.username.plain(),
+            "profileName" => c.profile_name.plain(),
+            "createdAt" => c.created_at.plain(),
+            _ => return None,
+        })
+    }
+}
+
+/// `Contact.waId`: the phone number, else the user id.
+fn contact_wa_id(c: &Contact) -> &str {
+    c.wa_id
+        .as_deref()
+        .or(c.user_id.as_deref())
+        .unwrap_or_default()
+}
+
 pub struct ConversationObject {
     pub access: Access,
     pub conversation: Conversation,
@@ -213,9 +257,9 @@ pub struct ConversationObject {
 }
 
 struct Neighbours {
-    contact: Contact,
-    phone_number: PhoneNumber,
-    assignee: Option<User>,
+    contact: ContactObject,
+    phone_number: PhoneNumberObject,
+    assignee: Option<UserObject>,
 }
 
 impl ConversationObject {
@@ -240,7 +284,7 @@ impl ConversationObject {
     }
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
         if let Some(row) = &self.neighbours {
-            return Ok(ContactObject(row.contact.clone()));
+            return Ok(ContactObject(row.contact.0.clone()));
         }
         let contact = Box::pin(
             ctx.data_unchecked::<Domain>()
@@ -252,7 +296,7 @@ impl ConversationObject {
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
         if let Some(row) = &self.neighbours {
-            return Ok(PhoneNumberObject(row.phone_number.clone()));
+            return Ok(PhoneNumberObject(row.phone_number.0.clone()));
         }
         let n = Box::pin(
             ctx.data_unchecked::<Domain>()
@@ -267,7 +311,7 @@ impl ConversationObject {
     }
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
         if let Some(row) = &self.neighbours {
-            return Ok(row.assignee.clone().map(UserObject));
+            return Ok(row.assignee.as_ref().map(|u| UserObject(u.0.clone())));
         }
         Box::pin(load_user(ctx, self.conversation.assignee_id)).await
     }
@@ -309,13 +353,20 @@ impl ConversationObject {
         .await
         .gql(ctx)?;
         let mut c = Connection::new(after.is_some(), page.has_next);
-        c.edges.extend(page.items.into_iter().map(|m| {
+        c.edges.extend(page.items.into_iter().map(|(m, media)| {
             let cursor = TimeCursor {
                 at: m.sent_at,
                 id: m.id,
             }
             .encode();
-            async_graphql::connection::Edge::new(cursor, MessageObject(m, self.access.clone()))
+            async_graphql::connection::Edge::new(
+                cursor,
+                MessageObject {
+                    message: m,
+                    access: self.access.clone(),
+                    media: Some(media),
+                },
+            )
         }));
         Ok(c)
     }
@@ -332,6 +383,28 @@ impl ConversationObject {
     }
 }
 
+impl PlainObject for ConversationObject {
+    fn plain_field(&self, name: &str, selection: PlainSelection<'_>) -> Option<Value> {
+        let c = &self.conversation;
+        Some(match name {
+            "id" => c.id.plain(),
+            "contact" => selection.object(&self.neighbours.as_ref()?.contact)?,
+            "phoneNumber" => selection.object(&self.neighbours.as_ref()?.phone_number)?,
+            "status" => enum_value(GqlConversationStatus::from(ConversationStatus::parse(
+                &c.status,
+            ))),
+            "assignee" => selection.optional(self.neighbours.as_ref()?.assignee.as_ref())?,
+            "labels" => c.labels.plain(),
+            "unreadCount" => c.unread_count.plain(),
+            "lastMessageAt" => c.last_message_at.plain(),
+            "lastMessagePreview" => c.last_message_preview.plain(),
+            "windowOpenUntil" => c.window_open_until().plain(),
+            "windowOpen" => c.window_open(Utc::now()).plain(),
+            _ => return None,
+        })
+    }
+}
+
 /// A failure Meta reported for an outbound message.
 #[derive(SimpleObject)]
 pub struct MessageError {
@@ -340,63 +413,84 @@ pub struct MessageError {
     pub text: Option<String>,
 }
 
-pub struct MessageObject(pub Message, pub Access);
+pub struct MessageObject {
+    message: Message,
+    access: Access,
+    /// The message's file when the list statement read it with the row (`Some(None)`: it
+    /// has none); a single message reads it when asked.
+    media: Option<Option<Media>>,
+}
+
+impl MessageObject {
+    pub fn new(message: Message, access: Access) -> Self {
+        Self {
+            message,
+            access,
+            media: None,
+        }
+    }
+}
 
 #[Object(name = "Message", serial)]
 impl MessageObject {
     async fn id(&self) -> ID {
-        self.0.id.into()
+        self.message.id.into()
     }
     async fn conversation_id(&self) -> ID {
-        self.0.conversation_id.into()
+        self.message.conversation_id.into()
     }
     async fn direction(&self) -> GqlMessageDirection {
-        self.0.direction.into()
+        self.message.direction.into()
     }
     /// Meta's message id.
     async fn wamid(&self) -> Option<&str> {
-        self.0.wamid.as_deref()
+        self.message.wamid.as_deref()
     }
     async fn kind(&self) -> GqlMessageKind {
-        self.0.kind.into()
+        self.message.kind.into()
     }
     /// The text to show: the body, a caption, a button title, a location name...
     async fn text(&self) -> Option<&str> {
-        self.0.body.as_deref()
+        self.message.body.as_deref()
     }
     /// The message's structured content, by kind.
     async fn content(&self) -> Json<serde_json::Value> {
-        Json(self.0.payload.clone())
+        Json(self.message.payload.clone())
     }
     async fn status(&self) -> GqlMessageStatus {
-        self.0.status.into()
+        self.message.status.into()
     }
     async fn status_at(&self) -> DateTime<Utc> {
-        self.0.status_at
+        self.message.status_at
     }
     async fn error(&self) -> Option<MessageError> {
-        (self.0.error_code.is_some() || self.0.error_text.is_some()).then(|| MessageError {
-            code: self.0.error_code,
-            text: self.0.error_text.clone(),
+        (self.message.error_code.is_some() || self.message.error_text.is_some()).then(|| {
+            MessageError {
+                code: self.message.error_code,
+                text: self.message.error_text.clone(),
+            }
         })
     }
     /// The wamid this message replies to.
     async fn reply_to_wamid(&self) -> Option<&str> {
-        self.0.reply_to_wamid.as_deref()
+        self.message.reply_to_wamid.as_deref()
     }
     async fn sent_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
-        Box::pin(load_user(ctx, self.0.sent_by)).await
+        Box::pin(load_user(ctx, self.message.sent_by)).await
     }
     async fn sent_at(&self) -> DateTime<Utc> {
-        self.0.sent_at
+        self.message.sent_at
     }
     /// The message's image, audio, video, sticker or document, once downloaded.
     async fn media(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<MediaObject>> {
         let domain = ctx.data_unchecked::<Domain>();
-        let Some(m) = Box::pin(domain.message_media(&self.1, self.0.id))
-            .await
-            .gql(ctx)?
-        else {
+        let media = match &self.media {
+            Some(read) => read.clone(),
+            None => Box::pin(domain.message_media(&self.access, self.message.id))
+                .await
+                .gql(ctx)?,
+        };
+        let Some(m) = media else {
             return Ok(None);
         };
         let status = if m.stored_at.is_some() {
@@ -408,7 +502,7 @@ impl MessageObject {
         };
         let url = m
             .stored_at
-            .map(|_| domain.media_link(self.1.org_id(), m.id))
+            .map(|_| domain.media_link(self.access.org_id(), m.id))
             .transpose()
             .gql(ctx)?;
         Ok(Some(MediaObject {
@@ -481,7 +575,7 @@ pub async fn conversations(
     filter: Option<ConversationFilterInput>,
     first: Option<i32>,
     after: Option<String>,
-) -> async_graphql::Result<Connection<String, ConversationObject>> {
+) -> async_graphql::Result<PlainConnection<ConversationObject>> {
     require(ctx, access, Role::Member)?;
     let filter = filter.unwrap_or_default().into_domain(ctx)?;
     let page = ctx
@@ -493,9 +587,9 @@ pub async fn conversations(
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
         let neighbours = Some(Neighbours {
-            contact: row.contact,
-            phone_number: row.phone_number,
-            assignee: row.assignee,
+            contact: ContactObject(row.contact),
+            phone_number: PhoneNumberObject(row.phone_number),
+            assignee: row.assignee.map(UserObject),
         });
         let at = conversation
             .last_message_at
@@ -514,7 +608,7 @@ pub async fn conversations(
             },
         )
     }));
-    Ok(c)
+    Ok(PlainConnection(c))
 }
 
 #[derive(InputObject)]

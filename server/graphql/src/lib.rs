@@ -8,6 +8,7 @@ mod api;
 mod connection;
 mod inbox;
 mod mutation;
+mod plain;
 mod query;
 mod subscription;
 mod types;

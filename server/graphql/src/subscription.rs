@@ -100,7 +100,7 @@ async fn load_inbox_event(
             .message(&access, mid)
             .await
             .ok()
-            .map(|m| crate::inbox::MessageObject(m, access.clone())),
+            .map(|m| crate::inbox::MessageObject::new(m, access.clone())),
         None => None,
     };
     Some(Ok(InboxEvent {

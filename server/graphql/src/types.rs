@@ -1,7 +1,8 @@
 //! GraphQL object types over the domain's models.
 
 use async_graphql::{
-    Context, Enum, ID, Json, Object, SimpleObject, connection::Connection, dataloader::DataLoader,
+    Context, Enum, ID, Json, Object, SimpleObject, Value, connection::Connection,
+    dataloader::DataLoader,
 };
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
@@ -14,6 +15,7 @@ use wagent_domain::{
 use crate::{
     GqlResult, UserLoader,
     connection::{connection, parse_after},
+    plain::{PlainObject, PlainSelection, PlainValue},
     require,
 };
 
@@ -137,6 +139,18 @@ impl UserObject {
 
     async fn email(&self) -> Option<&str> {
         self.0.email.as_deref()
+    }
+}
+
+impl PlainObject for UserObject {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+        let u = &self.0;
+        Some(match name {
+            "id" => u.id.plain(),
+            "name" => u.name.plain(),
+            "email" => u.email.plain(),
+            _ => return None,
+        })
     }
 }
 
@@ -327,7 +341,8 @@ impl OrganizationObject {
         filter: Option<crate::inbox::ConversationFilterInput>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> async_graphql::Result<Connection<String, crate::inbox::ConversationObject>> {
+    ) -> async_graphql::Result<crate::plain::PlainConnection<crate::inbox::ConversationObject>>
+    {
         crate::inbox::conversations(ctx, &self.access, filter, first, after).await
     }
 

@@ -175,7 +175,7 @@ impl WhatsAppMutation {
                 return Err(crate::to_gql(ctx, crate::InputError::TextOrTemplate));
             }
         };
-        Ok(MessageObject(
+        Ok(MessageObject::new(
             domain(ctx)
                 .send_message(&access, conversation, outgoing, reply_to)
                 .await
@@ -199,7 +199,7 @@ impl WhatsAppMutation {
             message_id,
             emoji: input.emoji,
         };
-        Ok(MessageObject(
+        Ok(MessageObject::new(
             domain(ctx)
                 .send_message(&access, conversation, outgoing, None)
                 .await
@@ -217,7 +217,7 @@ impl WhatsAppMutation {
     ) -> async_graphql::Result<MessageObject> {
         let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
         let message_id = parse_id(ctx, &input.message_id, "message")?;
-        Ok(MessageObject(
+        Ok(MessageObject::new(
             domain(ctx)
                 .retry_message(&access, message_id)
                 .await

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use wagent_db::{
     Conn, LiteralLimitDsl,
     bus::{self, Event},
-    schema::{contacts, conversations, memberships, messages, phone_numbers, users},
+    schema::{contacts, conversations, media, memberships, messages, phone_numbers, users},
 };
 
 pub use self::{
@@ -33,6 +33,7 @@ use crate::{
     Access, CommonError, Domain, Page, Role, User,
     organizations::audit::{self, Entry},
     values::{E164, InvalidValue, page_size},
+    whatsapp::Media,
 };
 
 /// The inbox's result.
@@ -439,14 +440,21 @@ impl Domain {
         conversation_id: Uuid,
         first: Option<i32>,
         after: Option<&str>,
-    ) -> Result<Page<Message>> {
+    ) -> Result<Page<(Message, Option<Media>)>> {
         access.ensure(Role::Member)?;
         let limit = page_size(first)?;
         let after = after.map(TimeCursor::decode).transpose()?;
         self.tx(access.scope(), async |c| {
+            // Each message's file rides on its row (at most one per message), so a page of
+            // any size is one statement.
             let mut q = messages::table
+                .left_join(
+                    media::table.on(media::message_id
+                        .eq(messages::id)
+                        .and(media::org_id.eq(messages::org_id))),
+                )
                 .filter(messages::conversation_id.eq(conversation_id))
-                .select(Message::as_select())
+                .select((Message::as_select(), Option::<Media>::as_select()))
                 .order((messages::sent_at.desc(), messages::id.desc()))
                 .into_boxed();
             if let Some(after) = after {
