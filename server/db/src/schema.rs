@@ -44,6 +44,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    consent_events (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        contact_id -> Uuid,
+        marketing -> Text,
+        source -> Text,
+        detail -> Nullable<Text>,
+        actor_id -> Nullable<Uuid>,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    contact_fields (org_id, key) {
+        org_id -> Uuid,
+        key -> Text,
+        label -> Text,
+        kind -> Text,
+        choices -> Array<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     contacts (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
@@ -53,6 +77,18 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         username -> Nullable<Text>,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        language -> Nullable<Text>,
+        country -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
+        tags -> Array<Text>,
+        fields -> Jsonb,
+        marketing -> Text,
+        marketing_source -> Nullable<Text>,
+        marketing_at -> Nullable<Timestamptz>,
+        last_inbound_at -> Nullable<Timestamptz>,
+        last_outbound_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -213,6 +249,9 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        default_country -> Nullable<Text>,
+        opt_out_keywords -> Array<Text>,
+        opt_in_keywords -> Array<Text>,
     }
 }
 
@@ -293,6 +332,9 @@ diesel::joinable!(audit_events -> organizations (org_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
 diesel::joinable!(canned_responses -> organizations (org_id));
 diesel::joinable!(canned_responses -> users (created_by));
+diesel::joinable!(consent_events -> organizations (org_id));
+diesel::joinable!(consent_events -> users (actor_id));
+diesel::joinable!(contact_fields -> organizations (org_id));
 diesel::joinable!(contacts -> organizations (org_id));
 diesel::joinable!(conversation_notes -> organizations (org_id));
 diesel::joinable!(conversation_notes -> users (author_id));
@@ -317,6 +359,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_events,
     canned_responses,
+    consent_events,
+    contact_fields,
     contacts,
     conversation_notes,
     conversations,

@@ -12,6 +12,7 @@
 //! is the backstop.
 
 mod access;
+pub mod contacts;
 pub mod error;
 pub mod inbox;
 mod jobs;

@@ -313,3 +313,142 @@ async fn stored_text_reads_back_as_values_and_unknown_text_as_each_type_document
         .unwrap();
     assert!(d.messages(&org, conversation, None, None).await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn consent_changes_are_kept_with_their_source_and_contacts_filter_on_them() {
+    use wagent_domain::{
+        contacts::{ContactFilter, Marketing, place_of},
+        values::E164,
+    };
+
+    let (d, t) = domain().await;
+    let alice = person(&d, "alice").await;
+    let org = d.create_organization(&alice, "Acme").await.unwrap().access;
+    let o = org.org_id();
+    let (ana, bob) = (
+        "00000000-0000-7000-8000-00000000000a",
+        "00000000-0000-7000-8000-00000000000b",
+    );
+    let mut c = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute(&format!(
+        "INSERT INTO contacts (org_id, id, wa_id, name, tags, created_at)
+              VALUES ('{o}', '{ana}', '5511987650001', 'Ana Souza', '{{vip,lisboa}}', now() - interval '1 minute'),
+                     ('{o}', '{bob}', '15550001111', 'Bob', '{{vip}}', now());"
+    ))
+    .await
+    .unwrap();
+    let ana_id = ana.parse().unwrap();
+
+    // Nobody has said yet; a member records Ana's yes, then her no.
+    let all = d
+        .contacts(&org, &ContactFilter::default(), None, None)
+        .await
+        .unwrap();
+    assert_eq!(all.items.len(), 2);
+    assert!(all.items.iter().all(|c| c.marketing == Marketing::Unknown));
+    let yes = d
+        .set_contact_marketing(
+            &org,
+            ana_id,
+            Marketing::OptedIn,
+            Some("signed at the counter"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(yes.marketing, Marketing::OptedIn);
+    assert_eq!(yes.marketing_source.as_deref(), Some("manual"));
+    // Saying it again changes nothing and records nothing.
+    d.set_contact_marketing(&org, ana_id, Marketing::OptedIn, None)
+        .await
+        .unwrap();
+    d.set_contact_marketing(&org, ana_id, Marketing::OptedOut, Some("asked by phone"))
+        .await
+        .unwrap();
+    let history = d.consent_history(&org, ana_id).await.unwrap();
+    let seen: Vec<_> = history
+        .iter()
+        .map(|e| (e.marketing, e.source.as_str(), e.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (Marketing::OptedOut, "manual", Some("asked by phone")),
+            (Marketing::OptedIn, "manual", Some("signed at the counter")),
+        ]
+    );
+    assert!(history.iter().all(|e| e.actor_id.is_some()));
+    assert_eq!(
+        count(
+            &t.admin,
+            "SELECT count(*) AS n FROM audit_events WHERE action = 'contact.consent_changed'"
+        )
+        .await,
+        2
+    );
+
+    // Filters: consent, tags (all of them), a name or the digits of a number.
+    let opted_out = ContactFilter {
+        marketing: Some(Marketing::OptedOut),
+        ..Default::default()
+    };
+    let names = |page: wagent_domain::Page<wagent_domain::contacts::Contact>| {
+        page.items
+            .into_iter()
+            .map(|c| c.name.unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(d.contacts(&org, &opted_out, None, None).await.unwrap()),
+        ["Ana Souza"]
+    );
+    let tagged = ContactFilter {
+        tags: vec![" VIP ".into(), "lisboa".into()],
+        ..Default::default()
+    };
+    assert_eq!(
+        names(d.contacts(&org, &tagged, None, None).await.unwrap()),
+        ["Ana Souza"]
+    );
+    for search in ["souza", "+55 11 98765", "bob"] {
+        let found = ContactFilter {
+            search: Some(search.into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            names(d.contacts(&org, &found, None, None).await.unwrap()).len(),
+            1,
+            "{search}"
+        );
+    }
+    // Newest first, one page at a time.
+    let first = d
+        .contacts(&org, &ContactFilter::default(), Some(1), None)
+        .await
+        .unwrap();
+    assert!(first.has_next);
+    assert_eq!(first.items[0].name.as_deref(), Some("Bob"));
+
+    // Another organization sees none of it.
+    let bella = person(&d, "bella").await;
+    let other = d.create_organization(&bella, "Other").await.unwrap().access;
+    assert!(d.consent_history(&other, ana_id).await.unwrap().is_empty());
+    assert!(
+        d.set_contact_marketing(&other, ana_id, Marketing::OptedIn, None)
+            .await
+            .is_err()
+    );
+
+    // The country and time zone a number tells.
+    let br = E164::from_wa_id("5511987650001").unwrap();
+    assert_eq!(
+        place_of(&br),
+        (Some("BR".to_owned()), Some("America/Sao_Paulo"))
+    );
+    let pt = E164::from_wa_id("351912345678").unwrap();
+    assert_eq!(
+        place_of(&pt),
+        (Some("PT".to_owned()), Some("Europe/Lisbon"))
+    );
+}

@@ -29,10 +29,11 @@ pub use self::{
     message::{MessageDirection, MessageKind, MessageStatus},
     notes::Note,
 };
+pub use crate::contacts::Contact;
 use crate::{
     Access, CommonError, Domain, Page, Role, User,
     organizations::audit::{self, Entry},
-    values::{E164, InvalidValue, page_size},
+    values::{InvalidValue, page_size},
     whatsapp::Media,
 };
 
@@ -89,28 +90,6 @@ pub struct Message {
     pub reply_to_wamid: Option<String>,
     pub sent_by: Option<Uuid>,
     pub sent_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
-#[diesel(table_name = contacts)]
-pub struct Contact {
-    pub id: Uuid,
-    /// The customer's phone number; none for a customer known only by user id.
-    pub wa_id: Option<String>,
-    /// Meta's business-scoped user id (`BR.1…`), since 2026-03-31.
-    pub user_id: Option<String>,
-    pub profile_name: Option<String>,
-    /// The customer's WhatsApp username, when they have one.
-    pub username: Option<String>,
-    pub created_at: DateTime<Utc>,
-}
-
-impl Contact {
-    /// The customer's phone number, for sending; none for a customer known only by user id
-    /// (or an old row whose wa_id is not a number: such rows were moved to `user_id`).
-    pub fn phone(&self) -> Option<E164> {
-        self.wa_id.as_deref().and_then(|w| E164::from_wa_id(w).ok())
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]

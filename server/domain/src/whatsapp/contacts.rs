@@ -7,7 +7,7 @@ use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::{Conn, schema::contacts};
 
-use crate::{CommonError, values::E164};
+use crate::{CommonError, contacts::place_of, values::E164};
 
 /// A customer as one webhook names them: by phone, by business-scoped user id, or both.
 pub(super) struct Customer<'a> {
@@ -38,6 +38,7 @@ pub(super) async fn upsert_contact(
     }
     let (name, username) = (cut(who.name), cut(who.username));
     let wa_id = who.phone.map(E164::wa_id);
+    let (country, time_zone) = who.phone.map(place_of).unwrap_or_default();
     // Twice at most: a concurrent delivery may create the same customer between our read
     // and our insert.
     for _ in 0..2 {
@@ -73,6 +74,8 @@ pub(super) async fn upsert_contact(
                         contacts::user_id.eq(who.user_id),
                         contacts::profile_name.eq(&name),
                         contacts::username.eq(&username),
+                        contacts::country.eq(&country),
+                        contacts::time_zone.eq(time_zone),
                     ))
                     .on_conflict_do_nothing()
                     .returning(contacts::id)

@@ -122,5 +122,19 @@ async fn touch_conversation(
         ))
         .execute(c)
         .await?;
+    // The contact's last activity, which segments and campaigns filter on.
+    let column = if inbound {
+        "last_inbound_at"
+    } else {
+        "last_outbound_at"
+    };
+    diesel::sql_query(format!(
+        "UPDATE contacts SET {column} = greatest({column}, $1) WHERE org_id = $2 AND id = $3"
+    ))
+    .bind::<diesel::sql_types::Timestamptz, _>(at)
+    .bind::<diesel::sql_types::Uuid, _>(conversation.org_id)
+    .bind::<diesel::sql_types::Uuid, _>(conversation.contact_id)
+    .execute(c)
+    .await?;
     Ok(())
 }
