@@ -10,14 +10,16 @@ use uuid::Uuid;
 use wagent_domain::{
     Access, Domain, Intent, Role,
     inbox::{
-        CannedResponse, Contact, Conversation, ConversationFilter, ConversationStatus, Message,
-        Note, PhoneNumber, TimeCursor,
+        CannedResponse, Conversation, ConversationFilter, ConversationStatus, Message, Note,
+        PhoneNumber, TimeCursor,
     },
     whatsapp::Media,
 };
 
 use crate::{
-    GqlResult, guard, parse_id,
+    GqlResult,
+    contacts::ContactObject,
+    guard, parse_id,
     plain::{PlainConnection, PlainObject, PlainSelection, PlainValue},
     require,
     types::{UserObject, load_user},
@@ -191,62 +193,6 @@ impl PlainObject for PhoneNumberObject {
     }
 }
 
-pub struct ContactObject(pub Contact);
-
-#[Object(name = "Contact", serial)]
-impl ContactObject {
-    async fn id(&self) -> ID {
-        self.0.id.into()
-    }
-    /// The customer's WhatsApp id: their phone number, else their business-scoped user id
-    /// (prefer `phone` and `userId`: a customer may have no phone number).
-    async fn wa_id(&self) -> &str {
-        contact_wa_id(&self.0)
-    }
-    /// The customer's phone number (Meta's wa_id); none for a customer known only by user id.
-    async fn phone(&self) -> Option<&str> {
-        self.0.wa_id.as_deref()
-    }
-    /// Meta's business-scoped user id (e.g. `BR.1520436779021845`), when Meta sent one.
-    async fn user_id(&self) -> Option<&str> {
-        self.0.user_id.as_deref()
-    }
-    /// The customer's WhatsApp username, when they have one.
-    async fn username(&self) -> Option<&str> {
-        self.0.username.as_deref()
-    }
-    async fn profile_name(&self) -> Option<&str> {
-        self.0.profile_name.as_deref()
-    }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
-    }
-}
-
-impl PlainObject for ContactObject {
-    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
-        let c = &self.0;
-        Some(match name {
-            "id" => c.id.plain(),
-            "waId" => contact_wa_id(c).plain(),
-            "phone" => c.wa_id.plain(),
-            "userId" => c.user_id.plain(),
-            "username" => c.username.plain(),
-            "profileName" => c.profile_name.plain(),
-            "createdAt" => c.created_at.plain(),
-            _ => return None,
-        })
-    }
-}
-
-/// `Contact.waId`: the phone number, else the user id.
-fn contact_wa_id(c: &Contact) -> &str {
-    c.wa_id
-        .as_deref()
-        .or(c.user_id.as_deref())
-        .unwrap_or_default()
-}
-
 pub struct ConversationObject {
     pub access: Access,
     pub conversation: Conversation,
@@ -284,7 +230,10 @@ impl ConversationObject {
     }
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
         if let Some(row) = &self.neighbours {
-            return Ok(ContactObject(row.contact.0.clone()));
+            return Ok(ContactObject {
+                contact: row.contact.contact.clone(),
+                access: self.access.clone(),
+            });
         }
         let contact = Box::pin(
             ctx.data_unchecked::<Domain>()
@@ -292,7 +241,10 @@ impl ConversationObject {
         )
         .await
         .gql(ctx)?;
-        Ok(ContactObject(contact))
+        Ok(ContactObject {
+            contact,
+            access: self.access.clone(),
+        })
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
         if let Some(row) = &self.neighbours {
@@ -587,7 +539,10 @@ pub async fn conversations(
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
         let neighbours = Some(Neighbours {
-            contact: ContactObject(row.contact),
+            contact: ContactObject {
+                contact: row.contact,
+                access: access.clone(),
+            },
             phone_number: PhoneNumberObject(row.phone_number),
             assignee: row.assignee.map(UserObject),
         });

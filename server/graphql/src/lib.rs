@@ -6,6 +6,7 @@
 
 mod api;
 mod connection;
+mod contacts;
 mod inbox;
 mod mutation;
 mod plain;
@@ -31,6 +32,7 @@ pub use crate::{api::Api, query::Query, subscription::Subscription};
 pub struct Mutation(
     mutation::CoreMutation,
     inbox::InboxMutation,
+    contacts::ContactsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
 );
@@ -124,12 +126,16 @@ pub(crate) enum InputError {
     NotOneEmoji,
     #[error("only an Owner of this organization can see this")]
     OwnerOnlyField,
+    #[error("filter on at most 20 tags")]
+    TooManyTags,
 }
 
 impl Problem for InputError {
     fn code(&self) -> Code {
         match self {
-            Self::NotAnId { .. } | Self::TextOrTemplate | Self::NotOneEmoji => Code::Validation,
+            Self::NotAnId { .. } | Self::TextOrTemplate | Self::NotOneEmoji | Self::TooManyTags => {
+                Code::Validation
+            }
             Self::OwnerOnlyField => Code::Forbidden,
         }
     }

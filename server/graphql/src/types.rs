@@ -346,6 +346,36 @@ impl OrganizationObject {
         crate::inbox::conversations(ctx, &self.access, filter, first, after).await
     }
 
+    /// The organization's contacts, newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<crate::contacts::ContactFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<crate::plain::PlainConnection<crate::contacts::ContactObject>> {
+        crate::contacts::contacts(ctx, &self.access, filter, first, after).await
+    }
+
+    async fn contact(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::contacts::ContactObject> {
+        require(ctx, &self.access, Role::Member)?;
+        let id = crate::parse_id(ctx, &id, "contact")?;
+        let contact = ctx
+            .data_unchecked::<Domain>()
+            .contact(&self.access, id)
+            .await
+            .gql(ctx)?;
+        Ok(crate::contacts::ContactObject {
+            contact,
+            access: self.access.clone(),
+        })
+    }
+
     async fn conversation(
         &self,
         ctx: &Context<'_>,

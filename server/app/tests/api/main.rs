@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod contacts;
 mod edge;
 mod helpers;
 mod organizations;

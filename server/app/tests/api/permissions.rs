@@ -150,6 +150,18 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             let wa = whatsapp(case).await;
             case.run("mutation($o: ID!, $c: ID!) { addNote(input: {organizationId: $o, conversationId: $c, body: \"called back\"}) { id } }", json!({ "c": wa.conversation })).await
         }
+        "`organization.contacts`" => {
+            whatsapp(case).await;
+            case.run("query($o: ID!) { organization(id: $o) { contacts(first: 5) { nodes { phone marketing } } } }", json!({})).await
+        }
+        "`contact` (with its consent history)" => {
+            let contact = contact_of(case).await;
+            case.run("query($o: ID!, $c: ID!) { organization(id: $o) { contact(id: $c) { phone consentHistory { source } } } }", json!({ "c": contact })).await
+        }
+        "`setContactOptIn`" => {
+            let contact = contact_of(case).await;
+            case.run("mutation($o: ID!, $c: ID!) { setContactOptIn(input: {organizationId: $o, contactId: $c, optedIn: true}) { marketing } }", json!({ "c": contact })).await
+        }
         "`markConversationRead`" => {
             let wa = whatsapp(case).await;
             case.run("mutation($o: ID!, $c: ID!) { markConversationRead(input: {organizationId: $o, conversationId: $c}) { unreadCount } }", json!({ "c": wa.conversation })).await
@@ -276,6 +288,21 @@ struct WhatsApp {
     conversation: String,
     /// The customer's message in the conversation.
     inbound_message: String,
+}
+
+/// The contact of the customer who wrote in to Alice's number.
+async fn contact_of(case: &Case<'_>) -> String {
+    whatsapp(case).await;
+    let found = case
+        .as_alice(
+            "query($o: ID!) { organization(id: $o) { contacts(first: 1) { nodes { id } } } }",
+            json!({}),
+        )
+        .await;
+    found["organization"]["contacts"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Alice connects a number and a customer writes in.

@@ -571,7 +571,7 @@ async fn every_inbound_kind_reaches_the_inbox() {
     let first = customer_writes(
         &app,
         &pn,
-        json!({ "type": "text", "text": { "body": "start" } }),
+        json!({ "type": "text", "text": { "body": "good morning" } }),
     )
     .await;
     let kinds = [

@@ -3,7 +3,7 @@
 //! e-mail, language, country and time zone, tags, its own fields) and the customer's
 //! marketing consent.
 
-mod consent;
+pub(crate) mod consent;
 pub mod time_zones;
 
 pub use self::consent::{ConsentEvent, ConsentSource};

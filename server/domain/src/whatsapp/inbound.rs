@@ -16,6 +16,7 @@ use super::{Result, WhatsAppError};
 use super::{
     contacts::{Customer, upsert_contact},
     jobs::DownloadMedia,
+    keywords::apply_keyword,
     touch_conversation,
 };
 use crate::{
@@ -155,6 +156,17 @@ pub(super) async fn apply_message(
         Some(message_id),
     )
     .await?;
+    if opens_window {
+        apply_keyword(
+            c,
+            org_id,
+            contact_id,
+            conversation_id,
+            kind,
+            body.as_deref(),
+        )
+        .await?;
+    }
     inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
     Ok(true)
 }

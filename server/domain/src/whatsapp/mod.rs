@@ -21,6 +21,7 @@ mod error;
 mod inbound;
 pub(crate) mod jobs;
 mod key_rotation;
+mod keywords;
 mod media;
 mod send;
 mod templates;

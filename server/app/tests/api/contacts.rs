@@ -1,0 +1,180 @@
+//! Contacts through GraphQL: the list and its filters, the place a number tells, and
+//! marketing consent by keyword and by hand, with its history.
+
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{TestApp, code},
+    whatsapp::{connected, customer_writes, eventually},
+};
+
+/// A Brazilian customer.
+const ANA: &str = "5511987650001";
+
+const CONTACTS: &str = "query($o: ID!, $f: ContactFilterInput) { organization(id: $o) { contacts(first: 20, filter: $f) { nodes { id phone displayName country timeZone tags marketing marketingSource lastInboundAt lastOutboundAt } } } }";
+
+const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { marketing } messages(first: 20) { nodes { direction text status } } } } } }";
+
+fn ana_writes(text: &str) -> Value {
+    json!({ "from": ANA, "name": "Ana", "type": "text", "text": { "body": text } })
+}
+
+fn contacts(data: &Value) -> Vec<Value> {
+    data["organization"]["contacts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// The outbound texts of the first conversation that Meta accepted, oldest first.
+fn confirmations(data: &Value) -> Vec<String> {
+    let mut texts: Vec<String> =
+        data["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["direction"] == "OUTBOUND" && m["status"] != "PENDING")
+            .map(|m| m["text"].as_str().unwrap().to_owned())
+            .collect();
+    texts.reverse();
+    texts
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_stops_and_resumes_marketing_by_keyword_and_is_told_each_time() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let vars = json!({ "o": org });
+
+    customer_writes(&app, &pn, ana_writes("Olá, tudo bem?")).await;
+    let list = eventually(&app, &alice, CONTACTS, vars.clone(), |d| {
+        contacts(d).len() == 1
+    })
+    .await;
+    let ana = &contacts(&list)[0];
+    assert_eq!(ana["phone"], ANA);
+    assert_eq!(ana["displayName"], "Ana");
+    assert_eq!(ana["country"], "BR");
+    assert_eq!(ana["timeZone"], "America/Sao_Paulo");
+    assert_eq!(ana["marketing"], "UNKNOWN");
+    assert!(ana["lastInboundAt"].is_string(), "{ana}");
+    assert!(ana["lastOutboundAt"].is_null(), "{ana}");
+    let id = ana["id"].as_str().unwrap().to_owned();
+
+    // "Parar." is PARAR: she is opted out and told so in Portuguese, and Meta took the
+    // confirmation.
+    customer_writes(&app, &pn, ana_writes("Parar.")).await;
+    let thread = eventually(&app, &alice, THREAD, vars.clone(), |d| {
+        confirmations(d).len() == 1
+    })
+    .await;
+    assert_eq!(
+        thread["organization"]["conversations"]["nodes"][0]["contact"]["marketing"],
+        "OPTED_OUT"
+    );
+    let told = confirmations(&thread);
+    assert!(told[0].starts_with("Você não receberá"), "{told:?}");
+    assert!(told[0].contains("VOLTAR"), "{told:?}");
+    // Saying it twice changes nothing and is not answered twice.
+    customer_writes(&app, &pn, ana_writes("PARAR")).await;
+    customer_writes(&app, &pn, ana_writes("voltar")).await;
+    let thread = eventually(&app, &alice, THREAD, vars.clone(), |d| {
+        confirmations(d).len() == 2
+    })
+    .await;
+    let told = confirmations(&thread);
+    assert!(told[1].starts_with("Você voltará"), "{told:?}");
+    // A sentence that contains the word is not the word.
+    customer_writes(&app, &pn, ana_writes("não quero parar de falar com vocês")).await;
+    app.jobs_drained().await;
+    let list = app
+        .ok(
+            &alice,
+            CONTACTS,
+            json!({ "o": org, "f": { "marketing": "OPTED_IN" } }),
+        )
+        .await;
+    let ana = &contacts(&list)[0];
+    assert_eq!(ana["marketingSource"], "keyword");
+    assert!(ana["lastOutboundAt"].is_string(), "{ana}");
+
+    // By hand, with a note; the history shows all three with their source.
+    let set = app
+        .ok(
+            &alice,
+            "mutation($o: ID!, $c: ID!) { setContactOptIn(input: {organizationId: $o, contactId: $c, optedIn: false, note: \"asked on the phone\"}) { marketing marketingSource } }",
+            json!({ "o": org, "c": id }),
+        )
+        .await;
+    assert_eq!(set["setContactOptIn"]["marketing"], "OPTED_OUT");
+    assert_eq!(set["setContactOptIn"]["marketingSource"], "manual");
+    let history = app
+        .ok(
+            &alice,
+            "query($o: ID!, $c: ID!) { organization(id: $o) { contact(id: $c) { consentHistory { marketing source detail actor { email } } } } }",
+            json!({ "o": org, "c": id }),
+        )
+        .await;
+    let events: Vec<(String, String, String)> =
+        history["organization"]["contact"]["consentHistory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["marketing"].as_str().unwrap().to_owned(),
+                    e["source"].as_str().unwrap().to_owned(),
+                    e["detail"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+    let expected = [
+        ("OPTED_OUT", "manual", "asked on the phone"),
+        ("OPTED_IN", "keyword", "voltar"),
+        ("OPTED_OUT", "keyword", "Parar."),
+    ];
+    assert_eq!(
+        events,
+        expected.map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
+    );
+    assert_eq!(
+        history["organization"]["contact"]["consentHistory"][0]["actor"]["email"],
+        "alice@example.com"
+    );
+
+    // The list filters: consent, digits of the number, a name; tags none here.
+    for (filter, found) in [
+        (json!({ "marketing": "OPTED_OUT" }), 1),
+        (json!({ "marketing": "OPTED_IN" }), 0),
+        (json!({ "search": "+55 (11) 98765" }), 1),
+        (json!({ "search": "ana" }), 1),
+        (json!({ "tags": ["vip"] }), 0),
+        (json!({ "country": "br" }), 1),
+    ] {
+        let list = app
+            .ok(&alice, CONTACTS, json!({ "o": org, "f": filter }))
+            .await;
+        assert_eq!(contacts(&list).len(), found, "{filter}");
+    }
+
+    // Another organization's member sees no such contact and cannot change it.
+    let bob_org = app.create_org("bob", "Other").await;
+    let bob = app.sign_in("bob").await;
+    let (_, body) = app
+        .gql(
+            Some(&bob),
+            "query($o: ID!, $c: ID!) { organization(id: $o) { contact(id: $c) { id } } }",
+            json!({ "o": bob_org, "c": id }),
+        )
+        .await;
+    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+    let (_, body) = app
+        .gql(
+            Some(&bob),
+            "mutation($o: ID!, $c: ID!) { setContactOptIn(input: {organizationId: $o, contactId: $c, optedIn: true}) { id } }",
+            json!({ "o": bob_org, "c": id }),
+        )
+        .await;
+    assert_eq!(code(&body), "NOT_FOUND", "{body}");
+}

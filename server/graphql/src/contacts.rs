@@ -1,0 +1,291 @@
+//! Contacts in GraphQL: the contact a business keeps, the contact list, and consent.
+
+use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Value};
+use chrono::{DateTime, Utc};
+use wagent_domain::{
+    Access, Domain, Intent, Role,
+    contacts::{ConsentEvent, Contact, ContactFilter, Marketing},
+    inbox::TimeCursor,
+};
+
+use crate::{
+    GqlResult, guard, parse_id,
+    plain::{PlainConnection, PlainObject, PlainSelection, PlainValue},
+    require,
+    types::load_user,
+};
+
+/// Where a contact stands on marketing messages. Campaigns never reach OPTED_OUT.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(
+    name = "MarketingConsent",
+    remote = "wagent_domain::contacts::Marketing"
+)]
+pub enum GqlMarketing {
+    /// Neither the customer nor the business has said.
+    Unknown,
+    OptedIn,
+    OptedOut,
+}
+
+/// A customer of the organization: what WhatsApp tells and what the business keeps.
+pub struct ContactObject {
+    pub contact: Contact,
+    /// The organization the request was authorized for, for the fields that query.
+    pub access: Access,
+}
+
+#[Object(name = "Contact", serial)]
+impl ContactObject {
+    async fn id(&self) -> ID {
+        self.contact.id.into()
+    }
+    /// The customer's WhatsApp id: their phone number, else their business-scoped user id
+    /// (prefer `phone` and `userId`: a customer may have no phone number).
+    async fn wa_id(&self) -> &str {
+        contact_wa_id(&self.contact)
+    }
+    /// The customer's phone number (Meta's wa_id); none for a customer known only by user id.
+    async fn phone(&self) -> Option<&str> {
+        self.contact.wa_id.as_deref()
+    }
+    /// Meta's business-scoped user id (e.g. `BR.1520436779021845`), when Meta sent one.
+    async fn user_id(&self) -> Option<&str> {
+        self.contact.user_id.as_deref()
+    }
+    /// The customer's WhatsApp username, when they have one.
+    async fn username(&self) -> Option<&str> {
+        self.contact.username.as_deref()
+    }
+    /// The name the customer gave themselves on WhatsApp.
+    async fn profile_name(&self) -> Option<&str> {
+        self.contact.profile_name.as_deref()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.contact.created_at
+    }
+    /// The name the business gave the contact.
+    async fn name(&self) -> Option<&str> {
+        self.contact.name.as_deref()
+    }
+    /// `name`, else `profileName`.
+    async fn display_name(&self) -> Option<&str> {
+        self.contact.display_name()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.contact.email.as_deref()
+    }
+    /// The language to write to the customer in (`pt_BR`, `es`), when known.
+    async fn language(&self) -> Option<&str> {
+        self.contact.language.as_deref()
+    }
+    /// ISO 3166 country code, from the number unless set by hand.
+    async fn country(&self) -> Option<&str> {
+        self.contact.country.as_deref()
+    }
+    /// IANA time zone (`America/Sao_Paulo`), from the country unless set by hand.
+    async fn time_zone(&self) -> Option<&str> {
+        self.contact.time_zone.as_deref()
+    }
+    /// Lower-case tags; a group of contacts is a tag.
+    async fn tags(&self) -> &[String] {
+        &self.contact.tags
+    }
+    /// Values of the organization's contact fields, by key.
+    async fn fields(&self) -> Json<serde_json::Value> {
+        Json(self.contact.fields.clone())
+    }
+    async fn marketing(&self) -> GqlMarketing {
+        self.contact.marketing.into()
+    }
+    /// Where the current consent came from: keyword, meta, manual, import or api; none
+    /// while UNKNOWN.
+    async fn marketing_source(&self) -> Option<&str> {
+        self.contact.marketing_source.as_deref()
+    }
+    async fn marketing_changed_at(&self) -> Option<DateTime<Utc>> {
+        self.contact.marketing_at
+    }
+    /// When the customer last wrote.
+    async fn last_inbound_at(&self) -> Option<DateTime<Utc>> {
+        self.contact.last_inbound_at
+    }
+    /// When the business last wrote to the customer.
+    async fn last_outbound_at(&self) -> Option<DateTime<Utc>> {
+        self.contact.last_outbound_at
+    }
+    /// Every change of the contact's consent, newest first (at most 100). Read per contact,
+    /// so costly in complexity: ask for it on one contact, not on a list.
+    #[graphql(complexity = 1000)]
+    async fn consent_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<ConsentEventObject>> {
+        let events = Box::pin(
+            ctx.data_unchecked::<Domain>()
+                .consent_history(&self.access, self.contact.id),
+        )
+        .await
+        .gql(ctx)?;
+        Ok(events.into_iter().map(ConsentEventObject).collect())
+    }
+}
+
+impl PlainObject for ContactObject {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+        let c = &self.contact;
+        Some(match name {
+            "id" => c.id.plain(),
+            "waId" => contact_wa_id(c).plain(),
+            "phone" => c.wa_id.plain(),
+            "userId" => c.user_id.plain(),
+            "username" => c.username.plain(),
+            "profileName" => c.profile_name.plain(),
+            "createdAt" => c.created_at.plain(),
+            "name" => c.name.plain(),
+            "displayName" => c.display_name().plain(),
+            "email" => c.email.plain(),
+            "language" => c.language.plain(),
+            "country" => c.country.plain(),
+            "timeZone" => c.time_zone.plain(),
+            "tags" => c.tags.plain(),
+            "fields" => async_graphql::to_value(&c.fields).unwrap_or_default(),
+            "marketing" => {
+                async_graphql::resolver_utils::enum_value(GqlMarketing::from(c.marketing))
+            }
+            "marketingSource" => c.marketing_source.plain(),
+            "marketingChangedAt" => c.marketing_at.plain(),
+            "lastInboundAt" => c.last_inbound_at.plain(),
+            "lastOutboundAt" => c.last_outbound_at.plain(),
+            _ => return None,
+        })
+    }
+}
+
+/// `Contact.waId`: the phone number, else the user id.
+fn contact_wa_id(c: &Contact) -> &str {
+    c.wa_id
+        .as_deref()
+        .or(c.user_id.as_deref())
+        .unwrap_or_default()
+}
+
+/// One change of a contact's marketing consent.
+pub struct ConsentEventObject(ConsentEvent);
+
+#[Object(name = "ConsentEvent")]
+impl ConsentEventObject {
+    async fn marketing(&self) -> GqlMarketing {
+        self.0.marketing.into()
+    }
+    /// keyword, meta, manual, import or api.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    /// The member's note, or the word the customer sent.
+    async fn detail(&self) -> Option<&str> {
+        self.0.detail.as_deref()
+    }
+    /// The member who made the change by hand.
+    async fn actor(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::types::UserObject>> {
+        Box::pin(load_user(ctx, self.0.actor_id)).await
+    }
+    async fn at(&self) -> DateTime<Utc> {
+        self.0.at
+    }
+}
+
+/// Filters for `Organization.contacts`.
+#[derive(InputObject, Default)]
+pub struct ContactFilterInput {
+    /// Name, profile name, e-mail, username, or digits of the number.
+    pub search: Option<String>,
+    /// Contacts carrying every one of these tags.
+    pub tags: Option<Vec<String>>,
+    pub marketing: Option<GqlMarketing>,
+    /// ISO 3166 country code.
+    pub country: Option<String>,
+}
+
+/// `Organization.contacts`: newest first.
+pub async fn contacts(
+    ctx: &Context<'_>,
+    access: &Access,
+    filter: Option<ContactFilterInput>,
+    first: Option<i32>,
+    after: Option<String>,
+) -> async_graphql::Result<PlainConnection<ContactObject>> {
+    require(ctx, access, Role::Member)?;
+    let filter = filter.unwrap_or_default();
+    if filter.tags.as_ref().is_some_and(|t| t.len() > 20) {
+        return Err(crate::to_gql(ctx, crate::InputError::TooManyTags));
+    }
+    let filter = ContactFilter {
+        search: filter.search,
+        tags: filter.tags.unwrap_or_default(),
+        marketing: filter.marketing.map(Marketing::from),
+        country: filter.country,
+    };
+    let page = ctx
+        .data_unchecked::<Domain>()
+        .contacts(access, &filter, first, after.as_deref())
+        .await
+        .gql(ctx)?;
+    let mut c = async_graphql::connection::Connection::new(after.is_some(), page.has_next);
+    c.edges.extend(page.items.into_iter().map(|contact| {
+        let cursor = TimeCursor {
+            at: contact.created_at,
+            id: contact.id,
+        }
+        .encode();
+        async_graphql::connection::Edge::new(
+            cursor,
+            ContactObject {
+                contact,
+                access: access.clone(),
+            },
+        )
+    }));
+    Ok(PlainConnection(c))
+}
+
+#[derive(InputObject)]
+pub struct SetContactOptInInput {
+    pub organization_id: ID,
+    pub contact_id: ID,
+    /// True: the customer agreed to marketing messages; false: they asked to stop.
+    pub opted_in: bool,
+    /// Why, for the consent history (at most 500 characters kept).
+    pub note: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ContactsMutation;
+
+#[Object]
+impl ContactsMutation {
+    /// Member. Records a contact's marketing consent by hand (or, with an API token, as
+    /// given by an integrator), with a note, in the contact's consent history.
+    async fn set_contact_opt_in(
+        &self,
+        ctx: &Context<'_>,
+        input: SetContactOptInInput,
+    ) -> async_graphql::Result<ContactObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.contact_id, "contact")?;
+        let marketing = if input.opted_in {
+            Marketing::OptedIn
+        } else {
+            Marketing::OptedOut
+        };
+        let contact = ctx
+            .data_unchecked::<Domain>()
+            .set_contact_marketing(&access, id, marketing, input.note.as_deref())
+            .await
+            .gql(ctx)?;
+        Ok(ContactObject { contact, access })
+    }
+}
