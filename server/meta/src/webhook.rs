@@ -160,6 +160,20 @@ pub enum WebhookEvent {
         /// The whole `value`, for the event-specific details.
         raw: Value,
     },
+    /// `user_preferences`: a customer stopped or resumed marketing messages from WhatsApp
+    /// itself. One event per entry of `value.user_preferences`.
+    UserPreference {
+        waba_id: String,
+        phone_number_id: String,
+        /// The customer, as `value.contacts` names them (by wa_id, user id, or both).
+        contact: Contact,
+        /// `marketing_messages`, the only category Meta sends today.
+        category: String,
+        /// `stop` or `resume`, lower-case.
+        value: String,
+        detail: Option<String>,
+        timestamp: Option<i64>,
+    },
     /// `value.errors` of a `messages` change: a problem with the account or the number.
     SystemErrors {
         waba_id: String,
@@ -183,6 +197,7 @@ impl WebhookEvent {
             | WebhookEvent::TemplateQuality { waba_id, .. }
             | WebhookEvent::PhoneNumberQuality { waba_id, .. }
             | WebhookEvent::AccountUpdate { waba_id, .. }
+            | WebhookEvent::UserPreference { waba_id, .. }
             | WebhookEvent::SystemErrors { waba_id, .. }
             | WebhookEvent::Unknown { waba_id, .. } => waba_id,
         }
@@ -195,6 +210,9 @@ impl WebhookEvent {
                 phone_number_id, ..
             }
             | WebhookEvent::Status {
+                phone_number_id, ..
+            }
+            | WebhookEvent::UserPreference {
                 phone_number_id, ..
             } => Some(phone_number_id),
             WebhookEvent::SystemErrors {
@@ -712,6 +730,7 @@ fn parse_change(
 ) {
     let parsed = match field {
         "messages" => return parse_messages(waba_id, value, events),
+        "user_preferences" => return parse_user_preferences(waba_id, value, events),
         "message_template_status_update" => template_status(waba_id, time, value),
         "message_template_quality_update" => template_quality(waba_id, time, value),
         "phone_number_quality_update" => phone_number_quality(waba_id, time, value),
@@ -732,6 +751,55 @@ fn parse_change(
         field: field.to_owned(),
         value: value.clone(),
     }));
+}
+
+/// A `user_preferences` change: customers' marketing preferences for one number.
+fn parse_user_preferences(waba_id: &str, value: &Value, events: &mut Vec<WebhookEvent>) {
+    let phone_number_id = value
+        .get("metadata")
+        .and_then(|m| m.get("phone_number_id"))
+        .and_then(text);
+    let preferences = list(value.get("user_preferences"));
+    let (Some(phone_number_id), false) = (phone_number_id, preferences.is_empty()) else {
+        events.push(unknown(waba_id, "user_preferences", value));
+        return;
+    };
+    let contacts: Vec<Contact> = list(value.get("contacts")).iter().map(contact).collect();
+    for raw in preferences {
+        let wa_id = raw.get("wa_id").and_then(text);
+        let user_id = raw.get("user_id").and_then(text);
+        let preference = raw.get("value").and_then(text).map(|v| v.to_lowercase());
+        let (Some(preference), true) = (preference, wa_id.is_some() || user_id.is_some()) else {
+            events.push(unknown(waba_id, "user_preferences", raw));
+            continue;
+        };
+        let named = contacts
+            .iter()
+            .find(|c| {
+                (wa_id.is_some() && c.wa_id == wa_id) || (user_id.is_some() && c.user_id == user_id)
+            })
+            .cloned()
+            .unwrap_or_default();
+        events.push(WebhookEvent::UserPreference {
+            waba_id: waba_id.to_owned(),
+            phone_number_id: phone_number_id.clone(),
+            contact: Contact {
+                wa_id: wa_id.or(named.wa_id.clone()),
+                user_id: user_id.or(named.user_id.clone()),
+                ..named
+            },
+            category: raw
+                .get("category")
+                .and_then(text)
+                .unwrap_or_else(|| "marketing_messages".to_owned()),
+            value: preference,
+            detail: raw.get("detail").and_then(text),
+            timestamp: raw
+                .get("timestamp")
+                .and_then(text)
+                .and_then(|t| t.parse().ok()),
+        });
+    }
 }
 
 /// A `messages` change: any number of messages, statuses and errors for one number.
@@ -1082,6 +1150,47 @@ fn lenient<T: DeserializeOwned>(value: Option<&Value>) -> Option<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_preferences_name_the_customer_and_their_choice() {
+        let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "user_preferences", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+        "contacts": [{"profile": {"name": "Sheena Nelson"}, "wa_id": "16505551234", "user_id": "US.13491208655302741918"}],
+        "user_preferences": [
+            {"wa_id": "16505551234", "detail": "User requested to stop marketing messages", "category": "marketing_messages", "value": "stop", "timestamp": 1731705721},
+            {"wa_id": "16505551234", "category": "marketing_messages"}
+        ]}}]}]});
+        let events = parse(body.to_string().as_bytes()).unwrap();
+        assert_eq!(events.len(), 2);
+        let WebhookEvent::UserPreference {
+            phone_number_id,
+            contact,
+            category,
+            value,
+            detail,
+            timestamp,
+            ..
+        } = &events[0]
+        else {
+            panic!("{:?}", events[0]);
+        };
+        assert_eq!(phone_number_id, "106540352242922");
+        assert_eq!(contact.wa_id.as_deref(), Some("16505551234"));
+        assert_eq!(contact.user_id.as_deref(), Some("US.13491208655302741918"));
+        assert_eq!(contact.name.as_deref(), Some("Sheena Nelson"));
+        assert_eq!(
+            (category.as_str(), value.as_str()),
+            ("marketing_messages", "stop")
+        );
+        assert!(detail.as_deref().unwrap().contains("stop marketing"));
+        assert_eq!(*timestamp, Some(1731705721));
+        // An entry without its value is kept as unknown, not guessed.
+        assert!(
+            matches!(&events[1], WebhookEvent::Unknown { field, .. } if field == "user_preferences")
+        );
+        assert_eq!(events[0].phone_number_id(), Some("106540352242922"));
+    }
 
     #[test]
     fn statuses_never_move_backwards() {

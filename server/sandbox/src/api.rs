@@ -70,6 +70,7 @@ pub(crate) fn routes() -> Route {
             "/customers/messages",
             post(customer_writes).get(customer_messages),
         )
+        .at("/customers/preferences", post(customer_preference))
         .at("/customers/window", post(set_window))
         .at("/messages", get(sent_messages))
         .at("/state", get(summary))
@@ -140,6 +141,16 @@ async fn customer_writes(inner: Data<&Arc<Inner>>, body: Body) -> Response {
     let r = async {
         let body = json_body(body).await?;
         customers::write_in(&inner, &body)
+    };
+    reply(r.await)
+}
+
+/// `POST /sandbox/customers/preferences`: a customer stops or resumes marketing messages.
+#[handler]
+async fn customer_preference(inner: Data<&Arc<Inner>>, body: Body) -> Response {
+    let r = async {
+        let body = json_body(body).await?;
+        customers::set_preference(&inner, &body)
     };
     reply(r.await)
 }

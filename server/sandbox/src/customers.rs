@@ -407,3 +407,63 @@ fn interactive(payload: &Value) -> Result<Value, ApiError> {
     };
     Ok(json!({ "type": kind, kind: out }))
 }
+
+/// `POST /sandbox/customers/preferences {phone_number_id, from?, username?, value, name?}`:
+/// a customer stops (`value: "stop"`) or resumes (`"resume"`) marketing messages from
+/// WhatsApp's own settings; Meta tells the business with a `user_preferences` webhook.
+pub(crate) fn set_preference(inner: &Inner, body: &Value) -> Result<Value, ApiError> {
+    let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, m);
+    let field = |key: &str| body.get(key).and_then(Value::as_str);
+    let pn_id =
+        field("phone_number_id").ok_or_else(|| bad("phone_number_id is required".to_owned()))?;
+    let value = field("value")
+        .filter(|v| ["stop", "resume"].contains(v))
+        .ok_or_else(|| bad("value is stop or resume".to_owned()))?;
+    let phone = field("from").map(digits);
+    if phone.as_ref().is_some_and(|p| !(5..=15).contains(&p.len())) {
+        return Err(bad("from is a phone number of 5 to 15 digits".to_owned()));
+    }
+    let username = field("username")
+        .map(|u| u.trim_start_matches('@'))
+        .filter(|u| !u.is_empty());
+    if phone.is_none() && username.is_none() {
+        return Err(bad(
+            "from (the customer's phone number) or username is required".to_owned(),
+        ));
+    }
+    let mut state = inner.lock();
+    let number = state.number(pn_id, None).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no phone number {pn_id} (and auto_create is off)"),
+        )
+    })?;
+    let waba_id = number.waba_id.clone();
+    let business_digits = number.display_digits();
+    let business_id = state.business_of(pn_id);
+    let customer = state.customer(&business_id, phone.as_deref(), username);
+    drop(state);
+    let detail = if value == "stop" {
+        "User requested to stop marketing messages"
+    } else {
+        "User requested to resume marketing messages"
+    };
+    let mut preference = json!({
+        "user_id": customer.user_id,
+        "detail": detail,
+        "category": "marketing_messages",
+        "value": value,
+        "timestamp": Utc::now().timestamp(),
+    });
+    if let Some(phone) = &customer.wa_id {
+        preference["wa_id"] = json!(phone);
+    }
+    let value = json!({
+        "messaging_product": "whatsapp",
+        "metadata": { "display_phone_number": business_digits, "phone_number_id": pn_id },
+        "contacts": [customer.contact(field("name"))],
+        "user_preferences": [preference],
+    });
+    inner.emit(&waba_id, "user_preferences", value.clone());
+    Ok(value)
+}

@@ -178,3 +178,74 @@ async fn a_customer_stops_and_resumes_marketing_by_keyword_and_is_told_each_time
         .await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stopping_marketing_in_whatsapp_opts_the_contact_out_without_a_message() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let vars = json!({ "o": org });
+    let preference =
+        |value: &str| json!({ "phone_number_id": pn, "from": ANA, "name": "Ana", "value": value });
+    let set = async |value: &str| {
+        let r = reqwest::Client::new()
+            .post(format!("{}/sandbox/customers/preferences", app.sandbox_url))
+            .json(&preference(value))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    };
+
+    // A customer the business never heard from stops marketing messages: they become a
+    // contact who is opted out, from Meta, and no message goes to them.
+    set("stop").await;
+    let list = eventually(&app, &alice, CONTACTS, vars.clone(), |d| {
+        contacts(d)
+            .first()
+            .is_some_and(|c| c["marketing"] == "OPTED_OUT")
+    })
+    .await;
+    let ana = &contacts(&list)[0];
+    assert_eq!(ana["marketingSource"], "meta");
+    assert_eq!(ana["phone"], ANA);
+    assert_eq!(ana["country"], "BR");
+    set("resume").await;
+    eventually(&app, &alice, CONTACTS, vars.clone(), |d| {
+        contacts(d)
+            .first()
+            .is_some_and(|c| c["marketing"] == "OPTED_IN")
+    })
+    .await;
+    app.jobs_drained().await;
+    let sent = reqwest::Client::new()
+        .get(format!("{}/sandbox/messages", app.sandbox_url))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert!(
+        !sent.to_string().contains(ANA),
+        "nothing is sent for a preference: {sent}"
+    );
+    let history = app
+        .ok(
+            &alice,
+            "query($o: ID!, $c: ID!) { organization(id: $o) { contact(id: $c) { consentHistory { marketing source detail } } } }",
+            json!({ "o": org, "c": ana["id"] }),
+        )
+        .await;
+    let history = &history["organization"]["contact"]["consentHistory"];
+    assert_eq!(history[0]["marketing"], "OPTED_IN");
+    assert_eq!(history[1]["marketing"], "OPTED_OUT");
+    assert_eq!(history[1]["source"], "meta");
+    assert!(
+        history[1]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("stop marketing"),
+        "{history}"
+    );
+}

@@ -1,6 +1,7 @@
-//! Opt-out and opt-in by keyword: a customer who sends STOP (or PARAR, SAIR, BAJA, or a word
-//! the organization added) alone stops marketing messages, and is told so; START and its
-//! kin bring them back. The word is compared without case, accents or punctuation around it.
+//! The customer's own say on marketing messages. By keyword: a customer who sends STOP (or
+//! PARAR, SAIR, BAJA, or a word the organization added) alone stops marketing messages, and
+//! is told so; START and its kin bring them back. The word is compared without case, accents
+//! or punctuation around it. By WhatsApp's own settings: Meta's `user_preferences` webhook.
 
 use chrono::Utc;
 use diesel::{ExpressionMethods, QueryDsl};
@@ -11,13 +12,15 @@ use uuid::Uuid;
 use wagent_db::{Conn, schema::organizations};
 
 use super::{
-    Result,
+    Result, WhatsAppError,
+    contacts::{Customer, upsert_contact},
     send::{Outbound, queue_outbound},
 };
 use crate::{
     Access,
     contacts::{ConsentSource, Marketing, consent::record_consent},
     inbox::{MessageKind, find_conversation},
+    values::E164,
 };
 
 /// The word as compared: upper-case, accents and surrounding punctuation removed.
@@ -167,6 +170,42 @@ pub(super) async fn apply_keyword(
         Utc::now(),
     )
     .await?;
+    Ok(())
+}
+
+/// Applies Meta's `user_preferences` for marketing messages: `stop` opts the customer out,
+/// `resume` back in, recorded with Meta as the source. WhatsApp itself has told the customer,
+/// so nothing is sent. A customer not yet known becomes a contact, so that the choice holds
+/// when they are first imported or messaged.
+pub(super) async fn apply_preference(
+    c: &mut Conn,
+    org_id: Uuid,
+    contact: &wagent_meta::webhook::Contact,
+    value: &str,
+    detail: Option<&str>,
+) -> Result<()> {
+    let marketing = match value {
+        "stop" => Marketing::OptedOut,
+        "resume" => Marketing::OptedIn,
+        other => {
+            tracing::info!(%org_id, value = other, "a marketing preference this version does not know");
+            return Ok(());
+        }
+    };
+    let phone = contact
+        .wa_id
+        .as_deref()
+        .and_then(|w| E164::from_wa_id(w).ok());
+    let customer = Customer {
+        phone: phone.as_ref(),
+        user_id: contact.user_id.as_deref(),
+        name: contact.name.as_deref(),
+        username: contact.username.as_deref(),
+    };
+    let Some(id) = upsert_contact(c, org_id, &customer).await? else {
+        return Err(WhatsAppError::NoSender);
+    };
+    record_consent(c, org_id, id, marketing, ConsentSource::Meta, detail, None).await?;
     Ok(())
 }
 

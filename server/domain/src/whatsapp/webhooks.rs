@@ -22,6 +22,7 @@ use super::{
     ROUTE_NUMBER, ROUTE_WABA, Result, TemplateStatus, WhatsAppError,
     inbound::{apply_message, apply_status},
     jobs::{ProcessWebhook, RefreshNumber},
+    keywords::apply_preference,
 };
 use crate::{
     Code, CommonError, Domain, Problem,
@@ -178,6 +179,9 @@ impl Domain {
             }
             | WebhookEvent::Status {
                 phone_number_id, ..
+            }
+            | WebhookEvent::UserPreference {
+                phone_number_id, ..
             } => (ROUTE_NUMBER, phone_number_id.clone()),
             other => (ROUTE_WABA, other.waba_id().to_owned()),
         };
@@ -269,6 +273,10 @@ async fn record_failure(
         WebhookEvent::TemplateQuality { name, .. } => ("template_quality", Some(name.as_str())),
         WebhookEvent::PhoneNumberQuality { .. } => ("phone_number_quality", None),
         WebhookEvent::AccountUpdate { .. } => ("account_update", None),
+        WebhookEvent::UserPreference { contact, .. } => (
+            "user_preference",
+            contact.wa_id.as_deref().or(contact.user_id.as_deref()),
+        ),
         _ => ("other", None),
     };
     let reason = match e.code() {
@@ -415,6 +423,18 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
                     .await?;
                 for id in numbers {
                     RefreshNumber::enqueue(c, org_id, id).await?;
+                }
+                report.other += 1;
+            }
+            WebhookEvent::UserPreference {
+                contact,
+                category,
+                value,
+                detail,
+                ..
+            } => {
+                if category == "marketing_messages" {
+                    apply_preference(c, org_id, contact, value, detail.as_deref()).await?;
                 }
                 report.other += 1;
             }
