@@ -26,6 +26,15 @@ fn contacts(data: &Value) -> Vec<Value> {
         .clone()
 }
 
+/// How many messages the customer wrote in the first conversation.
+fn inbound(data: &Value) -> usize {
+    data["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+        .as_array()
+        .map_or(0, |m| {
+            m.iter().filter(|m| m["direction"] == "INBOUND").count()
+        })
+}
+
 /// The outbound texts of the first conversation that Meta accepted, oldest first.
 fn confirmations(data: &Value) -> Vec<String> {
     let mut texts: Vec<String> =
@@ -76,8 +85,11 @@ async fn a_customer_stops_and_resumes_marketing_by_keyword_and_is_told_each_time
     let told = confirmations(&thread);
     assert!(told[0].starts_with("Você não receberá"), "{told:?}");
     assert!(told[0].contains("VOLTAR"), "{told:?}");
-    // Saying it twice changes nothing and is not answered twice.
+    // Saying it twice changes nothing and is not answered twice. (Each word waits for the
+    // one before it: two messages in the same second may be applied in either order.)
     customer_writes(&app, &pn, ana_writes("PARAR")).await;
+    eventually(&app, &alice, THREAD, vars.clone(), |d| inbound(d) == 3).await;
+    app.jobs_drained().await;
     customer_writes(&app, &pn, ana_writes("voltar")).await;
     let thread = eventually(&app, &alice, THREAD, vars.clone(), |d| {
         confirmations(d).len() == 2
