@@ -77,6 +77,17 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
             .around(crate::limits::rate_limited),
         )
         .at(
+            "/api/organizations/:org/contact-imports",
+            poem::post(crate::imports::upload.with(BodyLimit(
+                wagent_domain::contacts::imports::limits().max_file_bytes as usize,
+            )))
+            .around(crate::limits::rate_limited),
+        )
+        .at(
+            "/api/organizations/:org/contact-imports/:id/rejected.csv",
+            get(crate::imports::rejected_rows).around(crate::limits::rate_limited),
+        )
+        .at(
             "/sandbox/organizations/:org/*path",
             get(sandbox_proxy).post(sandbox_proxy.with(BodyLimit(1024 * 1024))),
         )
@@ -296,7 +307,7 @@ impl AppState {
     }
 }
 
-fn error_body(e: &dyn Problem, request_id: &str) -> serde_json::Value {
+pub(crate) fn error_body(e: &dyn Problem, request_id: &str) -> serde_json::Value {
     let mut extensions = json!({ "code": e.code().as_str() });
     if e.code() == Code::Internal {
         extensions["requestId"] = json!(request_id);

@@ -2,6 +2,7 @@
 
 pub mod database;
 pub mod http;
+mod imports;
 pub mod keys;
 pub mod limits;
 pub mod metrics;

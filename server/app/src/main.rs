@@ -10,7 +10,7 @@ use wagent_app::{
     settings::{Settings, TABLE},
     startup::{Application, Services, run_worker, shutdown_signal},
 };
-use wagent_domain::{Caller, Intent, Role};
+use wagent_domain::{Caller, Intent, Role, contacts::imports::ImportOptions};
 
 /// mimalloc: a GraphQL answer is thousands of small allocations, and glibc's allocator spent
 /// a fifth of the inbox list's time on them (docs/PERFORMANCE.md).
@@ -58,6 +58,11 @@ enum Command {
         #[command(subcommand)]
         command: WhatsappCommand,
     },
+    /// Contacts.
+    Contacts {
+        #[command(subcommand)]
+        command: ContactsCommand,
+    },
     /// Run the built-in Meta sandbox: the Graph API and webhooks of WhatsApp's Cloud API, in
     /// memory, so that WAgent can be tried without a Meta account.
     Sandbox {
@@ -92,6 +97,40 @@ enum WhatsappCommand {
         /// A file holding the access token (kept out of the shell history and `ps`).
         #[arg(long)]
         token_file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContactsCommand {
+    /// Import a CSV or XLSX file of contacts, all or nothing, and print a JSON summary:
+    /// records, imported, updated, duplicates, invalid, empty (and the import's id, to
+    /// download its rejected rows).
+    Import {
+        #[arg(long)]
+        org: uuid::Uuid,
+        #[arg(long)]
+        file: PathBuf,
+        /// Numbers without a country code are read in this country (ISO 3166, e.g. BR);
+        /// the organization's default country when not given.
+        #[arg(long)]
+        default_country: Option<String>,
+        /// COLUMN=FIELD, once per column: FIELD is phone, name, email, language, country,
+        /// time_zone, tags, marketing, or a contact field's key. Without any, the
+        /// organization's last mapping or a guess from the column names.
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        /// XLSX: the sheet, counted from 1.
+        #[arg(long)]
+        sheet: Option<usize>,
+        /// The row (CSV: line) holding the column names, counted from 1.
+        #[arg(long)]
+        header_row: Option<u64>,
+        /// CSV: the delimiter, when the one found is wrong.
+        #[arg(long)]
+        delimiter: Option<char>,
+        /// What a row of an existing contact does: skip, update or merge-tags.
+        #[arg(long, default_value = "skip")]
+        duplicates: String,
     },
 }
 
@@ -143,6 +182,111 @@ enum KeysCommand {
     /// Re-encrypt every stored secret with the first key of WAGENT_ENCRYPTION_KEYS (put a
     /// new key first, keep the old ones after it, rotate, then drop the old ones).
     Rotate,
+}
+
+/// The import options the command line gives.
+fn import_options(
+    default_country: Option<String>,
+    map: &[String],
+    sheet: Option<usize>,
+    header_row: Option<u64>,
+    delimiter: Option<char>,
+    duplicates: &str,
+) -> Result<ImportOptions, String> {
+    use wagent_domain::contacts::imports::{ColumnMapping, DuplicatePolicy, Target};
+    let mapping = map
+        .iter()
+        .map(|pair| {
+            let (column, field) = pair
+                .rsplit_once('=')
+                .ok_or_else(|| format!("--map `{pair}`: write COLUMN=FIELD"))?;
+            Ok(ColumnMapping {
+                column: column.trim().to_owned(),
+                target: Target::parse(field).map_err(|e| format!("--map `{pair}`: {e}"))?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let duplicates = match duplicates {
+        "skip" => DuplicatePolicy::Skip,
+        "update" => DuplicatePolicy::Update,
+        "merge-tags" | "merge_tags" => DuplicatePolicy::MergeTags,
+        other => {
+            return Err(format!(
+                "--duplicates `{other}`: use skip, update or merge-tags"
+            ));
+        }
+    };
+    let sheet = sheet
+        .map(|s| s.checked_sub(1).ok_or("--sheet is counted from 1"))
+        .transpose()?;
+    Ok(ImportOptions {
+        sheet,
+        header_row,
+        delimiter,
+        default_country,
+        mapping,
+        duplicates,
+    })
+}
+
+/// Uploads `file` as a member of `org` would and imports it here, waiting for the end.
+async fn import_contacts(
+    domain: &wagent_domain::Domain,
+    org: uuid::Uuid,
+    file: &std::path::Path,
+    mut options: ImportOptions,
+) -> Result<serde_json::Value, String> {
+    use wagent_domain::contacts::imports::{PreviewRequest, RunIn};
+    let access = domain
+        .authorize(&Caller::operator(), org, Role::Admin, Intent::Write)
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = tokio::fs::File::open(file)
+        .await
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let size = body.metadata().await.ok().map(|m| m.len());
+    let name = file
+        .file_name()
+        .map_or("contacts".into(), |n| n.to_string_lossy().into_owned());
+    let uploaded = domain
+        .upload_contact_import(&access, &name, size, body)
+        .await
+        .map_err(|e| e.to_string())?;
+    if options.mapping.is_empty() {
+        let preview = domain
+            .preview_contact_import(
+                &access,
+                uploaded.id,
+                PreviewRequest {
+                    sheet: options.sheet,
+                    header_row: options.header_row,
+                    delimiter: options.delimiter,
+                    default_country: options.default_country.clone(),
+                    mapping: None,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        options.mapping = preview.mapping;
+    }
+    let import = domain
+        .start_contact_import(&access, uploaded.id, options, RunIn::Foreground)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(json!({
+        "id": import.id,
+        "status": import.status.as_str(),
+        "error": import.error,
+        "records": import.records,
+        "imported": import.imported,
+        "updated": import.updated,
+        "duplicates": import.duplicates,
+        "invalid": import.invalid,
+        "empty": import.empty,
+        "mapping": import.options().mapping.iter()
+            .map(|m| json!({ "column": m.column, "field": m.target.as_str() }))
+            .collect::<Vec<_>>(),
+    }))
 }
 
 fn settings_help() -> String {
@@ -302,6 +446,38 @@ async fn run(cli: Cli) -> Result<(), String> {
                 })
             );
             Ok(())
+        }
+        Command::Contacts {
+            command:
+                ContactsCommand::Import {
+                    org,
+                    file,
+                    default_country,
+                    map,
+                    sheet,
+                    header_row,
+                    delimiter,
+                    duplicates,
+                },
+        } => {
+            let options = import_options(
+                default_country,
+                &map,
+                sheet,
+                header_row,
+                delimiter,
+                &duplicates,
+            )?;
+            let summary = import_contacts(&services.domain, org, &file, options).await?;
+            println!("{summary}");
+            if summary["status"] == "done" {
+                Ok(())
+            } else {
+                Err(format!(
+                    "the import failed: {}",
+                    summary["error"].as_str().unwrap_or("unknown reason")
+                ))
+            }
         }
         Command::Whatsapp {
             command:

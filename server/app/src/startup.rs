@@ -64,7 +64,8 @@ impl Services {
             media_dir: settings.data_dir.join("media"),
         };
         let domain = Domain::new(db.clone(), Arc::new(keys.tokens), &settings.public_url)
-            .with_whatsapp(whatsapp);
+            .with_whatsapp(whatsapp)
+            .with_imports_dir(settings.data_dir.join("imports"));
         Ok(Self {
             database,
             db,

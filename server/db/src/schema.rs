@@ -68,6 +68,40 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_import_rejects (org_id, import_id, line) {
+        org_id -> Uuid,
+        import_id -> Uuid,
+        line -> Int8,
+        reason -> Text,
+        row -> Text,
+    }
+}
+
+diesel::table! {
+    contact_imports (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        created_by -> Nullable<Uuid>,
+        file_name -> Text,
+        format -> Text,
+        size -> Int8,
+        status -> Text,
+        options -> Jsonb,
+        records -> Int8,
+        imported -> Int8,
+        updated -> Int8,
+        duplicates -> Int8,
+        invalid -> Int8,
+        empty -> Int8,
+        progress -> Float4,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     contacts (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
@@ -252,6 +286,7 @@ diesel::table! {
         default_country -> Nullable<Text>,
         opt_out_keywords -> Array<Text>,
         opt_in_keywords -> Array<Text>,
+        contact_import_mapping -> Jsonb,
     }
 }
 
@@ -335,6 +370,8 @@ diesel::joinable!(canned_responses -> users (created_by));
 diesel::joinable!(consent_events -> organizations (org_id));
 diesel::joinable!(consent_events -> users (actor_id));
 diesel::joinable!(contact_fields -> organizations (org_id));
+diesel::joinable!(contact_imports -> organizations (org_id));
+diesel::joinable!(contact_imports -> users (created_by));
 diesel::joinable!(contacts -> organizations (org_id));
 diesel::joinable!(conversation_notes -> organizations (org_id));
 diesel::joinable!(conversation_notes -> users (author_id));
@@ -361,6 +398,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_responses,
     consent_events,
     contact_fields,
+    contact_import_rejects,
+    contact_imports,
     contacts,
     conversation_notes,
     conversations,

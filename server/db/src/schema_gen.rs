@@ -135,6 +135,7 @@ fn sql_type(udt: &str) -> Result<&'static str, Error> {
         "int2" => "Int2",
         "int4" => "Int4",
         "int8" => "Int8",
+        "float4" => "Float4",
         "float8" => "Float8",
         "timestamptz" => "Timestamptz",
         "date" => "Date",

@@ -7,7 +7,7 @@
 use uuid::Uuid;
 use wagent_jobs::{Job, JobError, Runner};
 
-use crate::{Domain, retention, whatsapp::jobs as whatsapp};
+use crate::{Domain, contacts::imports, retention, whatsapp::jobs as whatsapp};
 
 impl Domain {
     /// Routes every kind of job to its handler; `serve` and `worker` run what this returns.
@@ -19,6 +19,7 @@ impl Domain {
             .handle::<whatsapp::DownloadMedia>(self.clone())
             .handle::<whatsapp::MarkRead>(self.clone())
             .handle::<whatsapp::RefreshNumber>(self.clone())
+            .handle::<imports::RunImport>(self.clone())
     }
 }
 
@@ -85,6 +86,11 @@ mod tests {
                 ),
                 "whatsapp.refresh",
                 json!({ "phone_number_id": id }),
+            ),
+            (
+                NewJob::of(None, &imports::RunImport { import_id: id }),
+                "contacts.import",
+                json!({ "import_id": id }),
             ),
         ];
         for (job, kind, payload) in rows {

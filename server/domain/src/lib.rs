@@ -49,6 +49,8 @@ pub struct Domain {
     token_cache: Arc<TokenCache>,
     public_url: Arc<str>,
     whatsapp: Option<Arc<whatsapp::WhatsAppSetup>>,
+    /// Where uploaded contact lists wait to be imported.
+    imports_dir: Option<Arc<std::path::Path>>,
 }
 
 impl Domain {
@@ -60,6 +62,15 @@ impl Domain {
             token_cache: Arc::default(),
             public_url: public_url.trim_end_matches('/').into(),
             whatsapp: None,
+            imports_dir: None,
+        }
+    }
+
+    /// Enables contact imports, keeping uploaded files in `dir` until they are imported.
+    pub fn with_imports_dir(self, dir: impl Into<std::path::PathBuf>) -> Self {
+        Self {
+            imports_dir: Some(Arc::from(dir.into().as_path())),
+            ..self
         }
     }
 

@@ -1,7 +1,9 @@
 //! Data retention, per organization, once a day: ended invitations go after 30 days,
 //! ended API tokens after 90, audit events and message logs (with their media) after 12
-//! months. Media files that no message names are removed after a grace period. The sweep is
-//! the `retention.sweep` job, which schedules its own successor.
+//! months. Media files that no message names are removed after a grace period. Contact
+//! lists: a file not imported is removed a day after its upload (or its failed or cancelled
+//! import), the rows an import rejected 30 days after it ended, the import's record after 12
+//! months. The sweep is the `retention.sweep` job, which schedules its own successor.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
@@ -10,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wagent_db::{
     Conn, Scope,
-    schema::{api_tokens, audit_events, invitations, media, messages, org_routes},
+    schema::{
+        api_tokens, audit_events, contact_import_rejects, contact_imports, invitations, media,
+        messages, org_routes,
+    },
 };
 use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
@@ -25,6 +30,9 @@ pub struct Swept {
     pub invitations: usize,
     pub api_tokens: usize,
     pub audit_events: usize,
+    /// Imports whose uploaded files are to be removed from storage.
+    pub import_files: Vec<Uuid>,
+    pub rejected_rows: usize,
 }
 
 /// The sweep of one organization (the job's `org_id`); its payload is empty.
@@ -57,6 +65,9 @@ impl BackgroundJob for Sweep {
             .ok_or_else(|| JobError::Permanent("a sweep needs an organization".into()))?;
         let swept = domain.sweep(org_id, Utc::now()).await.map_err(retry)?;
         domain.remove_media_files(org_id, &swept.media_files).await;
+        domain
+            .remove_import_files(org_id, &swept.import_files)
+            .await;
         let orphans = domain
             .remove_orphaned_media(org_id, Utc::now())
             .await
@@ -122,6 +133,38 @@ impl Domain {
             )
             .execute(c)
             .await?;
+            let import_files: Vec<Uuid> = contact_imports::table
+                .filter(contact_imports::status.ne_all([
+                    crate::contacts::imports::ImportStatus::Queued,
+                    crate::contacts::imports::ImportStatus::Running,
+                ]))
+                .filter(
+                    contact_imports::finished_at
+                        .lt(now - Duration::hours(24))
+                        .or(contact_imports::finished_at
+                            .is_null()
+                            .and(contact_imports::created_at.lt(now - Duration::hours(24)))),
+                )
+                .select(contact_imports::id)
+                .load(c)
+                .await?;
+            let rejected_rows = diesel::delete(
+                contact_import_rejects::table.filter(
+                    contact_import_rejects::import_id.eq_any(
+                        contact_imports::table
+                            .filter(contact_imports::finished_at.lt(now - Duration::days(30)))
+                            .select(contact_imports::id),
+                    ),
+                ),
+            )
+            .execute(c)
+            .await?;
+            diesel::delete(
+                contact_imports::table
+                    .filter(contact_imports::created_at.lt(now - Duration::days(365))),
+            )
+            .execute(c)
+            .await?;
             Sweep::schedule(c, org_id, now + Duration::hours(24)).await?;
             Ok(Swept {
                 messages,
@@ -129,6 +172,8 @@ impl Domain {
                 invitations,
                 api_tokens: gone.len(),
                 audit_events,
+                import_files,
+                rejected_rows,
             })
         })
         .await

@@ -175,6 +175,46 @@ impl E164 {
         ))
     }
 
+    /// A number as people write it in a contact list. With `+` or `00` in front it is
+    /// international. Otherwise it is read as a number of `country` (ISO 3166 alpha-2), when
+    /// one is given; then, or when that makes no valid number, its digits are tried as
+    /// international. Returns the number and the country it belongs to.
+    pub fn parse_in(
+        raw: &str,
+        country: Option<phonenumber::country::Id>,
+    ) -> Result<(Self, Option<String>)> {
+        let invalid = || InvalidValue::NotAPhoneNumber(raw.trim().to_owned());
+        let trimmed = raw.trim();
+        let valid = |number: phonenumber::PhoneNumber| {
+            phonenumber::is_valid(&number).then(|| {
+                let place = number.country().id().map(|id| id.as_ref().to_owned());
+                (
+                    Self(number.format().mode(phonenumber::Mode::E164).to_string()),
+                    place,
+                )
+            })
+        };
+        let international = |digits: &str| {
+            phonenumber::parse(None, format!("+{digits}"))
+                .ok()
+                .and_then(valid)
+        };
+        if let Some(rest) = trimmed.strip_prefix('+') {
+            return international(rest).ok_or_else(invalid);
+        }
+        if let Some(rest) = trimmed.strip_prefix("00") {
+            return international(rest).ok_or_else(invalid);
+        }
+        if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        country
+            .and_then(|id| phonenumber::parse(Some(id), trimmed).ok())
+            .and_then(valid)
+            .or_else(|| international(trimmed))
+            .ok_or_else(invalid)
+    }
+
     pub fn from_wa_id(raw: &str) -> Result<Self> {
         let digits = raw.trim();
         let digits = digits.strip_prefix('+').unwrap_or(digits);
@@ -339,6 +379,42 @@ mod tests {
         assert_eq!(
             E164::parse("call me").unwrap_err().to_string(),
             "`call me` is not a phone number with its country code"
+        );
+    }
+
+    #[test]
+    fn a_contact_list_number_is_read_in_the_default_country_unless_it_says_otherwise() {
+        use phonenumber::country::Id;
+        let read = |raw: &str, country: Option<Id>| {
+            E164::parse_in(raw, country).map(|(n, c)| (n.as_str().to_owned(), c))
+        };
+        let br = |n: &str| Ok((n.to_owned(), Some("BR".to_owned())));
+        // `+` and `00` are international whatever the default country.
+        assert_eq!(
+            read("+55 11 98765-0001", Some(Id::US)),
+            br("+5511987650001")
+        );
+        assert_eq!(
+            read("0055 11 98765-0001", Some(Id::US)),
+            br("+5511987650001")
+        );
+        // A national number takes the default country, with or without its trunk zero.
+        assert_eq!(read("(11) 98765-0001", Some(Id::BR)), br("+5511987650001"));
+        assert_eq!(read("011 98765 0001", Some(Id::BR)), br("+5511987650001"));
+        assert_eq!(
+            read("020 7946 0018", Some(Id::GB)),
+            Ok(("+442079460018".to_owned(), Some("GB".to_owned())))
+        );
+        // Digits with their country code but no `+` still read right.
+        assert_eq!(read("5511987650001", Some(Id::BR)), br("+5511987650001"));
+        assert_eq!(read("5511987650001", Some(Id::GB)), br("+5511987650001"));
+        assert_eq!(read("5511987650001", None), br("+5511987650001"));
+        for bad in ["98765-0001", "+55 11", "n/a", "", "00"] {
+            assert!(read(bad, None).is_err(), "{bad}");
+        }
+        assert_eq!(
+            read("123", Some(Id::BR)).unwrap_err().to_string(),
+            "`123` is not a phone number with its country code"
         );
     }
 

@@ -7,6 +7,7 @@
 mod api;
 mod connection;
 mod contacts;
+mod imports;
 mod inbox;
 mod mutation;
 mod plain;
@@ -33,6 +34,7 @@ pub struct Mutation(
     mutation::CoreMutation,
     inbox::InboxMutation,
     contacts::ContactsMutation,
+    imports::ImportsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
 );
@@ -128,14 +130,21 @@ pub(crate) enum InputError {
     OwnerOnlyField,
     #[error("filter on at most 20 tags")]
     TooManyTags,
+    #[error("the {0} is counted from 1")]
+    CountedFromOne(&'static str),
+    #[error("the delimiter is one character")]
+    OneCharacterDelimiter,
 }
 
 impl Problem for InputError {
     fn code(&self) -> Code {
         match self {
-            Self::NotAnId { .. } | Self::TextOrTemplate | Self::NotOneEmoji | Self::TooManyTags => {
-                Code::Validation
-            }
+            Self::NotAnId { .. }
+            | Self::TextOrTemplate
+            | Self::NotOneEmoji
+            | Self::TooManyTags
+            | Self::CountedFromOne(_)
+            | Self::OneCharacterDelimiter => Code::Validation,
             Self::OwnerOnlyField => Code::Forbidden,
         }
     }

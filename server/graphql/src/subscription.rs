@@ -158,6 +158,65 @@ impl Subscription {
         Ok(stream)
     }
 
+    /// Admin. One contact import, live: its state now, then every change (progress while it
+    /// runs, the final counts or the reason it failed). The stream ends with the import, or
+    /// when the subscriber loses access.
+    async fn contact_import_progress(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        import_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = crate::imports::ContactImportObject> + use<>>
+    {
+        let access = guard(ctx, &organization_id, Role::Admin, Intent::Read).await?;
+        let id = crate::parse_id(ctx, &import_id, "contact import")?;
+        let domain = ctx.data_unchecked::<Domain>().clone();
+        // Subscribed before the first read, so that no change falls between the two.
+        let events = BroadcastStream::new(ctx.data_unchecked::<Bus>().subscribe());
+        let first = crate::imports::contact_import(ctx, &access, &import_id).await?;
+        let caller = access.caller().clone();
+        let org_id = access.org_id();
+        let changes = events
+            .filter_map(move |item| async move {
+                match item {
+                    Ok(e)
+                        if e.org_id == org_id
+                            && e.topic == wagent_domain::contacts::imports::TOPIC_IMPORT
+                            && e.data["import_id"].as_str() == Some(id.to_string().as_str()) =>
+                    {
+                        Some(())
+                    }
+                    Ok(_) => None,
+                    Err(BroadcastStreamRecvError::Lagged(_)) => Some(()),
+                }
+            })
+            .then(move |()| {
+                let (domain, caller) = (domain.clone(), caller.clone());
+                async move {
+                    let access = domain
+                        .authorize(&caller, org_id, Role::Admin, Intent::Read)
+                        .await
+                        .ok()?;
+                    crate::imports::reload(&domain, &access, id).await
+                }
+            })
+            .take_while(|loaded| std::future::ready(loaded.is_some()))
+            .filter_map(|loaded| async move { loaded });
+        // The state now, then each change; the stream ends right after the final state.
+        let changes = futures::stream::once(async move { first })
+            .chain(changes)
+            .boxed();
+        let stream = futures::stream::unfold((changes, false), |(mut changes, ended)| async move {
+            if ended {
+                return None;
+            }
+            let import = changes.next().await?;
+            let ended = import.is_final();
+            Some((import, (changes, ended)))
+        });
+        Ok(stream)
+    }
+
     /// Changes to an organization's name, members, invitations and API tokens. Any member;
     /// the stream ends when the subscriber stops being one.
     async fn organization_events(

@@ -376,6 +376,28 @@ impl OrganizationObject {
         })
     }
 
+    /// Admin. Contact lists uploaded for import, newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
+    async fn contact_imports(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<
+        async_graphql::connection::Connection<String, crate::imports::ContactImportObject>,
+    > {
+        crate::imports::contact_imports(ctx, &self.access, first, after).await
+    }
+
+    /// Admin. One contact import.
+    async fn contact_import(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::imports::ContactImportObject> {
+        crate::imports::contact_import(ctx, &self.access, &id).await
+    }
+
     async fn conversation(
         &self,
         ctx: &Context<'_>,

@@ -5,6 +5,10 @@ use std::{
     fs::File,
     io::{self, BufRead, BufReader, Cursor, Read},
     path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use csv::{ByteRecord, ReaderBuilder, StringRecord};
@@ -26,6 +30,8 @@ pub(crate) struct CsvTable {
     pub(crate) encoding: Encoding,
     pub(crate) delimiter: u8,
     pub(crate) records: CsvRecords,
+    /// Bytes of the file read so far, for progress.
+    pub(crate) read: Arc<AtomicU64>,
 }
 
 /// The records after the header.
@@ -61,7 +67,11 @@ pub(crate) fn open(
     let encoding = Encoding::detect(&head, whole);
     drop(head);
 
-    let file = File::open(path)?;
+    let read = Arc::new(AtomicU64::new(0));
+    let file = Counted {
+        inner: File::open(path)?,
+        read: read.clone(),
+    };
     let decoded = Decoded::new(BufReader::new(file), encoding)?;
     let mut text = BufReader::with_capacity(DECIDING_BYTES, decoded);
     skip_lines(&mut text, header_line - 1, limits.max_record_bytes)?;
@@ -117,7 +127,22 @@ pub(crate) fn open(
             max_rows: limits.max_rows,
             max_field_bytes: limits.max_field_bytes,
         },
+        read,
     })
+}
+
+/// Counts the bytes read from the file.
+struct Counted {
+    inner: File,
+    read: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 impl CsvRecords {

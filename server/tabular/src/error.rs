@@ -227,6 +227,18 @@ impl TabularError {
             TabularError::WrongColumnCount { .. } | TabularError::FieldTooLong { .. }
         )
     }
+
+    /// The line (CSV) or row (XLSX) of the record a non-fatal error is about.
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            TabularError::WrongColumnCount { at, .. } | TabularError::FieldTooLong { at, .. } => {
+                Some(match at {
+                    Position::Line(n) | Position::Row(n) => *n,
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 fn line_too_long(line: u64, limit: usize, open_quote: bool) -> String {

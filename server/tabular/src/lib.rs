@@ -14,7 +14,14 @@ mod sniff;
 mod text;
 mod workbook;
 
-use std::{fmt, fs, path::Path};
+use std::{
+    fmt, fs,
+    path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 pub use crate::error::{Position, TabularError};
 
@@ -107,7 +114,12 @@ pub fn open(path: &Path, options: &ReadOptions, limits: &Limits) -> Result<Table
     match sniff(path)? {
         Format::Csv => {
             let table = delimited::open(path, options, limits)?;
+            let size = fs::metadata(path)?.len();
             Ok(Table {
+                progress: Progress::Bytes {
+                    read: table.read,
+                    size,
+                },
                 format: Format::Csv,
                 headers: table.headers,
                 encoding: table.encoding.name(),
@@ -117,8 +129,12 @@ pub fn open(path: &Path, options: &ReadOptions, limits: &Limits) -> Result<Table
             })
         }
         Format::Xlsx => {
-            let (headers, records) = workbook::open(path, options, limits)?;
+            let (headers, last_row, records) = workbook::open(path, options, limits)?;
             Ok(Table {
+                progress: Progress::Rows {
+                    last: 0,
+                    declared: last_row,
+                },
                 format: Format::Xlsx,
                 headers,
                 encoding: "UTF-8",
@@ -150,6 +166,14 @@ pub struct Table {
     delimiter: Option<u8>,
     records: Records,
     finished: bool,
+    progress: Progress,
+}
+
+enum Progress {
+    /// CSV: bytes read of the file's size.
+    Bytes { read: Arc<AtomicU64>, size: u64 },
+    /// XLSX: the last row read of the last row the sheet declares (when it does).
+    Rows { last: u64, declared: Option<u64> },
 }
 
 enum Records {
@@ -179,6 +203,23 @@ impl Table {
     pub fn delimiter(&self) -> Option<u8> {
         self.delimiter
     }
+
+    /// How much of the table has been read, from 0 to 1: by bytes of a CSV file, by rows of
+    /// an XLSX sheet that declares its size (else 0 until the end). 1 once finished.
+    pub fn progress(&self) -> f64 {
+        if self.finished {
+            return 1.0;
+        }
+        let share = match &self.progress {
+            Progress::Bytes { read, size } => {
+                read.load(Ordering::Relaxed) as f64 / (*size).max(1) as f64
+            }
+            Progress::Rows { last, declared } => {
+                declared.map_or(0.0, |d| *last as f64 / d.max(1) as f64)
+            }
+        };
+        share.clamp(0.0, 0.99)
+    }
 }
 
 impl Iterator for Table {
@@ -192,6 +233,9 @@ impl Iterator for Table {
             Records::Csv(records) => records.next(&self.headers),
             Records::Xlsx(records) => records.next(),
         };
+        if let (Some(Ok(record)), Progress::Rows { last, .. }) = (&item, &mut self.progress) {
+            *last = record.line;
+        }
         match &item {
             None => self.finished = true,
             Some(Err(error)) if error.is_fatal() => self.finished = true,

@@ -74,7 +74,8 @@ pub(crate) struct SheetRecords {
 }
 
 enum Message {
-    Header(Vec<String>),
+    /// The column names and the last row the sheet declares, if it does.
+    Header(Vec<String>, Option<u64>),
     Item(Result<Record, TabularError>),
 }
 
@@ -83,7 +84,7 @@ pub(crate) fn open(
     path: &Path,
     options: &ReadOptions,
     limits: &Limits,
-) -> Result<(Vec<String>, SheetRecords), TabularError> {
+) -> Result<(Vec<String>, Option<u64>, SheetRecords), TabularError> {
     check_container(path, limits)?;
     let (sender, receiver) = mpsc::sync_channel(AHEAD);
     let job = SheetJob {
@@ -100,7 +101,7 @@ pub(crate) fn open(
         worker: Some(worker),
     };
     match records.receiver.recv() {
-        Ok(Message::Header(headers)) => Ok((headers, records)),
+        Ok(Message::Header(headers, last_row)) => Ok((headers, last_row, records)),
         Ok(Message::Item(Err(error))) => Err(error),
         Ok(Message::Item(Ok(_))) => Err(TabularError::Damaged(
             "records came before the header".to_owned(),
@@ -115,7 +116,7 @@ impl SheetRecords {
     pub(crate) fn next(&mut self) -> Option<Result<Record, TabularError>> {
         match self.receiver.recv() {
             Ok(Message::Item(item)) => Some(item),
-            Ok(Message::Header(_)) => Some(Err(TabularError::Damaged(
+            Ok(Message::Header(..)) => Some(Err(TabularError::Damaged(
                 "the header came twice".to_owned(),
             ))),
             Err(_) => self.ended().map(Err),
@@ -173,6 +174,8 @@ impl SheetJob {
                 }
                 other => from_calamine(other),
             })?;
+        let declared = reader.dimensions();
+        let last_row = (declared.end.0 > 0).then(|| u64::from(declared.end.0) + 1);
         // Only cells with something in them matter: styled blank cells are invisible.
         let mut next_cell = || -> Result<Option<Cell>, TabularError> {
             while let Some(cell) = reader.next_cell().map_err(from_calamine)? {
@@ -222,7 +225,10 @@ impl SheetJob {
             });
         }
         let headers = crate::headers::from_row(names, limits, at)?;
-        if sender.send(Message::Header(headers.clone())).is_err() {
+        if sender
+            .send(Message::Header(headers.clone(), last_row))
+            .is_err()
+        {
             return Ok(());
         }
 

@@ -16,6 +16,7 @@ fn wagent(app: &TestApp, args: &[&str]) -> Result<Value, String> {
         .env("WAGENT_TOKEN_KEY", &app.token_key)
         .env("WAGENT_ENCRYPTION_KEYS", enc)
         .env("WAGENT_LOG", "warn")
+        .env("WAGENT_DATA_DIR", &app.data_dir)
         .output()
         .unwrap();
     if !out.status.success() {
@@ -320,4 +321,148 @@ fn serve_and_an_admin_verb_share_the_private_cluster_which_stops_after_them() {
         std::thread::sleep(Duration::from_millis(200));
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn contacts_are_imported_from_a_sheet_of_a_workbook_on_the_command_line() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Loja").await;
+    let alice = app.sign_in("alice").await;
+    // The table is on the second sheet, under a title and a blank row.
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    workbook
+        .add_worksheet()
+        .set_name("Resumo")
+        .unwrap()
+        .write_string(0, 0, "nada aqui")
+        .unwrap();
+    let leads = workbook.add_worksheet();
+    leads.set_name("Leads").unwrap();
+    leads.write_string(0, 0, "Leads de novembro").unwrap();
+    for (column, name) in ["Name", "Mobile", "Tags", "Notes"].iter().enumerate() {
+        leads.write_string(2, column as u16, *name).unwrap();
+    }
+    let rows: [(&str, f64, &str); 4] = [
+        ("Ana", 5_511_987_650_001.0, "vip"),
+        ("Bia", 21_998_760_002.0, "feira"),
+        ("Ana again", 5_511_987_650_001.0, "feira"),
+        ("Zé", 123.0, ""),
+    ];
+    for (i, (name, phone, tags)) in rows.iter().enumerate() {
+        let row = 3 + i as u32;
+        leads.write_string(row, 0, *name).unwrap();
+        leads.write_number(row, 1, *phone).unwrap();
+        leads.write_string(row, 2, *tags).unwrap();
+    }
+    let dir = app.data_dir.join("cli-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("leads.xlsx");
+    workbook.save(&path).unwrap();
+    let file = path.to_str().unwrap();
+
+    let summary = wagent(
+        &app,
+        &[
+            "contacts",
+            "import",
+            "--org",
+            &org,
+            "--file",
+            file,
+            "--sheet",
+            "2",
+            "--header-row",
+            "3",
+            "--default-country",
+            "BR",
+            "--map",
+            "Name=name",
+            "--map",
+            "Mobile=phone",
+            "--map",
+            "Tags=tags",
+            "--duplicates",
+            "merge-tags",
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            &summary["status"],
+            &summary["records"],
+            &summary["imported"],
+            &summary["updated"],
+            &summary["duplicates"],
+            &summary["invalid"],
+            &summary["empty"]
+        ),
+        (
+            &json!("done"),
+            &json!(4),
+            &json!(2),
+            &json!(0),
+            &json!(1),
+            &json!(1),
+            &json!(0)
+        ),
+        "{summary}"
+    );
+    let data = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { contacts(first: 10) { nodes { phone name tags } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    let mut list = data["organization"]["contacts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    list.sort_by(|a, b| a["phone"].as_str().cmp(&b["phone"].as_str()));
+    assert_eq!(
+        list,
+        [
+            json!({ "phone": "5511987650001", "name": "Ana", "tags": ["vip", "feira"] }),
+            json!({ "phone": "5521998760002", "name": "Bia", "tags": ["feira"] }),
+        ]
+    );
+
+    // Without --map, the organization's last mapping is used; a bad one is a clear error.
+    let again = wagent(
+        &app,
+        &[
+            "contacts",
+            "import",
+            "--org",
+            &org,
+            "--file",
+            file,
+            "--sheet",
+            "2",
+            "--header-row",
+            "3",
+            "--default-country",
+            "BR",
+        ],
+    )
+    .unwrap();
+    assert_eq!(again["duplicates"], 3, "{again}");
+    let refused = wagent(
+        &app,
+        &[
+            "contacts",
+            "import",
+            "--org",
+            &org,
+            "--file",
+            file,
+            "--map",
+            "Phone=phone",
+        ],
+    )
+    .unwrap_err();
+    assert!(
+        refused.contains("the file has no column `Phone`"),
+        "{refused}"
+    );
 }

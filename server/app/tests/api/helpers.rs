@@ -34,7 +34,7 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     /// The separate metrics listener, when the settings ask for one.
     pub metrics_base: Option<String>,
-    http: reqwest::Client,
+    pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
 }

@@ -6,6 +6,7 @@ mod cli;
 mod contacts;
 mod edge;
 mod helpers;
+mod imports;
 mod organizations;
 mod permissions;
 mod query_cost;

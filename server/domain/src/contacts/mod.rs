@@ -4,6 +4,7 @@
 //! marketing consent.
 
 pub(crate) mod consent;
+pub mod imports;
 pub mod time_zones;
 
 pub use self::consent::{ConsentEvent, ConsentSource};

@@ -312,3 +312,25 @@ fn a_table_can_move_to_another_thread() {
     assert_send::<wagent_tabular::Table>();
     assert_send::<TabularError>();
 }
+
+#[test]
+fn progress_grows_with_the_bytes_read_and_ends_at_one() {
+    let files = Files::new();
+    let mut text = String::from("name,phone\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("Customer {i},+5511999{i:06}\n"));
+    }
+    let path = files.write("big.csv", text);
+    let mut table = open(&path);
+    let start = table.progress();
+    for item in table.by_ref().take(10_000) {
+        item.unwrap();
+    }
+    let halfway = table.progress();
+    for item in table.by_ref() {
+        item.unwrap();
+    }
+    assert!(start < 0.5, "{start}");
+    assert!((0.3..0.8).contains(&halfway), "{halfway}");
+    assert_eq!(table.progress(), 1.0);
+}

@@ -261,3 +261,27 @@ fn max_rows_is_enforced() {
     assert!(error.is_fatal());
     assert_eq!(error.to_string(), "the file has more than 4 rows");
 }
+
+#[test]
+fn progress_follows_the_rows_the_sheet_declares() {
+    let files = Files::new();
+    let path = save(&files, "rows.xlsx", |workbook| {
+        let sheet = sheet(workbook, "Contacts");
+        sheet.write_string(0, 0, "Phone").unwrap();
+        for row in 1..=100u32 {
+            sheet
+                .write_number(row, 0, 5_511_999_990_000.0 + f64::from(row))
+                .unwrap();
+        }
+    });
+    let mut table = with_options(&path, ReadOptions::default());
+    for item in table.by_ref().take(50) {
+        item.unwrap();
+    }
+    let halfway = table.progress();
+    assert!((0.4..0.6).contains(&halfway), "{halfway}");
+    for item in table.by_ref() {
+        item.unwrap();
+    }
+    assert_eq!(table.progress(), 1.0);
+}

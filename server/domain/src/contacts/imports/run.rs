@@ -1,0 +1,701 @@
+//! The import itself: a blocking thread reads and checks the rows and hands batches over a
+//! bounded channel to the task that writes them, each batch in one `unnest` statement, all
+//! of them in one transaction.
+
+use std::{
+    collections::{HashMap, HashSet, hash_map::Entry as MapEntry},
+    path::Path,
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use diesel::{
+    ExpressionMethods, OptionalExtension, QueryDsl, QueryableByName,
+    sql_types::{Array, BigInt, Jsonb, Nullable, Text, Uuid as SqlUuid},
+};
+use diesel_async::RunQueryDsl;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+use wagent_db::{Conn, Scope, bus, schema::contact_imports};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
+
+use super::{
+    ContactDraft, DuplicatePolicy, ImportError, ImportOptions, ImportStatus, RowReader,
+    TOPIC_IMPORT, Target, limits, rows::MAX_TAGS,
+};
+use crate::{CommonError, Domain, jobs};
+
+/// Rows written per statement: large enough that a statement's cost is spread thin, small
+/// enough that a batch's arrays stay a few megabytes.
+const BATCH: usize = 5_000;
+/// How often progress is written while an import runs.
+const PROGRESS_EVERY: Duration = Duration::from_millis(300);
+/// Tags travel to the statement joined by this (a control character no tag holds).
+const TAG_SEPARATOR: char = '\u{1f}';
+
+/// Imports one uploaded file (`contacts.import`).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct RunImport {
+    pub import_id: Uuid,
+}
+
+impl BackgroundJob for RunImport {
+    const KIND: &'static str = "contacts.import";
+    type Context = Domain;
+
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = jobs::organization(&job)?;
+        match domain.run_contact_import(org_id, self.import_id).await {
+            Ok(()) => Ok(()),
+            Err(e) if job.attempts >= job.max_attempts => {
+                tracing::error!(error = %e.internal_cause_text(), "a contact import failed for good");
+                domain
+                    .end_import(
+                        org_id,
+                        self.import_id,
+                        "an internal error stopped the import; start it again",
+                    )
+                    .await
+                    .map_err(jobs::retry)
+            }
+            Err(e) => Err(jobs::retry(e)),
+        }
+    }
+}
+
+impl ImportError {
+    fn internal_cause_text(&self) -> String {
+        crate::Problem::internal_cause(self)
+    }
+}
+
+pub(crate) async fn enqueue(
+    c: &mut Conn,
+    org_id: Uuid,
+    import_id: Uuid,
+) -> Result<(), CommonError> {
+    wagent_jobs::enqueue(c, NewJob::of(Some(org_id), &RunImport { import_id })).await?;
+    Ok(())
+}
+
+/// Tells subscribers that the import changed, when the transaction commits.
+pub(crate) async fn publish(
+    c: &mut Conn,
+    org_id: Uuid,
+    import_id: Uuid,
+) -> Result<(), CommonError> {
+    bus::publish(
+        c,
+        &bus::Event {
+            org_id,
+            topic: TOPIC_IMPORT.into(),
+            data: json!({ "import_id": import_id }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// What the reader hands the writer.
+struct Batch {
+    contacts: Vec<ContactDraft>,
+    /// How many of `contacts` came earlier in the file (sent again to update them).
+    repeats: u64,
+    /// Rows folded into an earlier row of the file, or dropped as its duplicates.
+    duplicates: u64,
+    rejects: Vec<(i64, String, String)>,
+    records: u64,
+    empty: u64,
+    progress: f64,
+}
+
+/// Running totals.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    records: i64,
+    imported: i64,
+    updated: i64,
+    duplicates: i64,
+    invalid: i64,
+    empty: i64,
+}
+
+#[derive(QueryableByName)]
+struct Written {
+    #[diesel(sql_type = BigInt)]
+    inserted: i64,
+    #[diesel(sql_type = BigInt)]
+    updated: i64,
+}
+
+/// Why the writer stopped before the end: each rolls its transaction back.
+enum Stop {
+    Cancelled,
+    /// The file or the mapping was refused: the import fails with this reason.
+    Refused(String),
+    Error(ImportError),
+}
+
+impl From<ImportError> for Stop {
+    fn from(e: ImportError) -> Self {
+        Stop::Error(e)
+    }
+}
+
+impl From<CommonError> for Stop {
+    fn from(e: CommonError) -> Self {
+        Stop::Error(e.into())
+    }
+}
+
+impl From<wagent_db::Error> for Stop {
+    fn from(e: wagent_db::Error) -> Self {
+        Stop::Error(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for Stop {
+    fn from(e: diesel::result::Error) -> Self {
+        Stop::Error(e.into())
+    }
+}
+
+impl Domain {
+    /// Runs a queued (or interrupted) import to its end: done, failed with its reason, or
+    /// cancelled. A database error is returned, for the job to try again from the start.
+    pub(crate) async fn run_contact_import(
+        &self,
+        org_id: Uuid,
+        import_id: Uuid,
+    ) -> Result<(), ImportError> {
+        let scope = Scope::org(org_id);
+        let claimed = self
+            .tx(scope, async |c| -> Result<_, ImportError> {
+                let row: Option<(Value, String, Option<Uuid>)> = diesel::update(
+                    contact_imports::table
+                        .filter(contact_imports::id.eq(import_id))
+                        .filter(
+                            contact_imports::status
+                                .eq_any([ImportStatus::Queued, ImportStatus::Running]),
+                        ),
+                )
+                .set((
+                    contact_imports::status.eq(ImportStatus::Running),
+                    contact_imports::started_at.eq(Utc::now()),
+                ))
+                .returning((
+                    contact_imports::options,
+                    contact_imports::file_name,
+                    contact_imports::created_by,
+                ))
+                .get_result(c)
+                .await
+                .optional()?;
+                if row.is_some() {
+                    publish(c, org_id, import_id).await?;
+                }
+                Ok(row)
+            })
+            .await?;
+        // Cancelled before it ran, or already ended.
+        let Some((options, file_name, actor)) = claimed else {
+            return Ok(());
+        };
+        let options: ImportOptions = serde_json::from_value(options).unwrap_or_default();
+        let path = self.import_file(org_id, import_id)?;
+        let access = crate::Access::operator(org_id);
+        let (_, fields, _) = self.import_settings(&access).await?;
+
+        let (sender, mut batches) = mpsc::channel::<Result<Batch, ImportError>>(2);
+        let reading = {
+            let (path, options, fields) = (path.clone(), options.clone(), fields.clone());
+            tokio::task::spawn_blocking(move || read_file(&path, &options, &fields, &sender))
+        };
+        let detail = format!("import of {file_name}");
+        let new_fields: Vec<(String, String)> = options
+            .mapping
+            .iter()
+            .filter_map(|m| match &m.target {
+                Target::Field(key) if !fields.contains_key(key) => {
+                    Some((key.clone(), m.column.chars().take(100).collect()))
+                }
+                _ => None,
+            })
+            .collect();
+        let started = Instant::now();
+        let sql = upsert_sql(options.duplicates, &options);
+        let outcome = self
+            .tx(scope, async |c| -> Result<(), Stop> {
+                add_fields(c, org_id, &new_fields).await?;
+                let mut counts = Counts::default();
+                let mut last_report = Instant::now();
+                while let Some(batch) = batches.recv().await {
+                    let batch = match batch {
+                        Ok(b) => b,
+                        Err(ImportError::Common(e)) => return Err(Stop::Error(e.into())),
+                        Err(refused) => return Err(Stop::Refused(refused.to_string())),
+                    };
+                    write_batch(
+                        c,
+                        org_id,
+                        import_id,
+                        &batch,
+                        &sql,
+                        &detail,
+                        actor,
+                        &mut counts,
+                    )
+                    .await?;
+                    if last_report.elapsed() >= PROGRESS_EVERY {
+                        last_report = Instant::now();
+                        if !self
+                            .report(org_id, import_id, counts, batch.progress)
+                            .await?
+                        {
+                            return Err(Stop::Cancelled);
+                        }
+                    }
+                }
+                let finished: Option<Uuid> = diesel::update(
+                    contact_imports::table
+                        .filter(contact_imports::id.eq(import_id))
+                        .filter(contact_imports::status.eq(ImportStatus::Running)),
+                )
+                .set((
+                    contact_imports::status.eq(ImportStatus::Done),
+                    contact_imports::records.eq(counts.records),
+                    contact_imports::imported.eq(counts.imported),
+                    contact_imports::updated.eq(counts.updated),
+                    contact_imports::duplicates.eq(counts.duplicates),
+                    contact_imports::invalid.eq(counts.invalid),
+                    contact_imports::empty.eq(counts.empty),
+                    contact_imports::progress.eq(1.0),
+                    contact_imports::finished_at.eq(Utc::now()),
+                ))
+                .returning(contact_imports::id)
+                .get_result(c)
+                .await
+                .optional()?;
+                if finished.is_none() {
+                    return Err(Stop::Cancelled);
+                }
+                publish(c, org_id, import_id).await?;
+                Ok(())
+            })
+            .await;
+        // Ending the channel stops the reader, whatever happened to the writer.
+        drop(batches);
+        let _ = reading.await;
+        match outcome {
+            Ok(()) => {
+                tracing::info!(%import_id, elapsed_ms = started.elapsed().as_millis() as u64, "contact import done");
+                let _ = tokio::fs::remove_file(&path).await;
+                Ok(())
+            }
+            Err(Stop::Cancelled) => Ok(()),
+            Err(Stop::Refused(reason)) => self.end_import(org_id, import_id, &reason).await,
+            Err(Stop::Error(e)) => Err(e),
+        }
+    }
+
+    /// Writes progress beside the import's transaction; false when it was cancelled.
+    async fn report(
+        &self,
+        org_id: Uuid,
+        import_id: Uuid,
+        counts: Counts,
+        progress: f64,
+    ) -> Result<bool, ImportError> {
+        self.tx(Scope::org(org_id), async |c| -> Result<_, ImportError> {
+            let running: Option<Uuid> = diesel::update(
+                contact_imports::table
+                    .filter(contact_imports::id.eq(import_id))
+                    .filter(contact_imports::status.eq(ImportStatus::Running)),
+            )
+            .set((
+                contact_imports::records.eq(counts.records),
+                contact_imports::imported.eq(counts.imported),
+                contact_imports::updated.eq(counts.updated),
+                contact_imports::duplicates.eq(counts.duplicates),
+                contact_imports::invalid.eq(counts.invalid),
+                contact_imports::empty.eq(counts.empty),
+                contact_imports::progress.eq(progress as f32),
+            ))
+            .returning(contact_imports::id)
+            .get_result(c)
+            .await
+            .optional()?;
+            if running.is_some() {
+                publish(c, org_id, import_id).await?;
+            }
+            Ok(running.is_some())
+        })
+        .await
+    }
+
+    /// Marks a running import failed with `reason` (nothing of it was kept).
+    pub(crate) async fn end_import(
+        &self,
+        org_id: Uuid,
+        import_id: Uuid,
+        reason: &str,
+    ) -> Result<(), ImportError> {
+        let reason: String = reason.chars().take(2000).collect();
+        self.tx(Scope::org(org_id), async |c| -> Result<_, ImportError> {
+            let failed: Option<Uuid> = diesel::update(
+                contact_imports::table
+                    .filter(contact_imports::id.eq(import_id))
+                    .filter(
+                        contact_imports::status
+                            .eq_any([ImportStatus::Queued, ImportStatus::Running]),
+                    ),
+            )
+            .set((
+                contact_imports::status.eq(ImportStatus::Failed),
+                contact_imports::error.eq(&reason),
+                contact_imports::records.eq(0),
+                contact_imports::imported.eq(0),
+                contact_imports::updated.eq(0),
+                contact_imports::duplicates.eq(0),
+                contact_imports::invalid.eq(0),
+                contact_imports::empty.eq(0),
+                contact_imports::finished_at.eq(Utc::now()),
+            ))
+            .returning(contact_imports::id)
+            .get_result(c)
+            .await
+            .optional()?;
+            if failed.is_some() {
+                publish(c, org_id, import_id).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
+/// Makes text fields for mapped keys the organization had not defined.
+async fn add_fields(
+    c: &mut Conn,
+    org_id: Uuid,
+    new: &[(String, String)],
+) -> Result<(), CommonError> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    let (keys, labels): (Vec<String>, Vec<String>) = new.iter().cloned().unzip();
+    diesel::sql_query(
+        "INSERT INTO contact_fields (org_id, key, label, kind)
+         SELECT $1, k, l, 'text' FROM unnest($2::text[], $3::text[]) AS t(k, l)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind::<SqlUuid, _>(org_id)
+    .bind::<Array<Text>, _>(keys)
+    .bind::<Array<Text>, _>(labels)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The statement that writes one batch of contacts, decided once per import.
+fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> String {
+    {
+        let maps = |t: Target| options.mapping.iter().any(|m| m.target == t);
+        let marketing = maps(Target::Marketing);
+        let tags_merged = "CASE WHEN cardinality(excluded.tags) = 0 THEN c.tags
+                ELSE ARRAY(SELECT t FROM unnest(c.tags || excluded.tags) WITH ORDINALITY AS x(t, n)
+                           GROUP BY t ORDER BY min(n) LIMIT 100) END";
+        let kept_or_file = |column: &str, mapped: bool| {
+            if mapped {
+                format!("coalesce(excluded.{column}, c.{column})")
+            } else {
+                format!("coalesce(c.{column}, excluded.{column})")
+            }
+        };
+        // An opt-out from the file is recorded; an opt-in only where consent was unknown.
+        let consent = "CASE WHEN excluded.marketing_source IS NULL THEN c.marketing
+                WHEN excluded.marketing = 'opted_out' OR c.marketing = 'unknown' THEN excluded.marketing
+                ELSE c.marketing END";
+        let conflict = match policy {
+            DuplicatePolicy::Skip => "NOTHING".to_owned(),
+            DuplicatePolicy::Update => format!(
+                "UPDATE SET name = coalesce(excluded.name, c.name),
+                    email = coalesce(excluded.email, c.email),
+                    language = coalesce(excluded.language, c.language),
+                    country = {country}, time_zone = {zone},
+                    tags = {tags_merged},
+                    fields = c.fields || excluded.fields,
+                    marketing = {consent},
+                    marketing_source = CASE WHEN ({consent}) = c.marketing THEN c.marketing_source ELSE 'import' END,
+                    marketing_at = CASE WHEN ({consent}) = c.marketing THEN c.marketing_at ELSE now() END,
+                    updated_at = now()",
+                country = kept_or_file("country", maps(Target::Country)),
+                zone = kept_or_file("time_zone", maps(Target::TimeZone)),
+            ),
+            DuplicatePolicy::MergeTags => format!(
+                "UPDATE SET tags = {tags_merged}, updated_at = now()
+                 WHERE cardinality(excluded.tags) > 0"
+            ),
+        };
+        let (before, events) = if marketing {
+            (
+                ", before AS (SELECT c.id, c.marketing FROM contacts c JOIN input i
+                               ON c.org_id = $1 AND c.wa_id = i.wa_id)",
+                ", consent AS (INSERT INTO consent_events
+                                 (org_id, id, contact_id, marketing, source, detail, actor_id)
+                               SELECT $1, gen_random_uuid(), up.id, up.marketing, 'import', $11, $12
+                                 FROM up LEFT JOIN before b ON b.id = up.id
+                                WHERE up.marketing <> coalesce(b.marketing, 'unknown'))",
+            )
+        } else {
+            ("", "")
+        };
+        format!(
+            "WITH input AS (
+                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                     $7::text[], $8::text[], $9::jsonb[], $10::text[])
+                    AS t(wa_id, name, email, language, country, time_zone, tags, fields, marketing)
+             ){before}, up AS (
+                INSERT INTO contacts AS c (org_id, id, wa_id, name, email, language, country,
+                                           time_zone, tags, fields, marketing, marketing_source,
+                                           marketing_at)
+                SELECT $1, gen_random_uuid(), i.wa_id, i.name, i.email, i.language, i.country,
+                       i.time_zone,
+                       CASE WHEN i.tags IS NULL THEN '{{}}'::text[]
+                            ELSE string_to_array(i.tags, chr(31)) END,
+                       i.fields, coalesce(i.marketing, 'unknown'),
+                       CASE WHEN i.marketing IS NOT NULL THEN 'import' END,
+                       CASE WHEN i.marketing IS NOT NULL THEN now() END
+                  FROM input i
+                ON CONFLICT (org_id, wa_id) DO {conflict}
+                RETURNING c.id, c.marketing, (c.xmax = 0) AS inserted
+             ){events}
+             SELECT count(*) FILTER (WHERE inserted) AS inserted,
+                    count(*) FILTER (WHERE NOT inserted) AS updated
+               FROM up"
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write_batch(
+    c: &mut Conn,
+    org_id: Uuid,
+    import_id: Uuid,
+    batch: &Batch,
+    sql: &str,
+    detail: &str,
+    actor: Option<Uuid>,
+    counts: &mut Counts,
+) -> Result<(), ImportError> {
+    counts.records += batch.records as i64;
+    counts.empty += batch.empty as i64;
+    counts.invalid += batch.rejects.len() as i64;
+    counts.duplicates += batch.duplicates as i64;
+    if !batch.rejects.is_empty() {
+        let mut lines = Vec::with_capacity(batch.rejects.len());
+        let mut reasons = Vec::with_capacity(batch.rejects.len());
+        let mut rows = Vec::with_capacity(batch.rejects.len());
+        for (line, reason, row) in &batch.rejects {
+            lines.push(*line);
+            reasons.push(reason.as_str());
+            rows.push(row.as_str());
+        }
+        diesel::sql_query(
+            "INSERT INTO contact_import_rejects (org_id, import_id, line, reason, row)
+             SELECT $1, $2, l, r, w FROM unnest($3::bigint[], $4::text[], $5::text[]) AS t(l, r, w)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind::<SqlUuid, _>(org_id)
+        .bind::<SqlUuid, _>(import_id)
+        .bind::<Array<BigInt>, _>(lines)
+        .bind::<Array<Text>, _>(reasons)
+        .bind::<Array<Text>, _>(rows)
+        .execute(c)
+        .await?;
+    }
+    if batch.contacts.is_empty() {
+        return Ok(());
+    }
+    let n = batch.contacts.len();
+    let mut wa_ids = Vec::with_capacity(n);
+    let mut names = Vec::with_capacity(n);
+    let mut emails = Vec::with_capacity(n);
+    let mut languages = Vec::with_capacity(n);
+    let mut countries = Vec::with_capacity(n);
+    let mut zones = Vec::with_capacity(n);
+    let mut tags = Vec::with_capacity(n);
+    let mut fields = Vec::with_capacity(n);
+    let mut marketing = Vec::with_capacity(n);
+    for d in &batch.contacts {
+        wa_ids.push(d.wa_id());
+        names.push(d.name.as_deref());
+        emails.push(d.email.as_deref());
+        languages.push(d.language.as_deref());
+        countries.push(d.country.as_deref());
+        zones.push(d.time_zone.as_deref());
+        tags.push((!d.tags.is_empty()).then(|| d.tags.join(&TAG_SEPARATOR.to_string())));
+        fields.push(Value::Object(d.fields.clone()));
+        marketing.push(d.marketing.map(|m| m.as_str()));
+    }
+    let written: Written = diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(org_id)
+        .bind::<Array<Text>, _>(wa_ids)
+        .bind::<Array<Nullable<Text>>, _>(names)
+        .bind::<Array<Nullable<Text>>, _>(emails)
+        .bind::<Array<Nullable<Text>>, _>(languages)
+        .bind::<Array<Nullable<Text>>, _>(countries)
+        .bind::<Array<Nullable<Text>>, _>(zones)
+        .bind::<Array<Nullable<Text>>, _>(tags)
+        .bind::<Array<Jsonb>, _>(fields)
+        .bind::<Array<Nullable<Text>>, _>(marketing)
+        .bind::<Text, _>(detail)
+        .bind::<Nullable<SqlUuid>, _>(actor)
+        .get_result(c)
+        .await?;
+    let repeats = batch.repeats as i64;
+    counts.imported += written.inserted;
+    counts.updated += written.updated - repeats;
+    counts.duplicates += n as i64 - repeats - written.inserted - (written.updated - repeats);
+    Ok(())
+}
+
+/// Reads the file on a blocking thread, sending batches until the end, a fatal error, or
+/// the writer hanging up.
+fn read_file(
+    path: &Path,
+    options: &ImportOptions,
+    fields: &HashMap<String, super::FieldKind>,
+    sender: &mpsc::Sender<Result<Batch, ImportError>>,
+) {
+    let fail = |e: ImportError| {
+        let _ = sender.blocking_send(Err(e));
+    };
+    let read = match options.read_options() {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let mut table = match wagent_tabular::open(path, &read, &limits()) {
+        Ok(t) => t,
+        Err(e) => return fail(e.into()),
+    };
+    let reader = match RowReader::new(
+        table.headers(),
+        &options.mapping,
+        fields,
+        options.default_country.as_deref(),
+    ) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let policy = options.duplicates;
+    // Numbers already written by earlier batches, as integers (E.164 has at most 15 digits).
+    let mut written: HashSet<u64> = HashSet::new();
+    loop {
+        let mut batch = Batch {
+            contacts: Vec::with_capacity(BATCH),
+            repeats: 0,
+            duplicates: 0,
+            rejects: Vec::new(),
+            records: 0,
+            empty: 0,
+            progress: 0.0,
+        };
+        // Where each number of this batch sits in `contacts`.
+        let mut here: HashMap<u64, usize> = HashMap::with_capacity(BATCH);
+        let mut ended = false;
+        while batch.contacts.len() + batch.rejects.len() < BATCH {
+            let Some(item) = table.next() else {
+                ended = true;
+                break;
+            };
+            let record = match item {
+                Ok(r) => r,
+                Err(e) if e.is_fatal() => return fail(e.into()),
+                Err(e) => {
+                    batch.records += 1;
+                    let line = e.line().unwrap_or(0) as i64;
+                    batch.rejects.push((line, e.to_string(), String::new()));
+                    continue;
+                }
+            };
+            batch.records += 1;
+            if record.is_empty() {
+                batch.empty += 1;
+                continue;
+            }
+            let draft = match reader.read(&record.cells) {
+                Ok(d) => d,
+                Err(reason) => {
+                    batch
+                        .rejects
+                        .push((record.line as i64, reason, record.cells.join("\t")));
+                    continue;
+                }
+            };
+            let number: u64 = draft.wa_id().parse().unwrap_or(u64::MAX);
+            match here.entry(number) {
+                MapEntry::Occupied(at) => {
+                    batch.duplicates += 1;
+                    fold(&mut batch.contacts[*at.get()], draft, policy);
+                }
+                MapEntry::Vacant(slot) => {
+                    if written.contains(&number) {
+                        batch.duplicates += 1;
+                        let again = match policy {
+                            DuplicatePolicy::Skip => false,
+                            DuplicatePolicy::Update => true,
+                            DuplicatePolicy::MergeTags => !draft.tags.is_empty(),
+                        };
+                        if !again {
+                            continue;
+                        }
+                        batch.repeats += 1;
+                    }
+                    slot.insert(batch.contacts.len());
+                    batch.contacts.push(draft);
+                }
+            }
+        }
+        written.extend(here.keys());
+        batch.progress = table.progress();
+        if sender.blocking_send(Ok(batch)).is_err() || ended {
+            return;
+        }
+    }
+}
+
+/// Folds a later row of the file into the earlier row with the same number.
+fn fold(earlier: &mut ContactDraft, later: ContactDraft, policy: DuplicatePolicy) {
+    let merge_tags = |earlier: &mut ContactDraft, tags: Vec<String>| {
+        for tag in tags {
+            if earlier.tags.len() < MAX_TAGS && !earlier.tags.contains(&tag) {
+                earlier.tags.push(tag);
+            }
+        }
+    };
+    match policy {
+        DuplicatePolicy::Skip => {}
+        DuplicatePolicy::MergeTags => merge_tags(earlier, later.tags),
+        DuplicatePolicy::Update => {
+            let tags = later.tags;
+            let keep = |a: &mut Option<String>, b: Option<String>| {
+                if b.is_some() {
+                    *a = b;
+                }
+            };
+            keep(&mut earlier.name, later.name);
+            keep(&mut earlier.email, later.email);
+            keep(&mut earlier.language, later.language);
+            keep(&mut earlier.country, later.country);
+            keep(&mut earlier.time_zone, later.time_zone);
+            earlier.fields.extend(later.fields);
+            if later.marketing.is_some() {
+                earlier.marketing = later.marketing;
+            }
+            merge_tags(earlier, tags);
+        }
+    }
+}
