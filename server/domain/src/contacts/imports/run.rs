@@ -225,29 +225,34 @@ impl Domain {
             })
             .collect();
         let started = Instant::now();
-        let sql = upsert_sql(options.duplicates, &options);
+        let upsert = upsert_sql(options.duplicates, &options);
         let outcome = self
             .tx(scope, async |c| -> Result<(), Stop> {
                 add_fields(c, org_id, &new_fields).await?;
                 let mut counts = Counts::default();
                 let mut last_report = Instant::now();
+                let (mut waiting, mut writing) = (Duration::ZERO, Duration::ZERO);
+                let mut w0 = Instant::now();
                 while let Some(batch) = batches.recv().await {
+                    waiting += w0.elapsed();
                     let batch = match batch {
                         Ok(b) => b,
                         Err(ImportError::Common(e)) => return Err(Stop::Error(e.into())),
                         Err(refused) => return Err(Stop::Refused(refused.to_string())),
                     };
+                    let t0 = Instant::now();
                     write_batch(
                         c,
                         org_id,
                         import_id,
                         &batch,
-                        &sql,
+                        &upsert,
                         &detail,
                         actor,
                         &mut counts,
                     )
                     .await?;
+                    writing += t0.elapsed();
                     if last_report.elapsed() >= PROGRESS_EVERY {
                         last_report = Instant::now();
                         if !self
@@ -257,7 +262,14 @@ impl Domain {
                             return Err(Stop::Cancelled);
                         }
                     }
+                    w0 = Instant::now();
                 }
+                tracing::info!(
+                    %import_id,
+                    waiting_for_rows_ms = waiting.as_millis() as u64,
+                    writing_ms = writing.as_millis() as u64,
+                    "contact import written"
+                );
                 let finished: Option<Uuid> = diesel::update(
                     contact_imports::table
                         .filter(contact_imports::id.eq(import_id))
@@ -400,7 +412,13 @@ async fn add_fields(
 }
 
 /// The statement that writes one batch of contacts, decided once per import.
-fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> String {
+struct Upsert {
+    sql: String,
+    /// Whether the statement answers its own counts (else its row count is the inserted).
+    counts: bool,
+}
+
+fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
     {
         let maps = |t: Target| options.mapping.iter().any(|m| m.target == t);
         let marketing = maps(Target::Marketing);
@@ -439,6 +457,24 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> String {
                  WHERE cardinality(excluded.tags) > 0"
             ),
         };
+        let input = "unnest($13::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::text[], $8::text[], $9::jsonb[], $10::text[])
+                 AS i(id, wa_id, name, email, language, country, time_zone, tags, fields, marketing)";
+        let tags = "CASE WHEN i.tags IS NULL THEN '{}'::text[] ELSE string_to_array(i.tags, chr(31)) END";
+        if policy == DuplicatePolicy::Skip && !marketing {
+            // New contacts only, and nothing to report but how many: the plainest insert.
+            return Upsert {
+                sql: format!(
+                    "INSERT INTO contacts (org_id, id, wa_id, name, email, language, country,
+                                           time_zone, tags, fields)
+                     SELECT $1, i.id, i.wa_id, i.name, i.email, i.language, i.country,
+                            i.time_zone, {tags}, i.fields
+                       FROM {input}
+                     ON CONFLICT (org_id, wa_id) DO NOTHING"
+                ),
+                counts: false,
+            };
+        }
         let (before, events) = if marketing {
             (
                 ", before AS (SELECT c.id, c.marketing FROM contacts c JOIN input i
@@ -452,20 +488,13 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> String {
         } else {
             ("", "")
         };
-        format!(
-            "WITH input AS (
-                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                                     $7::text[], $8::text[], $9::jsonb[], $10::text[])
-                    AS t(wa_id, name, email, language, country, time_zone, tags, fields, marketing)
-             ){before}, up AS (
+        let sql = format!(
+            "WITH input AS (SELECT * FROM {input}){before}, up AS (
                 INSERT INTO contacts AS c (org_id, id, wa_id, name, email, language, country,
                                            time_zone, tags, fields, marketing, marketing_source,
                                            marketing_at)
-                SELECT $1, gen_random_uuid(), i.wa_id, i.name, i.email, i.language, i.country,
-                       i.time_zone,
-                       CASE WHEN i.tags IS NULL THEN '{{}}'::text[]
-                            ELSE string_to_array(i.tags, chr(31)) END,
-                       i.fields, coalesce(i.marketing, 'unknown'),
+                SELECT $1, i.id, i.wa_id, i.name, i.email, i.language, i.country,
+                       i.time_zone, {tags}, i.fields, coalesce(i.marketing, 'unknown'),
                        CASE WHEN i.marketing IS NOT NULL THEN 'import' END,
                        CASE WHEN i.marketing IS NOT NULL THEN now() END
                   FROM input i
@@ -475,7 +504,8 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> String {
              SELECT count(*) FILTER (WHERE inserted) AS inserted,
                     count(*) FILTER (WHERE NOT inserted) AS updated
                FROM up"
-        )
+        );
+        Upsert { sql, counts: true }
     }
 }
 
@@ -485,7 +515,7 @@ async fn write_batch(
     org_id: Uuid,
     import_id: Uuid,
     batch: &Batch,
-    sql: &str,
+    upsert: &Upsert,
     detail: &str,
     actor: Option<Uuid>,
     counts: &mut Counts,
@@ -529,7 +559,9 @@ async fn write_batch(
     let mut tags = Vec::with_capacity(n);
     let mut fields = Vec::with_capacity(n);
     let mut marketing = Vec::with_capacity(n);
+    let mut ids = Vec::with_capacity(n);
     for d in &batch.contacts {
+        ids.push(Uuid::now_v7());
         wa_ids.push(d.wa_id());
         names.push(d.name.as_deref());
         emails.push(d.email.as_deref());
@@ -540,7 +572,7 @@ async fn write_batch(
         fields.push(Value::Object(d.fields.clone()));
         marketing.push(d.marketing.map(|m| m.as_str()));
     }
-    let written: Written = diesel::sql_query(sql)
+    let query = diesel::sql_query(&upsert.sql)
         .bind::<SqlUuid, _>(org_id)
         .bind::<Array<Text>, _>(wa_ids)
         .bind::<Array<Nullable<Text>>, _>(names)
@@ -553,8 +585,16 @@ async fn write_batch(
         .bind::<Array<Nullable<Text>>, _>(marketing)
         .bind::<Text, _>(detail)
         .bind::<Nullable<SqlUuid>, _>(actor)
-        .get_result(c)
-        .await?;
+        .bind::<Array<SqlUuid>, _>(ids);
+    let written = if upsert.counts {
+        query.get_result::<Written>(c).await?
+    } else {
+        let inserted = query.execute(c).await? as i64;
+        Written {
+            inserted,
+            updated: 0,
+        }
+    };
     let repeats = batch.repeats as i64;
     counts.imported += written.inserted;
     counts.updated += written.updated - repeats;
