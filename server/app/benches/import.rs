@@ -129,7 +129,10 @@ async fn run() {
     let body = std::fs::read(&csv_path).unwrap();
     let uploaded: serde_json::Value = app
         .http
-        .post(format!("{}/api/organizations/{org}/contact-imports", app.base))
+        .post(format!(
+            "{}/api/organizations/{org}/contact-imports",
+            app.base
+        ))
         .bearer_auth(&alice)
         .header("x-file-name", "contacts.csv")
         .timeout(Duration::from_secs(600))

@@ -460,7 +460,8 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
         let input = "unnest($13::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                               $7::text[], $8::text[], $9::jsonb[], $10::text[])
                  AS i(id, wa_id, name, email, language, country, time_zone, tags, fields, marketing)";
-        let tags = "CASE WHEN i.tags IS NULL THEN '{}'::text[] ELSE string_to_array(i.tags, chr(31)) END";
+        let tags =
+            "CASE WHEN i.tags IS NULL THEN '{}'::text[] ELSE string_to_array(i.tags, chr(31)) END";
         if policy == DuplicatePolicy::Skip && !marketing {
             // New contacts only, and nothing to report but how many: the plainest insert.
             return Upsert {
