@@ -262,6 +262,21 @@ pub struct SetContactOptInInput {
     pub note: Option<String>,
 }
 
+#[derive(InputObject)]
+pub struct EraseContactInput {
+    pub organization_id: ID,
+    pub contact_id: ID,
+}
+
+/// What erasing a contact removed.
+#[derive(async_graphql::SimpleObject)]
+pub struct ErasedContact {
+    pub contact_id: ID,
+    pub conversations: i64,
+    pub messages: i64,
+    pub media_files: i64,
+}
+
 #[derive(Default)]
 pub struct ContactsMutation;
 
@@ -287,5 +302,28 @@ impl ContactsMutation {
             .await
             .gql(ctx)?;
         Ok(ContactObject { contact, access })
+    }
+
+    /// Admin. Erases a contact completely for a data-subject request: the contact, every
+    /// conversation with them (messages, notes, stored files) and their consent history.
+    /// Recorded in the audit log (`contacts.erased`, with counts only). Cannot be undone.
+    async fn erase_contact(
+        &self,
+        ctx: &Context<'_>,
+        input: EraseContactInput,
+    ) -> async_graphql::Result<ErasedContact> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let id = parse_id(ctx, &input.contact_id, "contact")?;
+        let erased = ctx
+            .data_unchecked::<Domain>()
+            .erase_contact(&access, id)
+            .await
+            .gql(ctx)?;
+        Ok(ErasedContact {
+            contact_id: input.contact_id,
+            conversations: erased.conversations,
+            messages: erased.messages,
+            media_files: erased.media_files,
+        })
     }
 }

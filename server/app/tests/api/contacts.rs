@@ -261,3 +261,90 @@ async fn stopping_marketing_in_whatsapp_opts_the_contact_out_without_a_message()
         "{history}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn erasing_a_contact_removes_their_messages_files_and_consent_and_is_audited() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let vars = json!({ "o": org });
+    let photo = json!({ "from": ANA, "name": "Ana", "type": "image", "image": { "caption": "my receipt" } });
+    customer_writes(&app, &pn, photo).await;
+    customer_writes(&app, &pn, ana_writes("Parar")).await;
+    // Her photo is stored and her opt-out recorded before the request comes.
+    eventually(&app, &alice, THREAD, vars.clone(), |d| {
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"].is_array()
+            && confirmations(d).len() == 1
+    })
+    .await;
+    wagent_testkit::wait_until(
+        "her photo to be stored",
+        std::time::Duration::from_secs(20),
+        || async { app.media_files(&org).len() == 1 },
+    )
+    .await;
+    let list = app.ok(&alice, CONTACTS, vars.clone()).await;
+    let id = contacts(&list)[0]["id"].as_str().unwrap().to_owned();
+
+    // A Member may not erase; an Admin or Owner may, once.
+    app.add_member(&org, "alice", "bob", "MEMBER").await;
+    let bob = app.sign_in("bob").await;
+    let erase = "mutation($o: ID!, $c: ID!) { eraseContact(input: {organizationId: $o, contactId: $c}) { contactId conversations messages mediaFiles } }";
+    let (_, refused) = app
+        .gql(Some(&bob), erase, json!({ "o": org, "c": id }))
+        .await;
+    assert_eq!(code(&refused), "FORBIDDEN");
+    let erased = app.ok(&alice, erase, json!({ "o": org, "c": id })).await;
+    assert_eq!(
+        erased["eraseContact"],
+        json!({ "contactId": id, "conversations": 1, "messages": 3, "mediaFiles": 1 })
+    );
+    let (_, again) = app
+        .gql(Some(&alice), erase, json!({ "o": org, "c": id }))
+        .await;
+    assert_eq!(code(&again), "NOT_FOUND");
+
+    // Nothing of her is left: no contact, no conversation, no file, no consent history.
+    let list = app.ok(&alice, CONTACTS, vars.clone()).await;
+    assert!(contacts(&list).is_empty(), "{list}");
+    let thread = app.ok(&alice, THREAD, vars.clone()).await;
+    assert_eq!(thread["organization"]["conversations"]["nodes"], json!([]));
+    assert!(app.media_files(&org).is_empty());
+    for table in [
+        "messages",
+        "media",
+        "consent_events",
+        "conversations",
+        "contacts",
+    ] {
+        let left = wagent_testkit::count(
+            &app.db.admin,
+            &format!("SELECT count(*) AS n FROM {table} WHERE org_id = '{org}'"),
+        )
+        .await;
+        assert_eq!(left, 0, "{table}");
+    }
+    // The audit log says who erased whom, and nothing of what was erased.
+    let log = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { auditLog { nodes { action targetId details } } } }",
+            vars.clone(),
+        )
+        .await;
+    let entry = log["organization"]["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "contacts.erased")
+        .cloned()
+        .unwrap();
+    assert_eq!(entry["targetId"], id.as_str());
+    assert!(!entry.to_string().contains(ANA), "{entry}");
+
+    // If she writes again, she is a new contact with a fresh consent.
+    customer_writes(&app, &pn, ana_writes("Oi de novo")).await;
+    let list = eventually(&app, &alice, CONTACTS, vars, |d| contacts(d).len() == 1).await;
+    assert_eq!(contacts(&list)[0]["marketing"], "UNKNOWN");
+    assert_ne!(contacts(&list)[0]["id"], id.as_str());
+}

@@ -206,6 +206,10 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             let import = uploaded_import(case, 1).await;
             subscribe(case, &format!("subscription($o: ID!) {{ contactImportProgress(organizationId: $o, importId: \"{import}\") {{ status }} }}"), async {}).await
         }
+        "`eraseContact`" => {
+            let contact = contact_of(case).await;
+            case.run("mutation($o: ID!, $c: ID!) { eraseContact(input: {organizationId: $o, contactId: $c}) { conversations messages } }", json!({ "c": contact })).await
+        }
         "`markConversationRead`" => {
             let wa = whatsapp(case).await;
             case.run("mutation($o: ID!, $c: ID!) { markConversationRead(input: {organizationId: $o, conversationId: $c}) { unreadCount } }", json!({ "c": wa.conversation })).await

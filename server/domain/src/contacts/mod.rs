@@ -4,10 +4,14 @@
 //! marketing consent.
 
 pub(crate) mod consent;
+mod erase;
 pub mod imports;
 pub mod time_zones;
 
-pub use self::consent::{ConsentEvent, ConsentSource};
+pub use self::{
+    consent::{ConsentEvent, ConsentSource},
+    erase::Erased,
+};
 
 use chrono::{DateTime, Utc};
 use diesel::{
