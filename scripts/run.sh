@@ -69,6 +69,16 @@ if [ ! -s "$WAGENT_DATA_DIR/demo-org.json" ]; then
   rm -f "$token_file"
   mv "$WAGENT_DATA_DIR/demo-org.json.tmp" "$WAGENT_DATA_DIR/demo-org.json"
 fi
+if [ ! -e "$WAGENT_DATA_DIR/demo-contacts.done" ]; then
+  say "importing the demo organization's 300 contacts"
+  org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$WAGENT_DATA_DIR/demo-org.json")"
+  node scripts/demo-contacts.mjs >"$WAGENT_DATA_DIR/demo-contacts.csv"
+  "$wagent" contacts import --org "$org_id" --file "$WAGENT_DATA_DIR/demo-contacts.csv" \
+    --default-country BR --map Nome=name --map Celular=phone --map E-mail=email --map Grupos=tags \
+    --map Cidade=city --map "Aceita ofertas=marketing" >"$WAGENT_DATA_DIR/demo-contacts.json"
+  rm -f "$WAGENT_DATA_DIR/demo-contacts.csv"
+  touch "$WAGENT_DATA_DIR/demo-contacts.done"
+fi
 
 cat >&2 <<MSG
 
