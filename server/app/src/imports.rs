@@ -88,6 +88,11 @@ pub async fn upload(
             "size": import.size,
         }))
         .into_response(),
+        Err(e @ wagent_domain::contacts::imports::ImportError::FileTooLarge { .. }) => {
+            Json(error_body(&e, &request_id))
+                .with_status(StatusCode::PAYLOAD_TOO_LARGE)
+                .into_response()
+        }
         Err(e) => refusal(&e, &request_id),
     }
 }

@@ -274,6 +274,7 @@ impl ContactImportObject {
                         None => (None, None),
                     };
                     PreviewRowObject {
+                        blank: r.cells.iter().all(String::is_empty),
                         line: r.line as i64,
                         cells: r.cells,
                         contact,
@@ -328,6 +329,8 @@ pub struct PreviewRowObject {
     contact: Option<DraftObject>,
     /// Why the row would be rejected.
     rejection: Option<String>,
+    /// A blank row: the import passes over it (neither contact nor rejection).
+    blank: bool,
 }
 
 /// A contact as a row of a file would make it.

@@ -11,7 +11,7 @@ use crate::{
     ws::Subscriber,
 };
 
-const PREVIEW: &str = "query($o: ID!, $i: ID!, $m: [ColumnMappingInput!]) { organization(id: $o) { contactImport(id: $i) { status format preview(defaultCountry: \"BR\", mapping: $m) { encoding delimiter headers mappingProblem mapping { column field } rows { line cells rejection contact { phone name email country timeZone tags fields } } } } } }";
+const PREVIEW: &str = "query($o: ID!, $i: ID!, $m: [ColumnMappingInput!]) { organization(id: $o) { contactImport(id: $i) { status format preview(defaultCountry: \"BR\", mapping: $m) { encoding delimiter headers mappingProblem mapping { column field } rows { line cells blank rejection contact { phone name email country timeZone tags fields } } } } } }";
 
 const IMPORT: &str = "mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!, $d: DuplicatePolicy!) { importContacts(input: {organizationId: $o, importId: $i, defaultCountry: \"BR\", mapping: $m, duplicates: $d}) { id status } }";
 
@@ -130,6 +130,16 @@ async fn an_admin_previews_maps_and_imports_a_csv_and_downloads_the_rejected_row
     );
     assert_eq!(rows[2]["rejection"], "`carla@` is not an e-mail address");
     assert_eq!(rows[3]["rejection"], "`12345` is not a valid phone number");
+    // A blank row is passed over, not rejected.
+    assert_eq!(
+        (
+            &rows[4]["blank"],
+            &rows[4]["rejection"],
+            &rows[4]["contact"]
+        ),
+        (&json!(true), &Value::Null, &Value::Null)
+    );
+    assert_eq!(rows[0]["blank"], false);
     // A mapping without a phone is named as the problem.
     let unusable = app
         .ok(

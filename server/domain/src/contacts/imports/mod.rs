@@ -281,7 +281,8 @@ pub struct ImportPreview {
 pub struct PreviewRow {
     pub line: u64,
     pub cells: Vec<String>,
-    /// The contact, or why the row would be rejected; none when the mapping is unusable.
+    /// The contact, or why the row would be rejected; none for a blank row (passed over)
+    /// and when the mapping is unusable.
     pub outcome: Option<Result<ContactDraft, String>>,
 }
 
@@ -290,7 +291,8 @@ pub struct PreviewRow {
 pub enum RunIn {
     /// A background job (the server, the API).
     Background,
-    /// The caller's task, which waits for the end (the command line).
+    /// The caller's task, which waits for the end (the command line); a job waits 30
+    /// minutes as a safety net, in case the caller dies first.
     Foreground,
 }
 
@@ -662,9 +664,13 @@ impl Domain {
                     },
                 )
                 .await?;
-                if run_in == RunIn::Background {
-                    run::enqueue(c, access.org_id, id).await?;
-                }
+                // Run here, the job still waits as a safety net: a command line killed halfway
+                // leaves its import running, and the job then runs it again from the start.
+                let at = match run_in {
+                    RunIn::Background => None,
+                    RunIn::Foreground => Some(Utc::now() + chrono::Duration::minutes(30)),
+                };
+                run::enqueue(c, access.org_id, id, at).await?;
                 run::publish(c, access.org_id, id).await?;
                 Ok(started)
             })
@@ -769,8 +775,13 @@ fn preview(
     let mut rows = Vec::new();
     for item in table.take(PREVIEW_ROWS) {
         match item {
+            // A blank row is passed over, as the import does.
             Ok(record) => rows.push(PreviewRow {
-                outcome: reader.as_ref().ok().map(|r| r.read(&record.cells)),
+                outcome: reader
+                    .as_ref()
+                    .ok()
+                    .filter(|_| !record.is_empty())
+                    .map(|r| r.read(&record.cells)),
                 line: record.line,
                 cells: record.cells,
             }),

@@ -71,12 +71,20 @@ impl ImportError {
     }
 }
 
+/// Queues the import's job: to run now, or (for an import the caller runs itself) at `at`,
+/// as a safety net that runs it again if the caller dies before it ends.
 pub(crate) async fn enqueue(
     c: &mut Conn,
     org_id: Uuid,
     import_id: Uuid,
+    at: Option<chrono::DateTime<Utc>>,
 ) -> Result<(), CommonError> {
-    wagent_jobs::enqueue(c, NewJob::of(Some(org_id), &RunImport { import_id })).await?;
+    let job = NewJob::of(Some(org_id), &RunImport { import_id });
+    let job = match at {
+        Some(at) => job.at(at),
+        None => job,
+    };
+    wagent_jobs::enqueue(c, job).await?;
     Ok(())
 }
 
