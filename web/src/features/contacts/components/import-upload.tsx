@@ -5,7 +5,7 @@ import { FormError } from '@/components/ui/feedback';
 import { UploadIcon } from '@/components/ui/icons';
 import { Card, Field } from '@/components/ui/layout';
 import { uploadContactList, type UploadedContactList } from '@/features/contacts/api/import-files';
-import { formatBytes } from '@/features/contacts/utils/imports';
+import { asSentence, formatBytes } from '@/features/contacts/utils/imports';
 import { useAuth } from '@/lib/auth-context';
 
 /** The server's own limit; bigger files are refused before they are sent. */
@@ -39,7 +39,7 @@ export function ImportUpload({
     try {
       onUploaded(await uploadContactList({ organizationId, file, token: getAccessToken() }));
     } catch (error) {
-      setProblem(error instanceof Error ? error.message : 'The upload failed.');
+      setProblem(asSentence(error instanceof Error ? error.message : 'The upload failed'));
     } finally {
       setBusy(false);
     }
