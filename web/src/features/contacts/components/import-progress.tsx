@@ -144,7 +144,7 @@ export function ImportProgress({
       ) : null}
 
       {contactImport.status !== 'UPLOADED' ? (
-        <dl className="import-counts" data-testid="import-counts" aria-label="Counts">
+        <dl className="import-counts" data-testid="import-counts">
           {IMPORT_COUNTS.map(({ key, label }) => (
             <div key={key} className="import-count" data-testid={`import-count-${key}`} data-count={contactImport[key]}>
               <dt>{label}</dt>

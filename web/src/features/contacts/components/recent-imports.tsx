@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 
@@ -28,8 +28,12 @@ export function RecentImports({
     query: RecentContactImportsDocument,
     variables: { id: organizationId, first: RECENT },
   });
+  // The first load is the query's own; only a later change of the key reloads.
+  const lastKey = useRef(refreshKey);
   useEffect(() => {
-    if (refreshKey) reexecute({ requestPolicy: 'network-only' });
+    if (lastKey.current === refreshKey) return;
+    lastKey.current = refreshKey;
+    reexecute({ requestPolicy: 'network-only' });
   }, [refreshKey, reexecute]);
 
   const imports = result.data?.organization.contactImports.nodes;
