@@ -158,7 +158,10 @@ browserTest(
     await page.getByTestId('contacts-no-matches').waitFor();
     await page.getByTestId('contacts-clear-filters').click();
     await page.getByTestId('contacts-search').fill('Eva Reis');
-    await eventually(async () => assert.equal(await contactRow(page, '5531991234304').count(), 1));
+    await eventually(async () => {
+      assert.equal(await page.getByTestId('contact-row').count(), 1);
+      assert.equal(await contactRow(page, '5531991234304').count(), 1);
+    });
     await page.getByTestId('contacts-clear-filters').click();
     await ana.waitFor();
 

@@ -117,7 +117,7 @@ export function ContactImportPage() {
     <div className="page" data-testid="contact-import-page">
       <PageHeader
         title="Import contacts"
-        description="Bring in the customers you already have from a spreadsheet. Nothing is imported until you start, and a failed or cancelled import leaves nothing behind."
+        description="Bring in the customers you already have from a CSV or Excel file. Nothing is imported until you start."
         actions={
           <ButtonLink to={contactsPath} variant="ghost" data-testid="import-back">
             All contacts

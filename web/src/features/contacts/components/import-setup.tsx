@@ -26,15 +26,22 @@ import {
 import type { ColumnMappingInput, DuplicatePolicy } from '@/gql/graphql';
 import type { GraphqlErrorLike } from '@/lib/errors';
 
-const DELIMITERS: readonly { value: string; label: string }[] = [
-  { value: ',', label: 'Comma ( , )' },
-  { value: ';', label: 'Semicolon ( ; )' },
-  { value: '\t', label: 'Tab' },
-  { value: '|', label: 'Vertical bar ( | )' },
+const DELIMITERS: readonly { value: string; name: string }[] = [
+  { value: ',', name: 'comma' },
+  { value: ';', name: 'semicolon' },
+  { value: '\t', name: 'tab' },
+  { value: '|', name: 'vertical bar' },
 ];
 
+/** A delimiter in words: "semicolon", or the character itself in quotes. */
 function delimiterName(delimiter: string | null | undefined): string {
-  return DELIMITERS.find((d) => d.value === delimiter)?.label ?? (delimiter ? `“${delimiter}”` : 'unknown');
+  return DELIMITERS.find((d) => d.value === delimiter)?.name ?? (delimiter ? `“${delimiter}”` : 'unknown');
+}
+
+/** A delimiter as an option of the select: "Semicolon ( ; )". */
+function delimiterLabel({ value, name }: { value: string; name: string }): string {
+  const capitalized = name[0]!.toUpperCase() + name.slice(1);
+  return value === '\t' ? capitalized : `${capitalized} ( ${value} )`;
 }
 
 /** The first non-blank value of a column in the previewed rows, as an example. */
@@ -310,7 +317,7 @@ export function ImportSetup({
     ? [
         preview.format === 'xlsx' ? 'Excel workbook' : 'CSV file',
         preview.format === 'csv' ? preview.encoding : null,
-        preview.format === 'csv' && preview.delimiter ? `columns separated by ${delimiterName(preview.delimiter).toLowerCase()}` : null,
+        preview.format === 'csv' && preview.delimiter ? `columns separated by ${delimiterName(preview.delimiter)}` : null,
       ]
         .filter(Boolean)
         .join(' · ')
@@ -375,8 +382,8 @@ export function ImportSetup({
                   {preview?.delimiter && delimiter == null ? `As found (${delimiterName(preview.delimiter)})` : 'As found in the file'}
                 </option>
                 {DELIMITERS.map((d) => (
-                  <option key={d.label} value={d.value}>
-                    {d.label}
+                  <option key={d.name} value={d.value}>
+                    {delimiterLabel(d)}
                   </option>
                 ))}
               </select>
@@ -402,7 +409,7 @@ export function ImportSetup({
               autoComplete="off"
               aria-invalid={countryError ? true : undefined}
               onChange={(e) => {
-                setCountryText(e.target.value);
+                setCountryText(e.target.value.toUpperCase());
                 const parsed = parseCountryCode(e.target.value);
                 if (parsed !== undefined) setCountry(parsed);
               }}
