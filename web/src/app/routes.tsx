@@ -8,6 +8,9 @@ import { ApiTokensPage } from '@/features/api-tokens/components/api-tokens-page'
 import { AuditLogPage } from '@/features/audit-log/components/audit-log-page';
 import { AuthCallbackPage } from '@/features/auth/components/auth-callback-page';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { ContactImportPage } from '@/features/contacts/components/contact-import-page';
+import { ContactPage } from '@/features/contacts/components/contact-page';
+import { ContactsPage } from '@/features/contacts/components/contacts-page';
 import { CustomerPhonePanel } from '@/features/customer-phone/components/customer-phone-panel';
 import { CustomerPhoneToggle } from '@/features/customer-phone/components/customer-phone-toggle';
 import { CustomerPhoneProvider } from '@/features/customer-phone/hooks/customer-phone-context';
@@ -42,6 +45,16 @@ export function AppRoutes({ version }: { version: string }) {
         <Route path="orgs/:orgId" element={<OrganizationLayout />}>
           <Route index element={<OrganizationOverviewPage />} />
           <Route path="inbox/:conversationId?" element={<InboxPage />} />
+          <Route path="contacts" element={<ContactsPage />} />
+          <Route
+            path="contacts/import/:importId?"
+            element={
+              <RequireAdmin>
+                <ContactImportPage />
+              </RequireAdmin>
+            }
+          />
+          <Route path="contacts/:contactId" element={<ContactPage />} />
           <Route path="whatsapp" element={<WhatsAppPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route

@@ -10,7 +10,7 @@ function serverError(code: string, message = 'boom'): CombinedError {
 
 describe('errorCode', () => {
   it('reads extensions.code', () => {
-    for (const code of ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'INTERNAL']) {
+    for (const code of ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'CONFLICT', 'INTERNAL']) {
       expect(errorCode(serverError(code))).toBe(code);
     }
   });
@@ -41,7 +41,7 @@ describe('errorView', () => {
   });
 
   it('never leaves the user with an empty explanation', () => {
-    const codes = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'INTERNAL', 'OTHER'];
+    const codes = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION', 'CONFLICT', 'INTERNAL', 'OTHER'];
     for (const code of codes) {
       const view = errorView(serverError(code, ''));
       expect(view.title.length, code).toBeGreaterThan(0);

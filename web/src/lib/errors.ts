@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'VALIDATION'
+  /** The thing changed meanwhile, e.g. an import that already finished cannot be cancelled. */
+  | 'CONFLICT'
   | 'INTERNAL'
   | 'NETWORK'
   | 'UNKNOWN';
@@ -15,6 +17,7 @@ const SERVER_CODES: readonly ErrorCode[] = [
   'FORBIDDEN',
   'NOT_FOUND',
   'VALIDATION',
+  'CONFLICT',
   'INTERNAL',
 ];
 
@@ -78,6 +81,13 @@ export function errorView(error: GraphqlErrorLike): ErrorView {
       };
     case 'VALIDATION':
       return { code, title: 'Please check your input', message: serverMessage, testId: 'validation-error' };
+    case 'CONFLICT':
+      return {
+        code,
+        title: 'That cannot be done now',
+        message: serverMessage || 'It changed in the meantime; reload and try again.',
+        testId: 'conflict-error',
+      };
     case 'NETWORK':
       return {
         code,

@@ -4,6 +4,7 @@ import { NavLink } from 'react-router';
 import {
   BuildingIcon,
   ChatIcon,
+  ContactsIcon,
   HomeIcon,
   InboxIcon,
   KeyIcon,
@@ -118,6 +119,13 @@ export function Sidebar({
                 testId="nav-inbox"
                 collapsed={collapsed}
                 badge={inboxUnread}
+              />
+              <NavItem
+                to={`${base}/contacts`}
+                icon={<ContactsIcon />}
+                label="Contacts"
+                testId="nav-contacts"
+                collapsed={collapsed}
               />
               <NavItem
                 to={`${base}/whatsapp`}

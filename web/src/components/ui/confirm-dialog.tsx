@@ -13,6 +13,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  cancelLabel = 'Cancel',
   tone = 'danger',
   busy = false,
   error,
@@ -23,6 +24,8 @@ export function ConfirmDialog({
   title: ReactNode;
   children?: ReactNode;
   confirmLabel: string;
+  /** The label of the button that backs out (default "Cancel"). */
+  cancelLabel?: string;
   tone?: 'danger' | 'primary';
   busy?: boolean;
   error?: GraphqlErrorLike | null;
@@ -64,7 +67,7 @@ export function ConfirmDialog({
           <FormError error={error} testId="confirm-dialog-error" />
           <div className="dialog-actions">
             <Button onClick={onCancel} disabled={busy} data-testid="confirm-dialog-cancel">
-              Cancel
+              {cancelLabel}
             </Button>
             <Button variant={tone} busy={busy} onClick={onConfirm} data-testid="confirm-dialog-confirm">
               {confirmLabel}

@@ -64,7 +64,7 @@ export function FormError({
   if (!text && error) {
     const code = errorCode(error);
     if (code === 'FORBIDDEN') text = FORBIDDEN_MESSAGE;
-    else if (code === 'VALIDATION' || code === 'NOT_FOUND') text = errorMessage(error);
+    else if (code === 'VALIDATION' || code === 'NOT_FOUND' || code === 'CONFLICT') text = errorMessage(error);
     else {
       const view = errorView(error);
       text = view.message ? `${view.title}: ${view.message}` : view.title;

@@ -12,7 +12,8 @@ export function CustomerPhoneToggle() {
       type="button"
       className={open ? 'topbar-tool topbar-tool-active' : 'topbar-tool'}
       aria-pressed={open}
-      aria-controls="customer-phone"
+      // The panel is only in the page while open; pointing at a missing id is invalid ARIA.
+      aria-controls={open ? 'customer-phone' : undefined}
       title="Write in as a customer (sandbox)"
       onClick={() => setOpen((v) => !v)}
       data-testid="customer-phone-toggle"
