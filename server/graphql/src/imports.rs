@@ -8,7 +8,7 @@ use wagent_domain::{
     Access, Domain, Intent, Role,
     contacts::imports::{
         ColumnMapping, ContactDraft, ContactImport, DuplicatePolicy, Format, ImportOptions,
-        ImportStatus, PreviewRequest, RunIn, Target,
+        PreviewRequest, RunIn, Target,
     },
     inbox::TimeCursor,
 };
@@ -75,7 +75,7 @@ fn mapping(
     input: Vec<GqlColumnMapping>,
 ) -> async_graphql::Result<Vec<ColumnMapping>> {
     if input.len() > 200 {
-        return Err(async_graphql::Error::new("map at most 200 columns"));
+        return Err(crate::to_gql(ctx, crate::InputError::TooManyColumns));
     }
     input
         .into_iter()
@@ -535,7 +535,6 @@ pub async fn reload(
 
 impl ContactImportObject {
     pub fn is_final(&self) -> bool {
-        let status: ImportStatus = self.import.status;
-        status.is_final()
+        self.import.status.is_final()
     }
 }

@@ -134,6 +134,8 @@ pub(crate) enum InputError {
     CountedFromOne(&'static str),
     #[error("the delimiter is one character")]
     OneCharacterDelimiter,
+    #[error("map at most 200 columns")]
+    TooManyColumns,
 }
 
 impl Problem for InputError {
@@ -144,7 +146,8 @@ impl Problem for InputError {
             | Self::NotOneEmoji
             | Self::TooManyTags
             | Self::CountedFromOne(_)
-            | Self::OneCharacterDelimiter => Code::Validation,
+            | Self::OneCharacterDelimiter
+            | Self::TooManyColumns => Code::Validation,
             Self::OwnerOnlyField => Code::Forbidden,
         }
     }

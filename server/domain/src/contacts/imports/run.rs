@@ -50,7 +50,7 @@ impl BackgroundJob for RunImport {
         match domain.run_contact_import(org_id, self.import_id).await {
             Ok(()) => Ok(()),
             Err(e) if job.attempts >= job.max_attempts => {
-                tracing::error!(error = %e.internal_cause_text(), "a contact import failed for good");
+                tracing::error!(error = %crate::Problem::internal_cause(&e), "a contact import failed for good");
                 domain
                     .end_import(
                         org_id,
@@ -62,12 +62,6 @@ impl BackgroundJob for RunImport {
             }
             Err(e) => Err(jobs::retry(e)),
         }
-    }
-}
-
-impl ImportError {
-    fn internal_cause_text(&self) -> String {
-        crate::Problem::internal_cause(self)
     }
 }
 
