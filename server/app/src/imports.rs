@@ -18,14 +18,14 @@ use crate::http::{AppState, bearer, error_body, origin};
 const REPORT_PAGE: i64 = 5_000;
 
 /// A refusal as JSON, with its HTTP status.
-fn refusal(e: &dyn Problem, request_id: &str) -> Response {
+pub(crate) fn refusal(e: &dyn Problem, request_id: &str) -> Response {
     let status = match e.code() {
         Code::Unauthenticated => StatusCode::UNAUTHORIZED,
         Code::Forbidden => StatusCode::FORBIDDEN,
         Code::NotFound => StatusCode::NOT_FOUND,
         Code::Conflict => StatusCode::CONFLICT,
         Code::Internal => {
-            tracing::error!(request_id, error = %e.internal_cause(), "contact import request failed");
+            tracing::error!(request_id, error = %e.internal_cause(), "a request failed");
             StatusCode::INTERNAL_SERVER_ERROR
         }
         Code::Validation => StatusCode::BAD_REQUEST,
@@ -35,11 +35,13 @@ fn refusal(e: &dyn Problem, request_id: &str) -> Response {
         .into_response()
 }
 
-/// The caller's access to `org` as an Admin, from the request's bearer token.
-async fn admin(
+/// The caller's access to `org` with at least the `needed` role, from the request's bearer
+/// token.
+pub(crate) async fn access(
     state: &AppState,
     req: &Request,
     org: &str,
+    needed: Role,
     intent: Intent,
 ) -> Result<Access, CommonError> {
     let (ip, user_agent) = origin(req, state.trusted_proxy_hops);
@@ -48,7 +50,7 @@ async fn admin(
     let org = Uuid::parse_str(org).map_err(|_| CommonError::NotFound("organization"))?;
     state
         .domain
-        .authorize(&caller, org, Role::Admin, intent)
+        .authorize(&caller, org, needed, intent)
         .await
 }
 
@@ -63,7 +65,7 @@ pub async fn upload(
     body: Body,
 ) -> Response {
     let request_id = Uuid::new_v4().simple().to_string();
-    let access = match admin(&state, req, &org, Intent::Write).await {
+    let access = match access(&state, req, &org, Role::Admin, Intent::Write).await {
         Ok(a) => a,
         Err(e) => return refusal(&e, &request_id),
     };
@@ -106,7 +108,7 @@ pub async fn rejected_rows(
     poem::web::Path((org, id)): poem::web::Path<(String, String)>,
 ) -> Response {
     let request_id = Uuid::new_v4().simple().to_string();
-    let access = match admin(&state, req, &org, Intent::Read).await {
+    let access = match access(&state, req, &org, Role::Admin, Intent::Read).await {
         Ok(a) => a,
         Err(e) => return refusal(&e, &request_id),
     };
@@ -171,7 +173,7 @@ pub async fn rejected_rows(
 
 /// One CSV record, quoted where it must be, ending in CRLF. A cell that a spreadsheet would
 /// run as a formula (`=`, `+`, `-`, `@` first) is kept as text with a leading `'`.
-fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
+pub(crate) fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::CRLF)

@@ -1,5 +1,6 @@
 //! The `wagent` binary's library: settings, start-up and the HTTP surface.
 
+mod campaigns;
 pub mod database;
 pub mod http;
 mod imports;

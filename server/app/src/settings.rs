@@ -42,6 +42,10 @@ pub struct Settings {
     pub metrics_token: Option<Secret>,
     pub db_pool_size: usize,
     pub job_concurrency: usize,
+    /// Campaign dispatch jobs run at once by this process; 0: it sends no campaigns.
+    pub campaign_senders: usize,
+    /// Dispatch jobs that share one campaign's recipients.
+    pub campaign_shards: u16,
     pub meta: Meta,
     pub limits: Limits,
 }
@@ -169,6 +173,16 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "Jobs run at once per process. Default 8.",
     ),
     (
+        "campaign_senders",
+        "WAGENT_CAMPAIGN_SENDERS",
+        "Campaign dispatch jobs this process runs at once, beside the other jobs; 0: this process sends no campaigns (leave it to `wagent worker` processes). Default 4.",
+    ),
+    (
+        "campaign_shards",
+        "WAGENT_CAMPAIGN_SHARDS",
+        "Dispatch jobs that share one campaign's recipients, on any processes, each paced to its share of the number's throughput. Default 2.",
+    ),
+    (
         "rate_limit_per_ip",
         "WAGENT_RATE_LIMIT_PER_IP",
         "Requests to /graphql, uploads and websocket connects per minute per client IP (see WAGENT_TRUSTED_PROXY_HOPS); over it: HTTP 429. 0: off. Default 1200.",
@@ -260,6 +274,8 @@ struct Raw {
     metrics_token: Option<Secret>,
     db_pool_size: Option<usize>,
     job_concurrency: Option<usize>,
+    campaign_senders: Option<usize>,
+    campaign_shards: Option<usize>,
     rate_limit_per_ip: Option<u32>,
     rate_limit_per_token: Option<u32>,
     ws_init_timeout: Option<u64>,
@@ -362,6 +378,14 @@ impl Settings {
         if !(1..=1000).contains(&jobs) {
             return Err("WAGENT_JOB_CONCURRENCY must be between 1 and 1000".into());
         }
+        let campaign_senders = raw.campaign_senders.unwrap_or(4);
+        if campaign_senders > 100 {
+            return Err("WAGENT_CAMPAIGN_SENDERS must be between 0 and 100".into());
+        }
+        let campaign_shards = raw.campaign_shards.unwrap_or(2);
+        if !(1..=64).contains(&campaign_shards) {
+            return Err("WAGENT_CAMPAIGN_SHARDS must be between 1 and 64".into());
+        }
         let limits = Limits {
             rate_per_ip: raw.rate_limit_per_ip.unwrap_or(1200),
             rate_per_token: raw.rate_limit_per_token.unwrap_or(600),
@@ -444,6 +468,8 @@ impl Settings {
             metrics_token: raw.metrics_token,
             db_pool_size: pool,
             job_concurrency: jobs,
+            campaign_senders,
+            campaign_shards: campaign_shards as u16,
             limits,
         })
     }
@@ -486,6 +512,8 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "metrics_token" => raw.metrics_token = Some(Secret(value.to_owned())),
         "db_pool_size" => raw.db_pool_size = Some(number(value)?),
         "job_concurrency" => raw.job_concurrency = Some(number(value)?),
+        "campaign_senders" => raw.campaign_senders = Some(number(value)?),
+        "campaign_shards" => raw.campaign_shards = Some(number(value)?),
         "rate_limit_per_ip" => raw.rate_limit_per_ip = Some(small(value)?),
         "rate_limit_per_token" => raw.rate_limit_per_token = Some(small(value)?),
         "ws_init_timeout" => raw.ws_init_timeout = Some(number(value)? as u64),

@@ -65,7 +65,8 @@ impl Services {
         };
         let domain = Domain::new(db.clone(), Arc::new(keys.tokens), &settings.public_url)
             .with_whatsapp(whatsapp)
-            .with_imports_dir(settings.data_dir.join("imports"));
+            .with_imports_dir(settings.data_dir.join("imports"))
+            .with_campaign_shards(settings.campaign_shards);
         Ok(Self {
             database,
             db,
@@ -75,10 +76,35 @@ impl Services {
 }
 
 /// The job runner, with every kind of job the domain knows.
-fn job_runner(services: &Services, bus: Bus, settings: &Settings) -> Runner {
-    services
-        .domain
-        .register_jobs(Runner::new(services.db.clone(), bus).concurrency(settings.job_concurrency))
+fn job_runners(services: &Services, bus: Bus, settings: &Settings) -> Vec<Runner> {
+    let domain = &services.domain;
+    let main = domain.register_jobs(
+        Runner::new(services.db.clone(), bus.clone()).concurrency(settings.job_concurrency),
+    );
+    // Campaign dispatch runs for minutes at a time: its own runner, so that it never takes
+    // the places of webhooks and sends.
+    let senders = (settings.campaign_senders > 0).then(|| {
+        domain.register_campaign_dispatch(
+            Runner::new(services.db.clone(), bus).concurrency(settings.campaign_senders),
+        )
+    });
+    std::iter::once(main).chain(senders).collect()
+}
+
+/// Runs `runners` until `stop` says so, then waits for their running jobs.
+async fn run_runners(runners: Vec<Runner>, stop: tokio::sync::watch::Receiver<bool>) {
+    let running: Vec<_> = runners
+        .into_iter()
+        .map(|runner| {
+            let mut rx = stop.clone();
+            tokio::spawn(runner.run(async move {
+                let _ = rx.wait_for(|s| *s).await;
+            }))
+        })
+        .collect();
+    for r in running {
+        let _ = r.await;
+    }
 }
 
 pub struct Application {
@@ -88,7 +114,7 @@ pub struct Application {
     csp: String,
     /// `WAGENT_METRICS_LISTEN`'s listener, serving only `/metrics`.
     metrics_acceptor: Option<(TcpAcceptor, SocketAddr)>,
-    runner: Option<Runner>,
+    runners: Vec<Runner>,
     _services: Services,
 }
 
@@ -151,8 +177,12 @@ impl Application {
         });
         let metrics = Arc::new(Metrics::default());
         let _ = metrics.bus.set(bus.clone());
-        let runner = run_jobs.then(|| job_runner(&services, bus, settings));
-        if let Some(r) = &runner {
+        let runners = if run_jobs {
+            job_runners(&services, bus, settings)
+        } else {
+            Vec::new()
+        };
+        if let Some(r) = runners.first() {
             let _ = metrics.jobs.set(r.stats());
         }
         let issuer_origin = settings
@@ -227,7 +257,7 @@ impl Application {
                 settings.meta.app_id.is_some() && settings.meta.sandbox_url.is_none(),
             ),
             metrics_acceptor,
-            runner,
+            runners,
             _services: services,
         })
     }
@@ -247,12 +277,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), String> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let jobs = self.runner.map(|runner| {
-            let mut rx = stop_rx.clone();
-            tokio::spawn(runner.run(async move {
-                let _ = rx.wait_for(|s| *s).await;
-            }))
-        });
+        let jobs = tokio::spawn(run_runners(self.runners, stop_rx.clone()));
         let metrics_server = self.metrics_acceptor.map(|(acceptor, addr)| {
             tracing::info!(address = %addr, "serving /metrics");
             let mut rx = stop_rx.clone();
@@ -276,9 +301,7 @@ impl Application {
             .await
             .map_err(|e| e.to_string());
         let _ = stop_tx.send(true);
-        if let Some(jobs) = jobs {
-            let _ = jobs.await;
-        }
+        let _ = jobs.await;
         if let Some(server) = metrics_server {
             let _ = server.await;
         }
@@ -295,7 +318,14 @@ pub async fn run_worker(
     let bus = Bus::start(services.database.server.clone())
         .await
         .map_err(|e| e.to_string())?;
-    job_runner(&services, bus, settings).run(shutdown).await;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let runners = tokio::spawn(run_runners(
+        job_runners(&services, bus, settings),
+        stop_rx,
+    ));
+    shutdown.await;
+    let _ = stop_tx.send(true);
+    let _ = runners.await;
     Ok(())
 }
 

@@ -33,6 +33,95 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaign_breakdowns (org_id, campaign_id, kind, key) {
+        org_id -> Uuid,
+        campaign_id -> Uuid,
+        kind -> Text,
+        key -> Text,
+        label -> Nullable<Text>,
+        n -> Int4,
+    }
+}
+
+diesel::table! {
+    campaign_recipients (org_id, id) {
+        org_id -> Uuid,
+        campaign_id -> Uuid,
+        id -> Uuid,
+        contact_id -> Uuid,
+        phone -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        components -> Jsonb,
+        status -> Text,
+        skip_reason -> Nullable<Text>,
+        not_before -> Timestamptz,
+        attempts -> Int4,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamptz>,
+        wamid -> Nullable<Text>,
+        error_code -> Nullable<Int4>,
+        error_text -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        delivered_at -> Nullable<Timestamptz>,
+        read_at -> Nullable<Timestamptz>,
+        replied_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        opted_out_at -> Nullable<Timestamptz>,
+        pricing_category -> Nullable<Text>,
+        billable -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    campaign_timeline (org_id, campaign_id, minute) {
+        org_id -> Uuid,
+        campaign_id -> Uuid,
+        minute -> Timestamptz,
+        sent -> Int4,
+        delivered -> Int4,
+        read -> Int4,
+        replied -> Int4,
+        failed -> Int4,
+    }
+}
+
+diesel::table! {
+    campaigns (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        phone_number_id -> Uuid,
+        template_id -> Uuid,
+        parameters -> Jsonb,
+        audience -> Jsonb,
+        schedule -> Jsonb,
+        retry_per_user_limit -> Bool,
+        reply_window_hours -> Int4,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        parent_id -> Nullable<Uuid>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        starts_at -> Nullable<Timestamptz>,
+        launched_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        audience_count -> Int4,
+        skipped -> Int4,
+        queued -> Int4,
+        sent -> Int4,
+        held -> Int4,
+        delivered -> Int4,
+        read -> Int4,
+        replied -> Int4,
+        failed -> Int4,
+        unknown -> Int4,
+        cancelled -> Int4,
+        opted_out -> Int4,
+    }
+}
+
+diesel::table! {
     canned_responses (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
@@ -287,6 +376,7 @@ diesel::table! {
         opt_out_keywords -> Array<Text>,
         opt_in_keywords -> Array<Text>,
         contact_import_mapping -> Jsonb,
+        time_zone -> Text,
     }
 }
 
@@ -365,6 +455,8 @@ diesel::joinable!(api_tokens -> organizations (org_id));
 diesel::joinable!(api_tokens -> users (created_by));
 diesel::joinable!(audit_events -> organizations (org_id));
 diesel::joinable!(audit_events -> users (actor_user_id));
+diesel::joinable!(campaigns -> organizations (org_id));
+diesel::joinable!(campaigns -> users (created_by));
 diesel::joinable!(canned_responses -> organizations (org_id));
 diesel::joinable!(canned_responses -> users (created_by));
 diesel::joinable!(consent_events -> organizations (org_id));
@@ -395,6 +487,10 @@ diesel::joinable!(whatsapp_accounts -> users (connected_by));
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_events,
+    campaign_breakdowns,
+    campaign_recipients,
+    campaign_timeline,
+    campaigns,
     canned_responses,
     consent_events,
     contact_fields,

@@ -7,10 +7,11 @@
 use uuid::Uuid;
 use wagent_jobs::{Job, JobError, Runner};
 
-use crate::{Domain, contacts::imports, retention, whatsapp::jobs as whatsapp};
+use crate::{Domain, campaigns, contacts::imports, retention, whatsapp::jobs as whatsapp};
 
 impl Domain {
-    /// Routes every kind of job to its handler; `serve` and `worker` run what this returns.
+    /// Routes every kind of job but campaign dispatch to its handler; `serve` and `worker`
+    /// run what this returns.
     pub fn register_jobs(&self, runner: Runner) -> Runner {
         runner
             .handle::<retention::Sweep>(self.clone())
@@ -20,6 +21,12 @@ impl Domain {
             .handle::<whatsapp::MarkRead>(self.clone())
             .handle::<whatsapp::RefreshNumber>(self.clone())
             .handle::<imports::RunImport>(self.clone())
+            .handle::<campaigns::Launch>(self.clone())
+    }
+
+    /// Routes campaign dispatch, which runs for minutes at a time, to its own runner.
+    pub fn register_campaign_dispatch(&self, runner: Runner) -> Runner {
+        runner.handle::<campaigns::Dispatch>(self.clone())
     }
 }
 
@@ -91,6 +98,22 @@ mod tests {
                 NewJob::of(None, &imports::RunImport { import_id: id }),
                 "contacts.import",
                 json!({ "import_id": id }),
+            ),
+            (
+                NewJob::of(None, &campaigns::Launch { campaign_id: id }),
+                "campaigns.launch",
+                json!({ "campaign_id": id }),
+            ),
+            (
+                NewJob::of(
+                    None,
+                    &campaigns::Dispatch {
+                        campaign_id: id,
+                        shard: 1,
+                    },
+                ),
+                "campaigns.dispatch",
+                json!({ "campaign_id": id, "shard": 1 }),
             ),
         ];
         for (job, kind, payload) in rows {

@@ -12,6 +12,7 @@
 //! is the backstop.
 
 mod access;
+pub mod campaigns;
 pub mod contacts;
 pub mod error;
 pub mod inbox;
@@ -51,6 +52,8 @@ pub struct Domain {
     whatsapp: Option<Arc<whatsapp::WhatsAppSetup>>,
     /// Where uploaded contact lists wait to be imported.
     imports_dir: Option<Arc<std::path::Path>>,
+    /// How many dispatch jobs share one campaign's recipients.
+    campaign_shards: u16,
 }
 
 impl Domain {
@@ -63,6 +66,16 @@ impl Domain {
             public_url: public_url.trim_end_matches('/').into(),
             whatsapp: None,
             imports_dir: None,
+            campaign_shards: 2,
+        }
+    }
+
+    /// How many dispatch jobs (on any of the worker processes) share one campaign's
+    /// recipients, each paced to its share of the number's throughput.
+    pub fn with_campaign_shards(self, shards: u16) -> Self {
+        Self {
+            campaign_shards: shards.clamp(1, 64),
+            ..self
         }
     }
 

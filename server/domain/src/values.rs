@@ -69,6 +69,70 @@ macro_rules! text_column {
 }
 pub(crate) use text_column;
 
+/// A closed set of values kept in a `text` column: the enum, its texts (`as_str`, `parse`,
+/// `ALL`), its column mapping and its serde form (the same texts), from one list. An unknown
+/// text read back fails the read.
+macro_rules! text_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident as $what:literal {
+            $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            Hash,
+            diesel::expression::AsExpression,
+            diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        $vis enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+
+            pub fn parse(text: &str) -> Result<Self, $crate::values::InvalidValue> {
+                match text {
+                    $($text => Ok(Self::$variant),)+
+                    _ => Err($crate::values::InvalidValue::Unknown {
+                        what: $what,
+                        value: text.to_owned(),
+                    }),
+                }
+            }
+        }
+
+        $crate::values::text_column!($name, |text| Ok($name::parse(&text)?));
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Self::parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
 /// An organization's display name: 1 to 100 characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationName(String);

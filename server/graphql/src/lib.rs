@@ -5,6 +5,7 @@
 //! ([`to_gql`]); internal causes go to the log with the request id and never to the caller.
 
 mod api;
+mod campaigns;
 mod connection;
 mod contacts;
 mod imports;
@@ -35,6 +36,7 @@ pub struct Mutation(
     inbox::InboxMutation,
     contacts::ContactsMutation,
     imports::ImportsMutation,
+    campaigns::CampaignsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
 );
@@ -136,6 +138,10 @@ pub(crate) enum InputError {
     OneCharacterDelimiter,
     #[error("map at most 200 columns")]
     TooManyColumns,
+    #[error("this schedule needs {0}")]
+    ScheduleNeeds(&'static str),
+    #[error("too many items in one list of the input")]
+    TooManyItems,
 }
 
 impl Problem for InputError {
@@ -147,7 +153,9 @@ impl Problem for InputError {
             | Self::TooManyTags
             | Self::CountedFromOne(_)
             | Self::OneCharacterDelimiter
-            | Self::TooManyColumns => Code::Validation,
+            | Self::TooManyColumns
+            | Self::ScheduleNeeds(_)
+            | Self::TooManyItems => Code::Validation,
             Self::OwnerOnlyField => Code::Forbidden,
         }
     }

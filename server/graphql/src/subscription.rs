@@ -217,6 +217,54 @@ impl Subscription {
         Ok(stream)
     }
 
+    /// One campaign, live: its state and counters now, then after every change (each batch
+    /// sent, statuses, replies, pause and resume). Keeps going after the campaign completes,
+    /// as deliveries, reads and replies still arrive; ends when the subscriber loses access.
+    async fn campaign_events(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        campaign_id: ID,
+    ) -> async_graphql::Result<impl Stream<Item = crate::campaigns::CampaignObject> + use<>> {
+        let access = guard(ctx, &organization_id, Role::Member, Intent::Read).await?;
+        let id = crate::parse_id(ctx, &campaign_id, "campaign")?;
+        let domain = ctx.data_unchecked::<Domain>().clone();
+        // Subscribed before the first read, so that no change falls between the two.
+        let events = BroadcastStream::new(ctx.data_unchecked::<Bus>().subscribe());
+        let first = crate::campaigns::campaign(ctx, &access, &campaign_id).await?;
+        let caller = access.caller().clone();
+        let org_id = access.org_id();
+        let changes = events
+            .filter_map(move |item| async move {
+                match item {
+                    Ok(e)
+                        if e.org_id == org_id
+                            && e.topic == wagent_domain::campaigns::TOPIC_CAMPAIGN
+                            && e.data["campaign_id"].as_str() == Some(id.to_string().as_str()) =>
+                    {
+                        Some(())
+                    }
+                    Ok(_) => None,
+                    Err(BroadcastStreamRecvError::Lagged(_)) => Some(()),
+                }
+            })
+            // A busy campaign changes many times a second: one reload per burst.
+            .ready_chunks(256)
+            .then(move |_| {
+                let (domain, caller) = (domain.clone(), caller.clone());
+                async move {
+                    let access = domain
+                        .authorize(&caller, org_id, Role::Member, Intent::Read)
+                        .await
+                        .ok()?;
+                    crate::campaigns::reload(&domain, &access, id).await
+                }
+            })
+            .take_while(|loaded| std::future::ready(loaded.is_some()))
+            .filter_map(|loaded| async move { loaded });
+        Ok(futures::stream::once(async move { first }).chain(changes))
+    }
+
     /// Changes to an organization's name, members, invitations and API tokens. Any member;
     /// the stream ends when the subscriber stops being one.
     async fn organization_events(

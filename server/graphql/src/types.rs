@@ -389,6 +389,37 @@ impl OrganizationObject {
         crate::imports::contact_imports(ctx, &self.access, first, after).await
     }
 
+    /// Broadcast campaigns, newest first.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
+    async fn campaigns(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<
+        async_graphql::connection::Connection<String, crate::campaigns::CampaignObject>,
+    > {
+        crate::campaigns::campaigns(ctx, &self.access, first, after).await
+    }
+
+    /// One campaign.
+    async fn campaign(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::campaigns::CampaignObject> {
+        crate::campaigns::campaign(ctx, &self.access, &id).await
+    }
+
+    /// The placeholders a campaign with this template fills, in order.
+    async fn template_placeholders(
+        &self,
+        ctx: &Context<'_>,
+        template_id: ID,
+    ) -> async_graphql::Result<Vec<crate::campaigns::GqlPlaceholder>> {
+        crate::campaigns::template_placeholders(ctx, &self.access, &template_id).await
+    }
+
     /// Admin. One contact import.
     async fn contact_import(
         &self,

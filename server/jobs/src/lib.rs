@@ -150,6 +150,10 @@ pub enum JobError {
     /// Do not try again.
     #[error("{0}")]
     Permanent(String),
+    /// Not a failure: run again after this long (work that continues later), without
+    /// counting an attempt.
+    #[error("continues in {0:?}")]
+    Later(Duration),
 }
 
 impl From<wagent_db::Error> for JobError {
@@ -357,10 +361,11 @@ impl Runner {
                 );
                 self.finish(&job).await
             }
+            Err(JobError::Later(run_in)) => self.postpone(&job, run_in).await,
             Err(e) => {
                 let (run_in, permanent) = match &e {
                     JobError::Permanent(_) => (Duration::ZERO, true),
-                    JobError::RetryAfter(d) => (*d, false),
+                    JobError::RetryAfter(d) | JobError::Later(d) => (*d, false),
                     JobError::Failed(_) => (backoff(job.attempts), false),
                 };
                 let give_up = permanent || job.attempts >= job.max_attempts;
@@ -388,6 +393,30 @@ impl Runner {
                         .filter(jobs::id.eq(id))
                         .filter(jobs::locked_by.eq(worker)),
                 )
+                .execute(c)
+                .await?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Gives the job back to run again in `run_in`, its attempt not counted.
+    async fn postpone(&self, job: &Job, run_in: Duration) -> Result<(), wagent_db::Error> {
+        let (id, worker) = (job.id, self.worker_id.clone());
+        let run_at = Utc::now() + chrono::Duration::from_std(run_in).unwrap_or_default();
+        self.db
+            .transaction(Scope::system(), async move |c| {
+                diesel::update(
+                    jobs::table
+                        .filter(jobs::id.eq(id))
+                        .filter(jobs::locked_by.eq(worker)),
+                )
+                .set((
+                    jobs::attempts.eq(jobs::attempts - 1),
+                    jobs::locked_by.eq(None::<String>),
+                    jobs::locked_until.eq(None::<DateTime<Utc>>),
+                    jobs::run_at.eq(run_at),
+                ))
                 .execute(c)
                 .await?;
                 Ok(())

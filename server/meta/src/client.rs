@@ -659,6 +659,9 @@ fn transport_error(error: reqwest::Error, secrets: &[&str]) -> GraphError {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
+    if error.is_connect() {
+        return GraphError::Unreachable(scrub(text, secrets));
+    }
     GraphError::Transport(scrub(text, secrets))
 }
 

@@ -33,7 +33,12 @@ pub enum GraphError {
         /// The start of the body, at most a few hundred characters.
         body: String,
     },
-    /// The request did not complete: connection refused, reset, TLS failure.
+    /// No connection could be made (refused, DNS, TLS handshake): the request never left,
+    /// so it certainly was not acted on.
+    #[error("cannot connect to Meta: {0}")]
+    Unreachable(String),
+    /// The request did not complete once sent (a reset connection): Meta may or may not
+    /// have acted on it.
     #[error("cannot reach Meta: {0}")]
     Transport(String),
     /// No complete answer within the configured timeout.
@@ -92,7 +97,9 @@ impl GraphError {
                 408 | 500..=599 => ErrorClass::Transient,
                 _ => ErrorClass::Final,
             },
-            GraphError::Transport(_) | GraphError::Timeout => ErrorClass::Transient,
+            GraphError::Unreachable(_) | GraphError::Transport(_) | GraphError::Timeout => {
+                ErrorClass::Transient
+            }
             GraphError::Decode(_) | GraphError::Invalid(_) | GraphError::TooLarge => {
                 ErrorClass::Final
             }

@@ -1423,7 +1423,7 @@ async fn a_slow_meta_times_out() {
 }
 
 #[tokio::test]
-async fn an_unreachable_meta_is_a_transport_error() {
+async fn an_unreachable_meta_is_an_unreachable_error_the_request_never_left() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     drop(listener);
@@ -1436,7 +1436,7 @@ async fn an_unreachable_meta_is_a_transport_error() {
         .send_message(&token(), "PN1", &OutboundMessage::text("5511", "hi"))
         .await
         .unwrap_err();
-    assert!(matches!(error, GraphError::Transport(_)), "{error:?}");
+    assert!(matches!(error, GraphError::Unreachable(_)), "{error:?}");
     assert_eq!(error.class(), ErrorClass::Transient);
     assert!(!format!("{error} {error:?}").contains(TOKEN));
 }

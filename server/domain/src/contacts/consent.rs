@@ -91,6 +91,9 @@ pub(crate) async fn record_consent(
         ))
         .execute(c)
         .await?;
+    if marketing == Marketing::OptedOut {
+        crate::campaigns::attribute_opt_out(c, org_id, contact).await?;
+    }
     Ok(true)
 }
 

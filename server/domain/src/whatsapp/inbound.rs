@@ -20,6 +20,7 @@ use super::{
     touch_conversation,
 };
 use crate::{
+    campaigns,
     inbox::{
         self, MessageDirection, MessageKind, MessageStatus, TOPIC_CONVERSATION,
         TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
@@ -157,6 +158,8 @@ pub(super) async fn apply_message(
     )
     .await?;
     if opens_window {
+        let quoted = m.context.as_ref().and_then(|x| x.id.as_deref());
+        campaigns::attribute_reply(c, org_id, contact_id, quoted, sent_at).await?;
         apply_keyword(
             c,
             org_id,

@@ -36,6 +36,7 @@ use uuid::Uuid;
 use wagent_db::{Conn, schema::conversations};
 use wagent_meta::GraphClient;
 
+pub(crate) use self::templates::placeholders;
 pub use self::{
     error::WhatsAppError,
     media::{Attachment, MAX_SENDABLE_BYTES, Media, ORPHAN_GRACE},
@@ -71,11 +72,11 @@ impl std::fmt::Debug for WhatsAppSetup {
 }
 
 impl Domain {
-    fn whatsapp(&self) -> Result<&Arc<WhatsAppSetup>> {
+    pub(crate) fn whatsapp(&self) -> Result<&Arc<WhatsAppSetup>> {
         self.whatsapp.as_ref().ok_or(WhatsAppError::NotConfigured)
     }
 
-    fn token_purpose(account_id: Uuid) -> String {
+    pub(crate) fn token_purpose(account_id: Uuid) -> String {
         format!("whatsapp_accounts.access_token/{account_id}")
     }
 }

@@ -204,7 +204,7 @@ impl Template {
     }
 }
 
-fn placeholders(text: &str) -> Vec<String> {
+pub(crate) fn placeholders(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("{{") {

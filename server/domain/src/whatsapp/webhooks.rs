@@ -25,7 +25,7 @@ use super::{
     keywords::apply_preference,
 };
 use crate::{
-    Code, CommonError, Domain, Problem,
+    Code, CommonError, Domain, Problem, campaigns,
     organizations::audit::{self, Entry},
 };
 
@@ -314,7 +314,19 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
                 }
             }
             WebhookEvent::Status { status, .. } => {
-                if apply_status(c, org_id, status).await? {
+                let campaign = status
+                    .biz_opaque_callback_data
+                    .as_deref()
+                    .map(|callback_data| campaigns::CampaignStatusUpdate {
+                        callback_data,
+                        status,
+                    })
+                    .filter(|u| u.recipient_id().is_some());
+                let applied = match campaign {
+                    Some(update) => campaigns::apply_campaign_status(c, org_id, &update).await?,
+                    None => apply_status(c, org_id, status).await?,
+                };
+                if applied {
                     report.statuses += 1;
                 }
             }
@@ -391,6 +403,9 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
                                 .set(phone_numbers::quality_rating.eq(q))
                                 .execute(c)
                                 .await?;
+                        }
+                        if quality == Some("RED") {
+                            campaigns::pause_for_quality(c, org_id, id).await?;
                         }
                     }
                 }

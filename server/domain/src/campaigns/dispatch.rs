@@ -1,0 +1,565 @@
+//! The jobs that send a campaign.
+//!
+//! `campaigns.launch` freezes the audience at the start time (and, for a recurring campaign,
+//! makes the run and schedules the next). `campaigns.dispatch` jobs, several per campaign
+//! ("shards", run by any worker process), share its recipients:
+//!
+//! 1. claim a batch of due recipients with `FOR UPDATE SKIP LOCKED`, marking them `sending`
+//!    under this run's claim, and **commit** (opted-out contacts are skipped here, at the
+//!    last moment);
+//! 2. send each, paced to the shard's share of the number's throughput;
+//! 3. record every outcome in one transaction, with the counters.
+//!
+//! A recipient leaves `queued` only through step 1, once: no crash, restart, second worker
+//! or resume can send it twice. Rows still `sending` when their claim expires belong to a
+//! run that died mid-send and become `unknown`, never resent automatically.
+
+use std::{
+    num::NonZeroU32,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel_async::RunQueryDsl;
+use futures::StreamExt;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+use wagent_db::{
+    Conn, Scope,
+    schema::{campaigns, message_templates, phone_numbers, whatsapp_accounts},
+};
+use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
+use wagent_meta::{
+    AccessToken, ErrorClass, GraphError, OutboundMessage, Recipient as MetaRecipient,
+    TemplateComponent, TemplateLanguage, TemplateMessage,
+};
+
+use super::{
+    Campaign, CampaignError, CampaignStatus, Schedule, audience, tracking,
+};
+use crate::{CommonError, Domain, jobs::organization};
+
+/// Recipients' `biz_opaque_callback_data`: this prefix and the recipient's id.
+pub(crate) const CALLBACK_PREFIX: &str = "wagent:campaign:";
+/// How long a claim holds beyond the batch's own pacing time.
+const CLAIM_MARGIN: Duration = Duration::from_secs(60);
+/// Sends in flight at once per shard.
+const IN_FLIGHT: usize = 128;
+/// Attempts for a recipient Meta answers with a passing error before it fails.
+const MAX_ATTEMPTS: i32 = 8;
+
+/// Freezes a campaign's audience at its start time and starts its dispatch.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Launch {
+    pub(crate) campaign_id: Uuid,
+}
+
+impl Launch {
+    pub(crate) async fn enqueue(
+        c: &mut Conn,
+        org_id: Uuid,
+        campaign_id: Uuid,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<(), wagent_db::Error> {
+        let mut job = NewJob::of(Some(org_id), &Self { campaign_id })
+            .unique(format!("campaigns.launch:{campaign_id}"));
+        if let Some(at) = at {
+            job = job.at(at);
+        }
+        wagent_jobs::enqueue(c, job).await?;
+        Ok(())
+    }
+}
+
+impl BackgroundJob for Launch {
+    const KIND: &'static str = "campaigns.launch";
+    type Context = Domain;
+
+    /// A launch that cannot happen leaves the campaign `failed` with the reason, never
+    /// `scheduled` forever.
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = organization(&job)?;
+        let outcome = domain.launch_now(org_id, self.campaign_id).await;
+        let error = match outcome {
+            Ok(next) => return next.map_or(Ok(()), |d| Err(JobError::Later(d))),
+            Err(e) => e,
+        };
+        let last = job.attempts >= job.max_attempts;
+        let reason = match &error {
+            CampaignError::Common(CommonError::Internal(_)) if !last => {
+                return Err(JobError::Failed(format!("{error:?}")));
+            }
+            CampaignError::Common(CommonError::Internal(_)) => {
+                "could not start after several attempts; see the server log".to_owned()
+            }
+            other => format!("could not start: {other}"),
+        };
+        domain
+            .tx(Scope::org(org_id), async |c| -> Result<(), CommonError> {
+                super::set_status(
+                    c,
+                    org_id,
+                    self.campaign_id,
+                    CampaignStatus::Failed,
+                    Some(&reason),
+                )
+                .await
+            })
+            .await
+            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
+        Ok(())
+    }
+}
+
+/// Sends a campaign's due recipients, one shard of several.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Dispatch {
+    pub(crate) campaign_id: Uuid,
+    pub(crate) shard: u16,
+}
+
+/// Queues the dispatch shards of a running campaign (once each).
+pub(crate) async fn start(
+    c: &mut Conn,
+    org_id: Uuid,
+    campaign_id: Uuid,
+    shards: u16,
+) -> Result<(), wagent_db::Error> {
+    for shard in 0..shards {
+        let job = NewJob::of(Some(org_id), &Dispatch { campaign_id, shard })
+            .unique(format!("campaigns.dispatch:{campaign_id}:{shard}"));
+        wagent_jobs::enqueue(c, job).await?;
+    }
+    Ok(())
+}
+
+impl BackgroundJob for Dispatch {
+    const KIND: &'static str = "campaigns.dispatch";
+    type Context = Domain;
+
+    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
+        let org_id = organization(&job)?;
+        match domain.dispatch(org_id, self.campaign_id).await {
+            Ok(None) => Ok(()),
+            Ok(Some(later)) => Err(JobError::Later(later)),
+            Err(e) => Err(JobError::Failed(format!("{e:?}"))),
+        }
+    }
+}
+
+impl Domain {
+    /// The launch job's work. `Some(d)`: not due yet, look again in `d`.
+    async fn launch_now(
+        &self,
+        org_id: Uuid,
+        campaign_id: Uuid,
+    ) -> Result<Option<Duration>, CampaignError> {
+        let shards = self.campaign_shards();
+        self.tx(Scope::org(org_id), async |c| {
+            let campaign = super::find_for_update(c, campaign_id).await?;
+            if campaign.status != CampaignStatus::Scheduled {
+                return Ok(None);
+            }
+            if let Some(at) = campaign.starts_at
+                && at > Utc::now()
+            {
+                return Ok(Some((at - Utc::now()).to_std().unwrap_or_default()));
+            }
+            audience::ready_to_send(c, &campaign).await?;
+            match campaign.schedule() {
+                Schedule::Recurring {
+                    every,
+                    time,
+                    weekday,
+                } => {
+                    let run = make_run(c, org_id, &campaign).await?;
+                    audience::freeze(c, org_id, &run).await?;
+                    super::set_status(c, org_id, run.id, CampaignStatus::Running, None).await?;
+                    start(c, org_id, run.id, shards).await?;
+                    let next = audience::next_run(c, every, time, weekday).await?;
+                    diesel::update(campaigns::table.filter(campaigns::id.eq(campaign_id)))
+                        .set(campaigns::starts_at.eq(next))
+                        .execute(c)
+                        .await?;
+                    super::publish(c, org_id, campaign_id).await?;
+                    Ok(Some((next - Utc::now()).to_std().unwrap_or_default()))
+                }
+                _ => {
+                    audience::freeze(c, org_id, &campaign).await?;
+                    super::set_status(c, org_id, campaign_id, CampaignStatus::Running, None)
+                        .await?;
+                    start(c, org_id, campaign_id, shards).await?;
+                    Ok(None)
+                }
+            }
+        })
+        .await
+    }
+
+    /// One dispatch run: sends due recipients until none is left, the campaign stops, or
+    /// only later ones remain (`Some(wait)`).
+    async fn dispatch(
+        &self,
+        org_id: Uuid,
+        campaign_id: Uuid,
+    ) -> Result<Option<Duration>, CampaignError> {
+        let Some(target) = self.dispatch_target(org_id, campaign_id).await? else {
+            return Ok(None);
+        };
+        let wa = self.whatsapp().map_err(CommonError::internal)?.clone();
+        let shards = u32::from(self.campaign_shards());
+        // Each shard's share of the number's throughput, a little under it so that Meta's
+        // per-second window never sees more than the level.
+        let share = (f64::from(target.throughput) * 0.99 / f64::from(shards)).floor() as u32;
+        let pacer = Pacer::new(share.max(1));
+        let claim = Uuid::new_v4().to_string();
+        loop {
+            let batch_size = (pacer.rate() / 2).clamp(1, 250) as i64;
+            let hold = CLAIM_MARGIN + Duration::from_secs_f64(batch_size as f64 / f64::from(pacer.rate()));
+            let claimed = self
+                .tx(Scope::org(org_id), async |c| {
+                    tracking::expire_claims(c, org_id, campaign_id).await?;
+                    tracking::claim(c, org_id, campaign_id, &claim, batch_size, hold).await
+                })
+                .await?;
+            if claimed.is_empty() {
+                return self
+                    .tx(Scope::org(org_id), async |c| {
+                        tracking::finish_or_wait(c, org_id, campaign_id).await
+                    })
+                    .await;
+            }
+            let sends = futures::stream::iter(claimed.into_iter().map(|r| {
+                let (wa, target, pacer) = (&wa, &target, &pacer);
+                async move {
+                    pacer.wait().await;
+                    let message = target.message(&r);
+                    let outcome = match message {
+                        Ok(message) => {
+                            let sent = wa
+                                .graph
+                                .send_message(&target.token, &target.meta_number, &message)
+                                .await;
+                            Outcome::of(sent, r.attempts)
+                        }
+                        Err(e) => Outcome::Failed {
+                            code: None,
+                            text: format!("the stored message cannot be sent: {e}"),
+                        },
+                    };
+                    if matches!(outcome, Outcome::Later { slow_down: true, .. }) {
+                        pacer.slow_down();
+                    }
+                    (r, outcome)
+                }
+            }))
+            .buffer_unordered(IN_FLIGHT)
+            .collect::<Vec<_>>()
+            .await;
+            let status = self
+                .tx(Scope::org(org_id), async |c| {
+                    tracking::record(c, org_id, campaign_id, &claim, &sends).await
+                })
+                .await?;
+            if status != CampaignStatus::Running {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// What every send of a running campaign shares; none when it is not running.
+    async fn dispatch_target(
+        &self,
+        org_id: Uuid,
+        campaign_id: Uuid,
+    ) -> Result<Option<Target>, CampaignError> {
+        let loaded = self
+            .tx(Scope::org(org_id), async |c| -> Result<_, CampaignError> {
+                let campaign: Campaign = campaigns::table
+                    .filter(campaigns::id.eq(campaign_id))
+                    .select(Campaign::as_select())
+                    .first(c)
+                    .await
+                    .optional()?
+                    .ok_or(CampaignError::Common(CommonError::NotFound("campaign")))?;
+                if campaign.status != CampaignStatus::Running {
+                    return Ok(None);
+                }
+                let (name, language): (String, String) = message_templates::table
+                    .filter(message_templates::id.eq(campaign.template_id))
+                    .select((message_templates::name, message_templates::language))
+                    .first(c)
+                    .await?;
+                let (account_id, meta_number, level): (Uuid, String, Option<String>) =
+                    phone_numbers::table
+                        .filter(phone_numbers::id.eq(campaign.phone_number_id))
+                        .select((
+                            phone_numbers::account_id,
+                            phone_numbers::phone_number_id,
+                            phone_numbers::throughput_level,
+                        ))
+                        .first(c)
+                        .await?;
+                let sealed: String = whatsapp_accounts::table
+                    .filter(whatsapp_accounts::id.eq(account_id))
+                    .select(whatsapp_accounts::access_token_sealed)
+                    .first(c)
+                    .await?;
+                Ok(Some((name, language, account_id, meta_number, level, sealed)))
+            })
+            .await?;
+        let Some((name, language, account_id, meta_number, level, sealed)) = loaded else {
+            return Ok(None);
+        };
+        let wa = self.whatsapp().map_err(CommonError::internal)?;
+        let token = wa
+            .keyring
+            .open(&sealed, org_id, &Self::token_purpose(account_id))
+            .map_err(CommonError::internal)?;
+        Ok(Some(Target {
+            template: name,
+            language,
+            meta_number,
+            throughput: throughput_of(level.as_deref()),
+            token: AccessToken::new(token.expose()),
+        }))
+    }
+}
+
+/// Messages per second a number may send at its throughput level (Meta: 80 by default, up
+/// to 1,000).
+fn throughput_of(level: Option<&str>) -> u32 {
+    match level.map(str::to_ascii_uppercase).as_deref() {
+        Some("HIGH") => 1_000,
+        Some(level) if level.parse::<u32>().is_ok() => {
+            level.parse::<u32>().unwrap_or(80).clamp(1, 1_000)
+        }
+        _ => 80,
+    }
+}
+
+/// What every send of one campaign shares.
+struct Target {
+    template: String,
+    language: String,
+    meta_number: String,
+    throughput: u32,
+    token: AccessToken,
+}
+
+impl Target {
+    fn message(&self, r: &tracking::Claimed) -> Result<OutboundMessage, serde_json::Error> {
+        let components: Vec<TemplateComponent> = serde_json::from_value(r.components.clone())?;
+        let to = match (&r.phone, &r.user_id) {
+            (Some(phone), _) => MetaRecipient::phone(phone.clone()),
+            (None, Some(user_id)) => MetaRecipient::user_id(user_id.clone()),
+            (None, None) => MetaRecipient::phone(String::new()),
+        };
+        let template = TemplateMessage {
+            name: self.template.clone(),
+            language: TemplateLanguage {
+                code: self.language.clone(),
+            },
+            components,
+        };
+        Ok(OutboundMessage::template(to, template)
+            .with_callback_data(format!("{CALLBACK_PREFIX}{}", r.id)))
+    }
+}
+
+/// How one send ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Sent { wamid: String, held: bool },
+    /// Not sent, for good (Meta's code and words).
+    Failed { code: Option<i32>, text: String },
+    /// Not sent; try this recipient again after a while.
+    Later {
+        after: Duration,
+        code: Option<i32>,
+        text: String,
+        slow_down: bool,
+    },
+    /// Not sent, and nothing more is sent until a person acts (an expired token, a locked
+    /// account, a paused or disabled template).
+    Pause { code: i32, text: String },
+    /// Meta may or may not have it (no answer, or one that cannot be read).
+    Unknown { text: String },
+}
+
+impl Outcome {
+    fn of(sent: Result<wagent_meta::SendResult, GraphError>, attempts: i32) -> Self {
+        let e = match sent {
+            Ok(sent) => {
+                return Self::Sent {
+                    held: sent.message_status.as_deref() == Some("held_for_quality_assessment"),
+                    wamid: sent.message_id,
+                };
+            }
+            Err(e) => e,
+        };
+        let text = e.to_string();
+        let code = e.code().and_then(|c| i32::try_from(c).ok());
+        let gives_up = attempts >= MAX_ATTEMPTS;
+        match (&e, code) {
+            (_, Some(130429)) => Self::Later {
+                after: Duration::from_secs(1),
+                code,
+                text,
+                slow_down: true,
+            },
+            (_, Some(131056)) if !gives_up => Self::Later {
+                after: Duration::from_secs(6 * attempts.clamp(1, 10) as u64),
+                code,
+                text,
+                slow_down: false,
+            },
+            (_, Some(c @ (0 | 190 | 131031 | 132015 | 132016))) => Self::Pause { code: c, text },
+            (GraphError::Timeout | GraphError::Transport(_) | GraphError::Decode(_), _) => {
+                Self::Unknown { text }
+            }
+            _ if e.class() == ErrorClass::Final || gives_up => Self::Failed { code, text },
+            _ => Self::Later {
+                after: Duration::from_secs(2u64.pow(attempts.clamp(1, 8) as u32)),
+                code,
+                text,
+                slow_down: false,
+            },
+        }
+    }
+}
+
+/// Paces sends to a rate that can be lowered when Meta says the number is too fast.
+struct Pacer {
+    limiter: Mutex<(u32, Arc<DefaultDirectRateLimiter>)>,
+}
+
+impl Pacer {
+    fn new(rate: u32) -> Self {
+        Self {
+            limiter: Mutex::new((rate, Arc::new(limiter(rate)))),
+        }
+    }
+
+    fn rate(&self) -> u32 {
+        self.limiter.lock().map(|l| l.0).unwrap_or(1)
+    }
+
+    async fn wait(&self) {
+        let limiter = self.limiter.lock().ok().map(|l| l.1.clone());
+        if let Some(limiter) = limiter {
+            limiter.until_ready().await;
+        }
+    }
+
+    /// Four fifths of the rate from now on in this run.
+    fn slow_down(&self) {
+        if let Ok(mut l) = self.limiter.lock() {
+            let rate = (l.0 * 4 / 5).max(1);
+            *l = (rate, Arc::new(limiter(rate)));
+        }
+    }
+}
+
+/// Evenly spaced, without bursts: Meta counts each second.
+fn limiter(rate: u32) -> DefaultDirectRateLimiter {
+    let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN))
+}
+
+/// The run of a recurring campaign: a copy, named for its day, that starts now.
+async fn make_run(c: &mut Conn, org_id: Uuid, parent: &Campaign) -> Result<Campaign, CampaignError> {
+    let id = Uuid::now_v7();
+    let name: String = format!("{} — {}", parent.name, Utc::now().format("%Y-%m-%d"))
+        .chars()
+        .take(200)
+        .collect();
+    diesel::insert_into(campaigns::table)
+        .values((
+            campaigns::org_id.eq(org_id),
+            campaigns::id.eq(id),
+            campaigns::name.eq(name),
+            campaigns::phone_number_id.eq(parent.phone_number_id),
+            campaigns::template_id.eq(parent.template_id),
+            campaigns::parameters.eq(&parent.parameters),
+            campaigns::audience.eq(&parent.audience),
+            campaigns::schedule.eq(serde_json::to_value(Schedule::Now).unwrap_or(Value::Null)),
+            campaigns::retry_per_user_limit.eq(parent.retry_per_user_limit),
+            campaigns::reply_window_hours.eq(parent.reply_window_hours),
+            campaigns::status.eq(CampaignStatus::Scheduled),
+            campaigns::parent_id.eq(parent.id),
+            campaigns::created_by.eq(parent.created_by),
+            campaigns::starts_at.eq(Utc::now()),
+        ))
+        .execute(c)
+        .await?;
+    super::find(c, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: i64) -> GraphError {
+        GraphError::Api {
+            http_status: 400,
+            code,
+            subcode: None,
+            message: "m".into(),
+            details: None,
+            fbtrace_id: None,
+        }
+    }
+
+    #[test]
+    fn meta_s_codes_decide_what_happens_to_a_recipient() {
+        let kind = |e: GraphError, attempts| match Outcome::of(Err(e), attempts) {
+            Outcome::Sent { .. } => "sent",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Later { slow_down: true, .. } => "slower",
+            Outcome::Later { .. } => "later",
+            Outcome::Pause { .. } => "pause",
+            Outcome::Unknown { .. } => "unknown",
+        };
+        assert_eq!(kind(api(130429), 1), "slower");
+        assert_eq!(kind(api(131056), 1), "later");
+        assert_eq!(kind(api(131056), MAX_ATTEMPTS), "failed");
+        for code in [131026, 131047, 131050, 131051, 100] {
+            assert_eq!(kind(api(code), 1), "failed", "{code}");
+        }
+        for code in [190, 131031, 132015, 132016] {
+            assert_eq!(kind(api(code), 1), "pause", "{code}");
+        }
+        assert_eq!(kind(api(131000), 1), "later");
+        assert_eq!(kind(GraphError::Timeout, 1), "unknown");
+        assert_eq!(kind(GraphError::Transport("reset".into()), 1), "unknown");
+        assert_eq!(kind(GraphError::Unreachable("refused".into()), 1), "later");
+        let held = Outcome::of(
+            Ok(wagent_meta::SendResult {
+                wa_id: None,
+                input: "1".into(),
+                message_id: "wamid.1".into(),
+                message_status: Some("held_for_quality_assessment".into()),
+            }),
+            1,
+        );
+        assert_eq!(
+            held,
+            Outcome::Sent {
+                wamid: "wamid.1".into(),
+                held: true
+            }
+        );
+    }
+
+    #[test]
+    fn throughput_levels_read_as_messages_per_second() {
+        assert_eq!(throughput_of(None), 80);
+        assert_eq!(throughput_of(Some("STANDARD")), 80);
+        assert_eq!(throughput_of(Some("HIGH")), 1_000);
+    }
+}
