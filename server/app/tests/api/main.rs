@@ -2,6 +2,7 @@
 //! The server over HTTP and websockets, against a real PostgreSQL and a real OIDC provider.
 
 mod auth;
+mod campaigns;
 mod cli;
 mod contacts;
 mod edge;

@@ -256,6 +256,54 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             let made = case.as_alice(CANNED, json!({})).await;
             case.run("mutation($o: ID!, $i: ID!) { deleteCannedResponse(input: {organizationId: $o, cannedResponseId: $i}) }", json!({ "i": made["createCannedResponse"]["id"] })).await
         }
+        "`organization.campaigns`" => {
+            campaign_of(case, Stage::Draft).await;
+            case.run("query($o: ID!) { organization(id: $o) { campaigns(first: 5) { nodes { name stats { sent skippedByReason { key } } } } } }", json!({})).await
+        }
+        "`campaign` (stats, recipients, preview)" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            case.run("query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { stats { sent } recipients(first: 5) { nodes { status } } preview { audience } } } }", json!({ "c": c.id })).await
+        }
+        "`templatePlaceholders`" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            case.run("query($o: ID!, $t: ID!) { organization(id: $o) { templatePlaceholders(templateId: $t) { name } } }", json!({ "t": c.template })).await
+        }
+        "`campaignEvents` subscription" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            subscribe(case, &format!("subscription($o: ID!) {{ campaignEvents(organizationId: $o, campaignId: \"{}\") {{ status }} }}", c.id), async {}).await
+        }
+        "`GET /api/organizations/{org}/campaigns/{id}/recipients.csv`" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            let response = reqwest::Client::new()
+                .get(format!("{}/api/organizations/{}/campaigns/{}/recipients.csv", case.app.base, case.org, c.id))
+                .bearer_auth(&case.actor)
+                .send()
+                .await
+                .unwrap();
+            if response.status().is_success() {
+                json!({ "data": response.text().await.unwrap() })
+            } else {
+                response.json().await.unwrap()
+            }
+        }
+        "`createCampaign`" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            case.run(CREATE_CAMPAIGN, json!({ "i": campaign_input(case, &c) })).await
+        }
+        "`updateCampaign`" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            case.run("mutation($c: ID!, $i: CampaignInput!) { updateCampaign(campaignId: $c, input: $i) { id } }", json!({ "c": c.id, "i": campaign_input(case, &c) })).await
+        }
+        "`deleteCampaign`" => {
+            let c = campaign_of(case, Stage::Draft).await;
+            case.run("mutation($o: ID!, $c: ID!) { deleteCampaign(organizationId: $o, campaignId: $c) }", json!({ "c": c.id })).await
+        }
+        "`launchCampaign`" => campaign_action(case, "launchCampaign", Stage::Draft).await,
+        "`pauseCampaign`" => campaign_action(case, "pauseCampaign", Stage::Scheduled).await,
+        "`resumeCampaign`" => campaign_action(case, "resumeCampaign", Stage::Paused).await,
+        "`cancelCampaign`" => campaign_action(case, "cancelCampaign", Stage::Scheduled).await,
+        "`duplicateCampaign`" => campaign_action(case, "duplicateCampaign", Stage::Draft).await,
+        "`retryFailedRecipients`" => campaign_action(case, "retryFailedRecipients", Stage::Failed).await,
         other => panic!("docs/PERMISSIONS.md names {other}, which this test does not know: add an arm to `perform`"),
     };
     vec![one]
@@ -325,6 +373,111 @@ async fn customer_writes(app: &TestApp, pn: &str, text: &str) {
         .await
         .unwrap();
     assert!(r.status().is_success());
+}
+
+const CREATE_CAMPAIGN: &str = "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }";
+
+/// How far [`campaign_of`] takes Alice's campaign.
+#[derive(PartialEq)]
+enum Stage {
+    Draft,
+    /// Launched to start in 2030.
+    Scheduled,
+    Paused,
+    /// Sent to the customer, whose send then failed for a reason worth retrying.
+    Failed,
+}
+
+struct CampaignSetup {
+    id: String,
+    number: String,
+    template: String,
+    contact: String,
+}
+
+fn campaign_input(case: &Case<'_>, c: &CampaignSetup) -> Value {
+    json!({
+        "organizationId": case.org,
+        "name": "Weekly offer",
+        "phoneNumberId": c.number,
+        "templateId": c.template,
+        "parameters": [
+            { "part": "BODY", "placeholder": "1", "field": "name", "fallback": "friend" },
+            { "part": "BODY", "placeholder": "2", "text": "#7" }
+        ],
+        "audience": { "contactIds": [c.contact] },
+        "schedule": { "kind": "AT", "at": "2030-01-01T09:00:00" }
+    })
+}
+
+/// A campaign of Alice's to the customer who wrote in, with the sandbox's `order_update`.
+async fn campaign_of(case: &Case<'_>, stage: Stage) -> CampaignSetup {
+    let contact = contact_of(case).await;
+    let listed = case
+        .as_alice("query($o: ID!) { organization(id: $o) { phoneNumbers { id } } }", json!({}))
+        .await;
+    let number = listed["organization"]["phoneNumbers"][0]["id"].as_str().unwrap().to_owned();
+    let synced = case
+        .as_alice("mutation($o: ID!, $n: ID!) { syncTemplates(input: {organizationId: $o, phoneNumberId: $n}) { id name } }", json!({ "n": number }))
+        .await;
+    let template = synced["syncTemplates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "order_update")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut setup = CampaignSetup {
+        id: String::new(),
+        number,
+        template,
+        contact,
+    };
+    let mut input = campaign_input(case, &setup);
+    if stage == Stage::Failed {
+        input["schedule"] = json!({ "kind": "NOW" });
+    }
+    let made = case.as_alice(CREATE_CAMPAIGN, json!({ "i": input })).await;
+    setup.id = made["createCampaign"]["id"].as_str().unwrap().to_owned();
+    let act = |name: &str| format!("mutation($o: ID!, $c: ID!) {{ {name}(organizationId: $o, campaignId: $c) {{ status }} }}");
+    if stage != Stage::Draft {
+        case.as_alice(&act("launchCampaign"), json!({ "c": setup.id })).await;
+    }
+    if stage == Stage::Paused {
+        case.as_alice(&act("pauseCampaign"), json!({ "c": setup.id })).await;
+    }
+    if stage == Stage::Failed {
+        let id = setup.id.clone();
+        wagent_testkit::wait_until("the campaign to complete", Duration::from_secs(20), || {
+            let id = id.clone();
+            async move {
+                let d = case.as_alice("query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { status } } }", json!({ "c": id })).await;
+                d["organization"]["campaign"]["status"] == "COMPLETED"
+            }
+        })
+        .await;
+        use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+        let mut c = AsyncPgConnection::establish(&case.app.db.admin.connection_string()).await.unwrap();
+        c.batch_execute(&format!(
+            "UPDATE campaign_recipients SET status = 'failed', error_code = 131049, failed_at = now() WHERE campaign_id = '{0}';
+             UPDATE campaigns SET failed = 1 WHERE id = '{0}';",
+            setup.id
+        ))
+        .await
+        .unwrap();
+    }
+    setup
+}
+
+async fn campaign_action(case: &Case<'_>, name: &str, stage: Stage) -> Value {
+    let c = campaign_of(case, stage).await;
+    case.run(
+        &format!("mutation($o: ID!, $c: ID!) {{ {name}(organizationId: $o, campaignId: $c) {{ status }} }}"),
+        json!({ "c": c.id }),
+    )
+    .await
 }
 
 /// What [`whatsapp`] set up.
