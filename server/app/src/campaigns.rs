@@ -2,11 +2,7 @@
 //! and Meta's error, streamed a chunk at a time whatever their number. Any member.
 
 use futures::StreamExt;
-use poem::{
-    Body, Request, Response, handler,
-    http::header,
-    web::Data as PoemData,
-};
+use poem::{Body, Request, Response, handler, http::header, web::Data as PoemData};
 use uuid::Uuid;
 use wagent_domain::{CommonError, Intent, Problem, Role, campaigns::EXPORT_CHUNK};
 
@@ -110,7 +106,13 @@ pub async fn recipients_csv(
     let name: String = campaign
         .name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(80)
         .collect();
     Response::builder()

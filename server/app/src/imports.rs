@@ -48,10 +48,7 @@ pub(crate) async fn access(
     let token = bearer(req.headers())?.ok_or(CommonError::Unauthenticated)?;
     let caller = state.authenticate(&token, ip, user_agent).await?;
     let org = Uuid::parse_str(org).map_err(|_| CommonError::NotFound("organization"))?;
-    state
-        .domain
-        .authorize(&caller, org, needed, intent)
-        .await
+    state.domain.authorize(&caller, org, needed, intent).await
 }
 
 /// Uploads a contact list (CSV or XLSX, up to 200 MB): the raw bytes as the body,

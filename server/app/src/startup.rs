@@ -319,10 +319,7 @@ pub async fn run_worker(
         .await
         .map_err(|e| e.to_string())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let runners = tokio::spawn(run_runners(
-        job_runners(&services, bus, settings),
-        stop_rx,
-    ));
+    let runners = tokio::spawn(run_runners(job_runners(&services, bus, settings), stop_rx));
     shutdown.await;
     let _ = stop_tx.send(true);
     let _ = runners.await;

@@ -563,16 +563,14 @@ impl CampaignObject {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
-        status: Option<GqlRecipientStatus>,
-        skip_reason: Option<GqlSkipReason>,
-        #[graphql(desc = "Meta's error code.")] error_code: Option<i32>,
-        replied: Option<bool>,
+        filter: Option<RecipientFilterInput>,
     ) -> async_graphql::Result<Connection<String, RecipientObject>> {
+        let filter = filter.unwrap_or_default();
         let filter = RecipientFilter {
-            status: status.map(Into::into),
-            skip_reason: skip_reason.map(Into::into),
-            error_code,
-            replied,
+            status: filter.status.map(Into::into),
+            skip_reason: filter.skip_reason.map(Into::into),
+            error_code: filter.error_code,
+            replied: filter.replied,
         };
         let after_id = crate::connection::parse_after(ctx, after.clone())?;
         let page = ctx
@@ -595,6 +593,18 @@ impl CampaignObject {
             self.campaign.id
         )
     }
+}
+
+/// Which recipients to list.
+#[derive(InputObject, Default)]
+#[graphql(name = "CampaignRecipientFilter")]
+pub struct RecipientFilterInput {
+    status: Option<GqlRecipientStatus>,
+    skip_reason: Option<GqlSkipReason>,
+    /// Meta's error code.
+    error_code: Option<i32>,
+    /// Only those who replied (true) or did not (false).
+    replied: Option<bool>,
 }
 
 /// One recipient of a launched campaign.
@@ -860,7 +870,12 @@ async fn act(
     ctx: &Context<'_>,
     organization_id: &ID,
     campaign_id: &ID,
-    action: impl AsyncFnOnce(&Domain, &Access, Uuid) -> wagent_domain::Result<Campaign, wagent_domain::campaigns::CampaignError>,
+    action: impl AsyncFnOnce(
+        &Domain,
+        &Access,
+        Uuid,
+    )
+        -> wagent_domain::Result<Campaign, wagent_domain::campaigns::CampaignError>,
 ) -> async_graphql::Result<CampaignObject> {
     let access = guard(ctx, organization_id, Role::Admin, Intent::Write).await?;
     let id = parse_id(ctx, campaign_id, "campaign")?;

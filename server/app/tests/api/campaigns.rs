@@ -53,7 +53,12 @@ pub(crate) async fn import(app: &TestApp, token: &str, org: &str, csv: &str) {
 
 /// Creates the marketing template `spring_sale` ("Hi {{1}}, your {{2}} discount is
 /// waiting.") and waits for Meta's approval; returns its id.
-pub(crate) async fn marketing_template(app: &TestApp, token: &str, org: &str, number: &str) -> String {
+pub(crate) async fn marketing_template(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    number: &str,
+) -> String {
     let created = app
         .ok(
             token,
@@ -109,7 +114,10 @@ async fn launch(app: &TestApp, token: &str, org: &str, campaign: &str) {
 async fn sends_by_recipient(app: &TestApp, pn: &str) -> HashMap<String, usize> {
     let sent: Value = app
         .http
-        .get(format!("{}/sandbox/messages?phone_number_id={pn}", app.sandbox_url))
+        .get(format!(
+            "{}/sandbox/messages?phone_number_id={pn}",
+            app.sandbox_url
+        ))
         .send()
         .await
         .unwrap()
@@ -119,7 +127,9 @@ async fn sends_by_recipient(app: &TestApp, pn: &str) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for m in sent["data"].as_array().unwrap() {
         if m["type"] == "template" {
-            *counts.entry(m["to"].as_str().unwrap().to_owned()).or_default() += 1;
+            *counts
+                .entry(m["to"].as_str().unwrap().to_owned())
+                .or_default() += 1;
         }
     }
     counts
@@ -175,12 +185,19 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     let (_, body) = app.gql(Some(&alice), CREATE, json!({ "i": wrong })).await;
     assert_eq!(code(&body), "VALIDATION", "{body}");
     assert!(
-        body["errors"][0]["message"].as_str().unwrap().contains("body {{2}}"),
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("body {{2}}"),
         "{body}"
     );
 
     let created = app
-        .ok(&alice, CREATE, json!({ "i": input(&org, &number, &template, &["vip"]) }))
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "i": input(&org, &number, &template, &["vip"]) }),
+        )
         .await;
     let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
     assert_eq!(created["createCampaign"]["status"], "DRAFT");
@@ -197,7 +214,12 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["reason"].as_str().unwrap().to_owned(), s["count"].as_i64().unwrap()))
+        .map(|s| {
+            (
+                s["reason"].as_str().unwrap().to_owned(),
+                s["count"].as_i64().unwrap(),
+            )
+        })
         .collect();
     skipped.sort();
     assert_eq!(
@@ -208,7 +230,10 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
             ("US_MARKETING".to_owned(), 1)
         ]
     );
-    assert_eq!(p["budget"]["limit"], 2000, "the sandbox business's tier: {p}");
+    assert_eq!(
+        p["budget"]["limit"], 2000,
+        "the sandbox business's tier: {p}"
+    );
     assert_eq!(p["budget"]["needed"], 2);
     assert_eq!(p["budget"]["covers"], true);
     let texts: Vec<&str> = p["samples"]
@@ -217,8 +242,14 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
         .iter()
         .filter_map(|s| s["text"].as_str())
         .collect();
-    assert!(texts.contains(&"Hi Ana, your gold discount is waiting."), "{p}");
-    assert!(texts.contains(&"Hi there, your silver discount is waiting."), "{p}");
+    assert!(
+        texts.contains(&"Hi Ana, your gold discount is waiting."),
+        "{p}"
+    );
+    assert!(
+        texts.contains(&"Hi there, your silver discount is waiting."),
+        "{p}"
+    );
     let bruno = p["samples"]
         .as_array()
         .unwrap()
@@ -252,11 +283,18 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     assert_eq!(c["status"], "COMPLETED", "{c}");
     let s = &c["stats"];
     assert_eq!(
-        (s["audience"].as_i64(), s["skipped"].as_i64(), s["queued"].as_i64()),
+        (
+            s["audience"].as_i64(),
+            s["skipped"].as_i64(),
+            s["queued"].as_i64()
+        ),
         (Some(5), Some(3), Some(0)),
         "{s}"
     );
-    assert_eq!((s["sent"].as_i64(), s["delivered"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(
+        (s["sent"].as_i64(), s["delivered"].as_i64()),
+        (Some(2), Some(2))
+    );
     assert_eq!(s["deliveryRate"], 1.0);
     assert_eq!(
         s["billableByCategory"],
@@ -270,11 +308,17 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     let sends = sends_by_recipient(&app, &pn).await;
     assert_eq!(
         sends,
-        HashMap::from([("5511988880001".to_owned(), 1), ("5511988880003".to_owned(), 1)])
+        HashMap::from([
+            ("5511988880001".to_owned(), 1),
+            ("5511988880003".to_owned(), 1)
+        ])
     );
     let sent: Value = app
         .http
-        .get(format!("{}/sandbox/messages?phone_number_id={pn}&to=5511988880001", app.sandbox_url))
+        .get(format!(
+            "{}/sandbox/messages?phone_number_id={pn}&to=5511988880001",
+            app.sandbox_url
+        ))
         .send()
         .await
         .unwrap()
@@ -310,14 +354,17 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
         },
     )
     .await;
-    assert_eq!(replied["organization"]["campaign"]["stats"]["replyRate"], 1.0);
+    assert_eq!(
+        replied["organization"]["campaign"]["stats"]["replyRate"],
+        1.0
+    );
     until_event(&mut live, |d| d["campaignEvents"]["stats"]["replied"] == 2).await;
 
     // The drill-down: skipped recipients with their reasons, and the CSV of everyone.
     let skipped = app
         .ok(
             &alice,
-            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 10, status: SKIPPED) { nodes { name address skipReason } } replied: recipients(first: 10, replied: true) { nodes { name repliedAt } } timeline { sent delivered read replied } } } }",
+            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 10, filter: {status: SKIPPED}) { nodes { name address skipReason } } replied: recipients(first: 10, filter: {replied: true}) { nodes { name repliedAt } } timeline { sent delivered read replied } } } }",
             json!({ "o": org, "c": campaign }),
         )
         .await;
@@ -326,10 +373,19 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| format!("{} {}", r["name"].as_str().unwrap_or("-"), r["skipReason"].as_str().unwrap()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["name"].as_str().unwrap_or("-"),
+                r["skipReason"].as_str().unwrap()
+            )
+        })
         .collect();
     reasons.sort();
-    assert_eq!(reasons, ["Bruno MISSING_VALUE", "Dan US_MARKETING", "Eva OPTED_OUT"]);
+    assert_eq!(
+        reasons,
+        ["Bruno MISSING_VALUE", "Dan US_MARKETING", "Eva OPTED_OUT"]
+    );
     assert_eq!(c["replied"]["nodes"].as_array().unwrap().len(), 2);
     let total_sent: i64 = c["timeline"]
         .as_array()
@@ -340,7 +396,10 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     assert_eq!(total_sent, 2, "the timeline adds up: {c}");
     let csv = app
         .http
-        .get(format!("{}/api/organizations/{org}/campaigns/{campaign}/recipients.csv", app.base))
+        .get(format!(
+            "{}/api/organizations/{org}/campaigns/{campaign}/recipients.csv",
+            app.base
+        ))
         .bearer_auth(&alice)
         .send()
         .await
@@ -350,10 +409,16 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 6, "a header and five recipients: {text}");
     assert!(lines[0].starts_with("recipient_id,contact_id,name,address,status"));
-    assert!(text.contains("Eva,'+5511988880004,skipped,opted_out"), "{text}");
+    assert!(
+        text.contains("Eva,'+5511988880004,skipped,opted_out"),
+        "{text}"
+    );
     let anonymous = app
         .http
-        .get(format!("{}/api/organizations/{org}/campaigns/{campaign}/recipients.csv", app.base))
+        .get(format!(
+            "{}/api/organizations/{org}/campaigns/{campaign}/recipients.csv",
+            app.base
+        ))
         .send()
         .await
         .unwrap();
@@ -406,7 +471,10 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
 fn crowd(n: usize) -> String {
     let mut csv = String::from("phone,name,tier,tags\n");
     for i in 0..n {
-        csv.push_str(&format!("+55119{:08},Customer {i},gold,crowd\n", 70_000_000 + i));
+        csv.push_str(&format!(
+            "+55119{:08},Customer {i},gold,crowd\n",
+            70_000_000 + i
+        ));
     }
     csv
 }
@@ -419,14 +487,22 @@ async fn a_paused_campaign_sends_nothing_more_and_resumes_where_it_stopped() {
     import(&app, &alice, &org, &crowd(400)).await;
     let template = marketing_template(&app, &alice, &org, &number).await;
     let created = app
-        .ok(&alice, CREATE, json!({ "i": input(&org, &number, &template, &["crowd"]) }))
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "i": input(&org, &number, &template, &["crowd"]) }),
+        )
         .await;
     let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
     launch(&app, &alice, &org, &campaign).await;
     // At the default 80 messages a second, 400 take five seconds: pause after the first.
-    eventually(&app, &alice, CAMPAIGN, json!({ "o": org, "c": campaign }), |d| {
-        d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(0)
-    })
+    eventually(
+        &app,
+        &alice,
+        CAMPAIGN,
+        json!({ "o": org, "c": campaign }),
+        |d| d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(0),
+    )
     .await;
     let paused = app
         .ok(
@@ -438,11 +514,13 @@ async fn a_paused_campaign_sends_nothing_more_and_resumes_where_it_stopped() {
     assert_eq!(paused["pauseCampaign"]["status"], "PAUSED");
     // The batch in flight finishes and the dispatch jobs stop; then nothing more leaves.
     app.jobs_drained().await;
-    let settled = app.ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign })).await;
+    let settled = app
+        .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
+        .await;
     let in_flight = app
         .ok(
             &alice,
-            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 5, status: SENDING) { nodes { id } } } } }",
+            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 5, filter: {status: SENDING}) { nodes { id } } } } }",
             json!({ "o": org, "c": campaign }),
         )
         .await;
@@ -453,7 +531,9 @@ async fn a_paused_campaign_sends_nothing_more_and_resumes_where_it_stopped() {
     );
     let sent_when_paused = sends_by_recipient(&app, &pn).await.len();
     assert!(sent_when_paused < 400, "paused before the end");
-    let again = app.ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign })).await;
+    let again = app
+        .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
+        .await;
     assert_eq!(
         again["organization"]["campaign"]["stats"]["sent"],
         settled["organization"]["campaign"]["stats"]["sent"],
@@ -467,9 +547,13 @@ async fn a_paused_campaign_sends_nothing_more_and_resumes_where_it_stopped() {
         json!({ "o": org, "c": campaign }),
     )
     .await;
-    let done = eventually(&app, &alice, CAMPAIGN, json!({ "o": org, "c": campaign }), |d| {
-        d["organization"]["campaign"]["status"] == "COMPLETED"
-    })
+    let done = eventually(
+        &app,
+        &alice,
+        CAMPAIGN,
+        json!({ "o": org, "c": campaign }),
+        |d| d["organization"]["campaign"]["status"] == "COMPLETED",
+    )
     .await;
     assert_eq!(done["organization"]["campaign"]["stats"]["sent"], 400);
     let sends = sends_by_recipient(&app, &pn).await;
@@ -536,7 +620,9 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
     import(&app, &alice, &org, &crowd(10_000)).await;
     let template = marketing_template(&app, &alice, &org, &number).await;
     // A number at the highest throughput (1,000 a second) and an unlimited tier.
-    app.sandbox.handle().configure(|c| c.throughput_per_second = 1_000);
+    app.sandbox
+        .handle()
+        .configure(|c| c.throughput_per_second = 1_000);
     {
         use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
         let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
@@ -549,21 +635,35 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
         .unwrap();
     }
     let created = app
-        .ok(&alice, CREATE, json!({ "i": input(&org, &number, &template, &["crowd"]) }))
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "i": input(&org, &number, &template, &["crowd"]) }),
+        )
         .await;
     let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
     let mut first = worker(&app);
     launch(&app, &alice, &org, &campaign).await;
-    eventually(&app, &alice, CAMPAIGN, json!({ "o": org, "c": campaign }), |d| {
-        d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(2_000)
-    })
+    eventually(
+        &app,
+        &alice,
+        CAMPAIGN,
+        json!({ "o": org, "c": campaign }),
+        |d| d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(2_000),
+    )
     .await;
     first.kill();
     let mut second = worker(&app);
-    let done = wait_for("the campaign to complete after the crash", Duration::from_secs(120), || async {
-        let d = app.ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign })).await;
-        (d["organization"]["campaign"]["status"] == "COMPLETED").then_some(d)
-    })
+    let done = wait_for(
+        "the campaign to complete after the crash",
+        Duration::from_secs(120),
+        || async {
+            let d = app
+                .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
+                .await;
+            (d["organization"]["campaign"]["status"] == "COMPLETED").then_some(d)
+        },
+    )
     .await;
     second.kill();
     let s = &done["organization"]["campaign"]["stats"];
@@ -572,22 +672,40 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
         s["unknown"].as_i64().unwrap(),
         s["failed"].as_i64().unwrap(),
     );
-    assert_eq!(sent + unknown + failed, 10_000, "every recipient ends somewhere: {s}");
+    assert_eq!(
+        sent + unknown + failed,
+        10_000,
+        "every recipient ends somewhere: {s}"
+    );
     let sends = sends_by_recipient(&app, &pn).await;
     assert!(
         sends.values().all(|n| *n == 1),
         "nobody received the campaign twice: {:?}",
-        sends.iter().filter(|(_, n)| **n > 1).take(5).collect::<Vec<_>>()
+        sends
+            .iter()
+            .filter(|(_, n)| **n > 1)
+            .take(5)
+            .collect::<Vec<_>>()
     );
     // What the sandbox received is what was recorded sent, plus some of the unknown ones
     // (the killed worker's calls in flight, which are never resent).
     let received = sends.len() as i64;
-    eprintln!("after the kill: {sent} sent, {unknown} unknown, {failed} failed; the sandbox received {received}");
+    eprintln!(
+        "after the kill: {sent} sent, {unknown} unknown, {failed} failed; the sandbox received {received}"
+    );
     assert!(
         received >= sent && received <= sent + unknown,
         "received {received}, sent {sent}, unknown {unknown}"
     );
-    assert!(unknown <= 500, "at most the killed worker's claimed batches: {unknown}");
-    let again = app.ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign })).await;
-    assert_eq!(again["organization"]["campaign"]["stats"]["unknown"], unknown);
+    assert!(
+        unknown <= 500,
+        "at most the killed worker's claimed batches: {unknown}"
+    );
+    let again = app
+        .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
+        .await;
+    assert_eq!(
+        again["organization"]["campaign"]["stats"]["unknown"],
+        unknown
+    );
 }

@@ -414,9 +414,15 @@ fn campaign_input(case: &Case<'_>, c: &CampaignSetup) -> Value {
 async fn campaign_of(case: &Case<'_>, stage: Stage) -> CampaignSetup {
     let contact = contact_of(case).await;
     let listed = case
-        .as_alice("query($o: ID!) { organization(id: $o) { phoneNumbers { id } } }", json!({}))
+        .as_alice(
+            "query($o: ID!) { organization(id: $o) { phoneNumbers { id } } }",
+            json!({}),
+        )
         .await;
-    let number = listed["organization"]["phoneNumbers"][0]["id"].as_str().unwrap().to_owned();
+    let number = listed["organization"]["phoneNumbers"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let synced = case
         .as_alice("mutation($o: ID!, $n: ID!) { syncTemplates(input: {organizationId: $o, phoneNumberId: $n}) { id name } }", json!({ "n": number }))
         .await;
@@ -441,12 +447,18 @@ async fn campaign_of(case: &Case<'_>, stage: Stage) -> CampaignSetup {
     }
     let made = case.as_alice(CREATE_CAMPAIGN, json!({ "i": input })).await;
     setup.id = made["createCampaign"]["id"].as_str().unwrap().to_owned();
-    let act = |name: &str| format!("mutation($o: ID!, $c: ID!) {{ {name}(organizationId: $o, campaignId: $c) {{ status }} }}");
+    let act = |name: &str| {
+        format!(
+            "mutation($o: ID!, $c: ID!) {{ {name}(organizationId: $o, campaignId: $c) {{ status }} }}"
+        )
+    };
     if stage != Stage::Draft {
-        case.as_alice(&act("launchCampaign"), json!({ "c": setup.id })).await;
+        case.as_alice(&act("launchCampaign"), json!({ "c": setup.id }))
+            .await;
     }
     if stage == Stage::Paused {
-        case.as_alice(&act("pauseCampaign"), json!({ "c": setup.id })).await;
+        case.as_alice(&act("pauseCampaign"), json!({ "c": setup.id }))
+            .await;
     }
     if stage == Stage::Failed {
         let id = setup.id.clone();
@@ -459,7 +471,9 @@ async fn campaign_of(case: &Case<'_>, stage: Stage) -> CampaignSetup {
         })
         .await;
         use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
-        let mut c = AsyncPgConnection::establish(&case.app.db.admin.connection_string()).await.unwrap();
+        let mut c = AsyncPgConnection::establish(&case.app.db.admin.connection_string())
+            .await
+            .unwrap();
         c.batch_execute(&format!(
             "UPDATE campaign_recipients SET status = 'failed', error_code = 131049, failed_at = now() WHERE campaign_id = '{0}';
              UPDATE campaigns SET failed = 1 WHERE id = '{0}';",

@@ -137,20 +137,21 @@ impl Planner {
             .flatten();
         let since = Utc::now() - chrono::Duration::hours(24);
         // Customers already messaged (or about to be) count once, whichever campaign.
-        let counted: HashSet<Uuid> = campaign_recipients::table
-            .filter(
-                campaign_recipients::sent_at.gt(since).or(campaign_recipients::status.eq_any([
-                    super::RecipientStatus::Queued,
-                    super::RecipientStatus::Sending,
-                ])),
-            )
-            .filter(campaign_recipients::campaign_id.ne(campaign.id))
-            .select(campaign_recipients::contact_id)
-            .distinct()
-            .load::<Uuid>(c)
-            .await?
-            .into_iter()
-            .collect();
+        let counted: HashSet<Uuid> =
+            campaign_recipients::table
+                .filter(campaign_recipients::sent_at.gt(since).or(
+                    campaign_recipients::status.eq_any([
+                        super::RecipientStatus::Queued,
+                        super::RecipientStatus::Sending,
+                    ]),
+                ))
+                .filter(campaign_recipients::campaign_id.ne(campaign.id))
+                .select(campaign_recipients::contact_id)
+                .distinct()
+                .load::<Uuid>(c)
+                .await?
+                .into_iter()
+                .collect();
         let org_zone: String = organizations::table
             .select(organizations::time_zone)
             .first(c)
@@ -219,7 +220,9 @@ impl Planner {
             planned.skip = Some(reason);
             planned.detail = detail;
         };
-        let duplicate = address.as_ref().is_some_and(|a| !self.seen.insert(a.clone()));
+        let duplicate = address
+            .as_ref()
+            .is_some_and(|a| !self.seen.insert(a.clone()));
         match address {
             None => skip(&mut planned, SkipReason::NoAddress, None),
             Some(_) if duplicate => skip(&mut planned, SkipReason::Duplicate, None),
@@ -267,12 +270,7 @@ impl Planner {
             },
         }
         match planned.skip {
-            Some(reason) => {
-                self.skipped
-                    .entry(reason.as_str())
-                    .or_insert((reason, 0))
-                    .1 += 1
-            }
+            Some(reason) => self.skipped.entry(reason.as_str()).or_insert((reason, 0)).1 += 1,
             None => self.queued += 1,
         }
         planned
@@ -481,12 +479,16 @@ pub(super) async fn first_start(c: &mut Conn, schedule: &Schedule) -> Result<Dat
             .bind::<diesel::sql_types::Timestamp, _>(local)
             .get_result(c)
             .await?;
-            let at = at.at.ok_or_else(|| CommonError::internal("no organization"))?;
+            let at = at
+                .at
+                .ok_or_else(|| CommonError::internal("no organization"))?;
             Ok(at.max(Utc::now()))
         }
-        Schedule::Recurring { every, time, weekday } => {
-            next_run(c, *every, *time, *weekday).await
-        }
+        Schedule::Recurring {
+            every,
+            time,
+            weekday,
+        } => next_run(c, *every, *time, *weekday).await,
     }
 }
 
@@ -633,6 +635,12 @@ mod tests {
         };
         assert_eq!(budget.left(), Some(50));
         assert!(budget.covers());
-        assert!(!Budget { needed: 51, ..budget }.covers());
+        assert!(
+            !Budget {
+                needed: 51,
+                ..budget
+            }
+            .covers()
+        );
     }
 }

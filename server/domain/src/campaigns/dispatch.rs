@@ -38,9 +38,7 @@ use wagent_meta::{
     TemplateComponent, TemplateLanguage, TemplateMessage,
 };
 
-use super::{
-    Campaign, CampaignError, CampaignStatus, Schedule, audience, tracking,
-};
+use super::{Campaign, CampaignError, CampaignStatus, Schedule, audience, tracking};
 use crate::{CommonError, Domain, jobs::organization};
 
 /// Recipients' `biz_opaque_callback_data`: this prefix and the recipient's id.
@@ -219,7 +217,8 @@ impl Domain {
         let claim = Uuid::new_v4().to_string();
         loop {
             let batch_size = (pacer.rate() / 2).clamp(1, 250) as i64;
-            let hold = CLAIM_MARGIN + Duration::from_secs_f64(batch_size as f64 / f64::from(pacer.rate()));
+            let hold =
+                CLAIM_MARGIN + Duration::from_secs_f64(batch_size as f64 / f64::from(pacer.rate()));
             let claimed = self
                 .tx(Scope::org(org_id), async |c| {
                     tracking::expire_claims(c, org_id, campaign_id).await?;
@@ -251,7 +250,13 @@ impl Domain {
                             text: format!("the stored message cannot be sent: {e}"),
                         },
                     };
-                    if matches!(outcome, Outcome::Later { slow_down: true, .. }) {
+                    if matches!(
+                        outcome,
+                        Outcome::Later {
+                            slow_down: true,
+                            ..
+                        }
+                    ) {
                         pacer.slow_down();
                     }
                     (r, outcome)
@@ -309,7 +314,14 @@ impl Domain {
                     .select(whatsapp_accounts::access_token_sealed)
                     .first(c)
                     .await?;
-                Ok(Some((name, language, account_id, meta_number, level, sealed)))
+                Ok(Some((
+                    name,
+                    language,
+                    account_id,
+                    meta_number,
+                    level,
+                    sealed,
+                )))
             })
             .await?;
         let Some((name, language, account_id, meta_number, level, sealed)) = loaded else {
@@ -374,9 +386,15 @@ impl Target {
 /// How one send ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
-    Sent { wamid: String, held: bool },
+    Sent {
+        wamid: String,
+        held: bool,
+    },
     /// Not sent, for good (Meta's code and words).
-    Failed { code: Option<i32>, text: String },
+    Failed {
+        code: Option<i32>,
+        text: String,
+    },
     /// Not sent; try this recipient again after a while.
     Later {
         after: Duration,
@@ -386,9 +404,14 @@ pub(crate) enum Outcome {
     },
     /// Not sent, and nothing more is sent until a person acts (an expired token, a locked
     /// account, a paused or disabled template).
-    Pause { code: i32, text: String },
+    Pause {
+        code: i32,
+        text: String,
+    },
     /// Meta may or may not have it (no answer, or one that cannot be read).
-    Unknown { text: String },
+    Unknown {
+        text: String,
+    },
 }
 
 impl Outcome {
@@ -472,7 +495,11 @@ fn limiter(rate: u32) -> DefaultDirectRateLimiter {
 }
 
 /// The run of a recurring campaign: a copy, named for its day, that starts now.
-async fn make_run(c: &mut Conn, org_id: Uuid, parent: &Campaign) -> Result<Campaign, CampaignError> {
+async fn make_run(
+    c: &mut Conn,
+    org_id: Uuid,
+    parent: &Campaign,
+) -> Result<Campaign, CampaignError> {
     let id = Uuid::now_v7();
     let name: String = format!("{} — {}", parent.name, Utc::now().format("%Y-%m-%d"))
         .chars()
@@ -520,7 +547,9 @@ mod tests {
         let kind = |e: GraphError, attempts| match Outcome::of(Err(e), attempts) {
             Outcome::Sent { .. } => "sent",
             Outcome::Failed { .. } => "failed",
-            Outcome::Later { slow_down: true, .. } => "slower",
+            Outcome::Later {
+                slow_down: true, ..
+            } => "slower",
             Outcome::Later { .. } => "later",
             Outcome::Pause { .. } => "pause",
             Outcome::Unknown { .. } => "unknown",

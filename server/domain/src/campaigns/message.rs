@@ -57,7 +57,14 @@ pub struct ParameterSource {
 }
 
 /// The contact attributes a placeholder can take, besides the organization's fields.
-pub const ATTRIBUTES: &[&str] = &["name", "first_name", "phone", "email", "country", "language"];
+pub const ATTRIBUTES: &[&str] = &[
+    "name",
+    "first_name",
+    "phone",
+    "email",
+    "country",
+    "language",
+];
 
 /// Most characters Meta takes in one body or button value; a header's whole text is 60.
 const MAX_BODY_VALUE: usize = 1024;
@@ -76,7 +83,10 @@ pub fn placeholders_of(template: &Template) -> Vec<Placeholder> {
     };
     let mut found = Vec::new();
     if let Some(header) = find("header") {
-        let format = header["format"].as_str().unwrap_or("TEXT").to_ascii_uppercase();
+        let format = header["format"]
+            .as_str()
+            .unwrap_or("TEXT")
+            .to_ascii_uppercase();
         match format.as_str() {
             "TEXT" => found.extend(
                 placeholders(header["text"].as_str().unwrap_or_default())
@@ -151,10 +161,14 @@ pub fn check_sources(
     for source in sources {
         let label = label(source.part, source.button_index, &source.placeholder);
         if !placeholders.iter().any(|p| is_for(source, p)) {
-            return Err(invalid(format!("{label} (the template has no such placeholder)")));
+            return Err(invalid(format!(
+                "{label} (the template has no such placeholder)"
+            )));
         }
         match (&source.field, &source.text) {
-            (Some(field), _) if !ATTRIBUTES.contains(&field.as_str()) && !fields.contains(field) => {
+            (Some(field), _)
+                if !ATTRIBUTES.contains(&field.as_str()) && !fields.contains(field) =>
+            {
                 return Err(invalid(format!("{label}: no contact field `{field}`")));
             }
             (None, None) if source.fallback.is_none() => {
@@ -401,7 +415,12 @@ mod tests {
         }
     }
 
-    fn source(part: Part, placeholder: &str, field: Option<&str>, fallback: Option<&str>) -> ParameterSource {
+    fn source(
+        part: Part,
+        placeholder: &str,
+        field: Option<&str>,
+        fallback: Option<&str>,
+    ) -> ParameterSource {
         ParameterSource {
             part,
             button_index: (part == Part::Button).then_some(0),

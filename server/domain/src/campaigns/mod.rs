@@ -474,7 +474,10 @@ impl Domain {
     pub async fn duplicate_campaign(&self, access: &Access, id: Uuid) -> Result<Campaign> {
         access.ensure(Role::Admin)?;
         let original = self.campaign(access, id).await?;
-        let name: String = format!("Copy of {}", original.name).chars().take(200).collect();
+        let name: String = format!("Copy of {}", original.name)
+            .chars()
+            .take(200)
+            .collect();
         let draft = CampaignDraft {
             name,
             phone_number_id: original.phone_number_id,
@@ -502,7 +505,14 @@ impl Domain {
                     "only a running or scheduled campaign can be paused",
                 ));
             }
-            set_status(c, access.org_id(), id, CampaignStatus::Paused, Some("paused by a member")).await?;
+            set_status(
+                c,
+                access.org_id(),
+                id,
+                CampaignStatus::Paused,
+                Some("paused by a member"),
+            )
+            .await?;
             record(c, access, "campaigns.paused", id).await?;
             find(c, id).await
         })
@@ -813,7 +823,9 @@ fn normalise(mut draft: CampaignDraft) -> Result<CampaignDraft> {
         return Err(CampaignError::TooManyContacts);
     }
     if draft.parameters.len() > 100 {
-        return Err(CampaignError::Schedule("a template has at most 100 placeholders".into()));
+        return Err(CampaignError::Schedule(
+            "a template has at most 100 placeholders".into(),
+        ));
     }
     for p in &draft.parameters {
         let long = [&p.text, &p.fallback, &p.field]
@@ -912,7 +924,14 @@ impl Domain {
             if after.is_none() {
                 find(c, campaign_id).await?;
             }
-            Ok(recipients_page(c, campaign_id, &RecipientFilter::default(), after, EXPORT_CHUNK).await?)
+            Ok(recipients_page(
+                c,
+                campaign_id,
+                &RecipientFilter::default(),
+                after,
+                EXPORT_CHUNK,
+            )
+            .await?)
         })
         .await
     }

@@ -8,9 +8,7 @@ use std::{collections::BTreeMap, time::Duration};
 use chrono::{DateTime, DurationRound, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl,
-    sql_types::{
-        Array, Double, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
-    },
+    sql_types::{Array, Double, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid},
 };
 use diesel_async::RunQueryDsl;
 use serde_json::Value;
@@ -60,28 +58,41 @@ struct Delta {
 
 impl Delta {
     async fn apply(&self, c: &mut Conn, campaign_id: Uuid) -> Result<Option<CampaignStatus>> {
-        Ok(diesel::update(campaigns::table.filter(campaigns::id.eq(campaign_id)))
-            .set((
-                campaigns::skipped.eq(campaigns::skipped + self.skipped),
-                campaigns::queued.eq(campaigns::queued + self.queued),
-                campaigns::sent.eq(campaigns::sent + self.sent),
-                campaigns::held.eq(campaigns::held + self.held),
-                campaigns::delivered.eq(campaigns::delivered + self.delivered),
-                campaigns::read.eq(campaigns::read + self.read),
-                campaigns::replied.eq(campaigns::replied + self.replied),
-                campaigns::failed.eq(campaigns::failed + self.failed),
-                campaigns::unknown.eq(campaigns::unknown + self.unknown),
-                campaigns::opted_out.eq(campaigns::opted_out + self.opted_out),
-            ))
-            .returning(campaigns::status)
-            .get_result(c)
-            .await
-            .optional()?)
+        Ok(
+            diesel::update(campaigns::table.filter(campaigns::id.eq(campaign_id)))
+                .set((
+                    campaigns::skipped.eq(campaigns::skipped + self.skipped),
+                    campaigns::queued.eq(campaigns::queued + self.queued),
+                    campaigns::sent.eq(campaigns::sent + self.sent),
+                    campaigns::held.eq(campaigns::held + self.held),
+                    campaigns::delivered.eq(campaigns::delivered + self.delivered),
+                    campaigns::read.eq(campaigns::read + self.read),
+                    campaigns::replied.eq(campaigns::replied + self.replied),
+                    campaigns::failed.eq(campaigns::failed + self.failed),
+                    campaigns::unknown.eq(campaigns::unknown + self.unknown),
+                    campaigns::opted_out.eq(campaigns::opted_out + self.opted_out),
+                ))
+                .returning(campaigns::status)
+                .get_result(c)
+                .await
+                .optional()?,
+        )
     }
 
     /// Adds the funnel steps to the minute `at` falls in.
-    async fn timeline(&self, c: &mut Conn, org_id: Uuid, campaign_id: Uuid, at: DateTime<Utc>) -> Result<()> {
-        if self.sent == 0 && self.delivered == 0 && self.read == 0 && self.replied == 0 && self.failed <= 0 {
+    async fn timeline(
+        &self,
+        c: &mut Conn,
+        org_id: Uuid,
+        campaign_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        if self.sent == 0
+            && self.delivered == 0
+            && self.read == 0
+            && self.replied == 0
+            && self.failed <= 0
+        {
             return Ok(());
         }
         let minute = at
@@ -290,7 +301,13 @@ pub(super) async fn record(
                 let key = code.map_or_else(|| "none".to_owned(), |c| c.to_string());
                 let entry = failures.entry(key).or_insert((0, Some(text.clone())));
                 entry.0 += 1;
-                (RecipientStatus::Failed, None, *code, Some(text.clone()), 0.0)
+                (
+                    RecipientStatus::Failed,
+                    None,
+                    *code,
+                    Some(text.clone()),
+                    0.0,
+                )
             }
             Outcome::Later {
                 after, code, text, ..
@@ -303,11 +320,21 @@ pub(super) async fn record(
             ),
             Outcome::Pause { code, text } => {
                 pause.get_or_insert_with(|| format!("Meta answered {code}: {text}"));
-                (RecipientStatus::Queued, None, Some(*code), Some(text.clone()), 0.0)
+                (
+                    RecipientStatus::Queued,
+                    None,
+                    Some(*code),
+                    Some(text.clone()),
+                    0.0,
+                )
             }
-            Outcome::Unknown { text } => {
-                (RecipientStatus::Unknown, None, None, Some(text.clone()), 0.0)
-            }
+            Outcome::Unknown { text } => (
+                RecipientStatus::Unknown,
+                None,
+                None,
+                Some(text.clone()),
+                0.0,
+            ),
         };
         statuses.push(status.as_str());
         wamids.push(wamid);
@@ -381,7 +408,14 @@ pub(super) async fn record(
     if let Some(reason) = pause
         && status == CampaignStatus::Running
     {
-        super::set_status(c, org_id, campaign_id, CampaignStatus::Paused, Some(&reason)).await?;
+        super::set_status(
+            c,
+            org_id,
+            campaign_id,
+            CampaignStatus::Paused,
+            Some(&reason),
+        )
+        .await?;
         audit::record(
             c,
             org_id,
@@ -659,7 +693,16 @@ pub(crate) async fn apply_campaign_status(
                         .or_else(|| e.title.clone())
                         .or_else(|| e.message.clone())
                 });
-                count(c, org_id, t.campaign_id, "failed", &key, label.as_deref(), 1).await?;
+                count(
+                    c,
+                    org_id,
+                    t.campaign_id,
+                    "failed",
+                    &key,
+                    label.as_deref(),
+                    1,
+                )
+                .await?;
             }
         }
         _ => return Ok(false),
