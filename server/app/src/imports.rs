@@ -18,7 +18,7 @@ use crate::http::{AppState, bearer, error_body, origin};
 const REPORT_PAGE: i64 = 5_000;
 
 /// A refusal as JSON, with its HTTP status.
-fn refusal(e: &dyn Problem, request_id: &str) -> Response {
+pub(crate) fn refusal(e: &dyn Problem, request_id: &str) -> Response {
     let status = match e.code() {
         Code::Unauthenticated => StatusCode::UNAUTHORIZED,
         Code::Forbidden => StatusCode::FORBIDDEN,
@@ -36,7 +36,7 @@ fn refusal(e: &dyn Problem, request_id: &str) -> Response {
 }
 
 /// The caller's access to `org` as an Admin, from the request's bearer token.
-async fn admin(
+pub(crate) async fn admin(
     state: &AppState,
     req: &Request,
     org: &str,
@@ -170,15 +170,16 @@ pub async fn rejected_rows(
 }
 
 /// One CSV record, quoted where it must be, ending in CRLF. A cell that a spreadsheet would
-/// run as a formula (`=`, `+`, `-`, `@` first) is kept as text with a leading `'`.
-fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
+/// run as a formula (`=`, `+`, `-`, `@` first) is kept as text with a leading `'`, unless it
+/// is a plain number (`+5511987650001`, `-12.5`), which runs nothing.
+pub(crate) fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     let safe: Vec<String> = cells
         .map(|c| {
-            if c.starts_with(['=', '+', '-', '@']) {
+            if c.starts_with(['=', '+', '-', '@']) && !plain_number(c) {
                 format!("'{c}")
             } else {
                 c.to_owned()
@@ -188,6 +189,17 @@ fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
     // Writing to memory cannot fail.
     let _ = writer.write_record(&safe);
     writer.into_inner().unwrap_or_default()
+}
+
+/// `+` or `-`, digits, at most one `.` between digits: a number to any spreadsheet.
+fn plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -209,6 +221,11 @@ mod tests {
         assert_eq!(
             String::from_utf8(line).unwrap(),
             "12,no phone number,\"Ana, Bia\",\"'=HYPERLINK(\"\"x\"\")\",'+55 11\r\n"
+        );
+        let numbers = csv_line(["+5511987650001", "-12.5", "-1+1", "+1.", "-.5"].into_iter());
+        assert_eq!(
+            String::from_utf8(numbers).unwrap(),
+            "+5511987650001,-12.5,'-1+1,'+1.,'-.5\r\n"
         );
     }
 }

@@ -12,6 +12,7 @@ mod inbox;
 mod mutation;
 mod plain;
 mod query;
+mod segments;
 mod subscription;
 mod types;
 mod whatsapp;
@@ -35,6 +36,7 @@ pub struct Mutation(
     inbox::InboxMutation,
     contacts::ContactsMutation,
     imports::ImportsMutation,
+    segments::SegmentsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
 );
