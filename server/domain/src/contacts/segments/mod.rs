@@ -216,8 +216,8 @@ impl Domain {
         self.tx(access.scope(), async |c| {
             Ok(count_all(c, access.org_id, &[filter])
                 .await?
-                .first()
-                .copied()
+                .into_iter()
+                .next()
                 .unwrap_or(0))
         })
         .await
@@ -237,8 +237,8 @@ impl Domain {
             let filter = draft.check(&field_kinds(c).await?)?;
             let count = count_all(c, access.org_id, &[&filter])
                 .await?
-                .first()
-                .copied()
+                .into_iter()
+                .next()
                 .unwrap_or(0);
             let contacts = if first == 0 || count == 0 {
                 Vec::new()

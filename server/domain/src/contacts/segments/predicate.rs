@@ -283,8 +283,6 @@ impl QueryId for SegmentCounts {
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<Conn> diesel_async::RunQueryDsl<Conn> for SegmentCounts {}
-
 #[cfg(test)]
 mod tests {
     use chrono::NaiveDate;
