@@ -54,7 +54,10 @@ fn record(contact: &Contact, keys: &[String]) -> Vec<u8> {
         other => other.as_str(),
     };
     let mut cells: Vec<String> = vec![
-        contact.phone().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+        contact
+            .phone()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_default(),
         text(&contact.name),
         text(&contact.profile_name),
         text(&contact.email),
@@ -96,15 +99,18 @@ pub async fn contacts_csv(
         return refusal(&CommonError::NotFound("segment"), &request_id);
     };
     let domain = state.domain.clone();
-    let (segment, fields) = match tokio::try_join!(
-        domain.segment(&access, id),
-        domain.contact_fields(&access)
-    ) {
-        Ok(found) => found,
-        Err(e) => return refusal(&e, &request_id),
-    };
+    let (segment, fields) =
+        match tokio::try_join!(domain.segment(&access, id), domain.contact_fields(&access)) {
+            Ok(found) => found,
+            Err(e) => return refusal(&e, &request_id),
+        };
     let keys: Vec<String> = fields.into_iter().map(|f| f.key).collect();
-    let header = csv_line(COLUMNS.iter().copied().chain(keys.iter().map(String::as_str)));
+    let header = csv_line(
+        COLUMNS
+            .iter()
+            .copied()
+            .chain(keys.iter().map(String::as_str)),
+    );
     let filter = segment.filter;
     let pages = futures::stream::unfold(Some(None), move |after: Option<Option<Uuid>>| {
         let (domain, access, filter, keys) =
@@ -129,10 +135,7 @@ pub async fn contacts_csv(
                 Err(e) => {
                     // The header is sent: the best left is to end the file early.
                     tracing::error!(error = %e.internal_cause(), "the segment export stopped");
-                    Some((
-                        Err(std::io::Error::other("cannot read the contacts")),
-                        None,
-                    ))
+                    Some((Err(std::io::Error::other("cannot read the contacts")), None))
                 }
             }
         }

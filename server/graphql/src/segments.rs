@@ -8,8 +8,7 @@ use wagent_domain::{
     contacts::{
         Marketing,
         segments::{
-            ActivityDraft, FieldConditionDraft, FilterDraft, Segment, SegmentFilter,
-            TagCondition,
+            ActivityDraft, FieldConditionDraft, FilterDraft, Segment, SegmentFilter, TagCondition,
         },
     },
 };

@@ -16,11 +16,13 @@ const PREVIEW: &str = "query($o: ID!, $f: SegmentFilterInput!, $n: Int) { segmen
 
 const CREATE: &str = "mutation($o: ID!, $n: String!, $f: SegmentFilterInput!) { createSegment(input: {organizationId: $o, name: $n, filter: $f}) { id name contactCount contactsCsvUrl filter { tags { allOf anyOf noneOf } fields { key operator value } marketing } } }";
 
-const SEGMENTS: &str = "query($o: ID!) { organization(id: $o) { segments { id name contactCount } } }";
+const SEGMENTS: &str =
+    "query($o: ID!) { organization(id: $o) { segments { id name contactCount } } }";
 
-const UPDATE_CONTACT: &str = "mutation($o: ID!, $c: ID!, $i: UpdateContactInput!) { updateContact(input: $i) { id name email country tags fields } }";
+const UPDATE_CONTACT: &str = "mutation($i: UpdateContactInput!) { updateContact(input: $i) { id name email country tags fields } }";
 
-const CONTACT_IDS: &str = "query($o: ID!) { organization(id: $o) { contacts(first: 100) { nodes { id phone } } } }";
+const CONTACT_IDS: &str =
+    "query($o: ID!) { organization(id: $o) { contacts(first: 100) { nodes { id phone } } } }";
 
 /// A shop's customers: tags, fields of its own, countries from the numbers, consent.
 const CUSTOMERS: &str = "phone,name,tags,plan,spent,since,city,marketing
@@ -155,7 +157,10 @@ async fn a_filter_matches_exactly_the_contacts_it_describes() {
             json!({ "tags": { "allOf": ["vip", "loja centro"] } }),
             &[ANA],
         ),
-        (json!({ "tags": { "anyOf": ["vip", "online"] } }), &[ANA, DAN, EVA]),
+        (
+            json!({ "tags": { "anyOf": ["vip", "online"] } }),
+            &[ANA, DAN, EVA],
+        ),
         (
             json!({ "tags": { "noneOf": ["loja centro"] } }),
             &[CARLA, DAN, EVA],
@@ -172,7 +177,10 @@ async fn a_filter_matches_exactly_the_contacts_it_describes() {
         (json!({ "countries": ["us"] }), &[DAN]),
         (json!({ "countries": ["BR"] }), &[ANA, BRUNO, CARLA, EVA]),
         (json!({ "marketing": ["OPTED_IN"] }), &[ANA, DAN]),
-        (json!({ "marketing": ["OPTED_OUT", "UNKNOWN"] }), &[BRUNO, CARLA, EVA]),
+        (
+            json!({ "marketing": ["OPTED_OUT", "UNKNOWN"] }),
+            &[BRUNO, CARLA, EVA],
+        ),
         (inbound("WITHIN_DAYS", json!({ "days": 7 })), &[ANA]),
         (
             inbound("NOT_WITHIN_DAYS", json!({ "days": 7 })),
@@ -225,7 +233,10 @@ async fn a_saved_segment_counts_its_contacts_live() {
         .await;
     let vip = &vip["createSegment"];
     assert_eq!(vip["contactCount"], 2);
-    assert_eq!(vip["filter"]["tags"], json!({ "allOf": ["vip"], "anyOf": [], "noneOf": [] }));
+    assert_eq!(
+        vip["filter"]["tags"],
+        json!({ "allOf": ["vip"], "anyOf": [], "noneOf": [] })
+    );
     let id = vip["id"].as_str().unwrap().to_owned();
     assert_eq!(
         vip["contactsCsvUrl"],
@@ -299,9 +310,18 @@ async fn a_saved_segment_counts_its_contacts_live() {
     )
     .await;
     let list = app.ok(&alice, SEGMENTS, json!({ "o": org })).await;
-    assert_eq!(list["organization"]["segments"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        list["organization"]["segments"].as_array().unwrap().len(),
+        1
+    );
     let all = app.ok(&alice, CONTACT_IDS, json!({ "o": org })).await;
-    assert_eq!(all["organization"]["contacts"]["nodes"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        all["organization"]["contacts"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -318,7 +338,10 @@ async fn wrong_filters_are_refused_naming_what_is_wrong() {
             .await;
         (
             code(&body).to_owned(),
-            body["errors"][0]["message"].as_str().unwrap_or_default().to_owned(),
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         )
     };
     for (filter, message) in [
@@ -376,7 +399,11 @@ async fn wrong_filters_are_refused_naming_what_is_wrong() {
     app.ok(&alice, CREATE, json!({ "o": org, "n": "VIP", "f": {} }))
         .await;
     let (_, body) = app
-        .gql(Some(&alice), CREATE, json!({ "o": org, "n": " vip ", "f": {} }))
+        .gql(
+            Some(&alice),
+            CREATE,
+            json!({ "o": org, "n": " vip ", "f": {} }),
+        )
         .await;
     assert_eq!(code(&body), "CONFLICT", "{body}");
 }
@@ -388,7 +415,11 @@ async fn a_member_uses_segments_but_cannot_change_them() {
     app.add_member(&org, "alice", "bob", "MEMBER").await;
     let bob = app.sign_in("bob").await;
     let made = app
-        .ok(&alice, CREATE, json!({ "o": org, "n": "VIP", "f": { "tags": { "allOf": ["vip"] } } }))
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "o": org, "n": "VIP", "f": { "tags": { "allOf": ["vip"] } } }),
+        )
         .await;
     let id = made["createSegment"]["id"].as_str().unwrap().to_owned();
 
@@ -399,7 +430,11 @@ async fn a_member_uses_segments_but_cannot_change_them() {
         set(&[ANA, DAN])
     );
     let (_, body) = app
-        .gql(Some(&bob), CREATE, json!({ "o": org, "n": "Mine", "f": {} }))
+        .gql(
+            Some(&bob),
+            CREATE,
+            json!({ "o": org, "n": "Mine", "f": {} }),
+        )
         .await;
     assert_eq!(code(&body), "FORBIDDEN");
     let (_, body) = app
@@ -411,12 +446,19 @@ async fn a_member_uses_segments_but_cannot_change_them() {
         .await;
     assert_eq!(code(&body), "FORBIDDEN");
     let (_, body) = app
-        .gql(Some(&bob), DEFINE, json!({ "o": org, "k": "vat", "l": "VAT", "t": "TEXT" }))
+        .gql(
+            Some(&bob),
+            DEFINE,
+            json!({ "o": org, "k": "vat", "l": "VAT", "t": "TEXT" }),
+        )
         .await;
     assert_eq!(code(&body), "FORBIDDEN");
     let export = app
         .http
-        .get(format!("{}/api/organizations/{org}/segments/{id}/contacts.csv", app.base))
+        .get(format!(
+            "{}/api/organizations/{org}/segments/{id}/contacts.csv",
+            app.base
+        ))
         .bearer_auth(&bob)
         .send()
         .await
@@ -522,16 +564,39 @@ async fn the_export_has_every_contact_and_column_and_defuses_formulas() {
         (disposition, response.text().await.unwrap())
     };
 
-    let (disposition, text) = download(&segment("Loja: customers", json!({ "tags": { "noneOf": ["bulk"] } })).await).await;
+    let (disposition, text) =
+        download(&segment("Loja: customers", json!({ "tags": { "noneOf": ["bulk"] } })).await)
+            .await;
     assert_eq!(disposition, "attachment; filename=\"Loja--customers.csv\"");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(
         header,
         [
-            "phone", "name", "profile_name", "email", "language", "country", "time_zone", "tags",
-            "marketing", "marketing_source", "marketing_changed_at", "last_inbound_at",
-            "last_outbound_at", "created_at", "user_id", "username", "plan", "spent", "since",
+            "phone",
+            "name",
+            "profile_name",
+            "email",
+            "language",
+            "country",
+            "time_zone",
+            "tags",
+            "marketing",
+            "marketing_source",
+            "marketing_changed_at",
+            "last_inbound_at",
+            "last_outbound_at",
+            "created_at",
+            "user_id",
+            "username",
+            "plan",
+            "spent",
+            "since",
             "city"
         ]
     );
@@ -551,14 +616,18 @@ async fn the_export_has_every_contact_and_column_and_defuses_formulas() {
     assert_eq!(&ana[8], "opted_in");
     assert_eq!(&ana[9], "import");
     assert!(ana[11].ends_with('Z'), "{:?}", &ana[11]);
-    assert_eq!((&ana[16], &ana[17], &ana[18], &ana[19]), ("Gold", "120.5", "2024-01-31", "São Paulo"));
+    assert_eq!(
+        (&ana[16], &ana[17], &ana[18], &ana[19]),
+        ("Gold", "120.5", "2024-01-31", "São Paulo")
+    );
     let carla = row(&format!("+{CARLA}"));
     assert_eq!((&carla[8], &carla[16], &carla[19]), ("", "", "Campinas"));
     // A name that a spreadsheet would run stays text.
     assert_eq!(&row(&format!("+{EVA}"))[1], "'=HYPERLINK(\"x\")");
 
     // Streamed a page at a time, every contact once.
-    let (_, text) = download(&segment("Bulk", json!({ "tags": { "allOf": ["bulk"] } })).await).await;
+    let (_, text) =
+        download(&segment("Bulk", json!({ "tags": { "allOf": ["bulk"] } })).await).await;
     let phones: Vec<String> = csv::Reader::from_reader(text.as_bytes())
         .records()
         .map(|r| r.unwrap()[0].to_owned())
@@ -572,7 +641,11 @@ async fn segments_and_contact_fields_stay_in_their_organization() {
     let app = TestApp::spawn().await;
     let (org, alice) = shop(&app).await;
     let made = app
-        .ok(&alice, CREATE, json!({ "o": org, "n": "Everyone", "f": {} }))
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "o": org, "n": "Everyone", "f": {} }),
+        )
         .await;
     let id = made["createSegment"]["id"].as_str().unwrap().to_owned();
 
@@ -580,9 +653,16 @@ async fn segments_and_contact_fields_stay_in_their_organization() {
     let other = app.create_org("bob", "Other").await;
     let bob = app.sign_in("bob").await;
     import(&app, &bob, &other, "phone,name\n+5511987659999,Zé\n").await;
-    assert_eq!(matching(&app, &bob, &other, json!({})).await, set(&["5511987659999"]));
+    assert_eq!(
+        matching(&app, &bob, &other, json!({})).await,
+        set(&["5511987659999"])
+    );
     let (_, body) = app
-        .gql(Some(&bob), PREVIEW, json!({ "o": other, "f": field("plan", "IS_SET", None) }))
+        .gql(
+            Some(&bob),
+            PREVIEW,
+            json!({ "o": other, "f": field("plan", "IS_SET", None) }),
+        )
         .await;
     assert_eq!(code(&body), "VALIDATION", "Alice's fields are not Bob's");
     let (_, body) = app
@@ -660,7 +740,10 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
     let edited = edit(&ana, json!({ "email": null, "removeTags": ["VIP"] })).await;
     assert_eq!(edited["data"]["updateContact"]["name"], "Ana S.");
     assert_eq!(edited["data"]["updateContact"]["email"], Value::Null);
-    assert_eq!(edited["data"]["updateContact"]["tags"], json!(["loja norte"]));
+    assert_eq!(
+        edited["data"]["updateContact"]["tags"],
+        json!(["loja norte"])
+    );
 
     for (changes, message) in [
         (
@@ -675,7 +758,10 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
             json!({ "fields": [{ "key": "nickname", "value": "Aninha" }] }),
             "there is no contact field `nickname`",
         ),
-        (json!({ "email": "ana@" }), "`ana@` is not an e-mail address"),
+        (
+            json!({ "email": "ana@" }),
+            "`ana@` is not an e-mail address",
+        ),
         (
             json!({ "timeZone": "Lisbon" }),
             "`Lisbon` is not a time zone (such as America/Sao_Paulo)",
@@ -694,7 +780,11 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
 
     // A field a segment uses cannot go; once the segment is gone, its values go with it.
     let made = app
-        .ok(&alice, CREATE, json!({ "o": org, "n": "Gold", "f": field("plan", "EQUALS", Some("Gold")) }))
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "o": org, "n": "Gold", "f": field("plan", "EQUALS", Some("Gold")) }),
+        )
         .await;
     let delete = "mutation($o: ID!, $k: String!) { deleteContactField(input: {organizationId: $o, key: $k}) { key contactsCleared } }";
     let (_, body) = app
@@ -702,7 +792,10 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
         .await;
     assert_eq!(code(&body), "CONFLICT");
     assert!(
-        body["errors"][0]["message"].as_str().unwrap().contains("`Gold`"),
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`Gold`"),
         "{body}"
     );
     app.ok(
@@ -711,7 +804,9 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
         json!({ "o": org, "s": made["createSegment"]["id"] }),
     )
     .await;
-    let deleted = app.ok(&alice, delete, json!({ "o": org, "k": "plan" })).await;
+    let deleted = app
+        .ok(&alice, delete, json!({ "o": org, "k": "plan" }))
+        .await;
     assert_eq!(
         deleted["deleteContactField"],
         json!({ "key": "plan", "contactsCleared": 3 })
@@ -744,11 +839,13 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
     assert_eq!(code(&body), "VALIDATION");
     let body = define(json!({ "o": org, "k": "city", "l": "Town", "t": "TEXT" })).await;
     assert_eq!(code(&body), "CONFLICT");
-    let body = define(json!({ "o": org, "k": "size", "l": "Size", "t": "CHOICE", "c": ["S", "s"] })).await;
+    let body =
+        define(json!({ "o": org, "k": "size", "l": "Size", "t": "CHOICE", "c": ["S", "s"] })).await;
     assert_eq!(code(&body), "VALIDATION");
     let body = define(json!({ "o": org, "k": "vat", "l": "VAT", "t": "NUMBER", "c": ["1"] })).await;
     assert_eq!(code(&body), "VALIDATION");
-    let made = define(json!({ "o": org, "k": "size", "l": "Size", "t": "CHOICE", "c": ["S", "M"] })).await;
+    let made =
+        define(json!({ "o": org, "k": "size", "l": "Size", "t": "CHOICE", "c": ["S", "M"] })).await;
     assert_eq!(
         made["data"]["defineContactField"],
         json!({ "key": "size", "label": "Size", "kind": "CHOICE", "choices": ["S", "M"] })
@@ -764,6 +861,13 @@ async fn contacts_are_edited_with_their_values_checked_and_fields_come_and_go() 
         updated["updateContactField"],
         json!({ "label": "T-shirt size", "kind": "CHOICE", "choices": ["S", "M", "L"] })
     );
-    let body = edit(&bruno, json!({ "fields": [{ "key": "size", "value": "l" }] })).await;
-    assert_eq!(body["data"]["updateContact"]["fields"]["size"], "L", "{body}");
+    let body = edit(
+        &bruno,
+        json!({ "fields": [{ "key": "size", "value": "l" }] }),
+    )
+    .await;
+    assert_eq!(
+        body["data"]["updateContact"]["fields"]["size"], "L",
+        "{body}"
+    );
 }

@@ -152,11 +152,10 @@ impl Domain {
                     match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                         Some(text) => {
                             let value =
-                                kind.read(text)
-                                    .map_err(|reason| ContactError::FieldValue {
-                                        key: key.clone(),
-                                        reason,
-                                    })?;
+                                kind.read(text).map_err(|reason| ContactError::FieldValue {
+                                    key: key.clone(),
+                                    reason,
+                                })?;
                             fields.insert(key.clone(), value);
                         }
                         None => {

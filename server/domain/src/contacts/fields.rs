@@ -134,7 +134,11 @@ pub fn field_kind(kind: &str, choices: Vec<String>) -> Result<FieldKind, Contact
         "date" => FieldKind::Date,
         "boolean" => FieldKind::Boolean,
         "choice" => FieldKind::Choice(check_choices(choices)?),
-        other => return Err(ContactError::NotAFieldKind(other.chars().take(40).collect())),
+        other => {
+            return Err(ContactError::NotAFieldKind(
+                other.chars().take(40).collect(),
+            ));
+        }
     };
     Ok(kind)
 }
@@ -161,7 +165,10 @@ fn check_choices(choices: Vec<String>) -> Result<Vec<String>, ContactError> {
                 "a choice is 1 to {MAX_LABEL} characters, without control characters"
             )));
         }
-        if kept.iter().any(|k| k.to_lowercase() == choice.to_lowercase()) {
+        if kept
+            .iter()
+            .any(|k| k.to_lowercase() == choice.to_lowercase())
+        {
             return Err(ContactError::Value(format!(
                 "the choice `{choice}` is given twice"
             )));
@@ -256,7 +263,8 @@ impl Domain {
                 .first(c)
                 .await
                 .optional()?;
-            let field = ContactField::from(row.ok_or_else(|| ContactError::NoSuchField(key.into()))?);
+            let field =
+                ContactField::from(row.ok_or_else(|| ContactError::NoSuchField(key.into()))?);
             let choices = match (choices, &field.kind) {
                 (None, kind) => kind.choices().to_vec(),
                 (Some(given), FieldKind::Choice(_)) => check_choices(given)?,
@@ -269,14 +277,15 @@ impl Domain {
                 }
             };
             let label = label.unwrap_or(field.label);
-            let row: FieldRow = diesel::update(contact_fields::table.filter(contact_fields::key.eq(key)))
-                .set((
-                    contact_fields::label.eq(&label),
-                    contact_fields::choices.eq(&choices),
-                ))
-                .returning(FIELD_COLUMNS)
-                .get_result(c)
-                .await?;
+            let row: FieldRow =
+                diesel::update(contact_fields::table.filter(contact_fields::key.eq(key)))
+                    .set((
+                        contact_fields::label.eq(&label),
+                        contact_fields::choices.eq(&choices),
+                    ))
+                    .returning(FIELD_COLUMNS)
+                    .get_result(c)
+                    .await?;
             audit::record(
                 c,
                 access.org_id,

@@ -72,17 +72,29 @@ pub struct FieldCondition {
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum FieldTest {
     /// The same value (text and choices compared without case).
-    Equals { value: Value },
+    Equals {
+        value: Value,
+    },
     /// A text field that contains this text, without case.
-    Contains { text: String },
+    Contains {
+        text: String,
+    },
     /// A date field before this day.
-    Before { date: NaiveDate },
+    Before {
+        date: NaiveDate,
+    },
     /// A date field after this day.
-    After { date: NaiveDate },
+    After {
+        date: NaiveDate,
+    },
     /// A number field greater than this.
-    Greater { number: f64 },
+    Greater {
+        number: f64,
+    },
     /// A number field less than this.
-    Less { number: f64 },
+    Less {
+        number: f64,
+    },
     IsSet,
     IsNotSet,
 }
@@ -109,12 +121,20 @@ pub struct ActivityCondition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum ActivityWhen {
-    Before { at: DateTime<Utc> },
-    After { at: DateTime<Utc> },
+    Before {
+        at: DateTime<Utc>,
+    },
+    After {
+        at: DateTime<Utc>,
+    },
     /// Within the last `days` days.
-    WithinDays { days: i32 },
+    WithinDays {
+        days: i32,
+    },
     /// Not within the last `days` days, or never.
-    NotWithinDays { days: i32 },
+    NotWithinDays {
+        days: i32,
+    },
     Never,
 }
 
@@ -270,16 +290,13 @@ fn field_condition(
         .map(str::trim)
         .filter(|v| !v.is_empty());
     let needs_value = || {
-        value.ok_or_else(|| {
-            ContactError::Filter(format!("{key}: `{}` needs a value", op.as_str()))
-        })
+        value.ok_or_else(|| ContactError::Filter(format!("{key}: `{}` needs a value", op.as_str())))
     };
     let read = |text: &str| {
-        kind.read(text)
-            .map_err(|reason| ContactError::FieldValue {
-                key: key.to_owned(),
-                reason,
-            })
+        kind.read(text).map_err(|reason| ContactError::FieldValue {
+            key: key.to_owned(),
+            reason,
+        })
     };
     let unsuited = || {
         refuse(format!(
@@ -297,9 +314,7 @@ fn field_condition(
         (FieldOperator::Contains, FieldKind::Text) => {
             let text = needs_value()?;
             if text.chars().count() > MAX_CONTAINS {
-                return refuse(format!(
-                    "{key}: look for at most {MAX_CONTAINS} characters"
-                ));
+                return refuse(format!("{key}: look for at most {MAX_CONTAINS} characters"));
             }
             FieldTest::Contains {
                 text: text.to_owned(),
@@ -331,7 +346,9 @@ fn field_condition(
         }
         _ => return unsuited(),
     };
-    if let FieldTest::Equals { value: Value::String(s) } = &test
+    if let FieldTest::Equals {
+        value: Value::String(s),
+    } = &test
         && s.chars().count() > MAX_TEXT
     {
         return unsuited();
@@ -383,17 +400,23 @@ impl SegmentFilter {
                             FieldOperator::Equals,
                             Some(crate::contacts::profile::field_text(value)),
                         ),
-                        FieldTest::Contains { text } => (FieldOperator::Contains, Some(text.clone())),
-                        FieldTest::Before { date } => {
-                            (FieldOperator::Before, Some(date.format("%Y-%m-%d").to_string()))
+                        FieldTest::Contains { text } => {
+                            (FieldOperator::Contains, Some(text.clone()))
                         }
-                        FieldTest::After { date } => {
-                            (FieldOperator::After, Some(date.format("%Y-%m-%d").to_string()))
-                        }
+                        FieldTest::Before { date } => (
+                            FieldOperator::Before,
+                            Some(date.format("%Y-%m-%d").to_string()),
+                        ),
+                        FieldTest::After { date } => (
+                            FieldOperator::After,
+                            Some(date.format("%Y-%m-%d").to_string()),
+                        ),
                         FieldTest::Greater { number } => {
                             (FieldOperator::Greater, Some(number_text(*number)))
                         }
-                        FieldTest::Less { number } => (FieldOperator::Less, Some(number_text(*number))),
+                        FieldTest::Less { number } => {
+                            (FieldOperator::Less, Some(number_text(*number)))
+                        }
                         FieldTest::IsSet => (FieldOperator::IsSet, None),
                         FieldTest::IsNotSet => (FieldOperator::IsNotSet, None),
                     };
@@ -561,7 +584,10 @@ mod tests {
             serde_json::json!({ "key": "since", "op": "after", "date": "2024-01-31" })
         );
         assert_eq!(stored["marketing"], serde_json::json!(["opted_in"]));
-        assert_eq!(serde_json::from_value::<SegmentFilter>(stored).unwrap(), filter);
+        assert_eq!(
+            serde_json::from_value::<SegmentFilter>(stored).unwrap(),
+            filter
+        );
         assert!(
             serde_json::from_value::<SegmentFilter>(serde_json::json!({ "sql": "1=1" })).is_err()
         );

@@ -19,6 +19,7 @@ use wagent_db::{
     schema::{contacts, segments},
 };
 
+use self::predicate::SegmentCounts;
 pub use self::{
     filter::{
         ActivityCondition, ActivityDraft, ActivityOperator, ActivityWhen, Direction,
@@ -27,7 +28,6 @@ pub use self::{
     },
     predicate::{SegmentPredicate, segment_predicate},
 };
-use self::predicate::SegmentCounts;
 use super::{Contact, ContactError, fields::field_kinds};
 use crate::{
     Access, CommonError, Domain, Role,
@@ -113,9 +113,7 @@ pub async fn load_segment(c: &mut Conn, id: Uuid) -> Result<Segment, ContactErro
         .first(c)
         .await
         .optional()?;
-    Ok(row
-        .ok_or(CommonError::NotFound("segment"))?
-        .try_into()?)
+    Ok(row.ok_or(CommonError::NotFound("segment"))?.try_into()?)
 }
 
 /// The ids of a saved segment's contacts as they are now, in the caller's transaction (a
@@ -149,10 +147,7 @@ async fn count_all(
 
 fn check_name(name: &str) -> Result<String, ContactError> {
     let name = name.trim();
-    if name.is_empty()
-        || name.chars().count() > MAX_NAME
-        || name.chars().any(char::is_control)
-    {
+    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         return Err(ContactError::Value(format!(
             "a segment's name is 1 to {MAX_NAME} characters, without control characters"
         )));

@@ -147,7 +147,8 @@ pub fn segment_predicate(filter: &SegmentFilter) -> SegmentPredicate {
                 } else {
                     " < "
                 };
-                let number = serde_json::Number::from_f64(*number).map_or(Value::Null, Value::Number);
+                let number =
+                    serde_json::Number::from_f64(*number).map_or(Value::Null, Value::Number);
                 p.sql("contacts.fields -> ")
                     .key(key)
                     .sql(op)
@@ -346,7 +347,10 @@ mod tests {
         assert!(!statement.contains("DROP"), "{statement}");
         assert!(!statement.contains("Gold"), "{statement}");
         assert_eq!(statement.matches(" AND ").count(), 7 + 3, "{statement}");
-        assert!(statement.contains("NOT (contacts.tags && $2)"), "{statement}");
+        assert!(
+            statement.contains("NOT (contacts.tags && $2)"),
+            "{statement}"
+        );
         assert!(
             statement.contains("make_interval(days => $14)"),
             "{statement}"
