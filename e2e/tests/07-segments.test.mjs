@@ -114,6 +114,9 @@ browserTest(
     await plan.waitFor();
     assert.equal(await plan.getAttribute('data-kind'), 'CHOICE');
     assert.equal(await plan.getByTestId('field-choices').innerText(), 'Gold, Silver');
+    // The form at the bottom scrolled the page: the header's links sit under the sticky top
+    // bar, which axe counts as targets too small to touch. Checked from the top, as it opens.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expectNoAxeViolations(page, { label: 'the contact fields page with a field' });
 
     // Gabi's page: her plan, and a better name.

@@ -48,7 +48,7 @@ export function ExportButton({ segment, size = 'sm' }: { segment: Pick<SegmentIt
         onClick={() => void download()}
         busy={busy}
         icon={<DownloadIcon width={14} height={14} />}
-        aria-label={`Export ${segment.name} as CSV`}
+        aria-label={`Export CSV: ${segment.name}`}
         data-testid="segment-export"
       >
         Export CSV
