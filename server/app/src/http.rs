@@ -92,6 +92,10 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
             get(crate::campaigns::recipients_csv).around(crate::limits::rate_limited),
         )
         .at(
+            "/api/organizations/:org/segments/:id/contacts.csv",
+            get(crate::segments::contacts_csv).around(crate::limits::rate_limited),
+        )
+        .at(
             "/sandbox/organizations/:org/*path",
             get(sandbox_proxy).post(sandbox_proxy.with(BodyLimit(1024 * 1024))),
         )

@@ -169,7 +169,8 @@ pub async fn rejected_rows(
 }
 
 /// One CSV record, quoted where it must be, ending in CRLF. A cell that a spreadsheet would
-/// run as a formula (`=`, `+`, `-`, `@` first) is kept as text with a leading `'`.
+/// run as a formula (`=`, `+`, `-`, `@` first) is kept as text with a leading `'`, unless it
+/// is a plain number (`+5511987650001`, `-12.5`), which runs nothing.
 pub(crate) fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .flexible(true)
@@ -177,7 +178,7 @@ pub(crate) fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
         .from_writer(Vec::new());
     let safe: Vec<String> = cells
         .map(|c| {
-            if c.starts_with(['=', '+', '-', '@']) {
+            if c.starts_with(['=', '+', '-', '@']) && !plain_number(c) {
                 format!("'{c}")
             } else {
                 c.to_owned()
@@ -187,6 +188,17 @@ pub(crate) fn csv_line<'a>(cells: impl Iterator<Item = &'a str>) -> Vec<u8> {
     // Writing to memory cannot fail.
     let _ = writer.write_record(&safe);
     writer.into_inner().unwrap_or_default()
+}
+
+/// `+` or `-`, digits, at most one `.` between digits: a number to any spreadsheet.
+fn plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let mut parts = digits.splitn(2, '.');
+    let whole = parts.next().unwrap_or_default();
+    let fraction = parts.next();
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -208,6 +220,11 @@ mod tests {
         assert_eq!(
             String::from_utf8(line).unwrap(),
             "12,no phone number,\"Ana, Bia\",\"'=HYPERLINK(\"\"x\"\")\",'+55 11\r\n"
+        );
+        let numbers = csv_line(["+5511987650001", "-12.5", "-1+1", "+1.", "-.5"].into_iter());
+        assert_eq!(
+            String::from_utf8(numbers).unwrap(),
+            "+5511987650001,-12.5,'-1+1,'+1.,'-.5\r\n"
         );
     }
 }

@@ -7,6 +7,7 @@ mod imports;
 pub mod keys;
 pub mod limits;
 pub mod metrics;
+mod segments;
 pub mod settings;
 pub mod spa;
 pub mod startup;

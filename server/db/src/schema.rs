@@ -402,6 +402,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    segments (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        filter -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         issuer -> Nullable<Text>,
@@ -480,6 +492,8 @@ diesel::joinable!(messages -> organizations (org_id));
 diesel::joinable!(messages -> users (sent_by));
 diesel::joinable!(org_routes -> organizations (org_id));
 diesel::joinable!(phone_numbers -> organizations (org_id));
+diesel::joinable!(segments -> organizations (org_id));
+diesel::joinable!(segments -> users (created_by));
 diesel::joinable!(webhook_failures -> organizations (org_id));
 diesel::joinable!(whatsapp_accounts -> organizations (org_id));
 diesel::joinable!(whatsapp_accounts -> users (connected_by));
@@ -509,6 +523,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     org_routes,
     organizations,
     phone_numbers,
+    segments,
     users,
     webhook_events,
     webhook_failures,

@@ -1,10 +1,12 @@
 //! Contacts in GraphQL: the contact a business keeps, the contact list, and consent.
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, Object, Value};
+use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object, Value};
 use chrono::{DateTime, Utc};
 use wagent_domain::{
     Access, Domain, Intent, Role,
-    contacts::{ConsentEvent, Contact, ContactFilter, Marketing},
+    contacts::{
+        ConsentEvent, Contact, ContactChanges, ContactField, ContactFilter, FieldKind, Marketing,
+    },
     inbox::TimeCursor,
 };
 
@@ -277,6 +279,160 @@ pub struct ErasedContact {
     pub media_files: i64,
 }
 
+/// What values a contact field holds.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "ContactFieldKind")]
+pub enum GqlFieldKind {
+    /// Up to 1,000 characters.
+    Text,
+    Number,
+    /// A day, YYYY-MM-DD.
+    Date,
+    /// Yes or no.
+    Boolean,
+    /// One of the field's `choices`.
+    Choice,
+}
+
+impl GqlFieldKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Number => "number",
+            Self::Date => "date",
+            Self::Boolean => "boolean",
+            Self::Choice => "choice",
+        }
+    }
+}
+
+impl From<&FieldKind> for GqlFieldKind {
+    fn from(kind: &FieldKind) -> Self {
+        match kind {
+            FieldKind::Text => Self::Text,
+            FieldKind::Number => Self::Number,
+            FieldKind::Date => Self::Date,
+            FieldKind::Boolean => Self::Boolean,
+            FieldKind::Choice(_) => Self::Choice,
+        }
+    }
+}
+
+/// One of the organization's own contact fields; contacts hold its values in `Contact.fields`
+/// under its key.
+pub struct ContactFieldObject(pub ContactField);
+
+#[Object(name = "ContactField")]
+impl ContactFieldObject {
+    /// How values are named in `Contact.fields`, imports and segments (`city`, `plan`).
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    /// The name people see.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+    async fn kind(&self) -> GqlFieldKind {
+        (&self.0.kind).into()
+    }
+    /// A CHOICE field's choices, in order; empty for other kinds.
+    async fn choices(&self) -> &[String] {
+        self.0.kind.choices()
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// `Organization.contactFields`.
+pub async fn contact_fields(
+    ctx: &Context<'_>,
+    access: &Access,
+) -> async_graphql::Result<Vec<ContactFieldObject>> {
+    require(ctx, access, Role::Member)?;
+    let fields = ctx
+        .data_unchecked::<Domain>()
+        .contact_fields(access)
+        .await
+        .gql(ctx)?;
+    Ok(fields.into_iter().map(ContactFieldObject).collect())
+}
+
+#[derive(InputObject)]
+pub struct DefineContactFieldInput {
+    pub organization_id: ID,
+    /// A lowercase letter, then up to 39 lowercase letters, digits or `_`; not a name a
+    /// contact already has (phone, name, email, language, country, time_zone, tags, ...).
+    pub key: String,
+    /// 1 to 100 characters.
+    pub label: String,
+    pub kind: GqlFieldKind,
+    /// CHOICE only: 1 to 100 choices, distinct whatever their case.
+    pub choices: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct UpdateContactFieldInput {
+    pub organization_id: ID,
+    pub key: String,
+    pub label: Option<String>,
+    /// CHOICE only: the choices from now on (values contacts already hold stay).
+    pub choices: Option<Vec<String>>,
+}
+
+#[derive(InputObject)]
+pub struct DeleteContactFieldInput {
+    pub organization_id: ID,
+    pub key: String,
+}
+
+/// A contact field deleted with its values.
+#[derive(async_graphql::SimpleObject)]
+pub struct DeletedContactField {
+    pub key: String,
+    /// Contacts that held a value, now removed.
+    pub contacts_cleared: i64,
+}
+
+/// A value of one of the organization's fields, as a person writes it.
+#[derive(InputObject)]
+pub struct ContactFieldValueInput {
+    pub key: String,
+    /// Checked against the field's kind: a number (`12.5`), a date (`2024-01-31` or
+    /// `31/01/2024`), yes or no, one of the choices. Null or blank clears the value.
+    pub value: Option<String>,
+}
+
+/// What to change on a contact. A field left out stays as it is; null (or a blank text)
+/// clears it. The phone number is the customer's and cannot be changed.
+#[derive(InputObject)]
+pub struct UpdateContactInput {
+    pub organization_id: ID,
+    pub contact_id: ID,
+    pub name: MaybeUndefined<String>,
+    pub email: MaybeUndefined<String>,
+    /// `pt_BR`, `es`, ...
+    pub language: MaybeUndefined<String>,
+    /// ISO 3166 alpha-2 (BR).
+    pub country: MaybeUndefined<String>,
+    /// IANA name (America/Sao_Paulo).
+    pub time_zone: MaybeUndefined<String>,
+    /// Replaces every tag (before `addTags` and `removeTags`); at most 100.
+    pub tags: Option<Vec<String>>,
+    pub add_tags: Option<Vec<String>>,
+    pub remove_tags: Option<Vec<String>>,
+    /// Values of the organization's contact fields, at most 100.
+    pub fields: Option<Vec<ContactFieldValueInput>>,
+}
+
+fn change(value: MaybeUndefined<String>) -> Option<Option<String>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(v)),
+    }
+}
+
 #[derive(Default)]
 pub struct ContactsMutation;
 
@@ -302,6 +458,95 @@ impl ContactsMutation {
             .await
             .gql(ctx)?;
         Ok(ContactObject { contact, access })
+    }
+
+    /// Member. Changes what the business keeps about a contact; every value is checked as
+    /// an import checks it, field values against their field's kind (`VALIDATION` naming
+    /// the field).
+    async fn update_contact(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateContactInput,
+    ) -> async_graphql::Result<ContactObject> {
+        let access = guard(ctx, &input.organization_id, Role::Member, Intent::Write).await?;
+        let id = parse_id(ctx, &input.contact_id, "contact")?;
+        let changes = ContactChanges {
+            name: change(input.name),
+            email: change(input.email),
+            language: change(input.language),
+            country: change(input.country),
+            time_zone: change(input.time_zone),
+            tags: input.tags,
+            add_tags: input.add_tags.unwrap_or_default(),
+            remove_tags: input.remove_tags.unwrap_or_default(),
+            fields: input
+                .fields
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| (f.key, f.value))
+                .collect(),
+        };
+        let contact = ctx
+            .data_unchecked::<Domain>()
+            .update_contact(&access, id, changes)
+            .await
+            .gql(ctx)?;
+        Ok(ContactObject { contact, access })
+    }
+
+    /// Admin. Defines a contact field of the organization.
+    async fn define_contact_field(
+        &self,
+        ctx: &Context<'_>,
+        input: DefineContactFieldInput,
+    ) -> async_graphql::Result<ContactFieldObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let field = ctx
+            .data_unchecked::<Domain>()
+            .define_contact_field(
+                &access,
+                &input.key,
+                &input.label,
+                input.kind.as_str(),
+                input.choices.unwrap_or_default(),
+            )
+            .await
+            .gql(ctx)?;
+        Ok(ContactFieldObject(field))
+    }
+
+    /// Admin. Renames a contact field or changes its choices; its kind stays.
+    async fn update_contact_field(
+        &self,
+        ctx: &Context<'_>,
+        input: UpdateContactFieldInput,
+    ) -> async_graphql::Result<ContactFieldObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let field = ctx
+            .data_unchecked::<Domain>()
+            .update_contact_field(&access, &input.key, input.label.as_deref(), input.choices)
+            .await
+            .gql(ctx)?;
+        Ok(ContactFieldObject(field))
+    }
+
+    /// Admin. Deletes a contact field and its values from every contact, at once. Refused
+    /// (`CONFLICT`) while a segment's condition names it.
+    async fn delete_contact_field(
+        &self,
+        ctx: &Context<'_>,
+        input: DeleteContactFieldInput,
+    ) -> async_graphql::Result<DeletedContactField> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let cleared = ctx
+            .data_unchecked::<Domain>()
+            .delete_contact_field(&access, &input.key)
+            .await
+            .gql(ctx)?;
+        Ok(DeletedContactField {
+            key: input.key,
+            contacts_cleared: cleared as i64,
+        })
     }
 
     /// Admin. Erases a contact completely for a data-subject request: the contact, every

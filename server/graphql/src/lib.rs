@@ -13,6 +13,7 @@ mod inbox;
 mod mutation;
 mod plain;
 mod query;
+mod segments;
 mod subscription;
 mod types;
 mod whatsapp;
@@ -37,6 +38,7 @@ pub struct Mutation(
     contacts::ContactsMutation,
     imports::ImportsMutation,
     campaigns::CampaignsMutation,
+    segments::SegmentsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
 );

@@ -45,6 +45,20 @@ impl Query {
             .into())
     }
 
+    /// Member. What a segment filter not yet saved matches now: its contact count and its
+    /// newest `first` contacts (10 when not given, at most 50), for a segment builder's live
+    /// count. Costs its contacts' complexity `first` times.
+    #[graphql(complexity = "first.unwrap_or(10).clamp(1, 50) as usize * child_complexity")]
+    async fn segment_preview(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: ID,
+        filter: crate::segments::SegmentFilterInput,
+        first: Option<i32>,
+    ) -> async_graphql::Result<crate::segments::SegmentPreviewObject> {
+        crate::segments::preview(ctx, &organization_id, filter, first).await
+    }
+
     /// What an invitation link offers, for its accept page (signed-in people only).
     async fn invitation(
         &self,

@@ -376,6 +376,31 @@ impl OrganizationObject {
         })
     }
 
+    /// The organization's own contact fields, in the order they were defined.
+    async fn contact_fields(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::contacts::ContactFieldObject>> {
+        crate::contacts::contact_fields(ctx, &self.access).await
+    }
+
+    /// Saved filters over the contacts, by name (at most 100). Their `contactCount`s are
+    /// counted together, in one scan of the contacts.
+    async fn segments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::segments::SegmentObject>> {
+        crate::segments::segments(ctx, &self.access).await
+    }
+
+    async fn segment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::segments::SegmentObject> {
+        crate::segments::segment(ctx, &self.access, &id).await
+    }
+
     /// Admin. Contact lists uploaded for import, newest first.
     #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn contact_imports(

@@ -8,6 +8,7 @@ import { ApiTokensPage } from '@/features/api-tokens/components/api-tokens-page'
 import { AuditLogPage } from '@/features/audit-log/components/audit-log-page';
 import { AuthCallbackPage } from '@/features/auth/components/auth-callback-page';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { ContactFieldsPage } from '@/features/contacts/components/contact-fields-page';
 import { ContactImportPage } from '@/features/contacts/components/contact-import-page';
 import { ContactPage } from '@/features/contacts/components/contact-page';
 import { ContactsPage } from '@/features/contacts/components/contacts-page';
@@ -23,6 +24,8 @@ import { HomePage } from '@/features/organizations/components/home-page';
 import { OrganizationOverviewPage } from '@/features/organizations/components/organization-overview-page';
 import { OrganizationSettingsPage } from '@/features/organizations/components/organization-settings-page';
 import { ProfilePage } from '@/features/profile/components/profile-page';
+import { SegmentBuilderPage } from '@/features/segments/components/segment-builder-page';
+import { SegmentsPage } from '@/features/segments/components/segments-page';
 import { WhatsAppPage } from '@/features/whatsapp/components/whatsapp-page';
 
 /** Every route of the SPA; see TESTIDS.md for what browser tests can rely on. */
@@ -54,7 +57,32 @@ export function AppRoutes({ version }: { version: string }) {
               </RequireAdmin>
             }
           />
+          <Route
+            path="contacts/fields"
+            element={
+              <RequireAdmin>
+                <ContactFieldsPage />
+              </RequireAdmin>
+            }
+          />
           <Route path="contacts/:contactId" element={<ContactPage />} />
+          <Route path="segments" element={<SegmentsPage />} />
+          <Route
+            path="segments/new"
+            element={
+              <RequireAdmin>
+                <SegmentBuilderPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="segments/:segmentId"
+            element={
+              <RequireAdmin>
+                <SegmentBuilderPage />
+              </RequireAdmin>
+            }
+          />
           <Route path="whatsapp" element={<WhatsAppPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route

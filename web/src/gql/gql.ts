@@ -23,7 +23,13 @@ type Documents = {
     "\n  fragment ContactListItem on Contact {\n    id\n    waId\n    phone\n    name\n    profileName\n    displayName\n    country\n    tags\n    marketing\n    lastInboundAt\n  }\n": typeof types.ContactListItemFragmentDoc,
     "\n  query Contacts($id: ID!, $filter: ContactFilterInput, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      contacts(filter: $filter, first: $first, after: $after) {\n        nodes {\n          ...ContactListItem\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.ContactsDocument,
     "\n  fragment ContactDetails on Contact {\n    id\n    waId\n    phone\n    userId\n    username\n    profileName\n    name\n    displayName\n    email\n    language\n    country\n    timeZone\n    tags\n    fields\n    createdAt\n    marketing\n    marketingSource\n    marketingChangedAt\n    lastInboundAt\n    lastOutboundAt\n    consentHistory {\n      marketing\n      source\n      detail\n      actor {\n        id\n        name\n        email\n      }\n      at\n    }\n  }\n": typeof types.ContactDetailsFragmentDoc,
-    "\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n    }\n  }\n": typeof types.ContactDocument,
+    "\n  fragment ContactFieldItem on ContactField {\n    key\n    label\n    kind\n    choices\n  }\n": typeof types.ContactFieldItemFragmentDoc,
+    "\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n      contactFields {\n        ...ContactFieldItem\n      }\n    }\n  }\n": typeof types.ContactDocument,
+    "\n  mutation UpdateContact($input: UpdateContactInput!) {\n    updateContact(input: $input) {\n      ...ContactDetails\n    }\n  }\n": typeof types.UpdateContactDocument,
+    "\n  query ContactFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        ...ContactFieldItem\n        createdAt\n      }\n    }\n  }\n": typeof types.ContactFieldsDocument,
+    "\n  mutation DefineContactField($input: DefineContactFieldInput!) {\n    defineContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n": typeof types.DefineContactFieldDocument,
+    "\n  mutation UpdateContactField($input: UpdateContactFieldInput!) {\n    updateContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n": typeof types.UpdateContactFieldDocument,
+    "\n  mutation DeleteContactField($input: DeleteContactFieldInput!) {\n    deleteContactField(input: $input) {\n      key\n      contactsCleared\n    }\n  }\n": typeof types.DeleteContactFieldDocument,
     "\n  mutation SetContactOptIn($input: SetContactOptInInput!) {\n    setContactOptIn(input: $input) {\n      ...ContactDetails\n    }\n  }\n": typeof types.SetContactOptInDocument,
     "\n  fragment ContactImportState on ContactImport {\n    id\n    fileName\n    format\n    size\n    status\n    createdAt\n    startedAt\n    finishedAt\n    createdBy {\n      id\n      name\n      email\n    }\n    progress\n    records\n    imported\n    updated\n    duplicates\n    invalid\n    empty\n    error\n    rejectedRowsUrl\n    options {\n      sheet\n      headerRow\n      delimiter\n      defaultCountry\n      mapping {\n        column\n        field\n      }\n      duplicates\n    }\n  }\n": typeof types.ContactImportStateFragmentDoc,
     "\n  query ContactImport($id: ID!, $importId: ID!) {\n    organization(id: $id) {\n      id\n      contactImport(id: $importId) {\n        ...ContactImportState\n      }\n    }\n  }\n": typeof types.ContactImportDocument,
@@ -66,6 +72,14 @@ type Documents = {
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.RenameOrganizationDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": typeof types.OrganizationSetupDocument,
+    "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n": typeof types.SegmentFilterPartsFragmentDoc,
+    "\n  query Segments($id: ID!) {\n    organization(id: $id) {\n      id\n      segments {\n        id\n        name\n        contactCount\n        contactsCsvUrl\n        updatedAt\n      }\n    }\n  }\n": typeof types.SegmentsDocument,
+    "\n  query Segment($id: ID!, $segmentId: ID!) {\n    organization(id: $id) {\n      id\n      segment(id: $segmentId) {\n        id\n        name\n        filter {\n          ...SegmentFilterParts\n        }\n      }\n    }\n  }\n": typeof types.SegmentDocument,
+    "\n  query SegmentFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        key\n        label\n        kind\n        choices\n      }\n    }\n  }\n": typeof types.SegmentFieldsDocument,
+    "\n  query SegmentPreview($organizationId: ID!, $filter: SegmentFilterInput!) {\n    segmentPreview(organizationId: $organizationId, filter: $filter, first: 10) {\n      contactCount\n      contacts {\n        id\n        phone\n        waId\n        displayName\n        country\n        tags\n        marketing\n      }\n    }\n  }\n": typeof types.SegmentPreviewDocument,
+    "\n  mutation CreateSegment($input: CreateSegmentInput!) {\n    createSegment(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.CreateSegmentDocument,
+    "\n  mutation UpdateSegment($input: UpdateSegmentInput!) {\n    updateSegment(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.UpdateSegmentDocument,
+    "\n  mutation DeleteSegment($input: DeleteSegmentInput!) {\n    deleteSegment(input: $input)\n  }\n": typeof types.DeleteSegmentDocument,
     "\n  query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        ...WhatsAppTemplate\n      }\n    }\n  }\n": typeof types.WhatsAppTemplatesDocument,
     "\n  fragment WhatsAppTemplate on MessageTemplate {\n    id\n    name\n    language\n    category\n    status\n    qualityScore\n    rejectedReason\n    bodyText\n    parameterCount\n    updatedAt\n  }\n": typeof types.WhatsAppTemplateFragmentDoc,
     "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": typeof types.SyncTemplatesDocument,
@@ -93,7 +107,13 @@ const documents: Documents = {
     "\n  fragment ContactListItem on Contact {\n    id\n    waId\n    phone\n    name\n    profileName\n    displayName\n    country\n    tags\n    marketing\n    lastInboundAt\n  }\n": types.ContactListItemFragmentDoc,
     "\n  query Contacts($id: ID!, $filter: ContactFilterInput, $first: Int, $after: String) {\n    organization(id: $id) {\n      id\n      contacts(filter: $filter, first: $first, after: $after) {\n        nodes {\n          ...ContactListItem\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.ContactsDocument,
     "\n  fragment ContactDetails on Contact {\n    id\n    waId\n    phone\n    userId\n    username\n    profileName\n    name\n    displayName\n    email\n    language\n    country\n    timeZone\n    tags\n    fields\n    createdAt\n    marketing\n    marketingSource\n    marketingChangedAt\n    lastInboundAt\n    lastOutboundAt\n    consentHistory {\n      marketing\n      source\n      detail\n      actor {\n        id\n        name\n        email\n      }\n      at\n    }\n  }\n": types.ContactDetailsFragmentDoc,
-    "\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n    }\n  }\n": types.ContactDocument,
+    "\n  fragment ContactFieldItem on ContactField {\n    key\n    label\n    kind\n    choices\n  }\n": types.ContactFieldItemFragmentDoc,
+    "\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n      contactFields {\n        ...ContactFieldItem\n      }\n    }\n  }\n": types.ContactDocument,
+    "\n  mutation UpdateContact($input: UpdateContactInput!) {\n    updateContact(input: $input) {\n      ...ContactDetails\n    }\n  }\n": types.UpdateContactDocument,
+    "\n  query ContactFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        ...ContactFieldItem\n        createdAt\n      }\n    }\n  }\n": types.ContactFieldsDocument,
+    "\n  mutation DefineContactField($input: DefineContactFieldInput!) {\n    defineContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n": types.DefineContactFieldDocument,
+    "\n  mutation UpdateContactField($input: UpdateContactFieldInput!) {\n    updateContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n": types.UpdateContactFieldDocument,
+    "\n  mutation DeleteContactField($input: DeleteContactFieldInput!) {\n    deleteContactField(input: $input) {\n      key\n      contactsCleared\n    }\n  }\n": types.DeleteContactFieldDocument,
     "\n  mutation SetContactOptIn($input: SetContactOptInInput!) {\n    setContactOptIn(input: $input) {\n      ...ContactDetails\n    }\n  }\n": types.SetContactOptInDocument,
     "\n  fragment ContactImportState on ContactImport {\n    id\n    fileName\n    format\n    size\n    status\n    createdAt\n    startedAt\n    finishedAt\n    createdBy {\n      id\n      name\n      email\n    }\n    progress\n    records\n    imported\n    updated\n    duplicates\n    invalid\n    empty\n    error\n    rejectedRowsUrl\n    options {\n      sheet\n      headerRow\n      delimiter\n      defaultCountry\n      mapping {\n        column\n        field\n      }\n      duplicates\n    }\n  }\n": types.ContactImportStateFragmentDoc,
     "\n  query ContactImport($id: ID!, $importId: ID!) {\n    organization(id: $id) {\n      id\n      contactImport(id: $importId) {\n        ...ContactImportState\n      }\n    }\n  }\n": types.ContactImportDocument,
@@ -136,6 +156,14 @@ const documents: Documents = {
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": types.RenameOrganizationDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": types.OrganizationSetupDocument,
+    "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n": types.SegmentFilterPartsFragmentDoc,
+    "\n  query Segments($id: ID!) {\n    organization(id: $id) {\n      id\n      segments {\n        id\n        name\n        contactCount\n        contactsCsvUrl\n        updatedAt\n      }\n    }\n  }\n": types.SegmentsDocument,
+    "\n  query Segment($id: ID!, $segmentId: ID!) {\n    organization(id: $id) {\n      id\n      segment(id: $segmentId) {\n        id\n        name\n        filter {\n          ...SegmentFilterParts\n        }\n      }\n    }\n  }\n": types.SegmentDocument,
+    "\n  query SegmentFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        key\n        label\n        kind\n        choices\n      }\n    }\n  }\n": types.SegmentFieldsDocument,
+    "\n  query SegmentPreview($organizationId: ID!, $filter: SegmentFilterInput!) {\n    segmentPreview(organizationId: $organizationId, filter: $filter, first: 10) {\n      contactCount\n      contacts {\n        id\n        phone\n        waId\n        displayName\n        country\n        tags\n        marketing\n      }\n    }\n  }\n": types.SegmentPreviewDocument,
+    "\n  mutation CreateSegment($input: CreateSegmentInput!) {\n    createSegment(input: $input) {\n      id\n      name\n    }\n  }\n": types.CreateSegmentDocument,
+    "\n  mutation UpdateSegment($input: UpdateSegmentInput!) {\n    updateSegment(input: $input) {\n      id\n      name\n    }\n  }\n": types.UpdateSegmentDocument,
+    "\n  mutation DeleteSegment($input: DeleteSegmentInput!) {\n    deleteSegment(input: $input)\n  }\n": types.DeleteSegmentDocument,
     "\n  query WhatsAppTemplates($id: ID!, $phoneNumberId: ID) {\n    organization(id: $id) {\n      id\n      templates(phoneNumberId: $phoneNumberId) {\n        ...WhatsAppTemplate\n      }\n    }\n  }\n": types.WhatsAppTemplatesDocument,
     "\n  fragment WhatsAppTemplate on MessageTemplate {\n    id\n    name\n    language\n    category\n    status\n    qualityScore\n    rejectedReason\n    bodyText\n    parameterCount\n    updatedAt\n  }\n": types.WhatsAppTemplateFragmentDoc,
     "\n  mutation SyncTemplates($input: TemplatesRefInput!) {\n    syncTemplates(input: $input) {\n      ...WhatsAppTemplate\n    }\n  }\n": types.SyncTemplatesDocument,
@@ -207,7 +235,31 @@ export function graphql(source: "\n  fragment ContactDetails on Contact {\n    i
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n    }\n  }\n"): (typeof documents)["\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment ContactFieldItem on ContactField {\n    key\n    label\n    kind\n    choices\n  }\n"): (typeof documents)["\n  fragment ContactFieldItem on ContactField {\n    key\n    label\n    kind\n    choices\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n      contactFields {\n        ...ContactFieldItem\n      }\n    }\n  }\n"): (typeof documents)["\n  query Contact($id: ID!, $contactId: ID!) {\n    organization(id: $id) {\n      id\n      contact(id: $contactId) {\n        ...ContactDetails\n      }\n      contactFields {\n        ...ContactFieldItem\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateContact($input: UpdateContactInput!) {\n    updateContact(input: $input) {\n      ...ContactDetails\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateContact($input: UpdateContactInput!) {\n    updateContact(input: $input) {\n      ...ContactDetails\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ContactFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        ...ContactFieldItem\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ContactFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        ...ContactFieldItem\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DefineContactField($input: DefineContactFieldInput!) {\n    defineContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n"): (typeof documents)["\n  mutation DefineContactField($input: DefineContactFieldInput!) {\n    defineContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateContactField($input: UpdateContactFieldInput!) {\n    updateContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateContactField($input: UpdateContactFieldInput!) {\n    updateContactField(input: $input) {\n      ...ContactFieldItem\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteContactField($input: DeleteContactFieldInput!) {\n    deleteContactField(input: $input) {\n      key\n      contactsCleared\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteContactField($input: DeleteContactFieldInput!) {\n    deleteContactField(input: $input) {\n      key\n      contactsCleared\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -376,6 +428,38 @@ export function graphql(source: "\n  query OrganizationOverview($id: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n"): (typeof documents)["\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Segments($id: ID!) {\n    organization(id: $id) {\n      id\n      segments {\n        id\n        name\n        contactCount\n        contactsCsvUrl\n        updatedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query Segments($id: ID!) {\n    organization(id: $id) {\n      id\n      segments {\n        id\n        name\n        contactCount\n        contactsCsvUrl\n        updatedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Segment($id: ID!, $segmentId: ID!) {\n    organization(id: $id) {\n      id\n      segment(id: $segmentId) {\n        id\n        name\n        filter {\n          ...SegmentFilterParts\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Segment($id: ID!, $segmentId: ID!) {\n    organization(id: $id) {\n      id\n      segment(id: $segmentId) {\n        id\n        name\n        filter {\n          ...SegmentFilterParts\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SegmentFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        key\n        label\n        kind\n        choices\n      }\n    }\n  }\n"): (typeof documents)["\n  query SegmentFields($id: ID!) {\n    organization(id: $id) {\n      id\n      contactFields {\n        key\n        label\n        kind\n        choices\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SegmentPreview($organizationId: ID!, $filter: SegmentFilterInput!) {\n    segmentPreview(organizationId: $organizationId, filter: $filter, first: 10) {\n      contactCount\n      contacts {\n        id\n        phone\n        waId\n        displayName\n        country\n        tags\n        marketing\n      }\n    }\n  }\n"): (typeof documents)["\n  query SegmentPreview($organizationId: ID!, $filter: SegmentFilterInput!) {\n    segmentPreview(organizationId: $organizationId, filter: $filter, first: 10) {\n      contactCount\n      contacts {\n        id\n        phone\n        waId\n        displayName\n        country\n        tags\n        marketing\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSegment($input: CreateSegmentInput!) {\n    createSegment(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateSegment($input: CreateSegmentInput!) {\n    createSegment(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSegment($input: UpdateSegmentInput!) {\n    updateSegment(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSegment($input: UpdateSegmentInput!) {\n    updateSegment(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSegment($input: DeleteSegmentInput!) {\n    deleteSegment(input: $input)\n  }\n"): (typeof documents)["\n  mutation DeleteSegment($input: DeleteSegmentInput!) {\n    deleteSegment(input: $input)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

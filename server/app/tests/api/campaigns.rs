@@ -410,7 +410,7 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     assert_eq!(lines.len(), 6, "a header and five recipients: {text}");
     assert!(lines[0].starts_with("recipient_id,contact_id,name,address,status"));
     assert!(
-        text.contains("Eva,'+5511988880004,skipped,opted_out"),
+        text.contains("Eva,+5511988880004,skipped,opted_out"),
         "{text}"
     );
     let anonymous = app

@@ -14,6 +14,7 @@ mod query_cost;
 mod rate_limits;
 mod sandbox_proxy;
 mod schema;
+mod segments;
 mod sockets;
 mod subscriptions;
 mod tokens;

@@ -33,7 +33,10 @@ use super::{
 };
 use crate::{
     Access, CommonError, Domain, Role,
-    contacts::{Contact, Marketing, place_of},
+    contacts::{
+        Contact, Marketing, place_of,
+        segments::{SegmentPredicate, segment_predicate},
+    },
     whatsapp::{Template, TemplateCategory, TemplateStatus},
 };
 
@@ -322,16 +325,42 @@ pub(super) async fn field_keys(c: &mut Conn) -> Result<Vec<String>, CommonError>
         .await?)
 }
 
+/// Who an audience is, as SQL: its tags, named contacts and segments' predicates.
+pub(super) struct AudienceQuery {
+    tags: Vec<String>,
+    contact_ids: Vec<Uuid>,
+    segments: Vec<SegmentPredicate>,
+}
+
+impl AudienceQuery {
+    /// Reads the audience's segments (as they are now) in the caller's transaction.
+    pub(super) async fn load(c: &mut Conn, audience: &Audience) -> Result<Self> {
+        let mut segments = Vec::with_capacity(audience.segment_ids.len());
+        for id in &audience.segment_ids {
+            let segment = crate::contacts::segments::load_segment(c, *id).await?;
+            segments.push(segment_predicate(&segment.filter));
+        }
+        Ok(Self {
+            tags: audience.tags.clone(),
+            contact_ids: audience.contact_ids.clone(),
+            segments,
+        })
+    }
+}
+
 /// A page of the audience's contacts after `after`, in id order.
 async fn page(
     c: &mut Conn,
-    audience: &Audience,
+    audience: &AudienceQuery,
     after: Option<Uuid>,
 ) -> Result<Vec<Contact>, CommonError> {
     type Condition = Box<dyn BoxableExpression<contacts::table, Pg, SqlType = Bool>>;
     let mut matches: Condition = Box::new(contacts::id.eq_any(audience.contact_ids.clone()));
     if !audience.tags.is_empty() {
         matches = Box::new(matches.or(contacts::tags.overlaps_with(audience.tags.clone())));
+    }
+    for segment in &audience.segments {
+        matches = Box::new(matches.or(segment.clone()));
     }
     let mut q = contacts::table
         .filter(matches)
@@ -351,7 +380,7 @@ impl Domain {
         access.ensure(Role::Member)?;
         self.tx(access.scope(), async |c| {
             let campaign = super::find(c, id).await?;
-            let audience = campaign.audience();
+            let audience = AudienceQuery::load(c, &campaign.audience()).await?;
             let mut planner = Planner::load(c, &campaign).await?;
             let mut samples = Vec::new();
             let mut after = None;
@@ -525,7 +554,7 @@ pub(super) async fn next_run(
 /// written with `unnest` arrays a page at a time, and the counters set. Runs in the
 /// launch job's transaction.
 pub(super) async fn freeze(c: &mut Conn, org_id: Uuid, campaign: &Campaign) -> Result<()> {
-    let audience = campaign.audience();
+    let audience = AudienceQuery::load(c, &campaign.audience()).await?;
     let (date, time) = match campaign.schedule() {
         Schedule::Local { date, time } => (Some(date), Some(time)),
         _ => (None::<NaiveDate>, None::<NaiveTime>),

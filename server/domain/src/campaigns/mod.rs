@@ -329,6 +329,8 @@ pub enum CampaignError {
     TooManyContacts,
     #[error("{0}")]
     Schedule(String),
+    #[error(transparent)]
+    Segment(#[from] crate::contacts::ContactError),
     #[error("this campaign is {0}; {1}")]
     WrongState(CampaignStatus, &'static str),
     #[error("no recipient failed for a reason worth retrying")]
@@ -341,6 +343,7 @@ impl Problem for CampaignError {
     fn code(&self) -> Code {
         match self {
             Self::Common(e) => e.code(),
+            Self::Segment(e) => e.code(),
             Self::WrongState(..) | Self::NothingToRetry => Code::Conflict,
             _ => Code::Validation,
         }
@@ -814,11 +817,6 @@ fn normalise(mut draft: CampaignDraft) -> Result<CampaignDraft> {
             "an audience names at most 100 tags and 100 segments".into(),
         ));
     }
-    if !a.segment_ids.is_empty() {
-        return Err(CampaignError::Schedule(
-            "segments cannot make an audience yet; use tags or contacts".into(),
-        ));
-    }
     if a.contact_ids.len() > MAX_NAMED_CONTACTS {
         return Err(CampaignError::TooManyContacts);
     }
@@ -878,6 +876,9 @@ async fn check_draft(c: &mut Conn, draft: &CampaignDraft) -> Result<()> {
         .ok_or(CampaignError::Common(CommonError::NotFound("template")))?;
     if template.account_id != account_id {
         return Err(CampaignError::TemplateOfAnotherAccount);
+    }
+    for segment in &draft.audience.segment_ids {
+        crate::contacts::segments::load_segment(c, *segment).await?;
     }
     let fields = audience::field_keys(c).await?;
     message::check_sources(

@@ -4,13 +4,22 @@
 //! marketing consent.
 
 pub(crate) mod consent;
+mod edit;
 mod erase;
+mod error;
+pub mod fields;
 pub mod imports;
+pub mod profile;
+pub mod segments;
 pub mod time_zones;
 
 pub use self::{
     consent::{ConsentEvent, ConsentSource},
+    edit::ContactChanges,
     erase::Erased,
+    error::ContactError,
+    fields::ContactField,
+    profile::FieldKind,
 };
 
 use chrono::{DateTime, Utc};
@@ -114,6 +123,20 @@ impl Marketing {
 }
 
 text_column!(Marketing, |text| Ok(Marketing::parse(&text)?));
+
+/// As stored in a segment's filter: the column's text.
+impl serde::Serialize for Marketing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Marketing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Marketing::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
 
 /// The country and time zone a phone number tells, for a new contact.
 pub fn place_of(phone: &E164) -> (Option<String>, Option<&'static str>) {

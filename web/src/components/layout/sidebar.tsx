@@ -13,6 +13,7 @@ import {
   PanelLeftIcon,
   PlusIcon,
   SettingsIcon,
+  TagIcon,
   UserIcon,
   UsersIcon,
 } from '@/components/ui/icons';
@@ -125,6 +126,13 @@ export function Sidebar({
                 icon={<ContactsIcon />}
                 label="Contacts"
                 testId="nav-contacts"
+                collapsed={collapsed}
+              />
+              <NavItem
+                to={`${base}/segments`}
+                icon={<TagIcon />}
+                label="Segments"
+                testId="nav-segments"
                 collapsed={collapsed}
               />
               <NavItem

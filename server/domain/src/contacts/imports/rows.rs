@@ -8,9 +8,17 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ImportError;
+pub use crate::contacts::profile::FieldKind;
 use crate::{
-    contacts::{Marketing, normal_tag, time_zones},
-    values::{E164, EmailAddress, LanguageTag},
+    contacts::{
+        Marketing,
+        profile::{
+            self, MAX_TAGS, clip, read_country, read_email, read_language, read_tag,
+            read_time_zone, yes_or_no,
+        },
+        time_zones,
+    },
+    values::E164,
 };
 
 /// What a column of the file becomes.
@@ -181,101 +189,6 @@ fn guess(name: &str) -> Option<Target> {
     }
 }
 
-/// The kind of an organization's contact field, which decides what its values may be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldKind {
-    Text,
-    Number,
-    /// `YYYY-MM-DD`, or `DD/MM/YYYY` as people in most of the world write it.
-    Date,
-    Boolean,
-    Choice(Vec<String>),
-}
-
-impl FieldKind {
-    pub fn from_row(kind: &str, choices: Vec<String>) -> Self {
-        match kind {
-            "number" => Self::Number,
-            "date" => Self::Date,
-            "boolean" => Self::Boolean,
-            "choice" => Self::Choice(choices),
-            _ => Self::Text,
-        }
-    }
-
-    /// The value to store, or why the text is not one.
-    fn read(&self, text: &str) -> Result<Value, String> {
-        match self {
-            Self::Text => {
-                if text.chars().count() > MAX_TEXT {
-                    Err(format!("is longer than {MAX_TEXT} characters"))
-                } else {
-                    Ok(Value::String(text.to_owned()))
-                }
-            }
-            Self::Number => {
-                let normal = if text.contains('.') {
-                    text.replace(',', "")
-                } else {
-                    text.replace(',', ".")
-                };
-                normal
-                    .trim()
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|n| n.is_finite())
-                    .and_then(serde_json::Number::from_f64)
-                    .map(Value::Number)
-                    .ok_or_else(|| format!("`{}` is not a number", clip(text)))
-            }
-            Self::Date => read_date(text)
-                .map(|d| Value::String(d.format("%Y-%m-%d").to_string()))
-                .ok_or_else(|| format!("`{}` is not a date (YYYY-MM-DD)", clip(text))),
-            Self::Boolean => yes_or_no(text)
-                .map(Value::Bool)
-                .ok_or_else(|| format!("`{}` is not yes or no", clip(text))),
-            Self::Choice(choices) => choices
-                .iter()
-                .find(|c| c.eq_ignore_ascii_case(text) || c.to_lowercase() == text.to_lowercase())
-                .map(|c| Value::String(c.clone()))
-                .ok_or_else(|| format!("`{}` is not one of its choices", clip(text))),
-        }
-    }
-}
-
-/// The longest text value a contact field keeps.
-const MAX_TEXT: usize = 1000;
-/// The longest tag.
-const MAX_TAG: usize = 64;
-/// The most tags a contact has (the `contacts.tags` limit).
-pub(crate) const MAX_TAGS: usize = 100;
-
-fn read_date(text: &str) -> Option<chrono::NaiveDate> {
-    let text = text.trim();
-    // XLSX dates come as ISO, possibly with a time.
-    let day = text.get(..10).unwrap_or(text);
-    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d.%m.%Y"))
-        .ok()
-}
-
-fn yes_or_no(text: &str) -> Option<bool> {
-    match text.trim().to_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" | "sim" | "s" | "sí" | "si" | "x" => Some(true),
-        "no" | "n" | "false" | "0" | "não" | "nao" => Some(false),
-        _ => None,
-    }
-}
-
-fn clip(text: &str) -> String {
-    let mut clipped: String = text.chars().take(40).collect();
-    if clipped.len() < text.len() {
-        clipped.push('…');
-    }
-    clipped
-}
-
 /// A row as the contact it becomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactDraft {
@@ -401,55 +314,15 @@ impl RowReader {
                 )
             }
         })?;
-        let name = match cell(self.name) {
-            Some(n) if n.chars().count() > 256 => {
-                return Err("the name is longer than 256 characters".into());
-            }
-            Some(n) if n.chars().any(char::is_control) => {
-                return Err("the name contains control characters".into());
-            }
-            other => other.map(str::to_owned),
-        };
-        let email = cell(self.email)
-            .map(|e| {
-                EmailAddress::parse(e)
-                    .map(|e| e.as_str().to_owned())
-                    .map_err(|_| format!("`{}` is not an e-mail address", clip(e)))
-            })
-            .transpose()?;
-        let language = cell(self.language)
-            .map(|l| {
-                LanguageTag::parse(l)
-                    .map(|l| l.as_str().to_owned())
-                    .map_err(|_| {
-                        format!("`{}` is not a language code (such as pt or en_US)", clip(l))
-                    })
-            })
-            .transpose()?;
+        let name = cell(self.name).map(profile::read_name).transpose()?;
+        let email = cell(self.email).map(read_email).transpose()?;
+        let language = cell(self.language).map(read_language).transpose()?;
         let country = match cell(self.country) {
-            Some(c) => {
-                let code = c.to_ascii_uppercase();
-                if code.parse::<CountryId>().is_err() {
-                    return Err(format!("`{}` is not a country code (such as BR)", clip(c)));
-                }
-                Some(code)
-            }
+            Some(c) => Some(read_country(c)?),
             None => place,
         };
         let time_zone = match cell(self.time_zone) {
-            Some(z) => {
-                let shaped = z.len() <= 64
-                    && z.contains('/')
-                    && z.bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"/_+-".contains(&b));
-                if !shaped {
-                    return Err(format!(
-                        "`{}` is not a time zone (such as America/Sao_Paulo)",
-                        clip(z)
-                    ));
-                }
-                Some(z.to_owned())
-            }
+            Some(z) => Some(read_time_zone(z)?),
             None => country
                 .as_deref()
                 .and_then(time_zones::for_country)
@@ -457,17 +330,12 @@ impl RowReader {
         };
         let mut tags: Vec<String> = Vec::new();
         if let Some(text) = cell(self.tags) {
-            for tag in text.split([',', ';', '|']).map(normal_tag) {
-                if tag.is_empty() || tags.contains(&tag) {
-                    continue;
+            for tag in text.split([',', ';', '|']) {
+                if let Some(tag) = read_tag(tag)?
+                    && !tags.contains(&tag)
+                {
+                    tags.push(tag);
                 }
-                if tag.chars().count() > MAX_TAG || tag.chars().any(char::is_control) {
-                    return Err(format!(
-                        "the tag `{}` is longer than {MAX_TAG} characters",
-                        clip(&tag)
-                    ));
-                }
-                tags.push(tag);
             }
             if tags.len() > MAX_TAGS {
                 return Err(format!("more than {MAX_TAGS} tags"));

@@ -23,9 +23,9 @@ use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
 use super::{
     ContactDraft, DuplicatePolicy, ImportError, ImportOptions, ImportStatus, RowReader,
-    TOPIC_IMPORT, Target, limits, rows::MAX_TAGS,
+    TOPIC_IMPORT, Target, limits,
 };
-use crate::{CommonError, Domain, jobs};
+use crate::{CommonError, Domain, contacts::profile::MAX_TAGS, jobs};
 
 /// Rows written per statement: large enough that a statement's cost is spread thin, small
 /// enough that a batch's arrays stay a few megabytes.

@@ -68,6 +68,15 @@ export const ContactDetailsFragment = graphql(`
   }
 `);
 
+export const ContactFieldItemFragment = graphql(`
+  fragment ContactFieldItem on ContactField {
+    key
+    label
+    kind
+    choices
+  }
+`);
+
 export const ContactDocument = graphql(`
   query Contact($id: ID!, $contactId: ID!) {
     organization(id: $id) {
@@ -75,6 +84,54 @@ export const ContactDocument = graphql(`
       contact(id: $contactId) {
         ...ContactDetails
       }
+      contactFields {
+        ...ContactFieldItem
+      }
+    }
+  }
+`);
+
+export const UpdateContactDocument = graphql(`
+  mutation UpdateContact($input: UpdateContactInput!) {
+    updateContact(input: $input) {
+      ...ContactDetails
+    }
+  }
+`);
+
+export const ContactFieldsDocument = graphql(`
+  query ContactFields($id: ID!) {
+    organization(id: $id) {
+      id
+      contactFields {
+        ...ContactFieldItem
+        createdAt
+      }
+    }
+  }
+`);
+
+export const DefineContactFieldDocument = graphql(`
+  mutation DefineContactField($input: DefineContactFieldInput!) {
+    defineContactField(input: $input) {
+      ...ContactFieldItem
+    }
+  }
+`);
+
+export const UpdateContactFieldDocument = graphql(`
+  mutation UpdateContactField($input: UpdateContactFieldInput!) {
+    updateContactField(input: $input) {
+      ...ContactFieldItem
+    }
+  }
+`);
+
+export const DeleteContactFieldDocument = graphql(`
+  mutation DeleteContactField($input: DeleteContactFieldInput!) {
+    deleteContactField(input: $input) {
+      key
+      contactsCleared
     }
   }
 `);

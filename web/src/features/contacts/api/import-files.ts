@@ -4,6 +4,10 @@
  * rejected rows (`ContactImport.rejectedRowsUrl`). Both carry the same Bearer token as GraphQL.
  */
 
+import { attachmentName } from '@/lib/downloads';
+
+export { attachmentName, saveFile } from '@/lib/downloads';
+
 /** What the server answers to an upload. */
 export interface UploadedContactList {
   importId: string;
@@ -81,13 +85,6 @@ export async function uploadContactList({
   };
 }
 
-/** The file name of a `Content-Disposition: attachment; filename="..."` header. */
-export function attachmentName(header: string | null, fallback: string): string {
-  const match = header?.match(/filename="([^"]*)"/i) ?? header?.match(/filename=([^;]+)/i);
-  const name = match?.[1]?.trim();
-  return name ? name : fallback;
-}
-
 /** Fetches the rejected rows of an import as a CSV file. */
 export async function fetchRejectedRows({
   url,
@@ -109,18 +106,4 @@ export async function fetchRejectedRows({
   if (!response.ok) throw await refusal(response, 'The download failed');
   const blob = await response.blob();
   return { blob, fileName: attachmentName(response.headers.get('content-disposition'), 'rejected-rows.csv') };
-}
-
-/** Hands a fetched file to the browser as a download. */
-export function saveFile(blob: Blob, fileName: string): void {
-  const href = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = href;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Revoked later: the browser reads the object URL after the click returns.
-  window.setTimeout(() => URL.revokeObjectURL(href), 60_000);
 }

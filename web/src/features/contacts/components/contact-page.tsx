@@ -7,6 +7,7 @@ import { ErrorPanel, FormError, LoadingState, Notice } from '@/components/ui/fee
 import { Card, Field, PageHeader } from '@/components/ui/layout';
 import { ContactDocument, SetContactOptInDocument } from '@/features/contacts/api/contacts';
 import { ConsentBadge, TagList } from '@/features/contacts/components/contact-bits';
+import { ContactEditForm } from '@/features/contacts/components/contact-edit-form';
 import {
   CONSENT_LABELS,
   consentSourceLabel,
@@ -14,7 +15,7 @@ import {
   fieldValueText,
   formatPhone,
 } from '@/features/contacts/utils/contacts';
-import type { ContactDetailsFragment } from '@/gql/graphql';
+import type { ContactDetailsFragment, ContactFieldItemFragment } from '@/gql/graphql';
 import { displayName, formatDateTime } from '@/lib/format';
 import { useCurrentOrganization } from '@/lib/organization-context';
 
@@ -30,10 +31,44 @@ function Detail({ label, children, testId }: { label: string; children: ReactNod
   );
 }
 
-function Profile({ contact }: { contact: ContactDetailsFragment }) {
+function Profile({
+  organizationId,
+  contact,
+  definitions,
+}: {
+  organizationId: string;
+  contact: ContactDetailsFragment;
+  definitions: readonly ContactFieldItemFragment[];
+}) {
+  const [editing, setEditing] = useState(false);
   const fields = fieldEntries(contact.fields);
+  const labelOf = (key: string) => definitions.find((d) => d.key === key)?.label ?? key;
+  if (editing) {
+    return (
+      <Card title="Edit profile" testId="contact-profile">
+        <p className="muted small">
+          Phone <span className="mono">{formatPhone(contact.phone ?? contact.waId)}</span> is the customer’s own and
+          cannot be changed.
+        </p>
+        <ContactEditForm
+          organizationId={organizationId}
+          contact={contact}
+          fields={definitions}
+          onDone={() => setEditing(false)}
+        />
+      </Card>
+    );
+  }
   return (
-    <Card title="Profile" testId="contact-profile">
+    <Card
+      title="Profile"
+      testId="contact-profile"
+      actions={
+        <Button size="sm" onClick={() => setEditing(true)} data-testid="contact-edit">
+          Edit
+        </Button>
+      }
+    >
       <dl className="details">
         <Detail label="Phone" testId="contact-phone">
           <span className="mono">{formatPhone(contact.phone)}</span>
@@ -68,12 +103,12 @@ function Profile({ contact }: { contact: ContactDetailsFragment }) {
       <h3 className="contact-section-title contact-subtitle">Fields</h3>
       {fields.length === 0 ? (
         <p className="muted small" data-testid="contact-fields-empty">
-          No fields of your own yet. An import can fill them, e.g. a column mapped to a field named city.
+          No values yet. Edit the contact to fill the organization’s fields, or import a file with them.
         </p>
       ) : (
         <dl className="details" data-testid="contact-fields">
           {fields.map(([key, value]) => (
-            <Detail key={key} label={key}>
+            <Detail key={key} label={labelOf(key)}>
               <span data-testid="contact-field" data-key={key}>
                 {fieldValueText(value)}
               </span>
@@ -254,7 +289,11 @@ export function ContactPage() {
         actions={back}
       />
       <div className="contact-layout">
-        <Profile contact={contact} />
+        <Profile
+          organizationId={organization.id}
+          contact={contact}
+          definitions={result.data?.organization.contactFields ?? []}
+        />
         <div className="contact-side">
           <Consent organizationId={organization.id} contact={contact} />
           <ConsentHistory contact={contact} />

@@ -180,6 +180,12 @@ export function ContactsPage() {
   const filtered = hasFilters(filters);
   const shown = list.contacts ?? list.previous;
 
+  const fieldsButton = admin ? (
+    <ButtonLink to={`${base}/fields`} data-testid="contacts-fields">
+      Contact fields
+    </ButtonLink>
+  ) : null;
+
   const importButton = admin ? (
     <ButtonLink
       to={`${base}/import`}
@@ -229,7 +235,14 @@ export function ContactsPage() {
       <PageHeader
         title="Contacts"
         description="Everyone your business talks to on WhatsApp, with their tags and marketing consent."
-        actions={importButton}
+        actions={
+          admin ? (
+            <>
+              {fieldsButton}
+              {importButton}
+            </>
+          ) : null
+        }
       />
       <Card testId="contacts-card">
         <Filters filters={filters} onChange={setFilters} />

@@ -1,4 +1,4 @@
-import type { ContactFilterInput, MarketingConsent } from '@/gql/graphql';
+import type { ContactFieldKind, ContactFilterInput, MarketingConsent, UpdateContactInput } from '@/gql/graphql';
 
 export const CONSENT_LABELS: Record<MarketingConsent, string> = {
   UNKNOWN: 'Unknown',
@@ -80,4 +80,100 @@ export function fieldValueText(value: unknown): string {
 export function fieldEntries(fields: unknown): [string, unknown][] {
   if (fields == null || typeof fields !== 'object' || Array.isArray(fields)) return [];
   return Object.entries(fields as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+}
+
+export const FIELD_KIND_LABELS: Record<ContactFieldKind, string> = {
+  TEXT: 'Text',
+  NUMBER: 'Number',
+  DATE: 'Date',
+  BOOLEAN: 'Yes or no',
+  CHOICE: 'Choice',
+};
+
+/** A stored field value as the edit form shows it (and the server reads it back). */
+export function fieldInputText(value: unknown): string {
+  if (value == null) return '';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number' || typeof value === 'string') return String(value);
+  return JSON.stringify(value);
+}
+
+/** Tags as typed: separated by commas, trimmed, lower-case, each once. */
+export function parseTags(text: string): string[] {
+  const tags: string[] = [];
+  for (const part of text.split(',')) {
+    const tag = part.trim().toLowerCase();
+    if (tag && !tags.includes(tag)) tags.push(tag);
+  }
+  return tags;
+}
+
+/** A field key from its label: `Customer since` → `customer_since` (the server checks it). */
+export function suggestFieldKey(label: string): string {
+  const key = label
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^[^a-z]+/, '')
+    .replace(/_+$/, '');
+  return key.slice(0, 40);
+}
+
+/** What the contact edit form holds, as typed. */
+export interface ContactForm {
+  name: string;
+  email: string;
+  language: string;
+  country: string;
+  timeZone: string;
+  tags: string;
+  fields: Record<string, string>;
+}
+
+export function contactForm(contact: {
+  name?: string | null;
+  email?: string | null;
+  language?: string | null;
+  country?: string | null;
+  timeZone?: string | null;
+  tags: readonly string[];
+  fields: unknown;
+}): ContactForm {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of fieldEntries(contact.fields)) fields[key] = fieldInputText(value);
+  return {
+    name: contact.name ?? '',
+    email: contact.email ?? '',
+    language: contact.language ?? '',
+    country: contact.country ?? '',
+    timeZone: contact.timeZone ?? '',
+    tags: contact.tags.join(', '),
+    fields,
+  };
+}
+
+/**
+ * The `updateContact` input for what the form changed: blank clears a value, untouched
+ * values are left out (so a value the server would refuse today is not sent again).
+ */
+export function contactChanges(
+  before: ContactForm,
+  after: ContactForm,
+  fieldKeys: readonly string[],
+): Omit<UpdateContactInput, 'organizationId' | 'contactId'> {
+  const changes: Omit<UpdateContactInput, 'organizationId' | 'contactId'> = {};
+  const text = (value: string) => (value.trim() === '' ? null : value.trim());
+  if (after.name.trim() !== before.name.trim()) changes.name = text(after.name);
+  if (after.email.trim() !== before.email.trim()) changes.email = text(after.email);
+  if (after.language.trim() !== before.language.trim()) changes.language = text(after.language);
+  if (after.country.trim() !== before.country.trim()) changes.country = text(after.country);
+  if (after.timeZone.trim() !== before.timeZone.trim()) changes.timeZone = text(after.timeZone);
+  const tags = parseTags(after.tags);
+  if (tags.join(',') !== parseTags(before.tags).join(',')) changes.tags = tags;
+  const fields = fieldKeys
+    .filter((key) => (after.fields[key] ?? '').trim() !== (before.fields[key] ?? '').trim())
+    .map((key) => ({ key, value: text(after.fields[key] ?? '') }));
+  if (fields.length > 0) changes.fields = fields;
+  return changes;
 }
