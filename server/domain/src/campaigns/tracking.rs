@@ -828,7 +828,8 @@ pub(crate) async fn attribute_reply(
                     SELECT r.id FROM campaign_recipients r
                       JOIN campaigns c ON c.org_id = r.org_id AND c.id = r.campaign_id
                      WHERE r.org_id = $1 AND r.contact_id = $2 AND r.sent_at IS NOT NULL
-                       AND r.sent_at <= $3
+                       -- Meta's timestamps are whole seconds.
+                       AND r.sent_at < $3 + interval '1 second'
                        AND r.sent_at > $3 - make_interval(hours => c.reply_window_hours)
                      ORDER BY r.sent_at DESC LIMIT 1)
                 AND replied_at IS NULL
