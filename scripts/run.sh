@@ -80,6 +80,16 @@ if [ ! -e "$WAGENT_DATA_DIR/demo-contacts.done" ]; then
   touch "$WAGENT_DATA_DIR/demo-contacts.done"
 fi
 
+if [ ! -e "$WAGENT_DATA_DIR/demo-campaign.done" ]; then
+  # Sent by the server once it runs: a finished campaign with replies on the Campaigns page.
+  say "the demo organization's campaign is sent once the server is up"
+  org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$WAGENT_DATA_DIR/demo-org.json")"
+  (umask 077; "$wagent" token issue --org "$org_id" --role admin --ttl 1d --name "demo data" >"$WAGENT_DATA_DIR/demo-token.json")
+  (node scripts/demo-campaign.mjs "http://127.0.0.1:$PORT" "$WAGENT_SANDBOX_URL" "$org_id" "$WAGENT_DATA_DIR/demo-token.json" \
+      >"$WAGENT_DATA_DIR/demo-campaign.json" 2>"$WAGENT_DATA_DIR/demo-campaign.log" &&
+    touch "$WAGENT_DATA_DIR/demo-campaign.done"; rm -f "$WAGENT_DATA_DIR/demo-token.json") &
+fi
+
 cat >&2 <<MSG
 
   WAgent is starting at $WAGENT_PUBLIC_URL

@@ -298,6 +298,7 @@ fn summary(inner: Data<&Arc<Inner>>) -> Response {
             "media": state.media.len(),
             "webhooks": state.webhook_log.len(),
             "tokens": state.tokens.len(),
+            "throttled_sends": state.throttled,
         },
     })))
 }

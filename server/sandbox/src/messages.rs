@@ -184,6 +184,7 @@ pub(crate) fn send(
         sends.pop_front();
     }
     if sends.len() >= config.throughput_per_second as usize {
+        state.throttled += 1;
         let status = StatusCode::from_u16(config.http_status_for_throttling)
             .unwrap_or(StatusCode::BAD_REQUEST);
         return Err(GraphError::new(status, 130429, "Rate limit hit")

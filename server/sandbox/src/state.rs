@@ -34,6 +34,8 @@ pub(crate) struct State {
     pub windows: HashMap<(String, String), DateTime<Utc>>,
     /// Phone number id → send instants within the last second.
     pub throughput: HashMap<String, VecDeque<Instant>>,
+    /// Sends refused with 130429 (over the throughput), since the start.
+    pub throttled: u64,
     /// (phone number id, customer wa_id) → pair-rate bucket.
     pub pair_buckets: HashMap<(String, String), PairBucket>,
     pub signup_codes: HashMap<String, SignupCode>,
@@ -352,6 +354,7 @@ impl State {
             inbound: HashMap::new(),
             windows: HashMap::new(),
             throughput: HashMap::new(),
+            throttled: 0,
             pair_buckets: HashMap::new(),
             signup_codes: HashMap::new(),
             tokens: HashMap::new(),

@@ -1,0 +1,171 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Campaign dispatch against the sandbox, every database write included (claims, outcomes,
+//! counters, timeline, contacts' last outbound time):
+//!
+//! - `dispatch_uncapped_msgs_per_s`: 100,000 recipients on a number without Meta's cap
+//!   (goal ≥ 3,000);
+//! - `dispatch_capped_share_of_cap`: 20,000 recipients at the 1,000/s throughput level, the
+//!   share of the level used while sending (goal ≥ 0.98), and
+//!   `dispatch_capped_130429_count`, how many sends the sandbox refused for going over it
+//!   (goal 0).
+//!
+//! Run: `bench/run dispatch` (a real PostgreSQL, as in the tests). The sandbox sends no status
+//! webhooks here: the `ingest` figures are another benchmark's.
+
+#[path = "../tests/api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::time::{Duration, Instant};
+
+use helpers::TestApp;
+use serde_json::{Value, json};
+use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+
+const WABA: &str = "830000000000001";
+const NUMBER: &str = "840000000000001";
+
+fn main() {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(run());
+}
+
+const CAMPAIGN: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { status stats { sent queued failed unknown } } } }";
+
+async fn run() {
+    let app = TestApp::spawn_configured(&[
+        ("WAGENT_RATE_LIMIT_PER_IP", "0"),
+        ("WAGENT_RATE_LIMIT_PER_TOKEN", "0"),
+        ("WAGENT_LOG", "error"),
+        ("WAGENT_DB_POOL_SIZE", "16"),
+    ])
+    .await;
+    app.sandbox.handle().set_webhook_url(None);
+    helpers::sandbox_account(&app, WABA, NUMBER).await;
+    let org = app.create_org("alice", "Bench").await;
+    let alice = app.sign_in("alice").await;
+    let connected = app.ok(&alice, "mutation($o: ID!, $w: String!, $p: String!) { connectWhatsApp(input: {organizationId: $o, wabaId: $w, phoneNumberId: $p, accessToken: \"t\"}) { id } }", json!({ "o": org, "w": WABA, "p": NUMBER }))
+        .await;
+    let number = connected["connectWhatsApp"]["id"].as_str().unwrap().to_owned();
+    let synced = app
+        .ok(&alice, "mutation($o: ID!, $n: ID!) { syncTemplates(input: {organizationId: $o, phoneNumberId: $n}) { id name } }", json!({ "o": org, "n": number }))
+        .await;
+    let template = synced["syncTemplates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "order_update")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut db = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    db.batch_execute(&format!(
+        "INSERT INTO contacts (org_id, id, wa_id, name, tags, country, created_at)
+         SELECT '{org}', gen_random_uuid(), (5511900000000 + i)::text, 'Customer ' || i,
+                CASE WHEN i < 100000 THEN ARRAY['uncapped'] ELSE ARRAY['capped'] END, 'BR', now()
+           FROM generate_series(0, 119999) AS i;
+         UPDATE phone_numbers SET messaging_limit = 'TIER_UNLIMITED' WHERE id = '{number}';"
+    ))
+    .await
+    .unwrap();
+
+    // Uncapped: a level far above what WAgent can send, and a sandbox that takes it all.
+    app.sandbox.handle().configure(|c| c.throughput_per_second = 1_000_000);
+    db.batch_execute(&format!(
+        "UPDATE phone_numbers SET throughput_level = '100000' WHERE id = '{number}'"
+    ))
+    .await
+    .unwrap();
+    let (sent, elapsed) = send(&app, &alice, &org, &number, &template, "uncapped").await;
+    println!(
+        "dispatch_uncapped_msgs_per_s: {:.0}",
+        sent as f64 / elapsed.as_secs_f64()
+    );
+
+    // Capped: Meta's highest level, 1,000 a second, enforced by the sandbox per second.
+    app.sandbox.handle().configure(|c| c.throughput_per_second = 1_000);
+    db.batch_execute(&format!(
+        "UPDATE phone_numbers SET throughput_level = 'HIGH' WHERE id = '{number}'"
+    ))
+    .await
+    .unwrap();
+    let before = throttled(&app).await;
+    let (sent, elapsed) = send(&app, &alice, &org, &number, &template, "capped").await;
+    println!(
+        "dispatch_capped_share_of_cap: {:.3}",
+        sent as f64 / elapsed.as_secs_f64() / 1_000.0
+    );
+    println!("dispatch_capped_130429_count: {}", throttled(&app).await - before);
+}
+
+async fn throttled(app: &TestApp) -> u64 {
+    let state: Value = app
+        .http
+        .get(format!("{}/sandbox/state", app.sandbox_url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    state["counts"]["throttled_sends"].as_u64().unwrap()
+}
+
+/// Launches a campaign to `tag` and returns how many were sent and how long sending took,
+/// from the first message sent to the last.
+async fn send(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    number: &str,
+    template: &str,
+    tag: &str,
+) -> (i64, Duration) {
+    let created = app
+        .ok(
+            token,
+            "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
+            json!({ "i": {
+                "organizationId": org, "name": tag, "phoneNumberId": number, "templateId": template,
+                "parameters": [
+                    { "part": "BODY", "placeholder": "1", "field": "first_name", "fallback": "there" },
+                    { "part": "BODY", "placeholder": "2", "text": "#42" }
+                ],
+                "audience": { "tags": [tag] }, "schedule": { "kind": "NOW" }
+            } }),
+        )
+        .await;
+    let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
+    app.ok(
+        token,
+        "mutation($o: ID!, $c: ID!) { launchCampaign(organizationId: $o, campaignId: $c) { id } }",
+        json!({ "o": org, "c": campaign }),
+    )
+    .await;
+    let mut first_sent: Option<Instant> = None;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    loop {
+        let d = app
+            .ok(token, CAMPAIGN, json!({ "o": org, "c": campaign }))
+            .await;
+        let c = &d["organization"]["campaign"];
+        let sent = c["stats"]["sent"].as_i64().unwrap();
+        if sent > 0 && first_sent.is_none() {
+            first_sent = Some(Instant::now());
+        }
+        if c["status"] == "COMPLETED" {
+            let elapsed = first_sent.map_or(Duration::from_millis(1), |t| t.elapsed());
+            assert_eq!(c["stats"]["failed"], 0, "{c}");
+            assert_eq!(c["stats"]["unknown"], 0, "{c}");
+            return (sent, elapsed);
+        }
+        assert!(Instant::now() < deadline, "the campaign did not complete: {c}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
