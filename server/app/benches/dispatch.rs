@@ -49,7 +49,10 @@ async fn run() {
     let alice = app.sign_in("alice").await;
     let connected = app.ok(&alice, "mutation($o: ID!, $w: String!, $p: String!) { connectWhatsApp(input: {organizationId: $o, wabaId: $w, phoneNumberId: $p, accessToken: \"t\"}) { id } }", json!({ "o": org, "w": WABA, "p": NUMBER }))
         .await;
-    let number = connected["connectWhatsApp"]["id"].as_str().unwrap().to_owned();
+    let number = connected["connectWhatsApp"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let synced = app
         .ok(&alice, "mutation($o: ID!, $n: ID!) { syncTemplates(input: {organizationId: $o, phoneNumberId: $n}) { id name } }", json!({ "o": org, "n": number }))
         .await;
@@ -76,7 +79,9 @@ async fn run() {
     .unwrap();
 
     // Uncapped: a level far above what WAgent can send, and a sandbox that takes it all.
-    app.sandbox.handle().configure(|c| c.throughput_per_second = 1_000_000);
+    app.sandbox
+        .handle()
+        .configure(|c| c.throughput_per_second = 1_000_000);
     db.batch_execute(&format!(
         "UPDATE phone_numbers SET throughput_level = '100000' WHERE id = '{number}'"
     ))
@@ -89,7 +94,9 @@ async fn run() {
     );
 
     // Capped: Meta's highest level, 1,000 a second, enforced by the sandbox per second.
-    app.sandbox.handle().configure(|c| c.throughput_per_second = 1_000);
+    app.sandbox
+        .handle()
+        .configure(|c| c.throughput_per_second = 1_000);
     db.batch_execute(&format!(
         "UPDATE phone_numbers SET throughput_level = 'HIGH' WHERE id = '{number}'"
     ))
@@ -101,7 +108,10 @@ async fn run() {
         "dispatch_capped_share_of_cap: {:.3}",
         sent as f64 / elapsed.as_secs_f64() / 1_000.0
     );
-    println!("dispatch_capped_130429_count: {}", throttled(&app).await - before);
+    println!(
+        "dispatch_capped_130429_count: {}",
+        throttled(&app).await - before
+    );
 }
 
 async fn throttled(app: &TestApp) -> u64 {
@@ -165,7 +175,10 @@ async fn send(
             assert_eq!(c["stats"]["unknown"], 0, "{c}");
             return (sent, elapsed);
         }
-        assert!(Instant::now() < deadline, "the campaign did not complete: {c}");
+        assert!(
+            Instant::now() < deadline,
+            "the campaign did not complete: {c}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

@@ -47,6 +47,8 @@ pub(crate) const CALLBACK_PREFIX: &str = "wagent:campaign:";
 const CLAIM_MARGIN: Duration = Duration::from_secs(60);
 /// Sends in flight at once per shard.
 const IN_FLIGHT: usize = 128;
+/// How often outcomes are written (with the counters and the live event).
+const RECORD_EVERY: Duration = Duration::from_millis(250);
 /// Attempts for a recipient Meta answers with a passing error before it fails.
 const MAX_ATTEMPTS: i32 = 8;
 
@@ -153,7 +155,8 @@ impl BackgroundJob for Dispatch {
             return Err(JobError::Failed(format!("{error:?}")));
         }
         tracing::error!(campaign_id = %self.campaign_id, error = ?error, "campaign sending gave up");
-        let reason = "sending stopped after repeated errors (see the server log); resume to try again";
+        let reason =
+            "sending stopped after repeated errors (see the server log); resume to try again";
         domain
             .tx(Scope::org(org_id), async |c| -> Result<(), CampaignError> {
                 let campaign = super::find_for_update(c, self.campaign_id).await?;
@@ -220,6 +223,12 @@ impl Domain {
 
     /// One dispatch run: sends due recipients until none is left, the campaign stops, or
     /// only later ones remain (`Some(wait)`).
+    ///
+    /// Three stages run at once so that the pacer never waits for the database: a claimer
+    /// task claims small batches ahead (at most two claimed and not yet sent), the
+    /// senders take claimed rows one by one at the paced rate, and this task records the
+    /// outcomes every quarter second. When the campaign stops (paused, cancelled), claimed
+    /// rows not yet sent are given back to `queued`.
     async fn dispatch(
         &self,
         org_id: Uuid,
@@ -232,39 +241,61 @@ impl Domain {
         let shards = u32::from(self.campaign_shards());
         // Each shard's share of the number's throughput, a little under it so that Meta's
         // per-second window never sees more than the level.
-        let share = (f64::from(target.throughput) * 0.99 / f64::from(shards)).floor() as u32;
-        let pacer = Pacer::new(share.max(1));
+        let share =
+            ((f64::from(target.throughput) * 0.99 / f64::from(shards)).floor() as u32).max(1);
+        let pacer = Pacer::new(share);
         let claim = Uuid::new_v4().to_string();
-        loop {
-            let batch_size = (pacer.rate() / 2).clamp(1, 250) as i64;
-            let hold =
-                CLAIM_MARGIN + Duration::from_secs_f64(batch_size as f64 / f64::from(pacer.rate()));
-            let claimed = self
-                .tx(Scope::org(org_id), async |c| {
-                    tracking::expire_claims(c, org_id, campaign_id).await?;
-                    tracking::claim(c, org_id, campaign_id, &claim, batch_size, hold).await
-                })
-                .await?;
-            if claimed.is_empty() {
-                return self
-                    .tx(Scope::org(org_id), async |c| {
-                        tracking::finish_or_wait(c, org_id, campaign_id).await
-                    })
-                    .await;
+        // An eighth of a second of sends per claim: what a crash can leave `unknown` without
+        // having sent it stays small (about two claims and the sends in flight per shard).
+        let batch = (share / 8).clamp(1, 200) as usize;
+        let hold = CLAIM_MARGIN + Duration::from_secs_f64(3.0 * batch as f64 / f64::from(share));
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let (rows_tx, rows_rx) = tokio::sync::mpsc::channel::<tracking::Claimed>(batch);
+        let claimer = tokio::spawn({
+            let (domain, claim, mut stop) = (self.clone(), claim.clone(), stop_rx.clone());
+            async move {
+                loop {
+                    if *stop.borrow_and_update() {
+                        return Ok(());
+                    }
+                    let claimed = domain
+                        .tx(Scope::org(org_id), async |c| {
+                            tracking::expire_claims(c, org_id, campaign_id).await?;
+                            tracking::claim(c, org_id, campaign_id, &claim, batch as i64, hold)
+                                .await
+                        })
+                        .await?;
+                    if claimed.is_empty() {
+                        return Ok::<_, CommonError>(());
+                    }
+                    for row in claimed {
+                        if rows_tx.send(row).await.is_err() {
+                            // The senders stopped; the rest is given back below.
+                            return Ok(());
+                        }
+                    }
+                }
             }
-            let sends = futures::stream::iter(claimed.into_iter().map(|r| {
+        });
+        let stopped = {
+            let mut stop = stop_rx.clone();
+            async move {
+                let _ = stop.wait_for(|s| *s).await;
+            }
+        };
+        let sends = tokio_stream::wrappers::ReceiverStream::new(rows_rx)
+            .take_until(stopped)
+            .map(|r| {
                 let (wa, target, pacer) = (&wa, &target, &pacer);
                 async move {
                     pacer.wait().await;
-                    let message = target.message(&r);
-                    let outcome = match message {
-                        Ok(message) => {
-                            let sent = wa
-                                .graph
+                    let outcome = match target.message(&r) {
+                        Ok(message) => Outcome::of(
+                            wa.graph
                                 .send_message(&target.token, &target.meta_number, &message)
-                                .await;
-                            Outcome::of(sent, r.attempts)
-                        }
+                                .await,
+                            r.attempts,
+                        ),
                         Err(e) => Outcome::Failed {
                             code: None,
                             text: format!("the stored message cannot be sent: {e}"),
@@ -281,19 +312,54 @@ impl Domain {
                     }
                     (r, outcome)
                 }
-            }))
-            .buffer_unordered(IN_FLIGHT)
-            .collect::<Vec<_>>()
-            .await;
-            let status = self
+            })
+            .buffer_unordered(IN_FLIGHT);
+        let mut outcomes = std::pin::pin!(tokio_stream::StreamExt::chunks_timeout(
+            sends,
+            1_000,
+            RECORD_EVERY
+        ));
+        let mut running = true;
+        let mut failure = None;
+        while let Some(sends) = outcomes.next().await {
+            let recorded = self
                 .tx(Scope::org(org_id), async |c| {
                     tracking::record(c, org_id, campaign_id, &claim, &sends).await
                 })
-                .await?;
-            if status != CampaignStatus::Running {
-                return Ok(None);
+                .await;
+            match recorded {
+                Ok(CampaignStatus::Running) => {}
+                Ok(_) => {
+                    running = false;
+                    let _ = stop_tx.send(true);
+                }
+                Err(e) => {
+                    // Rows sent but not recorded turn `unknown` when their claim expires.
+                    failure = Some(e);
+                    let _ = stop_tx.send(true);
+                    break;
+                }
             }
         }
+        drop(outcomes);
+        let claimed = claimer.await.map_err(CommonError::internal)?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+        claimed?;
+        // Every row sent has its outcome recorded: rows still `sending` under this run's
+        // claim were never sent (claimed ahead when the campaign stopped).
+        self.tx(Scope::org(org_id), async |c| {
+            tracking::release(c, org_id, campaign_id, &claim).await
+        })
+        .await?;
+        if !running {
+            return Ok(None);
+        }
+        self.tx(Scope::org(org_id), async |c| {
+            tracking::finish_or_wait(c, org_id, campaign_id).await
+        })
+        .await
     }
 
     /// What every send of a running campaign shares; none when it is not running.
@@ -485,10 +551,6 @@ impl Pacer {
         Self {
             limiter: Mutex::new((rate, Arc::new(limiter(rate)))),
         }
-    }
-
-    fn rate(&self) -> u32 {
-        self.limiter.lock().map(|l| l.0).unwrap_or(1)
     }
 
     async fn wait(&self) {

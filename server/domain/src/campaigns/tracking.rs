@@ -257,6 +257,28 @@ pub(super) async fn claim(
     Ok(sending)
 }
 
+/// Gives the rows `claim` still holds as `sending` back to `queued`: called once every
+/// outcome of the run is recorded, when they can only be rows claimed ahead and never sent.
+pub(super) async fn release(
+    c: &mut Conn,
+    org_id: Uuid,
+    campaign_id: Uuid,
+    claim: &str,
+) -> Result<()> {
+    diesel::sql_query(
+        "UPDATE campaign_recipients
+            SET status = 'queued', claimed_by = NULL, claimed_until = NULL,
+                attempts = attempts - 1
+          WHERE org_id = $1 AND campaign_id = $2 AND claimed_by = $3 AND status = 'sending'",
+    )
+    .bind::<SqlUuid, _>(org_id)
+    .bind::<SqlUuid, _>(campaign_id)
+    .bind::<Text, _>(claim)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
 #[derive(diesel::QueryableByName)]
 struct Moved {
     #[diesel(sql_type = Text)]
