@@ -10,6 +10,7 @@ import {
   KeyIcon,
   ListIcon,
   LogoMark,
+  MegaphoneIcon,
   PanelLeftIcon,
   PlusIcon,
   SettingsIcon,
@@ -133,6 +134,13 @@ export function Sidebar({
                 icon={<TagIcon />}
                 label="Segments"
                 testId="nav-segments"
+                collapsed={collapsed}
+              />
+              <NavItem
+                to={`${base}/campaigns`}
+                icon={<MegaphoneIcon />}
+                label="Campaigns"
+                testId="nav-campaigns"
                 collapsed={collapsed}
               />
               <NavItem
