@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useMutation } from 'urql';
 
@@ -14,7 +14,6 @@ import {
   RetryFailedRecipientsDocument,
 } from '@/features/campaigns/api/campaigns';
 import { CampaignStatusBadge } from '@/features/campaigns/components/campaign-bits';
-import { FunnelChart, TimelineChart } from '@/features/campaigns/components/campaign-charts';
 import { RecipientsTable } from '@/features/campaigns/components/recipients-table';
 import { useCampaignLive } from '@/features/campaigns/hooks/use-campaign-live';
 import { breakdownKeyLabel, formatRate, skipReasonLabel } from '@/features/campaigns/utils/labels';
@@ -25,11 +24,21 @@ import { formatDateTime } from '@/lib/format';
 import { useCurrentOrganization } from '@/lib/organization-context';
 import { isAdminOrOwner } from '@/lib/roles';
 
+// Chart.js loads with the first campaign page opened, not with the rest of the app.
+const FunnelChart = lazy(() =>
+  import('@/features/campaigns/components/campaign-charts').then((m) => ({ default: m.FunnelChart })),
+);
+const TimelineChart = lazy(() =>
+  import('@/features/campaigns/components/campaign-charts').then((m) => ({ default: m.TimelineChart })),
+);
+
 function Funnel({ stats }: { stats: CampaignStatsPartsFragment }) {
   return (
     <Card title="Funnel" description="Live as Meta reports each message." testId="campaign-funnel">
       <div className="campaign-funnel">
-        <FunnelChart stats={stats} />
+        <Suspense fallback={<LoadingState label="Loading the chart…" />}>
+          <FunnelChart stats={stats} />
+        </Suspense>
         <div>
           <dl className="funnel-counts" aria-label="Funnel">
             {funnelSteps(stats).map((s) => (
@@ -294,7 +303,11 @@ export function CampaignPage() {
       <div className="campaign-grid">
         <Funnel stats={campaign.stats} />
         <Card title="Timeline" description="Messages per minute." testId="campaign-timeline">
-          {live.timeline ? <TimelineChart points={live.timeline} /> : live.timelineError ? <FormError error={live.timelineError} testId="campaign-timeline-error" /> : <LoadingState />}
+          {live.timeline ? (
+            <Suspense fallback={<LoadingState label="Loading the chart…" />}>
+              <TimelineChart points={live.timeline} />
+            </Suspense>
+          ) : live.timelineError ? <FormError error={live.timelineError} testId="campaign-timeline-error" /> : <LoadingState />}
         </Card>
       </div>
       <div className="campaign-breakdowns">
