@@ -40,7 +40,8 @@ function Funnel({ stats }: { stats: CampaignStatsPartsFragment }) {
           <FunnelChart stats={stats} />
         </Suspense>
         <div>
-          <dl className="funnel-counts" aria-label="Funnel">
+          <h3 className="visually-hidden">Funnel counts</h3>
+          <dl className="funnel-counts">
             {funnelSteps(stats).map((s) => (
               <div key={s.key} data-testid="funnel-step" data-step={s.key} data-count={s.count}>
                 <dt>{s.label}</dt>
@@ -52,7 +53,8 @@ function Funnel({ stats }: { stats: CampaignStatsPartsFragment }) {
             Delivered {formatRate(stats.deliveryRate)} of sent · read {formatRate(stats.readRate)} · replied{' '}
             {formatRate(stats.replyRate)} of delivered
           </p>
-          <dl className="funnel-counts funnel-counts-side" aria-label="Other outcomes">
+          <h3 className="visually-hidden">Other outcomes</h3>
+          <dl className="funnel-counts funnel-counts-side">
             {sideCounts(stats).map((s) => (
               <div key={s.key} data-testid="campaign-count" data-key={s.key} data-count={s.count}>
                 <dt>{s.label}</dt>
