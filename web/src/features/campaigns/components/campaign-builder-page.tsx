@@ -670,6 +670,8 @@ function Builder({
               </Button>
             ) : null}
             <Button
+              // A new element when it changes role, so it never fades from secondary to primary.
+              key={step === 4 ? 'save-review' : 'save'}
               type={step === 4 ? 'submit' : 'button'}
               variant={step === 4 ? 'primary' : 'secondary'}
               busy={saving}
