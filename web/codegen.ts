@@ -13,7 +13,7 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         skipTypename: false,
-        scalars: { DateTime: 'string', JSON: 'unknown' },
+        scalars: { DateTime: 'string', NaiveDateTime: 'string', NaiveDate: 'string', NaiveTime: 'string', JSON: 'unknown' },
       },
     },
   },

@@ -52,3 +52,11 @@ export function setSandboxWindow({ waId, lastMessageAt }) {
     last_message_at: lastMessageAt == null ? null : Math.floor(lastMessageAt.getTime() / 1000),
   });
 }
+
+/**
+ * Changes how the sandbox behaves while it runs (POST /sandbox/config), e.g.
+ * `{ throughput_per_second: 1 }`; fields left out stay as they are. Returns the new settings.
+ */
+export function configureSandbox(patch) {
+  return post('config', patch);
+}

@@ -6,6 +6,9 @@ import { RequireAdmin } from '@/app/require-admin';
 import { AppShell } from '@/components/layout/app-shell';
 import { ApiTokensPage } from '@/features/api-tokens/components/api-tokens-page';
 import { AuditLogPage } from '@/features/audit-log/components/audit-log-page';
+import { CampaignBuilderPage } from '@/features/campaigns/components/campaign-builder-page';
+import { CampaignPage } from '@/features/campaigns/components/campaign-page';
+import { CampaignsPage } from '@/features/campaigns/components/campaigns-page';
 import { AuthCallbackPage } from '@/features/auth/components/auth-callback-page';
 import { RequireAuth } from '@/features/auth/components/require-auth';
 import { ContactFieldsPage } from '@/features/contacts/components/contact-fields-page';
@@ -83,6 +86,24 @@ export function AppRoutes({ version }: { version: string }) {
               </RequireAdmin>
             }
           />
+          <Route path="campaigns" element={<CampaignsPage />} />
+          <Route
+            path="campaigns/new"
+            element={
+              <RequireAdmin>
+                <CampaignBuilderPage />
+              </RequireAdmin>
+            }
+          />
+          <Route
+            path="campaigns/:campaignId/edit"
+            element={
+              <RequireAdmin>
+                <CampaignBuilderPage />
+              </RequireAdmin>
+            }
+          />
+          <Route path="campaigns/:campaignId" element={<CampaignPage />} />
           <Route path="whatsapp" element={<WhatsAppPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route

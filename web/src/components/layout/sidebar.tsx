@@ -10,6 +10,7 @@ import {
   KeyIcon,
   ListIcon,
   LogoMark,
+  MegaphoneIcon,
   PanelLeftIcon,
   PlusIcon,
   SettingsIcon,
@@ -25,6 +26,7 @@ function NavBadge({ count, testId }: { count: number; testId: string }) {
   return (
     <span className="nav-badge" data-testid={testId} data-count={count}>
       {count > 99 ? '99+' : count}
+      <span className="visually-hidden"> unread</span>
     </span>
   );
 }
@@ -56,10 +58,12 @@ function NavItem({
         className={({ isActive }) => (isActive ? 'nav-link nav-link-active' : 'nav-link')}
         data-testid={testId}
         title={collapsed ? counted : undefined}
-        aria-label={collapsed || counted !== label ? counted : undefined}
+        // Expanded, the name is the visible text (the badge says "unread" to screen readers), so
+        // it contains what is seen; collapsed, only the icon and badge show.
+        aria-label={collapsed ? counted : undefined}
       >
         {icon}
-        <span className="nav-label">{label}</span>
+        <span className="nav-label">{label}</span>{' '}
         {badge != null && badge > 0 ? <NavBadge count={badge} testId={`${testId}-unread`} /> : null}
       </NavLink>
     </li>
@@ -133,6 +137,13 @@ export function Sidebar({
                 icon={<TagIcon />}
                 label="Segments"
                 testId="nav-segments"
+                collapsed={collapsed}
+              />
+              <NavItem
+                to={`${base}/campaigns`}
+                icon={<MegaphoneIcon />}
+                label="Campaigns"
+                testId="nav-campaigns"
                 collapsed={collapsed}
               />
               <NavItem

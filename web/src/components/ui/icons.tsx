@@ -152,6 +152,13 @@ export const SendIcon = (p: P) => (
     <path d="M22 2 11 13" />
   </Icon>
 );
+export const MegaphoneIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M3 11v3a1 1 0 0 0 1 1h2l5 4V6L6 10H4a1 1 0 0 0-1 1z" />
+    <path d="M15 8.5a5 5 0 0 1 0 7" />
+    <path d="M18 6a8.5 8.5 0 0 1 0 12" />
+  </Icon>
+);
 export const ClockIcon = (p: P) => (
   <Icon {...p}>
     <circle cx="12" cy="12" r="9" />
