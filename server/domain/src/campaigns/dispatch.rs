@@ -569,10 +569,14 @@ impl Pacer {
     }
 }
 
-/// Evenly spaced, without bursts: Meta counts each second.
+/// Evenly spaced, with bursts of at most a hundredth of a second's sends: Meta counts each
+/// second, and the timer wakes a sender up to a millisecond late (at 500 a second, a send
+/// every 2 ms would otherwise become one every 3 ms). Any second then sees at most the
+/// rate and the burst, which the 1% kept under the level covers.
 fn limiter(rate: u32) -> DefaultDirectRateLimiter {
+    let burst = NonZeroU32::new((rate / 100).max(1)).unwrap_or(NonZeroU32::MIN);
     let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
-    RateLimiter::direct(Quota::per_second(rate).allow_burst(NonZeroU32::MIN))
+    RateLimiter::direct(Quota::per_second(rate).allow_burst(burst))
 }
 
 /// The run of a recurring campaign: a copy, named for its day, that starts now.
