@@ -314,10 +314,10 @@ impl Domain {
                 }
             })
             .buffer_unordered(IN_FLIGHT);
-        let mut outcomes = std::pin::pin!(tokio_stream::StreamExt::chunks_timeout(
+        let mut outcomes = Box::pin(tokio_stream::StreamExt::chunks_timeout(
             sends,
             1_000,
-            RECORD_EVERY
+            RECORD_EVERY,
         ));
         let mut running = true;
         let mut failure = None;
@@ -341,6 +341,7 @@ impl Domain {
                 }
             }
         }
+        // Closes the channel, so that a claimer waiting to hand rows over stops.
         drop(outcomes);
         let claimed = claimer.await.map_err(CommonError::internal)?;
         if let Some(e) = failure {
