@@ -2,7 +2,7 @@
 """Builds the two binary documents of the retrieval set from the text below:
 
     docs/shipping-and-returns.pdf   (fpdf2, core Helvetica font, real text layer)
-    docs/warranty-and-care.docx     (python-docx, Heading 1 / Heading 2 styles, one table)
+    docs/warranty-and-care.docx     (python-docx, Title, Heading 1 / Heading 2 styles, one table)
 
 The other documents in docs/ (HTML, Markdown, plain text) are written by hand.
 
@@ -142,7 +142,7 @@ WARRANTY_TABLE = [
 ]
 
 WARRANTY = [
-    ("h1", "Warranty and Care Guide"),
+    ("title", "Warranty and Care Guide"),
     ("p", "Every Casa Aurora product is designed to last for many years. This guide explains what our warranty "
           "covers, how to make a claim and how to look after each material. Keep your order number: you will "
           "need it for any warranty request."),
@@ -276,7 +276,9 @@ def make_docx(path):
     doc.styles["Normal"].font.name = "Calibri"
     doc.styles["Normal"].font.size = Pt(11)
     for kind, content in WARRANTY:
-        if kind == "h1":
+        if kind == "title":
+            doc.add_heading(content, level=0)
+        elif kind == "h1":
             doc.add_heading(content, level=1)
         elif kind == "h2":
             doc.add_heading(content, level=2)
