@@ -21,7 +21,7 @@ use url::Url;
 use crate::{
     ChatRequest, Completion, CompletionBuilder, Delta, FinishReason, LlmError, Message, Tool,
     ToolCall, ToolChoice, Usage,
-    assemble::{WireError, check_not_empty, parse_chunk},
+    assemble::{WireError, WireErrorDetail, check_not_empty, parse_chunk},
     sse::{SseDecoder, SseEvent},
     types::WireUsage,
 };
@@ -364,7 +364,7 @@ impl LlmClient {
         let message = match serde_json::from_slice::<WireError>(body) {
             Ok(WireError {
                 error:
-                    crate::assemble::WireErrorDetail {
+                    WireErrorDetail {
                         message: Some(message),
                     },
             }) => message,

@@ -677,3 +677,83 @@ fn tool_call_arguments_parse_into_types() {
     let call = ToolCall::new("c", "search_knowledge", r#"{"query":"domingo"}"#);
     assert_eq!(call.parse_arguments::<Search>().unwrap().query, "domingo");
 }
+
+/// Serves one HTTP/1.1 response whose body is written `piece` bytes at a time, so that
+/// events (and UTF-8 characters) reach the client cut at arbitrary places.
+async fn trickle_server(body: &'static str, piece: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        // Read the request head and its body before answering.
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            request.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&request);
+            if let Some(head_end) = text.find("\r\n\r\n") {
+                let length = text[..head_end]
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().parse::<usize>().unwrap())
+                    })
+                    .unwrap_or(0);
+                if request.len() >= head_end + 4 + length {
+                    break;
+                }
+            }
+        }
+        socket
+            .write_all(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n",
+            )
+            .await
+            .unwrap();
+        for chunk in body.as_bytes().chunks(piece) {
+            socket.write_all(chunk).await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn events_cut_anywhere_by_the_network_are_put_back_together() {
+    let body = ": keep-alive\r\n\r\n\
+        data: {\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\r\n\r\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Olá, \"}}]}\n\n\
+        \n\
+        : keep-alive\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"search\",\"arguments\":\"\"}}]}}]}\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\\\"q\\\":\"}}]}}]}\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"até já 🥐\",\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\"pão\\\"}\"}}]}}]}\n\n\
+        data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13,\"prompt_cache_hit_tokens\":8,\"prompt_cache_miss_tokens\":1}}\n\n\
+        data: [DONE]\n\n";
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let llm = LlmClient::new(LlmConfig {
+        base_url: trickle_server(body, 5).await,
+        api_key: Some(ApiKey::new("k")),
+        ..LlmConfig::default()
+    })
+    .unwrap();
+    let completion = llm.stream(&hello()).await.unwrap().finish().await.unwrap();
+    assert_eq!(completion.model, "m");
+    assert_eq!(completion.content, "Olá, até já 🥐");
+    assert_eq!(
+        completion.tool_calls,
+        vec![ToolCall::new("call_1", "search", r#"{"q":"pão"}"#)]
+    );
+    let usage = completion.usage.unwrap();
+    assert_eq!(
+        (
+            usage.prompt_cache_hit_tokens,
+            usage.prompt_cache_miss_tokens
+        ),
+        (Some(8), Some(1))
+    );
+}
