@@ -1,0 +1,822 @@
+//! A local stand-in for the provider that speaks its wire format, for tests.
+//!
+//! [`FakeLlm::start`] binds `127.0.0.1:0` and serves `POST /chat/completions`. It records
+//! every request ([`FakeLlm::requests`]) and answers from a queue of scripted [`Reply`]s,
+//! falling back to a default (a fixed text, or a closure of the request) when the queue is
+//! empty. Streamed answers look like the provider's: `chat.completion.chunk` events with
+//! `: keep-alive` comments and blank lines between them, text and tool-call arguments split
+//! over several chunks, each event written in two pieces, usage in the last chunk, then
+//! `data: [DONE]`. `/embeddings` is a 404, as at DeepSeek.
+
+use std::{
+    collections::VecDeque,
+    io,
+    net::SocketAddr,
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use poem::{
+    Addr, Body, EndpointExt, Response, Route, Server,
+    endpoint::make,
+    http::{StatusCode, header},
+    listener::{Acceptor, Listener, TcpListener},
+};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::{ApiKey, LlmConfig, Usage};
+
+/// What the fake says when nothing is scripted.
+pub const DEFAULT_TEXT: &str = "Hello from the fake LLM.";
+/// The API key in [`FakeLlm::config`].
+pub const FAKE_API_KEY: &str = "sk-fake-test-key";
+
+const MAX_BODY: usize = 32 * 1024 * 1024;
+/// How often a queued request hears a keep-alive.
+const KEEP_ALIVE_EVERY: Duration = Duration::from_millis(50);
+/// The pause between the two halves of an event, so that they reach the client apart.
+const SPLIT_PAUSE: Duration = Duration::from_millis(1);
+
+type Responder = Arc<dyn Fn(&RecordedRequest) -> Reply + Send + Sync>;
+
+/// A running fake provider. It stops when dropped.
+pub struct FakeLlm {
+    base_url: String,
+    shared: Arc<Shared>,
+    _stop: oneshot::Sender<()>,
+}
+
+struct Shared {
+    requests: Mutex<Vec<RecordedRequest>>,
+    count: watch::Sender<usize>,
+    queue: Mutex<VecDeque<Reply>>,
+    default: Mutex<Responder>,
+    delay: Mutex<Duration>,
+    next_id: AtomicU64,
+}
+
+/// One request the fake received.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    /// Names in lower case, in the order sent.
+    pub headers: Vec<(String, String)>,
+    /// The body as JSON (`Value::Null` when it was not JSON).
+    pub body: Value,
+    pub raw_body: String,
+}
+
+impl RecordedRequest {
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The key from `Authorization: Bearer ...`.
+    pub fn bearer(&self) -> Option<&str> {
+        self.header("authorization")?.strip_prefix("Bearer ")
+    }
+
+    pub fn model(&self) -> Option<&str> {
+        self.body.get("model")?.as_str()
+    }
+
+    pub fn is_stream(&self) -> bool {
+        self.body.get("stream").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// The `messages` array (empty when missing).
+    pub fn messages(&self) -> &[Value] {
+        self.body
+            .get("messages")
+            .and_then(Value::as_array)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The content of the last `user` message, for closures that answer by what was asked.
+    pub fn last_user_message(&self) -> Option<&str> {
+        self.messages()
+            .iter()
+            .rev()
+            .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))?
+            .get("content")?
+            .as_str()
+    }
+
+    /// True unless the request turned thinking off (the provider's default is on).
+    pub fn thinking_enabled(&self) -> bool {
+        self.body.pointer("/thinking/type").and_then(Value::as_str) != Some("disabled")
+    }
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    kind: ReplyKind,
+    delay: Duration,
+    queued_for: Duration,
+    stall_after: Option<usize>,
+    usage: Option<Usage>,
+    headers: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+enum ReplyKind {
+    Answer {
+        content: String,
+        reasoning: Option<String>,
+        /// Name and arguments' JSON text.
+        tool_calls: Vec<(String, String)>,
+        finish_reason: String,
+    },
+    Raw {
+        status: u16,
+        content_type: String,
+        body: Vec<u8>,
+    },
+}
+
+impl Reply {
+    fn new(kind: ReplyKind) -> Self {
+        Self {
+            kind,
+            delay: Duration::ZERO,
+            queued_for: Duration::ZERO,
+            stall_after: None,
+            usage: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// A text answer (`finish_reason: "stop"`).
+    pub fn text(content: impl Into<String>) -> Self {
+        Self::new(ReplyKind::Answer {
+            content: content.into(),
+            reasoning: None,
+            tool_calls: Vec::new(),
+            finish_reason: "stop".into(),
+        })
+    }
+
+    /// One tool call (`finish_reason: "tool_calls"`).
+    pub fn tool_call(name: impl Into<String>, arguments: Value) -> Self {
+        Self::tool_calls([(name, arguments)])
+    }
+
+    /// Several tool calls in one answer.
+    pub fn tool_calls<N: Into<String>>(calls: impl IntoIterator<Item = (N, Value)>) -> Self {
+        Self::new(ReplyKind::Answer {
+            content: String::new(),
+            reasoning: None,
+            tool_calls: calls
+                .into_iter()
+                .map(|(name, arguments)| (name.into(), arguments.to_string()))
+                .collect(),
+            finish_reason: "tool_calls".into(),
+        })
+    }
+
+    /// An error status with the provider's body, `{"error": {"message": ...}}`.
+    pub fn error(status: u16, message: impl Into<String>) -> Self {
+        let body = json!({
+            "error": {
+                "message": message.into(),
+                "type": error_type(status),
+                "param": null,
+                "code": null,
+            }
+        });
+        Self::raw(status, "application/json", body.to_string())
+    }
+
+    /// Exactly these bytes (malformed answers, odd statuses).
+    pub fn raw(status: u16, content_type: impl Into<String>, body: impl Into<Vec<u8>>) -> Self {
+        Self::new(ReplyKind::Raw {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+        })
+    }
+
+    /// Adds text to a tool-call answer, or replaces a text answer's.
+    pub fn with_content(mut self, text: impl Into<String>) -> Self {
+        if let ReplyKind::Answer { content, .. } = &mut self.kind {
+            *content = text.into();
+        }
+        self
+    }
+
+    /// Adds thinking (`reasoning_content`) before the answer.
+    pub fn with_reasoning(mut self, text: impl Into<String>) -> Self {
+        if let ReplyKind::Answer { reasoning, .. } = &mut self.kind {
+            *reasoning = Some(text.into());
+        }
+        self
+    }
+
+    pub fn with_finish_reason(mut self, reason: impl Into<String>) -> Self {
+        if let ReplyKind::Answer { finish_reason, .. } = &mut self.kind {
+            *finish_reason = reason.into();
+        }
+        self
+    }
+
+    /// Reports this usage instead of one estimated from the sizes of request and answer.
+    pub fn with_usage(mut self, usage: Usage) -> Self {
+        self.usage = Some(usage);
+        self
+    }
+
+    /// Adds a response header (`Retry-After`, say).
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Waits this long before anything, headers included (for timeouts).
+    pub fn with_delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    /// Sends the headers at once, then waits this long as if queued at the provider: a
+    /// stream hears `: keep-alive` comments meanwhile, a plain answer blank lines.
+    pub fn queued_for(mut self, wait: Duration) -> Self {
+        self.queued_for = wait;
+        self
+    }
+
+    /// A stream that goes silent after this many `data:` events, holding the connection
+    /// open until the client leaves (for idle timeouts).
+    pub fn stall_after(mut self, events: usize) -> Self {
+        self.stall_after = Some(events);
+        self
+    }
+}
+
+fn error_type(status: u16) -> &'static str {
+    match status {
+        401 => "authentication_error",
+        402 => "insufficient_balance",
+        429 => "rate_limit_error",
+        500..=599 => "server_error",
+        _ => "invalid_request_error",
+    }
+}
+
+impl FakeLlm {
+    /// Starts a fake on a free local port.
+    ///
+    /// # Panics
+    /// When no local port can be bound; use [`try_start`](Self::try_start) to handle that.
+    pub async fn start() -> FakeLlm {
+        match Self::try_start().await {
+            Ok(fake) => fake,
+            Err(e) => panic!("cannot start the fake LLM: {e}"),
+        }
+    }
+
+    /// Starts a fake on a free local port.
+    pub async fn try_start() -> io::Result<FakeLlm> {
+        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await?;
+        let addr = acceptor
+            .local_addr()
+            .into_iter()
+            .find_map(|a| match a.0 {
+                Addr::SocketAddr(addr) => Some(addr),
+                _ => None,
+            })
+            .ok_or_else(|| io::Error::other("the listener has no socket address"))?;
+        let shared = Arc::new(Shared {
+            requests: Mutex::new(Vec::new()),
+            count: watch::Sender::new(0),
+            queue: Mutex::new(VecDeque::new()),
+            default: Mutex::new(Arc::new(|_: &RecordedRequest| Reply::text(DEFAULT_TEXT))),
+            delay: Mutex::new(Duration::ZERO),
+            next_id: AtomicU64::new(1),
+        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = {
+            let shared = shared.clone();
+            Route::new()
+                .at(
+                    "/chat/completions",
+                    poem::post(make(move |req| chat_completions(shared.clone(), req))),
+                )
+                .at(
+                    "/embeddings",
+                    make(|_| async {
+                        json_response(
+                            StatusCode::NOT_FOUND,
+                            &json!({"error": {"message": "Not Found", "type": "invalid_request_error"}}),
+                        )
+                    }),
+                )
+                .map_to_response()
+        };
+        tokio::spawn(async move {
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            if let Err(e) = Server::new_with_acceptor(acceptor)
+                .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_millis(100)))
+                .await
+            {
+                tracing::error!(error = %e, "fake LLM stopped");
+            }
+        });
+        Ok(FakeLlm {
+            base_url: base_url(addr),
+            shared,
+            _stop: stop,
+        })
+    }
+
+    /// `http://127.0.0.1:{port}`, the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// A client configuration for this fake: its URL, [`FAKE_API_KEY`], and short retry
+    /// delays so that retry tests run fast.
+    pub fn config(&self) -> LlmConfig {
+        LlmConfig {
+            base_url: self.base_url.clone(),
+            api_key: Some(ApiKey::new(FAKE_API_KEY)),
+            default_model: "fake-model".into(),
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(2),
+            idle_timeout: Duration::from_secs(5),
+            stream_timeout: Duration::from_secs(30),
+            retry_base_delay: Duration::from_millis(10),
+            max_retry_delay: Duration::from_millis(200),
+            ..LlmConfig::default()
+        }
+    }
+
+    /// Queues a reply for the next request that has none.
+    pub fn reply(&self, reply: Reply) -> &Self {
+        lock(&self.shared.queue).push_back(reply);
+        self
+    }
+
+    /// Queues a text answer.
+    pub fn reply_text(&self, text: impl Into<String>) -> &Self {
+        self.reply(Reply::text(text))
+    }
+
+    /// Queues a tool call; `arguments` is the arguments object.
+    pub fn reply_tool_call(&self, name: impl Into<String>, arguments: Value) -> &Self {
+        self.reply(Reply::tool_call(name, arguments))
+    }
+
+    /// Queues an error status with the provider's error body.
+    pub fn fail(&self, status: u16, message: impl Into<String>) -> &Self {
+        self.reply(Reply::error(status, message))
+    }
+
+    /// How requests are answered once the queue is empty (by default, [`DEFAULT_TEXT`]).
+    pub fn answer_with(
+        &self,
+        responder: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+    ) -> &Self {
+        *lock(&self.shared.default) = Arc::new(responder);
+        self
+    }
+
+    /// A delay before every answer, on top of a reply's own.
+    pub fn set_delay(&self, delay: Duration) -> &Self {
+        *lock(&self.shared.delay) = delay;
+        self
+    }
+
+    /// Replies still queued.
+    pub fn pending_replies(&self) -> usize {
+        lock(&self.shared.queue).len()
+    }
+
+    /// Every request so far, in the order received.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    pub fn request_count(&self) -> usize {
+        *self.shared.count.borrow()
+    }
+
+    /// Waits until at least `count` requests arrived, and returns them all.
+    ///
+    /// # Panics
+    /// After ten seconds without them.
+    pub async fn wait_for_requests(&self, count: usize) -> Vec<RecordedRequest> {
+        let mut seen = self.shared.count.subscribe();
+        let waited = tokio::time::timeout(Duration::from_secs(10), seen.wait_for(|n| *n >= count));
+        if !matches!(waited.await, Ok(Ok(_))) {
+            panic!(
+                "the fake LLM received {} requests, not {count}",
+                self.request_count()
+            );
+        }
+        self.requests()
+    }
+}
+
+fn base_url(addr: SocketAddr) -> String {
+    format!("http://{addr}")
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A test that panicked while holding the lock leaves data that is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+async fn chat_completions(shared: Arc<Shared>, mut req: poem::Request) -> Response {
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let raw = match req.take_body().into_bytes_limit(MAX_BODY).await {
+        Ok(raw) => raw,
+        Err(_) => return error_response(413, "Request body too large"),
+    };
+    let record = RecordedRequest {
+        method: req.method().to_string(),
+        path: req.uri().path().to_owned(),
+        headers,
+        body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
+        raw_body: String::from_utf8_lossy(&raw).into_owned(),
+    };
+    lock(&shared.requests).push(record.clone());
+    shared.count.send_modify(|n| *n += 1);
+
+    if !record.body.is_object() {
+        return error_response(
+            400,
+            "Failed to deserialize the JSON body into the target type",
+        );
+    }
+    if let Some(message) = missing_reasoning(&record) {
+        return error_response(400, message);
+    }
+    let queued = lock(&shared.queue).pop_front();
+    let reply = match queued {
+        Some(reply) => reply,
+        None => {
+            let responder = lock(&shared.default).clone();
+            responder(&record)
+        }
+    };
+    let delay = reply.delay + *lock(&shared.delay);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let id = format!("fake-{}", shared.next_id.fetch_add(1, Ordering::Relaxed));
+    render(reply, &record, &id)
+}
+
+/// The provider's rule: with thinking on, an assistant turn with tool calls must carry its
+/// reasoning back.
+fn missing_reasoning(record: &RecordedRequest) -> Option<&'static str> {
+    if !record.thinking_enabled() {
+        return None;
+    }
+    let missing = record.messages().iter().any(|m| {
+        m.get("role").and_then(Value::as_str) == Some("assistant")
+            && m.get("tool_calls")
+                .and_then(Value::as_array)
+                .is_some_and(|calls| !calls.is_empty())
+            && m.get("reasoning_content").and_then(Value::as_str).is_none()
+    });
+    missing.then_some(
+        "Missing `reasoning_content` field in the assistant message with tool calls (thinking mode)",
+    )
+}
+
+fn error_response(status: u16, message: &str) -> Response {
+    render_raw(&Reply::error(status, message))
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .body(body.to_string())
+}
+
+fn render_raw(reply: &Reply) -> Response {
+    let ReplyKind::Raw {
+        status,
+        content_type,
+        body,
+    } = &reply.kind
+    else {
+        return Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .finish();
+    };
+    let mut builder = Response::builder()
+        .status(StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .content_type(content_type.as_str());
+    for (name, value) in &reply.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder.body(body.clone())
+}
+
+/// A piece of a streamed body.
+enum Step {
+    Send(Vec<u8>),
+    Wait(Duration),
+    /// Go silent until the client leaves.
+    Stall,
+}
+
+fn render(reply: Reply, record: &RecordedRequest, id: &str) -> Response {
+    let ReplyKind::Answer {
+        content,
+        reasoning,
+        tool_calls,
+        finish_reason,
+    } = &reply.kind
+    else {
+        return render_raw(&reply);
+    };
+    let answer =
+        Answer {
+            id,
+            model: record.model().unwrap_or("fake-model"),
+            created: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            content,
+            reasoning: reasoning.as_deref(),
+            tool_calls,
+            finish_reason,
+            usage: usage_json(reply.usage.unwrap_or_else(|| {
+                estimate_usage(record, content, reasoning.as_deref(), tool_calls)
+            })),
+        };
+    let mut steps = Vec::new();
+    let queue_ticks = reply
+        .queued_for
+        .as_millis()
+        .div_ceil(KEEP_ALIVE_EVERY.as_millis());
+    let (content_type, filler): (&str, &[u8]) = if record.is_stream() {
+        ("text/event-stream; charset=utf-8", b": keep-alive\n\n")
+    } else {
+        ("application/json", b"\n")
+    };
+    for _ in 0..queue_ticks {
+        steps.push(Step::Send(filler.to_vec()));
+        steps.push(Step::Wait(KEEP_ALIVE_EVERY));
+    }
+    if record.is_stream() {
+        stream_steps(&answer, reply.stall_after, &mut steps);
+    } else {
+        steps.push(Step::Send(answer.completion().to_string().into_bytes()));
+    }
+    let mut builder = Response::builder()
+        .status(StatusCode::OK)
+        .content_type(content_type)
+        .header(header::CACHE_CONTROL, "no-cache");
+    for (name, value) in &reply.headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    if let [Step::Send(body)] = steps.as_slice() {
+        return builder.body(body.clone());
+    }
+    builder.body(streamed_body(steps))
+}
+
+/// Plays the steps as a chunked body, stopping when the client leaves.
+fn streamed_body(steps: Vec<Step>) -> Body {
+    let (tx, rx) = mpsc::channel::<Vec<u8>>(4);
+    tokio::spawn(async move {
+        for step in steps {
+            match step {
+                Step::Send(bytes) => {
+                    if tx.send(bytes).await.is_err() {
+                        return;
+                    }
+                }
+                Step::Wait(pause) => tokio::time::sleep(pause).await,
+                Step::Stall => {
+                    tx.closed().await;
+                    return;
+                }
+            }
+        }
+    });
+    Body::from_bytes_stream(futures::stream::unfold(rx, |mut rx| async move {
+        let bytes = rx.recv().await?;
+        Some((Ok::<_, io::Error>(bytes), rx))
+    }))
+}
+
+struct Answer<'a> {
+    id: &'a str,
+    model: &'a str,
+    created: u64,
+    content: &'a str,
+    reasoning: Option<&'a str>,
+    tool_calls: &'a [(String, String)],
+    finish_reason: &'a str,
+    usage: Value,
+}
+
+impl Answer<'_> {
+    fn call_id(&self, index: usize) -> String {
+        format!("call_{}_{index}", self.id)
+    }
+
+    /// A `chat.completion` object.
+    fn completion(&self) -> Value {
+        let mut message = json!({"role": "assistant", "content": self.content});
+        if let Some(reasoning) = self.reasoning {
+            message["reasoning_content"] = json!(reasoning);
+        }
+        if !self.tool_calls.is_empty() {
+            message["tool_calls"] = self
+                .tool_calls
+                .iter()
+                .enumerate()
+                .map(|(i, (name, arguments))| {
+                    json!({
+                        "index": i,
+                        "id": self.call_id(i),
+                        "type": "function",
+                        "function": {"name": name, "arguments": arguments},
+                    })
+                })
+                .collect();
+        }
+        json!({
+            "id": self.id,
+            "object": "chat.completion",
+            "created": self.created,
+            "model": self.model,
+            "choices": [{
+                "index": 0,
+                "message": message,
+                "logprobs": null,
+                "finish_reason": self.finish_reason,
+            }],
+            "usage": self.usage,
+            "system_fingerprint": "fp_fake",
+        })
+    }
+
+    /// A `chat.completion.chunk` object.
+    fn chunk(&self, delta: Value, finish_reason: Option<&str>, usage: Option<&Value>) -> Value {
+        let mut chunk = json!({
+            "id": self.id,
+            "object": "chat.completion.chunk",
+            "created": self.created,
+            "model": self.model,
+            "system_fingerprint": "fp_fake",
+            "choices": [{
+                "index": 0,
+                "delta": delta,
+                "logprobs": null,
+                "finish_reason": finish_reason,
+            }],
+        });
+        if let Some(usage) = usage {
+            chunk["usage"] = usage.clone();
+        }
+        chunk
+    }
+}
+
+/// The provider's event sequence, with keep-alives and blank lines between events and each
+/// event written in two halves.
+fn stream_steps(answer: &Answer<'_>, stall_after: Option<usize>, steps: &mut Vec<Step>) {
+    let mut chunks = vec![answer.chunk(json!({"role": "assistant", "content": ""}), None, None)];
+    if let Some(reasoning) = answer.reasoning {
+        for piece in pieces(reasoning, 3) {
+            chunks.push(answer.chunk(
+                json!({"content": null, "reasoning_content": piece}),
+                None,
+                None,
+            ));
+        }
+    }
+    for piece in pieces(answer.content, 4) {
+        chunks.push(answer.chunk(json!({"content": piece}), None, None));
+    }
+    for (i, (name, arguments)) in answer.tool_calls.iter().enumerate() {
+        chunks.push(answer.chunk(
+            json!({"tool_calls": [{
+                "index": i,
+                "id": answer.call_id(i),
+                "type": "function",
+                "function": {"name": name, "arguments": ""},
+            }]}),
+            None,
+            None,
+        ));
+        for piece in pieces(arguments, 3) {
+            chunks.push(answer.chunk(
+                json!({"tool_calls": [{"index": i, "function": {"arguments": piece}}]}),
+                None,
+                None,
+            ));
+        }
+    }
+    chunks.push(answer.chunk(
+        json!({"content": ""}),
+        Some(answer.finish_reason),
+        Some(&answer.usage),
+    ));
+
+    steps.push(Step::Send(b": keep-alive\n\n".to_vec()));
+    for (i, chunk) in chunks.iter().enumerate() {
+        if stall_after == Some(i) {
+            steps.push(Step::Stall);
+            return;
+        }
+        let event = format!("data: {chunk}\n\n").into_bytes();
+        let (first, second) = event.split_at(event.len() / 2);
+        steps.push(Step::Send(first.to_vec()));
+        steps.push(Step::Wait(SPLIT_PAUSE));
+        steps.push(Step::Send(second.to_vec()));
+        match i % 3 {
+            0 => steps.push(Step::Send(b": keep-alive\n\n".to_vec())),
+            1 => steps.push(Step::Send(b"\n".to_vec())),
+            _ => {}
+        }
+    }
+    if stall_after == Some(chunks.len()) {
+        steps.push(Step::Stall);
+        return;
+    }
+    steps.push(Step::Send(b"data: [DONE]\n\n".to_vec()));
+}
+
+/// `text` in about `count` pieces, split between characters.
+fn pieces(text: &str, count: usize) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let size = chars.len().div_ceil(count).max(1);
+    chars.chunks(size).map(|c| c.iter().collect()).collect()
+}
+
+fn estimate_usage(
+    record: &RecordedRequest,
+    content: &str,
+    reasoning: Option<&str>,
+    tool_calls: &[(String, String)],
+) -> Usage {
+    // About four bytes a token, which is what the provider's docs suggest for English.
+    let prompt = (record.raw_body.len() as u64 / 4).max(1);
+    let reasoning_tokens = reasoning.map(|r| r.len() as u64 / 4);
+    let written = content.len()
+        + tool_calls
+            .iter()
+            .map(|(n, a)| n.len() + a.len())
+            .sum::<usize>();
+    let completion = (written as u64 / 4).max(1) + reasoning_tokens.unwrap_or(0);
+    Usage {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+        prompt_cache_hit_tokens: Some(0),
+        prompt_cache_miss_tokens: Some(prompt),
+        reasoning_tokens,
+    }
+}
+
+fn usage_json(usage: Usage) -> Value {
+    let mut wire = json!({
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "total_tokens": usage.total_tokens,
+        "prompt_tokens_details": {"cached_tokens": usage.prompt_cache_hit_tokens.unwrap_or(0)},
+    });
+    if let Some(hit) = usage.prompt_cache_hit_tokens {
+        wire["prompt_cache_hit_tokens"] = json!(hit);
+    }
+    if let Some(miss) = usage.prompt_cache_miss_tokens {
+        wire["prompt_cache_miss_tokens"] = json!(miss);
+    }
+    if let Some(reasoning) = usage.reasoning_tokens {
+        wire["completion_tokens_details"] = json!({"reasoning_tokens": reasoning});
+    }
+    wire
+}
