@@ -1,0 +1,118 @@
+//! PDF: the text layer, page by page, with page numbers.
+//!
+//! pdf-extract (on lopdf) is known to panic on unusual files, so every call into it runs
+//! under `catch_unwind`: a page that panics is reported unreadable, a document that panics
+//! while loading is damaged. Its text output goes through a writer that stops at the text
+//! budget, so a page of compressed text cannot expand without bound.
+
+use std::{
+    fmt,
+    panic::{self, AssertUnwindSafe},
+};
+
+use pdf_extract::{ConvertToFmt, PlainTextOutput};
+
+use crate::{Document, KnowledgeError, Limits, outline::Outline};
+
+pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, KnowledgeError> {
+    let mut document = unwind("while loading it", || load(bytes))??;
+    let pages = unwind("while listing its pages", || document.get_pages())?;
+    if pages.is_empty() {
+        return Err(KnowledgeError::PdfDamaged("it has no pages".to_owned()));
+    }
+    if pages.len() > limits.max_pages as usize {
+        return Err(KnowledgeError::TooManyPages {
+            pages: pages.len(),
+            limit: limits.max_pages,
+        });
+    }
+    if document.is_encrypted() {
+        // Many PDFs are encrypted with an empty password only to restrict printing or
+        // copying; those can be read.
+        unwind("while decrypting it", || document.decrypt(""))?
+            .map_err(|_| KnowledgeError::PdfEncrypted)?;
+    }
+
+    let mut outline = Outline::new(limits);
+    let mut unreadable = Vec::new();
+    let mut budget = limits.max_text_bytes;
+    for &number in pages.keys() {
+        let mut page = PageText {
+            text: String::new(),
+            budget,
+            over: false,
+        };
+        let result = unwind("on a page", || {
+            let mut output = PlainTextOutput::new(Sink(&mut page));
+            pdf_extract::output_doc_page(&document, &mut output, number)
+        });
+        if page.over {
+            return Err(KnowledgeError::TextTooLong {
+                limit: limits.max_text_bytes,
+            });
+        }
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) | Err(_) => {
+                unreadable.push(number);
+                continue;
+            }
+        }
+        budget -= page.text.len();
+        for paragraph in page.text.split("\n\n") {
+            outline.block(paragraph.lines(), Some(number))?;
+        }
+    }
+    if !outline.has_text() && unreadable.len() == pages.len() {
+        return Err(KnowledgeError::PdfDamaged(
+            "none of its pages could be read".to_owned(),
+        ));
+    }
+    let mut document = outline.finish();
+    document.unreadable_pages = unreadable;
+    Ok(document)
+}
+
+fn load(bytes: &[u8]) -> Result<pdf_extract::Document, KnowledgeError> {
+    pdf_extract::Document::load_mem(bytes).map_err(|error| match error {
+        pdf_extract::Error::Decryption(_) | pdf_extract::Error::InvalidPassword => {
+            KnowledgeError::PdfEncrypted
+        }
+        other => KnowledgeError::PdfDamaged(other.to_string()),
+    })
+}
+
+/// Runs `f`, turning a panic into "damaged".
+fn unwind<T>(doing: &str, f: impl FnOnce() -> T) -> Result<T, KnowledgeError> {
+    panic::catch_unwind(AssertUnwindSafe(f))
+        .map_err(|_| KnowledgeError::PdfDamaged(format!("the reader failed {doing}")))
+}
+
+/// One page's text, refused past the document's remaining budget.
+struct PageText {
+    text: String,
+    budget: usize,
+    over: bool,
+}
+
+/// The writer pdf-extract writes a page's text into.
+struct Sink<'a>(&'a mut PageText);
+
+impl fmt::Write for Sink<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if self.0.text.len() + s.len() > self.0.budget {
+            self.0.over = true;
+            return Err(fmt::Error);
+        }
+        self.0.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl<'a> ConvertToFmt for Sink<'a> {
+    type Writer = Sink<'a>;
+
+    fn convert(self) -> Self::Writer {
+        self
+    }
+}
