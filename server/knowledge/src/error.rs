@@ -101,6 +101,16 @@ pub enum KnowledgeError {
     #[error("the DOCX file is damaged: it declares a document type, which Word never writes")]
     DocxDoctype,
 
+    /// The HTML page nests deeper than [`crate::Limits::max_html_depth`].
+    #[error(
+        "the web page nests its elements more than {} deep, which no real page does",
+        Count(*.limit as u64)
+    )]
+    HtmlTooDeep {
+        /// The limit.
+        limit: usize,
+    },
+
     /// The document yields more text than [`crate::Limits::max_text_bytes`].
     #[error("the document holds more than {} of text", Bytes(*.limit as u64))]
     TextTooLong {

@@ -86,6 +86,8 @@ pub struct Limits {
     pub max_zip_entries: usize,
     /// The most text a document may yield, in bytes of UTF-8.
     pub max_text_bytes: usize,
+    /// The deepest an HTML page's elements may nest (parsing slows down with depth).
+    pub max_html_depth: usize,
 }
 
 impl Default for Limits {
@@ -96,6 +98,7 @@ impl Default for Limits {
             max_uncompressed_bytes: 50 << 20,
             max_zip_entries: 5_000,
             max_text_bytes: 20 << 20,
+            max_html_depth: 1_000,
         }
     }
 }

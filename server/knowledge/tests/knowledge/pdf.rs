@@ -1,0 +1,119 @@
+//! PDFs: text by page, and the PDFs that cannot be read.
+
+use wagent_knowledge::{ChunkOptions, Format, KnowledgeError, Limits, chunk};
+
+use crate::support::{all_text, fixture, read};
+
+#[test]
+fn each_block_knows_its_page() {
+    let document = read(&fixture("three-pages.pdf"), "policies.pdf").unwrap();
+    assert!(document.unreadable_pages.is_empty());
+    let page_of = |words: &str| {
+        let block = document
+            .blocks
+            .iter()
+            .find(|block| block.text.contains(words))
+            .unwrap_or_else(|| panic!("{words:?} not found in {document:#?}"));
+        block.page
+    };
+    assert_eq!(page_of("within 30 days"), Some(1));
+    assert_eq!(page_of("Express delivery"), Some(2));
+    assert_eq!(page_of("12 months"), Some(3));
+    assert!(
+        document
+            .blocks
+            .iter()
+            .all(|block| block.heading_path.is_empty())
+    );
+    let text = all_text(&document);
+    assert!(text.contains("Returns"), "{text}");
+
+    // Small chunks still start on the right page.
+    let chunks = chunk(
+        &document,
+        ChunkOptions {
+            target_words: 12,
+            overlap_words: 0,
+            ..ChunkOptions::default()
+        },
+    )
+    .unwrap();
+    let warranty = chunks.iter().find(|c| c.text.contains("blender")).unwrap();
+    assert_eq!(warranty.page, Some(3));
+    assert_eq!(chunks.first().unwrap().page, Some(1));
+}
+
+#[test]
+fn a_pdf_without_a_text_layer_says_so() {
+    let error = read(&fixture("no-text-layer.pdf"), "scan.pdf").unwrap_err();
+    assert!(matches!(error, KnowledgeError::PdfNoText));
+    assert_eq!(
+        error.to_string(),
+        "the PDF has no text layer (a scanned document?); upload a PDF with selectable text, or \
+         its text as a Word or text file"
+    );
+}
+
+#[test]
+fn a_truncated_or_garbage_pdf_is_an_error_not_a_panic() {
+    let whole = fixture("three-pages.pdf");
+    let mut inputs: Vec<Vec<u8>> = vec![
+        b"%PDF-1.4\n".to_vec(),
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+            .to_vec(),
+        [b"%PDF-1.5\n".as_slice(), &[0xAB; 4_000]].concat(),
+    ];
+    for cut in [whole.len() / 4, whole.len() / 2, whole.len() - 40] {
+        inputs.push(whole[..cut].to_vec());
+    }
+    // Bytes flipped in the middle of the streams.
+    let mut flipped = whole.clone();
+    for at in (400..flipped.len() - 200).step_by(97) {
+        flipped[at] ^= 0x5A;
+    }
+    inputs.push(flipped);
+
+    for (i, bytes) in inputs.iter().enumerate() {
+        let result = wagent_knowledge::extract(bytes, Format::Pdf, &Limits::default());
+        match result {
+            Err(
+                KnowledgeError::PdfDamaged(_)
+                | KnowledgeError::PdfNoText
+                | KnowledgeError::PdfEncrypted,
+            ) => {}
+            // A reader that recovers part of a damaged file is fine too.
+            Ok(document) => assert!(!document.blocks.is_empty(), "input {i}"),
+            Err(other) => panic!("input {i}: unexpected error {other:?}"),
+        }
+    }
+    let error =
+        wagent_knowledge::extract(b"%PDF-1.4\n", Format::Pdf, &Limits::default()).unwrap_err();
+    assert!(
+        error.to_string().starts_with("the PDF file is damaged: "),
+        "{error}"
+    );
+}
+
+#[test]
+fn page_and_text_limits_are_enforced() {
+    let pdf = fixture("three-pages.pdf");
+    let pages = Limits {
+        max_pages: 2,
+        ..Limits::default()
+    };
+    let error = wagent_knowledge::extract(&pdf, Format::Pdf, &pages).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the PDF has 3 pages, but at most 2 are read"
+    );
+
+    let text = Limits {
+        max_text_bytes: 100,
+        ..Limits::default()
+    };
+    let error = wagent_knowledge::extract(&pdf, Format::Pdf, &text).unwrap_err();
+    assert!(
+        matches!(error, KnowledgeError::TextTooLong { limit: 100 }),
+        "{error:?}"
+    );
+}
