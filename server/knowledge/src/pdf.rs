@@ -16,6 +16,12 @@ use crate::{Document, KnowledgeError, Limits, outline::Outline};
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, KnowledgeError> {
     let mut document = unwind("while loading it", || load(bytes))??;
+    if document.is_encrypted() {
+        // Many PDFs are encrypted with an empty password only to restrict printing or
+        // copying; those can be read.
+        unwind("while decrypting it", || document.decrypt(""))?
+            .map_err(|_| KnowledgeError::PdfEncrypted)?;
+    }
     let pages = unwind("while listing its pages", || document.get_pages())?;
     if pages.is_empty() {
         return Err(KnowledgeError::PdfDamaged("it has no pages".to_owned()));
@@ -25,12 +31,6 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
             pages: pages.len(),
             limit: limits.max_pages,
         });
-    }
-    if document.is_encrypted() {
-        // Many PDFs are encrypted with an empty password only to restrict printing or
-        // copying; those can be read.
-        unwind("while decrypting it", || document.decrypt(""))?
-            .map_err(|_| KnowledgeError::PdfEncrypted)?;
     }
 
     let mut outline = Outline::new(limits);
@@ -59,9 +59,8 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
             }
         }
         budget -= page.text.len();
-        for paragraph in page.text.split("\n\n") {
-            outline.block(paragraph.lines(), Some(number))?;
-        }
+        let lines = reflow(&page.text);
+        outline.block(lines.iter().map(String::as_str), Some(number))?;
     }
     if !outline.has_text() && unreadable.len() == pages.len() {
         return Err(KnowledgeError::PdfDamaged(
@@ -71,6 +70,36 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
     let mut document = outline.finish();
     document.unreadable_pages = unreadable;
     Ok(document)
+}
+
+/// A page's lines with the lines that typesetting wrapped joined again, so that a sentence
+/// is one line: a line continues the one before when that one does not end a sentence and
+/// it starts in lower case. A hyphen that split a word at the end of a line goes.
+///
+/// pdf-extract leaves a blank line between most lines, so paragraphs cannot be told apart;
+/// a page is one block.
+fn reflow(page: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in page.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        match lines.last_mut() {
+            Some(last)
+                if !last.ends_with(['.', '!', '?', ':', ';'])
+                    && line.starts_with(char::is_lowercase) =>
+            {
+                let hyphenated = last
+                    .strip_suffix('-')
+                    .is_some_and(|rest| rest.ends_with(char::is_alphabetic));
+                if hyphenated {
+                    last.pop();
+                } else {
+                    last.push(' ');
+                }
+                last.push_str(line);
+            }
+            _ => lines.push(line.to_owned()),
+        }
+    }
+    lines
 }
 
 fn load(bytes: &[u8]) -> Result<pdf_extract::Document, KnowledgeError> {
@@ -114,5 +143,24 @@ impl<'a> ConvertToFmt for Sink<'a> {
 
     fn convert(self) -> Self::Writer {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_are_joined_again() {
+        let page = "Returns\n\nYou can return it within 30 days. The refund goes to the\n\ncard used to pay, in five busi-\nness days.\n\nExchanges\n";
+        assert_eq!(
+            reflow(page),
+            [
+                "Returns",
+                "You can return it within 30 days. The refund goes to the card used to pay, in \
+                 five business days.",
+                "Exchanges",
+            ]
+        );
     }
 }

@@ -27,6 +27,12 @@ fn each_block_knows_its_page() {
     );
     let text = all_text(&document);
     assert!(text.contains("Returns"), "{text}");
+    // Lines the PDF wrapped read as one sentence again.
+    assert!(
+        text.contains("goes back to the card used to pay, within 5 business days."),
+        "{text}"
+    );
+    assert_eq!(document.blocks.len(), 3, "a block per page");
 
     // Small chunks still start on the right page.
     let chunks = chunk(
@@ -115,5 +121,20 @@ fn page_and_text_limits_are_enforced() {
     assert!(
         matches!(error, KnowledgeError::TextTooLong { limit: 100 }),
         "{error:?}"
+    );
+}
+
+#[test]
+fn a_password_protected_pdf_is_refused_but_a_copy_protected_one_is_read() {
+    let error = read(&fixture("password.pdf"), "members.pdf").unwrap_err();
+    assert!(matches!(error, KnowledgeError::PdfEncrypted), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "the PDF is protected with a password; upload a copy without the password"
+    );
+    let document = read(&fixture("no-copy.pdf"), "members.pdf").unwrap();
+    assert!(
+        all_text(&document).contains("free delivery"),
+        "{document:?}"
     );
 }
