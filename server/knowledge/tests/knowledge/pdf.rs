@@ -2,7 +2,7 @@
 
 use wagent_knowledge::{ChunkOptions, Format, KnowledgeError, Limits, chunk};
 
-use crate::support::{all_text, fixture, read};
+use crate::support::{all_text, fixture, handmade_pdf, read};
 
 #[test]
 fn each_block_knows_its_page() {
@@ -136,5 +136,35 @@ fn a_password_protected_pdf_is_refused_but_a_copy_protected_one_is_read() {
     assert!(
         all_text(&document).contains("free delivery"),
         "{document:?}"
+    );
+}
+
+#[test]
+fn a_page_that_makes_the_reader_panic_is_reported_not_fatal() {
+    let pdf = handmade_pdf(&[
+        ("Opening hours are 9 to 18.", true),
+        ("This page has no media box.", false),
+        ("Closed on Sundays.", true),
+    ]);
+    let document = read(&pdf, "hours.pdf").unwrap();
+    assert_eq!(document.unreadable_pages, [2]);
+    let found: Vec<(Option<u32>, &str)> = document
+        .blocks
+        .iter()
+        .map(|b| (b.page, b.text.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(1), "Opening hours are 9 to 18."),
+            (Some(3), "Closed on Sundays.")
+        ]
+    );
+
+    let broken = handmade_pdf(&[("No media box here.", false)]);
+    let error = read(&broken, "broken.pdf").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the PDF file is damaged: none of its pages could be read"
     );
 }

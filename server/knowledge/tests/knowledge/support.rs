@@ -112,3 +112,59 @@ fn status_kib(field: &str) -> u64 {
     let line = status.lines().find(|line| line.starts_with(field)).unwrap();
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
+
+/// A PDF written by hand, one page per entry: its text (in Helvetica) and whether the page
+/// has a media box. A page without one is malformed in a way that makes pdf-extract panic.
+pub fn handmade_pdf(pages: &[(&str, bool)]) -> Vec<u8> {
+    let font_id = 3 + 2 * pages.len();
+    let mut objects = vec![
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            (0..pages.len())
+                .map(|i| format!("{} 0 R", 3 + 2 * i))
+                .collect::<Vec<_>>()
+                .join(" "),
+            pages.len()
+        ),
+    ];
+    for (i, (text, media_box)) in pages.iter().enumerate() {
+        let media_box = if *media_box {
+            "/MediaBox [0 0 612 792]"
+        } else {
+            ""
+        };
+        objects.push(format!(
+            "<< /Type /Page /Parent 2 0 R {media_box} /Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {} 0 R >>",
+            4 + 2 * i
+        ));
+        let content = format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET");
+        objects.push(format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ));
+    }
+    objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned());
+
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
