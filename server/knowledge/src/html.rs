@@ -8,8 +8,8 @@ use crate::{Document, KnowledgeError, Limits, outline::Outline};
 
 /// Elements that never hold a page's content.
 const DROPPED_TAGS: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe",
-    "svg", "canvas", "object", "embed", "audio", "video", "button", "select", "dialog", "menu",
+    "head", "script", "style", "noscript", "template", "nav", "footer", "aside", "iframe", "svg",
+    "canvas", "object", "embed", "audio", "video", "select", "dialog", "menu",
 ];
 
 /// Roles of landmarks and widgets around the content.
@@ -52,7 +52,6 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "subscribe",
     "popup",
     "modal",
-    "promo",
     "related",
     "skip",
 ];
@@ -354,6 +353,15 @@ fn is_boilerplate(node: NodeRef<'_, Node>) -> bool {
     if DROPPED_TAGS.contains(&tag) {
         return true;
     }
+    // "Accept", "Add to cart", "Menu" go; an accordion's question, written as a button,
+    // stays.
+    if tag == "button" {
+        return element.text().flat_map(str::split_whitespace).count() <= 3;
+    }
+    // A contact form goes; a form around the whole page (as ASP.NET writes them) stays.
+    if tag == "form" {
+        return !holds_content(element, &["main", "article", "h1", "h2"]);
+    }
     // An article's own <header> holds its title; the page's holds the logo and menu.
     if tag == "header" {
         return !node
@@ -361,11 +369,11 @@ fn is_boilerplate(node: NodeRef<'_, Node>) -> bool {
             .any(|a| ElementRef::wrap(a).is_some_and(|a| a.value().name() == "article"));
     }
     let value = element.value();
-    if value.attr("hidden").is_some()
-        || value.attr("aria-hidden") == Some("true")
-        || value
-            .attr("role")
-            .is_some_and(|role| DROPPED_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
+    // Hidden elements are kept: accordions hide FAQ answers until clicked, and those answers
+    // are what the business wants its agent to know.
+    if value
+        .attr("role")
+        .is_some_and(|role| DROPPED_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
     {
         return true;
     }
@@ -389,10 +397,14 @@ fn is_boilerplate(node: NodeRef<'_, Node>) -> bool {
             .any(|token| names_menu(token) && mostly_links(element));
     // A wrapper that holds the page's content is never boilerplate, whatever its class
     // says ("layout-with-sidebar").
-    named
-        && !element
-            .descendent_elements()
-            .any(|e| matches!(e.value().name(), "main" | "article" | "h1"))
+    named && !holds_content(element, &["main", "article", "h1"])
+}
+
+/// Whether an element wraps the page's content: it holds one of `tags`.
+fn holds_content(element: ElementRef<'_>, tags: &[&str]) -> bool {
+    element
+        .descendent_elements()
+        .any(|e| tags.contains(&e.value().name()))
 }
 
 fn names_boilerplate(token: &str) -> bool {

@@ -170,3 +170,31 @@ fn deep_markup_is_read_and_absurd_nesting_refused_quickly() {
     let sloppy = format!("<ul>{}</ul>", "<li><p>item".repeat(5_000));
     assert!(read(sloppy.as_bytes(), "sloppy.html").is_ok());
 }
+
+#[test]
+fn content_that_only_looks_like_chrome_is_kept() {
+    let page = r#"<html><body><form id="aspnetForm" action="/faq.aspx">
+        <div class="menu-top"><a href="/">Home</a> <a href="/faq">FAQ</a></div>
+        <h1>Questions</h1>
+        <div class="accordion">
+          <button aria-expanded="false">Do you deliver on Sundays?</button>
+          <div class="panel" hidden>Yes, from 10 to 14.</div>
+          <div class="panel" aria-hidden="true">Sunday deliveries cost R$ 10.</div>
+        </div>
+        <p>Now <span class="promo-price">R$ 99</span> instead of R$ 129.</p>
+        <button>Add to cart</button>
+    </form>
+    <form class="contact"><label>Your e-mail</label><input></form>
+    </body></html>"#;
+    let document = read(page.as_bytes(), "faq.aspx.html").unwrap();
+    let text = all_text(&document);
+    assert!(
+        text.contains("Do you deliver on Sundays?\n\nYes, from 10 to 14."),
+        "{text}"
+    );
+    assert!(!text.contains("Add to cart"), "{text}");
+    assert!(text.contains("Sunday deliveries cost R$ 10."), "{text}");
+    assert!(text.contains("Now R$ 99 instead of R$ 129."), "{text}");
+    assert!(!text.contains("Your e-mail"), "{text}");
+    assert!(!text.contains("Home"), "{text}");
+}
