@@ -81,8 +81,7 @@ pub enum KnowledgeError {
     #[error("the DOCX file is damaged: {0}")]
     DocxDamaged(String),
 
-    /// A part of the DOCX file expands beyond [`crate::Limits::max_uncompressed_bytes`], or
-    /// it has more entries than [`crate::Limits::max_zip_entries`].
+    /// A part of the DOCX file expands beyond [`crate::Limits::max_uncompressed_bytes`].
     #[error("the DOCX file expands to more than {} (a zip bomb?)", Bytes(*.limit))]
     ExpandsTooMuch {
         /// The limit in bytes.

@@ -131,10 +131,14 @@ pub(crate) fn extract(html: &str, limits: &Limits) -> Result<Document, Knowledge
     let page = Html::parse_document(html);
     let mut outline = Outline::new(limits);
     let root = page.root_element();
-    if let Some(title) = root
-        .descendent_elements()
-        .find(|element| element.value().name() == "title")
-    {
+    // The head's <title>, not an SVG's.
+    if let Some(title) = root.descendent_elements().find(|element| {
+        element.value().name() == "title"
+            && element
+                .parent()
+                .and_then(ElementRef::wrap)
+                .is_some_and(|parent| parent.value().name() == "head")
+    }) {
         outline.title(&title.text().collect::<String>());
     }
     let mut reader = PageReader {

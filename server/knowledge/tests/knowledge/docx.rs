@@ -6,12 +6,15 @@ const STYLES: &str = r#"
     <w:style w:type="paragraph" w:styleId="Ttulo"><w:name w:val="Title"/></w:style>
     <w:style w:type="paragraph" w:styleId="Ttulo1"><w:name w:val="heading 1"/></w:style>
     <w:style w:type="paragraph" w:styleId="Ttulo2"><w:name w:val="heading 2"/></w:style>
-    <w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>"#;
+    <w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+    <w:style w:type="paragraph" w:styleId="Sumrio1"><w:name w:val="toc 1"/></w:style>"#;
 
 #[test]
 fn headings_give_each_paragraph_its_path() {
     let body = [
         paragraph(Some("Ttulo"), "Store policies"),
+        paragraph(Some("Sumrio1"), "Shipping\t2"),
+        paragraph(Some("Sumrio1"), "Returns\t3"),
         paragraph(Some("Ttulo1"), "Shipping"),
         paragraph(None, "We ship from Recife."),
         paragraph(Some("Ttulo2"), "International"),
