@@ -106,8 +106,9 @@ impl Default for Limits {
 /// A document read into blocks of text, in reading order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
-    /// The document's own title: an HTML `<title>`, a DOCX paragraph styled "Title", a
-    /// Markdown front-matter `title:` or first level-1 heading.
+    /// The document's own title: a PDF's information dictionary title, an HTML `<title>`,
+    /// a DOCX paragraph styled "Title", a Markdown front-matter `title:` or first level-1
+    /// heading.
     pub title: Option<String>,
     /// The text, never empty when it comes from [`extract`].
     pub blocks: Vec<Block>,

@@ -10,7 +10,7 @@ use std::{
     panic::{self, AssertUnwindSafe},
 };
 
-use pdf_extract::{ConvertToFmt, PlainTextOutput};
+use pdf_extract::{ConvertToFmt, Object, PlainTextOutput};
 
 use crate::{Document, KnowledgeError, Limits, outline::Outline};
 
@@ -34,6 +34,9 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
     }
 
     let mut outline = Outline::new(limits);
+    if let Ok(Some(title)) = unwind("while reading its title", || title(&document)) {
+        outline.title(&title);
+    }
     let mut unreadable = Vec::new();
     let mut budget = limits.max_text_bytes;
     for &number in pages.keys() {
@@ -100,6 +103,16 @@ fn reflow(page: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The title in the document's information dictionary, which many generators fill in.
+fn title(document: &pdf_extract::Document) -> Option<String> {
+    let info = match document.trailer.get(b"Info").ok()? {
+        Object::Reference(id) => document.get_dictionary(*id).ok()?,
+        Object::Dictionary(info) => info,
+        _ => return None,
+    };
+    pdf_extract::decode_text_string(info.get(b"Title").ok()?).ok()
 }
 
 fn load(bytes: &[u8]) -> Result<pdf_extract::Document, KnowledgeError> {

@@ -8,6 +8,7 @@ use crate::support::{all_text, fixture, handmade_pdf, read};
 fn each_block_knows_its_page() {
     let document = read(&fixture("three-pages.pdf"), "policies.pdf").unwrap();
     assert!(document.unreadable_pages.is_empty());
+    assert_eq!(document.title.as_deref(), Some("Store policies"));
     let page_of = |words: &str| {
         let block = document
             .blocks
