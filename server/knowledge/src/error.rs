@@ -68,6 +68,13 @@ pub enum KnowledgeError {
     )]
     PdfNoText,
 
+    /// The PDF's streams expand beyond [`crate::Limits::max_pdf_stream_bytes`].
+    #[error("the PDF expands to more than {} of page content (a compression bomb?)", Bytes(*.limit))]
+    PdfExpandsTooMuch {
+        /// The limit in bytes.
+        limit: u64,
+    },
+
     /// The PDF has more pages than [`crate::Limits::max_pages`].
     #[error("the PDF has {} pages, but at most {} are read", Count(*.pages as u64), Count(*.limit as u64))]
     TooManyPages {

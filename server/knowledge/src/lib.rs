@@ -82,6 +82,9 @@ pub struct Limits {
     /// The most bytes one XML part of a DOCX file may expand to (the main document, its
     /// styles); beyond it the file is taken for a zip bomb.
     pub max_uncompressed_bytes: u64,
+    /// The most bytes a PDF's compressed page contents, forms and fonts may expand to,
+    /// together; beyond it the file is taken for a compression bomb.
+    pub max_pdf_stream_bytes: u64,
     /// The most entries a DOCX (ZIP) file may hold.
     pub max_zip_entries: usize,
     /// The most text a document may yield, in bytes of UTF-8.
@@ -96,6 +99,7 @@ impl Default for Limits {
             max_input_bytes: 25 << 20,
             max_pages: 2_000,
             max_uncompressed_bytes: 50 << 20,
+            max_pdf_stream_bytes: 256 << 20,
             max_zip_entries: 5_000,
             max_text_bytes: 20 << 20,
             max_html_depth: 1_000,

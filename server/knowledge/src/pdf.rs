@@ -7,8 +7,11 @@
 
 use std::{
     fmt,
+    io::Read,
     panic::{self, AssertUnwindSafe},
 };
+
+use flate2::read::ZlibDecoder;
 
 use pdf_extract::{ConvertToFmt, Object, PlainTextOutput};
 
@@ -32,6 +35,10 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
             limit: limits.max_pages,
         });
     }
+
+    unwind("while measuring its streams", || {
+        check_streams(&document, limits.max_pdf_stream_bytes)
+    })??;
 
     let mut outline = Outline::new(limits);
     if let Ok(Some(title)) = unwind("while reading its title", || title(&document)) {
@@ -103,6 +110,47 @@ fn reflow(page: &str) -> Vec<String> {
         }
     }
     lines
+}
+
+/// Checks what the streams that text extraction decompresses (page contents, forms, fonts:
+/// all but images) expand to, reading each through a bounded decoder first; lopdf itself
+/// would inflate a bomb whole into memory.
+fn check_streams(document: &pdf_extract::Document, limit: u64) -> Result<(), KnowledgeError> {
+    let mut total: u64 = 0;
+    for object in document.objects.values() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let image = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|subtype| subtype == b"Image");
+        if image {
+            continue;
+        }
+        let flate = stream
+            .filters()
+            .is_ok_and(|filters| filters.first() == Some(&b"FlateDecode".as_slice()));
+        let size = if flate {
+            let left = limit.saturating_sub(total);
+            let mut inflated = ZlibDecoder::new(stream.content.as_slice()).take(left + 1);
+            // A stream that fails to inflate is lopdf's to judge; what came out counts.
+            let mut counted = 0_u64;
+            let mut buffer = [0_u8; 16 * 1024];
+            while let Ok(read @ 1..) = inflated.read(&mut buffer) {
+                counted += read as u64;
+            }
+            counted
+        } else {
+            stream.content.len() as u64
+        };
+        total = total.saturating_add(size);
+        if total > limit {
+            return Err(KnowledgeError::PdfExpandsTooMuch { limit });
+        }
+    }
+    Ok(())
 }
 
 /// The title in the document's information dictionary, which many generators fill in.

@@ -2,7 +2,11 @@
 
 use wagent_knowledge::{ChunkOptions, Format, KnowledgeError, Limits, chunk};
 
-use crate::support::{all_text, fixture, handmade_pdf, read};
+use std::io::Write;
+
+use flate2::{Compression, write::ZlibEncoder};
+
+use crate::support::{PdfPage, all_text, fixture, handmade_pdf, pdf_of, read};
 
 #[test]
 fn each_block_knows_its_page() {
@@ -167,5 +171,39 @@ fn a_page_that_makes_the_reader_panic_is_reported_not_fatal() {
     assert_eq!(
         error.to_string(),
         "the PDF file is damaged: none of its pages could be read"
+    );
+}
+
+#[test]
+fn a_compressed_page_that_expands_too_much_is_refused_before_it_is_inflated() {
+    let text = "BT /F1 12 Tf 72 712 Td (Deliveries on Saturdays.) Tj ET\n";
+    let deflate = |bytes: &[u8]| {
+        let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(bytes).unwrap();
+        encoder.finish().unwrap()
+    };
+    let page = |content: Vec<u8>| PdfPage {
+        content,
+        filter: Some("FlateDecode"),
+        media_box: true,
+    };
+    // A page of text that compresses, read as any other.
+    let pdf = pdf_of(&[page(deflate(text.as_bytes()))]);
+    let document = read(&pdf, "saturdays.pdf").unwrap();
+    assert_eq!(all_text(&document), "Deliveries on Saturdays.");
+
+    // 8 MiB of spaces after the text: some 8 KiB stored.
+    let mut bomb = text.as_bytes().to_vec();
+    bomb.resize(8 << 20, b' ');
+    let pdf = pdf_of(&[page(deflate(&bomb))]);
+    assert!(pdf.len() < 64 << 10, "{} bytes", pdf.len());
+    let limits = Limits {
+        max_pdf_stream_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let error = wagent_knowledge::extract(&pdf, Format::Pdf, &limits).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the PDF expands to more than 1 MiB of page content (a compression bomb?)"
     );
 }

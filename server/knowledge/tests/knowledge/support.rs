@@ -116,41 +116,70 @@ fn status_kib(field: &str) -> u64 {
 /// A PDF written by hand, one page per entry: its text (in Helvetica) and whether the page
 /// has a media box. A page without one is malformed in a way that makes pdf-extract panic.
 pub fn handmade_pdf(pages: &[(&str, bool)]) -> Vec<u8> {
+    let pages: Vec<PdfPage> = pages
+        .iter()
+        .map(|(text, media_box)| PdfPage {
+            content: format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET").into_bytes(),
+            filter: None,
+            media_box: *media_box,
+        })
+        .collect();
+    pdf_of(&pages)
+}
+
+/// A page of a handmade PDF: its content stream as stored, with its filter if any.
+pub struct PdfPage {
+    pub content: Vec<u8>,
+    pub filter: Option<&'static str>,
+    pub media_box: bool,
+}
+
+pub fn pdf_of(pages: &[PdfPage]) -> Vec<u8> {
     let font_id = 3 + 2 * pages.len();
-    let mut objects = vec![
-        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 3 + 2 * i))
+        .collect();
+    let mut objects: Vec<Vec<u8>> = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         format!(
             "<< /Type /Pages /Kids [{}] /Count {} >>",
-            (0..pages.len())
-                .map(|i| format!("{} 0 R", 3 + 2 * i))
-                .collect::<Vec<_>>()
-                .join(" "),
+            kids.join(" "),
             pages.len()
-        ),
+        )
+        .into_bytes(),
     ];
-    for (i, (text, media_box)) in pages.iter().enumerate() {
-        let media_box = if *media_box {
+    for (i, page) in pages.iter().enumerate() {
+        let media_box = if page.media_box {
             "/MediaBox [0 0 612 792]"
         } else {
             ""
         };
-        objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R {media_box} /Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {} 0 R >>",
-            4 + 2 * i
-        ));
-        let content = format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET");
-        objects.push(format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ));
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R {media_box} /Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {} 0 R >>",
+                4 + 2 * i
+            )
+            .into_bytes(),
+        );
+        let filter = page
+            .filter
+            .map(|filter| format!(" /Filter /{filter}"))
+            .unwrap_or_default();
+        let mut stream =
+            format!("<< /Length {}{filter} >>\nstream\n", page.content.len()).into_bytes();
+        stream.extend_from_slice(&page.content);
+        stream.extend_from_slice(b"\nendstream");
+        objects.push(stream);
     }
-    objects.push("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned());
+    objects.push(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec());
 
     let mut pdf = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         offsets.push(pdf.len());
-        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        pdf.extend_from_slice(object);
+        pdf.extend_from_slice(b"\nendobj\n");
     }
     let xref = pdf.len();
     pdf.extend_from_slice(
