@@ -33,11 +33,11 @@ if grep -rnwE 'poem|async_graphql' server/domain/src; then
   fail "server/domain names poem or async_graphql"
 fi
 
-for lower in wagent-db wagent-jobs wagent-meta wagent-auth wagent-domain; do
+for lower in wagent-db wagent-jobs wagent-meta wagent-auth wagent-knowledge wagent-domain; do
   reaches "$lower" wagent-graphql && fail "$lower reaches wagent-graphql"
   reaches "$lower" wagent-app && fail "$lower reaches wagent-app"
 done
-for lower in wagent-db wagent-jobs wagent-meta wagent-auth; do
+for lower in wagent-db wagent-jobs wagent-meta wagent-auth wagent-knowledge; do
   reaches "$lower" wagent-domain && fail "$lower reaches wagent-domain"
 done
 

@@ -11,8 +11,7 @@ use crate::{Block, Document, KnowledgeError};
 /// How to cut a document into chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkOptions {
-    /// The words a chunk holds at most, unless one sentence alone is longer (it is then cut
-    /// into pieces of this size).
+    /// The words a chunk holds at most; a sentence too long for it is cut between words.
     pub target_words: usize,
     /// The words of the end of a chunk that the next chunk of the same section repeats, so
     /// that a fact cut in two is whole in one of them; at most half of `target_words`.
@@ -123,7 +122,7 @@ impl Chunker {
         let heading_path = &first.heading_path;
         let mut current: Vec<Piece> = Vec::new();
         let mut words = 0;
-        for piece in pieces(blocks, self.target) {
+        for piece in pieces(blocks, self.target - self.overlap) {
             if words + piece.words > self.target && !current.is_empty() {
                 self.emit(heading_path, &current)?;
                 current = self.carry_over(&current, self.target - piece.words);
@@ -195,15 +194,16 @@ impl Chunker {
     }
 }
 
-/// The blocks' sentences in order, over-long ones cut into runs of `target` words.
-fn pieces(blocks: &[Block], target: usize) -> Vec<Piece> {
+/// The blocks' sentences in order, over-long ones cut into runs of `longest` words (the
+/// target less the overlap, so that a run and the overlap before it fit in one chunk).
+fn pieces(blocks: &[Block], longest: usize) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for block in blocks {
         let mut joint = Joint::Paragraph;
         for line in block.text.lines() {
             for sentence in sentences(line) {
                 let words: Vec<&str> = sentence.split_whitespace().collect();
-                for run in words.chunks(target) {
+                for run in words.chunks(longest.max(1)) {
                     pieces.push(Piece {
                         text: run.join(" "),
                         words: run.len(),

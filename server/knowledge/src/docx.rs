@@ -80,6 +80,9 @@ fn read_part(
 enum Role {
     Title,
     Heading(u8),
+    /// An entry of a table of contents: its headings and page numbers repeat the
+    /// document's own headings, and would only mislead a search.
+    Contents,
 }
 
 /// The paragraph styles that make titles and headings, by style id.
@@ -126,6 +129,12 @@ fn role_by_name(name: &str) -> Option<Role> {
     let name = name.trim().to_ascii_lowercase();
     if name == "title" {
         return Some(Role::Title);
+    }
+    if name
+        .strip_prefix("toc")
+        .is_some_and(|rest| rest.trim().parse::<u8>().is_ok())
+    {
+        return Some(Role::Contents);
     }
     let level: u8 = name.strip_prefix("heading")?.trim_start().parse().ok()?;
     (1..=9).contains(&level).then_some(Role::Heading(level))
@@ -295,6 +304,7 @@ fn finish_paragraph(
             Ok(())
         }
         Some(Role::Heading(level)) => outline.heading(level, &paragraph.text.replace('\n', " ")),
+        Some(Role::Contents) => Ok(()),
         _ => outline.block(paragraph.text.split('\n'), None),
     }
 }
@@ -311,12 +321,14 @@ mod tests {
             <w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Chapter"/>
               <w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>
             <w:style w:type="paragraph" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+            <w:style w:type="paragraph" w:styleId="Sumrio1"><w:name w:val="toc 1"/></w:style>
         </w:styles>"#;
         let roles = heading_styles(styles).unwrap();
         assert_eq!(roles.get("Ttulo1"), Some(&Role::Heading(1)));
         assert_eq!(roles.get("Ttulo"), Some(&Role::Title));
         assert_eq!(roles.get("Custom"), Some(&Role::Heading(2)));
         assert_eq!(roles.get("Normal"), None);
+        assert_eq!(roles.get("Sumrio1"), Some(&Role::Contents));
         assert_eq!(role_by_name("Heading3"), Some(Role::Heading(3)));
     }
 }

@@ -68,6 +68,13 @@ pub enum KnowledgeError {
     )]
     PdfNoText,
 
+    /// The PDF's streams expand beyond [`crate::Limits::max_pdf_stream_bytes`].
+    #[error("the PDF expands to more than {} of page content (a compression bomb?)", Bytes(*.limit))]
+    PdfExpandsTooMuch {
+        /// The limit in bytes.
+        limit: u64,
+    },
+
     /// The PDF has more pages than [`crate::Limits::max_pages`].
     #[error("the PDF has {} pages, but at most {} are read", Count(*.pages as u64), Count(*.limit as u64))]
     TooManyPages {
@@ -81,8 +88,7 @@ pub enum KnowledgeError {
     #[error("the DOCX file is damaged: {0}")]
     DocxDamaged(String),
 
-    /// A part of the DOCX file expands beyond [`crate::Limits::max_uncompressed_bytes`], or
-    /// it has more entries than [`crate::Limits::max_zip_entries`].
+    /// A part of the DOCX file expands beyond [`crate::Limits::max_uncompressed_bytes`].
     #[error("the DOCX file expands to more than {} (a zip bomb?)", Bytes(*.limit))]
     ExpandsTooMuch {
         /// The limit in bytes.
@@ -100,6 +106,16 @@ pub enum KnowledgeError {
     /// vehicle of entity-expansion attacks.
     #[error("the DOCX file is damaged: it declares a document type, which Word never writes")]
     DocxDoctype,
+
+    /// The HTML page nests deeper than [`crate::Limits::max_html_depth`].
+    #[error(
+        "the web page nests its elements more than {} deep, which no real page does",
+        Count(*.limit as u64)
+    )]
+    HtmlTooDeep {
+        /// The limit.
+        limit: usize,
+    },
 
     /// The document yields more text than [`crate::Limits::max_text_bytes`].
     #[error("the document holds more than {} of text", Bytes(*.limit as u64))]

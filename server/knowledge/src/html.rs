@@ -8,8 +8,8 @@ use crate::{Document, KnowledgeError, Limits, outline::Outline};
 
 /// Elements that never hold a page's content.
 const DROPPED_TAGS: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "nav", "footer", "aside", "form", "iframe",
-    "svg", "canvas", "object", "embed", "audio", "video", "button", "select", "dialog", "menu",
+    "head", "script", "style", "noscript", "template", "nav", "footer", "aside", "iframe", "svg",
+    "canvas", "object", "embed", "audio", "video", "select", "dialog", "menu",
 ];
 
 /// Roles of landmarks and widgets around the content.
@@ -52,7 +52,6 @@ const BOILERPLATE_WORDS: &[&str] = &[
     "subscribe",
     "popup",
     "modal",
-    "promo",
     "related",
     "skip",
 ];
@@ -110,14 +109,36 @@ const BLOCK_TAGS: &[&str] = &[
 /// Elements that end a line when they open or close.
 const LINE_TAGS: &[&str] = &["li", "dt", "dd", "caption", "figcaption", "br", "tr"];
 
+/// Elements whose end tag may be left out, and void elements, which have none: they do not
+/// count toward nesting.
+const UNCOUNTED_TAGS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
+    "optgroup", "rt", "rp", "colgroup", "caption", "html", "head", "body",
+];
+
+/// Elements whose content is raw text, not markup.
+const RAW_TEXT_TAGS: &[&str] = &["script", "style", "textarea", "title", "xmp", "noscript"];
+
 pub(crate) fn extract(html: &str, limits: &Limits) -> Result<Document, KnowledgeError> {
+    // The HTML parser spends time in proportion to the depth of open elements for each tag
+    // it opens, so a page nested a million deep would take hours; real pages nest < 100.
+    if nesting_depth(html) > limits.max_html_depth {
+        return Err(KnowledgeError::HtmlTooDeep {
+            limit: limits.max_html_depth,
+        });
+    }
     let page = Html::parse_document(html);
     let mut outline = Outline::new(limits);
     let root = page.root_element();
-    if let Some(title) = root
-        .descendent_elements()
-        .find(|element| element.value().name() == "title")
-    {
+    // The head's <title>, not an SVG's.
+    if let Some(title) = root.descendent_elements().find(|element| {
+        element.value().name() == "title"
+            && element
+                .parent()
+                .and_then(ElementRef::wrap)
+                .is_some_and(|parent| parent.value().name() == "head")
+    }) {
         outline.title(&title.text().collect::<String>());
     }
     let mut reader = PageReader {
@@ -269,6 +290,52 @@ impl PageReader {
     }
 }
 
+/// How deep the page's elements nest, estimated from its tags without parsing it: start
+/// tags less end tags, not counting void elements and those whose end tag is optional.
+fn nesting_depth(html: &str) -> usize {
+    let mut depth = 0_usize;
+    let mut deepest = 0;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name: String = rest[usize::from(closing)..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let tag_end = rest.find('>').unwrap_or(rest.len());
+        let self_closing = rest[..tag_end].ends_with('/');
+        rest = rest.get(tag_end + 1..).unwrap_or("");
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        if closing {
+            if !UNCOUNTED_TAGS.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if RAW_TEXT_TAGS.contains(&name.as_str()) {
+            // Case-insensitive without lowercasing the rest of the page for every script.
+            rest = rest
+                .match_indices("</")
+                .find(|(at, _)| {
+                    rest.as_bytes()
+                        .get(at + 2..at + 2 + name.len())
+                        .is_some_and(|tag| tag.eq_ignore_ascii_case(name.as_bytes()))
+                })
+                .map_or("", |(at, _)| &rest[at..]);
+        } else if !self_closing && !UNCOUNTED_TAGS.contains(&name.as_str()) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
+
 fn heading_level(name: &str) -> Option<u8> {
     match name {
         "h1" => Some(1),
@@ -290,6 +357,15 @@ fn is_boilerplate(node: NodeRef<'_, Node>) -> bool {
     if DROPPED_TAGS.contains(&tag) {
         return true;
     }
+    // "Accept", "Add to cart", "Menu" go; an accordion's question, written as a button,
+    // stays.
+    if tag == "button" {
+        return element.text().flat_map(str::split_whitespace).count() <= 3;
+    }
+    // A contact form goes; a form around the whole page (as ASP.NET writes them) stays.
+    if tag == "form" {
+        return !holds_content(element, &["main", "article", "h1", "h2"]);
+    }
     // An article's own <header> holds its title; the page's holds the logo and menu.
     if tag == "header" {
         return !node
@@ -297,11 +373,11 @@ fn is_boilerplate(node: NodeRef<'_, Node>) -> bool {
             .any(|a| ElementRef::wrap(a).is_some_and(|a| a.value().name() == "article"));
     }
     let value = element.value();
-    if value.attr("hidden").is_some()
-        || value.attr("aria-hidden") == Some("true")
-        || value
-            .attr("role")
-            .is_some_and(|role| DROPPED_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
+    // Hidden elements are kept: accordions hide FAQ answers until clicked, and those answers
+    // are what the business wants its agent to know.
+    if value
+        .attr("role")
+        .is_some_and(|role| DROPPED_ROLES.contains(&role.trim().to_ascii_lowercase().as_str()))
     {
         return true;
     }
@@ -325,10 +401,14 @@ fn is_boilerplate(node: NodeRef<'_, Node>) -> bool {
             .any(|token| names_menu(token) && mostly_links(element));
     // A wrapper that holds the page's content is never boilerplate, whatever its class
     // says ("layout-with-sidebar").
-    named
-        && !element
-            .descendent_elements()
-            .any(|e| matches!(e.value().name(), "main" | "article" | "h1"))
+    named && !holds_content(element, &["main", "article", "h1"])
+}
+
+/// Whether an element wraps the page's content: it holds one of `tags`.
+fn holds_content(element: ElementRef<'_>, tags: &[&str]) -> bool {
+    element
+        .descendent_elements()
+        .any(|e| tags.contains(&e.value().name()))
 }
 
 fn names_boilerplate(token: &str) -> bool {
@@ -354,4 +434,24 @@ fn mostly_links(element: ElementRef<'_>) -> bool {
         .map(|t| t.trim().len())
         .sum();
     total > 0 && linked * 2 > total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_is_estimated_from_the_tags() {
+        assert_eq!(nesting_depth("<div><p>a<p>b<br><img/></div>"), 1);
+        assert_eq!(
+            nesting_depth("<!-- <div><div> --><main><section><div>x</div></section></main>"),
+            3
+        );
+        assert_eq!(
+            nesting_depth("<script>if (a < b) { '<div><div><div>' }</script><div></div>"),
+            1
+        );
+        assert_eq!(nesting_depth(&"<span>".repeat(5_000)), 5_000);
+        assert_eq!(nesting_depth("<SCRIPT><div></Script><div><div>"), 2);
+    }
 }

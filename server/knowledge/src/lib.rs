@@ -82,10 +82,15 @@ pub struct Limits {
     /// The most bytes one XML part of a DOCX file may expand to (the main document, its
     /// styles); beyond it the file is taken for a zip bomb.
     pub max_uncompressed_bytes: u64,
+    /// The most bytes a PDF's compressed page contents, forms and fonts may expand to,
+    /// together; beyond it the file is taken for a compression bomb.
+    pub max_pdf_stream_bytes: u64,
     /// The most entries a DOCX (ZIP) file may hold.
     pub max_zip_entries: usize,
     /// The most text a document may yield, in bytes of UTF-8.
     pub max_text_bytes: usize,
+    /// The deepest an HTML page's elements may nest (parsing slows down with depth).
+    pub max_html_depth: usize,
 }
 
 impl Default for Limits {
@@ -94,8 +99,10 @@ impl Default for Limits {
             max_input_bytes: 25 << 20,
             max_pages: 2_000,
             max_uncompressed_bytes: 50 << 20,
+            max_pdf_stream_bytes: 256 << 20,
             max_zip_entries: 5_000,
             max_text_bytes: 20 << 20,
+            max_html_depth: 1_000,
         }
     }
 }
@@ -103,8 +110,9 @@ impl Default for Limits {
 /// A document read into blocks of text, in reading order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
-    /// The document's own title: an HTML `<title>`, a DOCX paragraph styled "Title", a
-    /// Markdown front-matter `title:` or first level-1 heading.
+    /// The document's own title: a PDF's information dictionary title, an HTML `<title>`,
+    /// a DOCX paragraph styled "Title", a Markdown front-matter `title:` or first level-1
+    /// heading.
     pub title: Option<String>,
     /// The text, never empty when it comes from [`extract`].
     pub blocks: Vec<Block>,

@@ -7,15 +7,24 @@
 
 use std::{
     fmt,
+    io::Read,
     panic::{self, AssertUnwindSafe},
 };
 
-use pdf_extract::{ConvertToFmt, PlainTextOutput};
+use flate2::read::ZlibDecoder;
+
+use pdf_extract::{ConvertToFmt, Object, PlainTextOutput};
 
 use crate::{Document, KnowledgeError, Limits, outline::Outline};
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, KnowledgeError> {
     let mut document = unwind("while loading it", || load(bytes))??;
+    if document.is_encrypted() {
+        // Many PDFs are encrypted with an empty password only to restrict printing or
+        // copying; those can be read.
+        unwind("while decrypting it", || document.decrypt(""))?
+            .map_err(|_| KnowledgeError::PdfEncrypted)?;
+    }
     let pages = unwind("while listing its pages", || document.get_pages())?;
     if pages.is_empty() {
         return Err(KnowledgeError::PdfDamaged("it has no pages".to_owned()));
@@ -26,14 +35,15 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
             limit: limits.max_pages,
         });
     }
-    if document.is_encrypted() {
-        // Many PDFs are encrypted with an empty password only to restrict printing or
-        // copying; those can be read.
-        unwind("while decrypting it", || document.decrypt(""))?
-            .map_err(|_| KnowledgeError::PdfEncrypted)?;
-    }
+
+    unwind("while measuring its streams", || {
+        check_streams(&document, limits.max_pdf_stream_bytes)
+    })??;
 
     let mut outline = Outline::new(limits);
+    if let Ok(Some(title)) = unwind("while reading its title", || title(&document)) {
+        outline.title(&title);
+    }
     let mut unreadable = Vec::new();
     let mut budget = limits.max_text_bytes;
     for &number in pages.keys() {
@@ -59,9 +69,8 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
             }
         }
         budget -= page.text.len();
-        for paragraph in page.text.split("\n\n") {
-            outline.block(paragraph.lines(), Some(number))?;
-        }
+        let lines = reflow(&page.text);
+        outline.block(lines.iter().map(String::as_str), Some(number))?;
     }
     if !outline.has_text() && unreadable.len() == pages.len() {
         return Err(KnowledgeError::PdfDamaged(
@@ -71,6 +80,87 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
     let mut document = outline.finish();
     document.unreadable_pages = unreadable;
     Ok(document)
+}
+
+/// A page's lines with the lines that typesetting wrapped joined again, so that a sentence
+/// is one line: a line continues the one before when that one does not end a sentence and
+/// it starts in lower case. A hyphen that split a word at the end of a line goes.
+///
+/// pdf-extract leaves a blank line between most lines, so paragraphs cannot be told apart;
+/// a page is one block.
+fn reflow(page: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for line in page.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        match lines.last_mut() {
+            Some(last)
+                if !last.ends_with(['.', '!', '?', ':', ';'])
+                    && line.starts_with(char::is_lowercase) =>
+            {
+                let hyphenated = last
+                    .strip_suffix('-')
+                    .is_some_and(|rest| rest.ends_with(char::is_alphabetic));
+                if hyphenated {
+                    last.pop();
+                } else {
+                    last.push(' ');
+                }
+                last.push_str(line);
+            }
+            _ => lines.push(line.to_owned()),
+        }
+    }
+    lines
+}
+
+/// Checks what the streams that text extraction decompresses (page contents, forms, fonts:
+/// all but images) expand to, reading each through a bounded decoder first; lopdf itself
+/// would inflate a bomb whole into memory.
+fn check_streams(document: &pdf_extract::Document, limit: u64) -> Result<(), KnowledgeError> {
+    let mut total: u64 = 0;
+    for object in document.objects.values() {
+        let Object::Stream(stream) = object else {
+            continue;
+        };
+        let image = stream
+            .dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|subtype| subtype == b"Image");
+        if image {
+            continue;
+        }
+        let flate = stream
+            .filters()
+            .is_ok_and(|filters| filters.first() == Some(&b"FlateDecode".as_slice()));
+        let size = if flate {
+            let left = limit.saturating_sub(total);
+            let mut inflated = ZlibDecoder::new(stream.content.as_slice()).take(left + 1);
+            // A stream that fails to inflate is lopdf's to judge; what came out counts.
+            let mut counted = 0_u64;
+            let mut buffer = [0_u8; 16 * 1024];
+            while let Ok(read @ 1..) = inflated.read(&mut buffer) {
+                counted += read as u64;
+            }
+            counted
+        } else {
+            stream.content.len() as u64
+        };
+        total = total.saturating_add(size);
+        if total > limit {
+            return Err(KnowledgeError::PdfExpandsTooMuch { limit });
+        }
+    }
+    Ok(())
+}
+
+/// The title in the document's information dictionary, which many generators fill in.
+fn title(document: &pdf_extract::Document) -> Option<String> {
+    let info = match document.trailer.get(b"Info").ok()? {
+        Object::Reference(id) => document.get_dictionary(*id).ok()?,
+        Object::Dictionary(info) => info,
+        _ => return None,
+    };
+    pdf_extract::decode_text_string(info.get(b"Title").ok()?).ok()
 }
 
 fn load(bytes: &[u8]) -> Result<pdf_extract::Document, KnowledgeError> {
@@ -114,5 +204,24 @@ impl<'a> ConvertToFmt for Sink<'a> {
 
     fn convert(self) -> Self::Writer {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapped_lines_are_joined_again() {
+        let page = "Returns\n\nYou can return it within 30 days. The refund goes to the\n\ncard used to pay, in five busi-\nness days.\n\nExchanges\n";
+        assert_eq!(
+            reflow(page),
+            [
+                "Returns",
+                "You can return it within 30 days. The refund goes to the card used to pay, in \
+                 five business days.",
+                "Exchanges",
+            ]
+        );
     }
 }
