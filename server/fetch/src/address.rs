@@ -78,9 +78,13 @@ const FORBIDDEN_SUFFIXES: &[&str] = &[".internal", ".local", ".localdomain", ".c
 
 /// Why `ip` must not be fetched, or `None` when it is a public address.
 pub fn forbidden_ip(ip: IpAddr) -> Option<String> {
+    forbidden_kind(ip).map(|why| format!("{ip} is {why}"))
+}
+
+fn forbidden_kind(ip: IpAddr) -> Option<&'static str> {
     match ip {
-        IpAddr::V4(v4) => forbidden_v4(v4).map(|why| format!("{v4} is {why}")),
-        IpAddr::V6(v6) => forbidden_v6(v6).map(|why| format!("{v6} is {why}")),
+        IpAddr::V4(v4) => forbidden_v4(v4),
+        IpAddr::V6(v6) => forbidden_v6(v6),
     }
 }
 
@@ -141,9 +145,7 @@ pub fn forbidden_name(host: &str) -> Option<String> {
     let internal = FORBIDDEN_NAMES.contains(&name.as_str())
         || FORBIDDEN_SUFFIXES
             .iter()
-            .any(|suffix| name.ends_with(suffix))
-        || name == "localhost"
-        || name.ends_with(".localhost");
+            .any(|suffix| name.ends_with(suffix));
     internal.then(|| format!("{name} is an internal name"))
 }
 
@@ -201,8 +203,12 @@ impl Resolve for SafeResolver {
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             // One internal answer refuses the whole name: a public name that also
             // answers with an internal address is an attack, not a misconfiguration.
-            if let Some(why) = addrs.iter().find_map(|addr| forbidden_ip(addr.ip())) {
-                return Err(Box::new(Refused(format!("{host} resolves to {why}"))) as _);
+            if let Some((ip, why)) = addrs
+                .iter()
+                .find_map(|addr| Some((addr.ip(), forbidden_kind(addr.ip())?)))
+            {
+                let why = format!("{host} resolves to {ip}, which is {why}");
+                return Err(Box::new(Refused(why)) as _);
             }
             if addrs.is_empty() {
                 return Err(format!("{host} has no addresses").into());
