@@ -1,10 +1,11 @@
 //! Crawling a business's site breadth-first: same host, bounded, polite.
 //!
-//! - Same site: the start URL's host and port; `http` and `https` of it count as one
-//!   site (and one page per path, whichever scheme a link uses). Redirects that leave
-//!   the site fail the page with [`FetchError::OffSite`].
-//! - robots.txt: fetched once per crawl from the start URL's origin, through the same
-//!   safe fetcher, and applied to every URL of the site. A 4xx (but 429) means no rules;
+//! - Same site: the start URL's host and port; `http` and `https` of it, and the host
+//!   with or without `www.`, count as one site (and one page per path and query). Other
+//!   hosts, subdomains included, are never requested; a redirect that leads there fails
+//!   the page with [`FetchError::OffSite`].
+//! - robots.txt: fetched once per crawl from the start URL's origin (following its
+//!   redirects), through the same safe fetcher, and applied to every URL of the site. A 4xx (but 429) means no rules;
 //!   a 5xx, a 429 or an unreachable server means *disallow everything*, as RFC 9309
 //!   asks: we would rather read nothing than read a site that may have said no.
 //! - `<meta name="robots">` (or `name="WAgentBot"`): `noindex` leaves the page out of the
@@ -181,14 +182,22 @@ struct Site {
 impl Site {
     fn contains(&self, url: &Url) -> bool {
         matches!(url.scheme(), "http" | "https")
-            && url.host_str() == self.start.host_str()
+            && url.host_str().map(site_host) == self.start.host_str().map(site_host)
             && url.port() == self.start.port()
     }
 }
 
-/// One page per path and query, whichever of http and https a link uses.
+/// A host without its `www.`: `shop.example` and `www.shop.example` are one site, since
+/// a business typing one is usually redirected to the other.
+fn site_host(host: &str) -> &str {
+    host.strip_prefix("www.").unwrap_or(host)
+}
+
+/// One page per path and query, whichever of http and https, and of the host with or
+/// without `www.`, a link uses.
 fn page_key(url: &Url) -> String {
-    url[Position::BeforeHost..Position::AfterQuery].to_owned()
+    let host = url.host_str().map(site_host).unwrap_or_default();
+    format!("{host}{}", &url[Position::AfterHost..Position::AfterQuery])
 }
 
 /// The counts a [`CrawlEvent`] carries.
@@ -554,11 +563,27 @@ mod tests {
             start: Url::parse("http://shop.example/").unwrap(),
         };
         assert!(site.contains(&Url::parse("https://shop.example/a").unwrap()));
-        assert!(!site.contains(&Url::parse("https://www.shop.example/a").unwrap()));
+        assert!(site.contains(&Url::parse("https://www.shop.example/a").unwrap()));
+        assert!(!site.contains(&Url::parse("https://blog.shop.example/a").unwrap()));
+        assert!(!site.contains(&Url::parse("https://shop.example.com/a").unwrap()));
         assert!(!site.contains(&Url::parse("http://shop.example:8080/a").unwrap()));
+        let key = |u: &str| page_key(&Url::parse(u).unwrap());
         assert_eq!(
-            page_key(&Url::parse("http://shop.example/a?b=1").unwrap()),
-            page_key(&Url::parse("https://shop.example/a?b=1").unwrap())
+            key("http://shop.example/a?b=1"),
+            key("https://shop.example/a?b=1")
         );
+        assert_eq!(
+            key("http://shop.example/a"),
+            key("https://www.shop.example/a")
+        );
+        assert_ne!(
+            key("http://shop.example/a"),
+            key("http://shop.example/a?b=1")
+        );
+        assert_ne!(
+            key("http://shop.example:8080/a"),
+            key("http://shop.example/a")
+        );
+        assert_eq!(key("http://shop.example:8080/a"), "shop.example:8080/a");
     }
 }
