@@ -151,7 +151,7 @@ pub fn forbidden_name(host: &str) -> Option<String> {
 
 /// Checks an IP-literal target: refused when internal, unless that exact address and
 /// port is in the policy's test escape hatch.
-pub fn check_ip(ip: IpAddr, port: u16, allow: &[SocketAddr]) -> Result<(), String> {
+pub(crate) fn check_ip(ip: IpAddr, port: u16, allow: &[SocketAddr]) -> Result<(), String> {
     let ip = canonical(ip);
     if allow
         .iter()

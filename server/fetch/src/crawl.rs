@@ -55,7 +55,8 @@ pub struct CrawlOptions {
     pub max_depth: usize,
     /// Pages requested, failed ones included (robots.txt is not counted).
     pub max_pages: usize,
-    /// Body bytes read over the whole crawl; each page may read only what is left.
+    /// Body bytes kept over the whole crawl; each page may read only what is left, and
+    /// the crawl ends at the first page cut off by it.
     pub max_total_bytes: usize,
     /// Wall-clock time for the whole crawl.
     pub max_duration: Duration,
@@ -311,12 +312,20 @@ impl Fetcher {
             let page = match result {
                 Ok(page) => page,
                 Err(error) => {
+                    // Cut off by what is left of the crawl's budget, not the page limit:
+                    // every later page would be too, so the crawl is over.
+                    let out_of_budget = matches!(error, FetchError::TooLarge { limit }
+                        if limit < self.policy().max_page_bytes);
                     report.failures.push(CrawlFailure { url, depth, error });
                     if let Some(failure) = report.failures.last() {
                         on_event(CrawlEvent::Failed(
                             failure,
                             progress(&report, requested, bytes, queue.len()),
                         ));
+                    }
+                    if out_of_budget {
+                        report.end = CrawlEnd::MaxBytes;
+                        break;
                     }
                     continue;
                 }

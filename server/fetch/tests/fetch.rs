@@ -561,6 +561,28 @@ async fn a_crawl_stops_at_max_pages() {
 }
 
 #[tokio::test]
+async fn a_crawl_stops_when_its_byte_budget_is_spent() {
+    let site = restaurant(robots_txt()).await;
+    let index = fetcher(&[&site]).fetch(&site.url("/")).await.unwrap();
+    let options = CrawlOptions {
+        max_depth: 5,
+        // The index and one byte more: /a is cut off, and nothing after it is tried.
+        max_total_bytes: index.bytes.len() + 1,
+        ..CrawlOptions::default()
+    };
+    let report = fetcher(&[&site])
+        .crawl(&site.url("/"), &options, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(paths(&report), ["/"]);
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.failures[0].url.path(), "/a");
+    assert_eq!(report.failures[0].error, FetchError::TooLarge { limit: 1 });
+    assert_eq!(report.end, CrawlEnd::MaxBytes);
+    assert_eq!(site.requests(), ["/", "/robots.txt", "/", "/a"]);
+}
+
+#[tokio::test]
 async fn a_single_page_crawl_reads_one_page() {
     let site = restaurant(robots_txt()).await;
     let report = fetcher(&[&site])
