@@ -84,6 +84,14 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
             .around(crate::limits::rate_limited),
         )
         .at(
+            "/api/organizations/:org/knowledge",
+            poem::post(
+                crate::knowledge::upload
+                    .with(BodyLimit(wagent_domain::knowledge::MAX_FILE_BYTES as usize)),
+            )
+            .around(crate::limits::rate_limited),
+        )
+        .at(
             "/api/organizations/:org/contact-imports/:id/rejected.csv",
             get(crate::imports::rejected_rows).around(crate::limits::rate_limited),
         )

@@ -5,6 +5,7 @@ pub mod database;
 pub mod http;
 mod imports;
 pub mod keys;
+mod knowledge;
 pub mod limits;
 pub mod metrics;
 mod segments;

@@ -63,6 +63,16 @@ enum Command {
         #[command(subcommand)]
         command: ContactsCommand,
     },
+    /// Knowledge the AI agents answer from.
+    Knowledge {
+        #[command(subcommand)]
+        command: KnowledgeCommand,
+    },
+    /// AI agents.
+    Agent {
+        #[command(subcommand)]
+        command: AgentCommand,
+    },
     /// Run the built-in Meta sandbox: the Graph API and webhooks of WhatsApp's Cloud API, in
     /// memory, so that WAgent can be tried without a Meta account.
     Sandbox {
@@ -81,6 +91,47 @@ enum Command {
         /// (WAgent's WAGENT_SANDBOX_SECRET).
         #[arg(long, env = "WAGENT_SANDBOX_SECRET", hide_env_values = true)]
         secret: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KnowledgeCommand {
+    /// Add a file (PDF, DOCX, TXT, Markdown, HTML) or a web page, read it now, and print the
+    /// source as JSON with its status.
+    Add {
+        #[arg(long)]
+        org: uuid::Uuid,
+        #[arg(long, conflicts_with = "url", required_unless_present = "url")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        url: Option<String>,
+        /// Links to follow from the page (0: that page only).
+        #[arg(long, default_value_t = 0)]
+        depth: i32,
+        #[arg(long)]
+        max_pages: Option<i32>,
+        /// The language of the text: en, pt, es, ...
+        #[arg(long)]
+        language: Option<String>,
+    },
+    /// Print the organization's sources as JSON, each with its status.
+    List {
+        #[arg(long)]
+        org: uuid::Uuid,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgentCommand {
+    /// Print what an agent answers (as `testAgent` does) as JSON: text, handoff, sources.
+    /// Without --agent, from all the organization's knowledge with default settings.
+    Ask {
+        #[arg(long)]
+        org: uuid::Uuid,
+        #[arg(long)]
+        agent: Option<uuid::Uuid>,
+        #[arg(long)]
+        message: String,
     },
 }
 
@@ -289,6 +340,102 @@ async fn import_contacts(
     }))
 }
 
+/// `wagent knowledge …`: its JSON output.
+async fn knowledge(
+    domain: &wagent_domain::Domain,
+    command: KnowledgeCommand,
+) -> Result<serde_json::Value, String> {
+    use wagent_domain::knowledge::{KnowledgeSource, NewUrlSource};
+    let describe = |s: &KnowledgeSource| {
+        json!({
+            "id": s.id,
+            "kind": s.kind.as_str(),
+            "title": s.title,
+            "url": s.url,
+            "fileName": s.file_name,
+            "language": s.language,
+            "status": s.status.as_str(),
+            "statusReason": s.status_reason,
+            "pages": s.pages,
+            "chunks": s.chunk_count,
+            "createdAt": s.created_at,
+            "ingestedAt": s.ingested_at,
+        })
+    };
+    match command {
+        KnowledgeCommand::List { org } => {
+            let access = domain
+                .authorize(&Caller::operator(), org, Role::Member, Intent::Read)
+                .await
+                .map_err(|e| e.to_string())?;
+            let sources = domain
+                .knowledge_sources(&access)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(serde_json::Value::Array(
+                sources.iter().map(describe).collect(),
+            ))
+        }
+        KnowledgeCommand::Add {
+            org,
+            file,
+            url,
+            depth,
+            max_pages,
+            language,
+        } => {
+            let access = domain
+                .authorize(&Caller::operator(), org, Role::Admin, Intent::Write)
+                .await
+                .map_err(|e| e.to_string())?;
+            let source = match (file, url) {
+                (Some(file), _) => {
+                    let body = tokio::fs::File::open(&file)
+                        .await
+                        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                    let size = body.metadata().await.ok().map(|m| m.len());
+                    let name = file
+                        .file_name()
+                        .map_or("document".into(), |n| n.to_string_lossy().into_owned());
+                    domain
+                        .upload_knowledge_file(&access, &name, size, language.as_deref(), body)
+                        .await
+                }
+                (None, Some(url)) => {
+                    domain
+                        .add_knowledge_url(
+                            &access,
+                            NewUrlSource {
+                                url,
+                                title: None,
+                                depth,
+                                max_pages: max_pages.unwrap_or(if depth > 0 { 50 } else { 1 }),
+                                language,
+                                recrawl_hours: None,
+                            },
+                        )
+                        .await
+                }
+                (None, None) => return Err("give --file or --url".into()),
+            }
+            .map_err(|e| e.to_string())?;
+            let source = domain
+                .ingest_knowledge_source_now(&access, source.id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let out = describe(&source);
+            if source.status == wagent_domain::knowledge::SourceStatus::Failed {
+                println!("{out}");
+                return Err(format!(
+                    "the source could not be read: {}",
+                    source.status_reason.unwrap_or_default()
+                ));
+            }
+            Ok(out)
+        }
+    }
+}
+
 fn settings_help() -> String {
     let mut help = String::from("Settings (environment variables):\n");
     for (_, var, meaning) in TABLE {
@@ -478,6 +625,47 @@ async fn run(cli: Cli) -> Result<(), String> {
                     summary["error"].as_str().unwrap_or("unknown reason")
                 ))
             }
+        }
+        Command::Knowledge { command } => {
+            let printed = knowledge(&services.domain, command).await?;
+            println!("{printed}");
+            Ok(())
+        }
+        Command::Agent {
+            command:
+                AgentCommand::Ask {
+                    org,
+                    agent,
+                    message,
+                },
+        } => {
+            let domain = &services.domain;
+            let access = domain
+                .authorize(&Caller::operator(), org, Role::Member, Intent::Write)
+                .await
+                .map_err(|e| e.to_string())?;
+            let answer = domain
+                .test_agent(&access, agent, &message, &[])
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}",
+                json!({
+                    "text": answer.text,
+                    "handoff": answer.handoff.is_some(),
+                    "handoffReason": answer.handoff,
+                    "outcome": answer.outcome.as_str(),
+                    "model": answer.model,
+                    "sources": answer.sources.iter().map(|p| json!({
+                        "sourceId": p.source_id,
+                        "title": p.title,
+                        "citation": p.citation(),
+                        "text": p.text,
+                        "score": p.score,
+                    })).collect::<Vec<_>>(),
+                })
+            );
+            Ok(())
         }
         Command::Whatsapp {
             command:

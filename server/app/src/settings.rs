@@ -48,6 +48,21 @@ pub struct Settings {
     pub campaign_shards: u16,
     pub meta: Meta,
     pub limits: Limits,
+    pub llm: Llm,
+    /// Exact addresses the knowledge crawler may reach although private (the local demo,
+    /// tests); nothing else private is ever fetched.
+    pub fetch_allow: Vec<SocketAddr>,
+}
+
+/// The AI provider (OpenAI-compatible chat completions).
+#[derive(Debug, Clone)]
+pub struct Llm {
+    pub base_url: String,
+    /// Unset: agents answer offline, quoting the best knowledge passage.
+    pub api_key: Option<Secret>,
+    pub model: String,
+    /// Micro-dollars per million tokens: cache hit, cache miss, output.
+    pub prices: [u64; 3],
 }
 
 /// Abuse limits on the API and its websockets.
@@ -252,6 +267,31 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "WAGENT_SANDBOX_SECRET",
         "The shared secret of the sandbox's own API, as given to `wagent sandbox`. Required with WAGENT_SANDBOX_URL.",
     ),
+    (
+        "llm_base_url",
+        "LLM_BASE_URL",
+        "The AI provider's OpenAI-compatible API. Default https://api.deepseek.com.",
+    ),
+    (
+        "llm_api_key",
+        "LLM_API_KEY",
+        "The AI provider's key. Unset: agents answer offline with the best-matching knowledge passage.",
+    ),
+    (
+        "llm_model",
+        "LLM_MODEL",
+        "The model agents use unless they name one. Default deepseek-flash.",
+    ),
+    (
+        "llm_prices",
+        "WAGENT_LLM_PRICES",
+        "What the model costs per million tokens in micro-dollars, for the cost estimates: cache hit, cache miss, output. Default 28000,280000,420000.",
+    ),
+    (
+        "fetch_allow",
+        "WAGENT_FETCH_ALLOW",
+        "Comma-separated host:port addresses the knowledge crawler may reach although private (a local demo site). Default none.",
+    ),
 ];
 
 #[derive(Debug, Deserialize, Default)]
@@ -290,6 +330,11 @@ struct Raw {
     meta_config_id: Option<String>,
     sandbox_url: Option<String>,
     sandbox_secret: Option<Secret>,
+    llm_base_url: Option<String>,
+    llm_api_key: Option<Secret>,
+    llm_model: Option<String>,
+    llm_prices: Option<String>,
+    fetch_allow: Option<String>,
 }
 
 impl Settings {
@@ -451,8 +496,53 @@ impl Settings {
             sandbox_url: raw.sandbox_url.map(|u| u.trim_end_matches('/').to_owned()),
             sandbox_secret: raw.sandbox_secret,
         };
+        let llm_base_url = raw
+            .llm_base_url
+            .unwrap_or_else(|| "https://api.deepseek.com".into())
+            .trim_end_matches('/')
+            .to_owned();
+        match url::Url::parse(&llm_base_url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+            _ => return Err("LLM_BASE_URL is malformed: expected an http(s) URL".into()),
+        }
+        let prices = match raw.llm_prices.as_deref() {
+            None => [28_000, 280_000, 420_000],
+            Some(text) => {
+                let parts: Vec<u64> = text
+                    .split(',')
+                    .map(|p| p.trim().parse::<u64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| {
+                        "WAGENT_LLM_PRICES is malformed: three whole numbers".to_string()
+                    })?;
+                <[u64; 3]>::try_from(parts).map_err(|_| {
+                    "WAGENT_LLM_PRICES is malformed: three whole numbers".to_string()
+                })?
+            }
+        };
+        let llm = Llm {
+            base_url: llm_base_url,
+            api_key: raw.llm_api_key,
+            model: raw.llm_model.unwrap_or_else(|| "deepseek-flash".into()),
+            prices,
+        };
+        let fetch_allow = raw
+            .fetch_allow
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse::<SocketAddr>().map_err(|_| {
+                    format!("WAGENT_FETCH_ALLOW is malformed: `{a}` is not an ip:port address")
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             meta,
+            llm,
+            fetch_allow,
             database_url: raw.database_url,
             database_owner_url: raw.database_owner_url,
             listen,
@@ -528,6 +618,11 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "meta_config_id" => raw.meta_config_id = s(),
         "sandbox_url" => raw.sandbox_url = s(),
         "sandbox_secret" => raw.sandbox_secret = Some(Secret(value.to_owned())),
+        "llm_base_url" => raw.llm_base_url = s(),
+        "llm_api_key" => raw.llm_api_key = Some(Secret(value.to_owned())),
+        "llm_model" => raw.llm_model = s(),
+        "llm_prices" => raw.llm_prices = s(),
+        "fetch_allow" => raw.fetch_allow = s(),
         _ => return Err("unknown".into()),
     }
     Ok(())

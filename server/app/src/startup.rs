@@ -66,6 +66,12 @@ impl Services {
         let domain = Domain::new(db.clone(), Arc::new(keys.tokens), &settings.public_url)
             .with_whatsapp(whatsapp)
             .with_imports_dir(settings.data_dir.join("imports"))
+            .with_knowledge_dir(settings.data_dir.join("knowledge"))
+            .with_fetch_policy(wagent_fetch::FetchPolicy {
+                allow_addresses: settings.fetch_allow.clone(),
+                ..Default::default()
+            })
+            .with_ai(ai_setup(&settings.llm)?)
             .with_campaign_shards(settings.campaign_shards);
         Ok(Self {
             database,
@@ -344,4 +350,28 @@ pub async fn shutdown_signal() {
         _ = term => {}
     }
     tracing::info!("shutting down");
+}
+
+/// The AI provider's client from the settings; without a key it stays offline.
+fn ai_setup(llm: &crate::settings::Llm) -> Result<wagent_domain::agents::AiSetup, String> {
+    let config = wagent_llm::LlmConfig {
+        base_url: llm.base_url.clone(),
+        api_key: llm
+            .api_key
+            .as_ref()
+            .map(|k| wagent_llm::ApiKey::new(k.expose())),
+        default_model: llm.model.clone(),
+        ..Default::default()
+    };
+    let client = wagent_llm::LlmClient::new(config)
+        .map_err(|e| format!("cannot build the AI provider's client: {e}"))?;
+    let [hit, miss, output] = llm.prices;
+    Ok(wagent_domain::agents::AiSetup {
+        llm: client,
+        prices: wagent_llm::Prices {
+            input_cache_hit: hit,
+            input_cache_miss: miss,
+            output,
+        },
+    })
 }

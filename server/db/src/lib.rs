@@ -13,6 +13,14 @@ pub mod schema_gen;
 pub mod statement_count;
 mod target;
 
+/// PostgreSQL types diesel does not name.
+pub mod sql_types {
+    /// `tsvector`: written and searched in SQL only, never loaded.
+    #[derive(Debug, Clone, Copy, diesel::sql_types::SqlType, diesel::query_builder::QueryId)]
+    #[diesel(postgres_type(name = "tsvector"))]
+    pub struct Tsvector;
+}
+
 use std::{future::Future, time::Duration};
 
 use diesel_async::{

@@ -2,6 +2,70 @@
 // Regenerate: UPDATE_SCHEMA=1 cargo test -p wagent-db --test db schema_rs
 
 diesel::table! {
+    agents (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        name -> Text,
+        system_prompt -> Text,
+        tone -> Text,
+        rules -> Array<Text>,
+        languages -> Array<Text>,
+        model -> Nullable<Text>,
+        temperature -> Float4,
+        max_answer_chars -> Int4,
+        thinking -> Bool,
+        knowledge_source_ids -> Array<Uuid>,
+        phone_number_ids -> Array<Uuid>,
+        business_hours -> Nullable<Jsonb>,
+        out_of_hours_message -> Nullable<Text>,
+        handoff_allowed -> Bool,
+        handoff_keywords -> Array<Text>,
+        handoff_on_request -> Bool,
+        handoff_on_no_answer -> Bool,
+        handoff_after_misses -> Int4,
+        handoff_message -> Text,
+        debounce_ms -> Int4,
+        enabled -> Bool,
+        paused_reason -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ai_turns (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        agent_id -> Nullable<Uuid>,
+        conversation_id -> Nullable<Uuid>,
+        message_id -> Nullable<Uuid>,
+        outcome -> Text,
+        handoff_reason -> Nullable<Text>,
+        error -> Nullable<Text>,
+        model -> Nullable<Text>,
+        prompt_tokens -> Int4,
+        completion_tokens -> Int4,
+        cache_hit_tokens -> Int4,
+        latency_ms -> Int4,
+        cost_micros -> Int8,
+        sources -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ai_usage (org_id, month) {
+        org_id -> Uuid,
+        month -> Date,
+        replies -> Int4,
+        prompt_tokens -> Int8,
+        completion_tokens -> Int8,
+        cost_micros -> Int8,
+    }
+}
+
+diesel::table! {
     api_tokens (org_id, id) {
         org_id -> Uuid,
         id -> Uuid,
@@ -241,6 +305,12 @@ diesel::table! {
         last_message_preview -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        handler -> Text,
+        agent_id -> Nullable<Uuid>,
+        bot_episode_at -> Nullable<Timestamptz>,
+        handoff_reason -> Nullable<Text>,
+        handoff_at -> Nullable<Timestamptz>,
+        bot_misses -> Int4,
     }
 }
 
@@ -275,6 +345,52 @@ diesel::table! {
         last_error -> Nullable<Text>,
         failed_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    knowledge_chunks (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        source_id -> Uuid,
+        ordinal -> Int4,
+        url -> Nullable<Text>,
+        page_title -> Nullable<Text>,
+        page -> Nullable<Int4>,
+        heading_path -> Array<Text>,
+        text -> Text,
+        ts_config -> Text,
+        tsv -> crate::sql_types::Tsvector,
+        tsv_simple -> crate::sql_types::Tsvector,
+        search_text -> Text,
+    }
+}
+
+diesel::table! {
+    knowledge_sources (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        file_name -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        size -> Nullable<Int8>,
+        url -> Nullable<Text>,
+        crawl_depth -> Int4,
+        crawl_max_pages -> Int4,
+        recrawl_hours -> Nullable<Int4>,
+        language -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        progress_done -> Int4,
+        progress_total -> Int4,
+        pages -> Int4,
+        chunk_count -> Int4,
+        page_errors -> Jsonb,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        ingested_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -355,6 +471,7 @@ diesel::table! {
         reply_to_wamid -> Nullable<Text>,
         sent_by -> Nullable<Uuid>,
         sent_at -> Timestamptz,
+        agent_id -> Nullable<Uuid>,
     }
 }
 
@@ -463,6 +580,9 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(agents -> organizations (org_id));
+diesel::joinable!(agents -> users (created_by));
+diesel::joinable!(ai_usage -> organizations (org_id));
 diesel::joinable!(api_tokens -> organizations (org_id));
 diesel::joinable!(api_tokens -> users (created_by));
 diesel::joinable!(audit_events -> organizations (org_id));
@@ -483,6 +603,8 @@ diesel::joinable!(conversations -> organizations (org_id));
 diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(invitations -> organizations (org_id));
 diesel::joinable!(invitations -> users (accepted_by));
+diesel::joinable!(knowledge_sources -> organizations (org_id));
+diesel::joinable!(knowledge_sources -> users (created_by));
 diesel::joinable!(media -> organizations (org_id));
 diesel::joinable!(memberships -> organizations (org_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -499,6 +621,9 @@ diesel::joinable!(whatsapp_accounts -> organizations (org_id));
 diesel::joinable!(whatsapp_accounts -> users (connected_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    agents,
+    ai_turns,
+    ai_usage,
     api_tokens,
     audit_events,
     campaign_breakdowns,
@@ -515,6 +640,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversations,
     invitations,
     jobs,
+    knowledge_chunks,
+    knowledge_sources,
     media,
     memberships,
     message_statuses,

@@ -7,7 +7,9 @@
 use uuid::Uuid;
 use wagent_jobs::{Job, JobError, Runner};
 
-use crate::{Domain, campaigns, contacts::imports, retention, whatsapp::jobs as whatsapp};
+use crate::{
+    Domain, agents, campaigns, contacts::imports, knowledge, retention, whatsapp::jobs as whatsapp,
+};
 
 impl Domain {
     /// Routes every kind of job but campaign dispatch to its handler; `serve` and `worker`
@@ -22,6 +24,8 @@ impl Domain {
             .handle::<whatsapp::RefreshNumber>(self.clone())
             .handle::<imports::RunImport>(self.clone())
             .handle::<campaigns::Launch>(self.clone())
+            .handle::<knowledge::Ingest>(self.clone())
+            .handle::<agents::Reply>(self.clone())
     }
 
     /// Routes campaign dispatch, which runs for minutes at a time, to its own runner.

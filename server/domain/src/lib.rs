@@ -12,11 +12,13 @@
 //! is the backstop.
 
 mod access;
+pub mod agents;
 pub mod campaigns;
 pub mod contacts;
 pub mod error;
 pub mod inbox;
 mod jobs;
+pub mod knowledge;
 pub mod organizations;
 pub mod retention;
 pub mod secrets;
@@ -54,6 +56,12 @@ pub struct Domain {
     imports_dir: Option<Arc<std::path::Path>>,
     /// How many dispatch jobs share one campaign's recipients.
     campaign_shards: u16,
+    /// Where uploaded knowledge files are kept.
+    knowledge_dir: Option<Arc<std::path::Path>>,
+    /// How web knowledge is fetched (the SSRF guard's settings).
+    fetch_policy: Arc<wagent_fetch::FetchPolicy>,
+    /// The AI provider, when configured.
+    ai: Option<Arc<agents::AiSetup>>,
 }
 
 impl Domain {
@@ -67,6 +75,9 @@ impl Domain {
             whatsapp: None,
             imports_dir: None,
             campaign_shards: 2,
+            knowledge_dir: None,
+            fetch_policy: Arc::new(wagent_fetch::FetchPolicy::default()),
+            ai: None,
         }
     }
 

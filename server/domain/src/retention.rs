@@ -3,7 +3,10 @@
 //! months. Media files that no message names are removed after a grace period. Contact
 //! lists: a file not imported is removed a day after its upload (or its failed or cancelled
 //! import), the rows an import rejected 30 days after it ended, the import's record after 12
-//! months. The sweep is the `retention.sweep` job, which schedules its own successor.
+//! months. Campaigns: 12 months after a campaign ended it goes with its recipients and
+//! statistics; in one that has not ended (paused, or a recurring campaign's schedule),
+//! recipient rows and timeline minutes older than 12 months go. The sweep is the
+//! `retention.sweep` job, which schedules its own successor.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
@@ -13,8 +16,8 @@ use uuid::Uuid;
 use wagent_db::{
     Conn, Scope,
     schema::{
-        api_tokens, audit_events, contact_import_rejects, contact_imports, invitations, media,
-        messages, org_routes,
+        api_tokens, audit_events, campaign_recipients, campaign_timeline, campaigns,
+        contact_import_rejects, contact_imports, invitations, media, messages, org_routes,
     },
 };
 use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
@@ -33,6 +36,10 @@ pub struct Swept {
     /// Imports whose uploaded files are to be removed from storage.
     pub import_files: Vec<Uuid>,
     pub rejected_rows: usize,
+    /// Ended campaigns deleted with everything they held.
+    pub campaigns: usize,
+    /// Recipient rows of campaigns that are still kept.
+    pub campaign_recipients: usize,
 }
 
 /// The sweep of one organization (the job's `org_id`); its payload is empty.
@@ -165,6 +172,7 @@ impl Domain {
             )
             .execute(c)
             .await?;
+            let (campaigns, campaign_recipients) = sweep_campaigns(c, now).await?;
             Sweep::schedule(c, org_id, now + Duration::hours(24)).await?;
             Ok(Swept {
                 messages,
@@ -174,8 +182,60 @@ impl Domain {
                 audit_events,
                 import_files,
                 rejected_rows,
+                campaigns,
+                campaign_recipients,
             })
         })
         .await
     }
+}
+
+/// Campaign data lives up to 12 months after delivery (the privacy policy's promise): an
+/// ended campaign goes whole (its recipients, breakdowns and timeline by cascade) a year after
+/// it ended; a campaign still open keeps its counters but loses recipient rows and timeline
+/// minutes older than a year. A recipient never sent counts from its campaign's launch.
+async fn sweep_campaigns(
+    c: &mut Conn,
+    now: DateTime<Utc>,
+) -> Result<(usize, usize), wagent_db::Error> {
+    use crate::campaigns::CampaignStatus;
+
+    let cutoff = now - Duration::days(365);
+    let ended = [
+        CampaignStatus::Completed,
+        CampaignStatus::Cancelled,
+        CampaignStatus::Failed,
+    ];
+    let gone = diesel::delete(
+        campaigns::table
+            .filter(campaigns::status.eq_any(ended))
+            .filter(
+                campaigns::finished_at.lt(cutoff).or(campaigns::finished_at
+                    .is_null()
+                    .and(campaigns::updated_at.lt(cutoff))),
+            ),
+    )
+    .execute(c)
+    .await?;
+    let recipients = diesel::delete(
+        campaign_recipients::table
+            .filter(
+                campaign_recipients::campaign_id.eq_any(
+                    campaigns::table
+                        .filter(campaigns::launched_at.lt(cutoff))
+                        .select(campaigns::id),
+                ),
+            )
+            .filter(
+                campaign_recipients::sent_at
+                    .lt(cutoff)
+                    .or(campaign_recipients::sent_at.is_null()),
+            ),
+    )
+    .execute(c)
+    .await?;
+    diesel::delete(campaign_timeline::table.filter(campaign_timeline::minute.lt(cutoff)))
+        .execute(c)
+        .await?;
+    Ok((gone, recipients))
 }

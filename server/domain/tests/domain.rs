@@ -149,6 +149,85 @@ async fn the_sweep_deletes_only_what_outlived_its_retention_and_reschedules_itse
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn campaign_data_goes_twelve_months_after_delivery() {
+    let (d, t) = domain().await;
+    let alice = person(&d, "alice").await;
+    let org = d.create_organization(&alice, "Acme").await.unwrap().access;
+    let o = org.org_id();
+    let mut c = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    // Three campaigns: one that ended 13 months ago, one that ended 2 months ago, and one
+    // paused since its launch 14 months ago with a recipient sent then and one sent lately.
+    c.batch_execute(&format!(
+        "INSERT INTO whatsapp_accounts (org_id, id, waba_id, access_token_sealed, connected_via)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000001', '1', 'v1.x.y.z', 'manual');
+         INSERT INTO phone_numbers (org_id, id, account_id, phone_number_id)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000001', '2');
+         INSERT INTO message_templates (org_id, id, account_id, name, language, category, status)
+              VALUES ('{o}', '00000000-0000-7000-8000-000000000005', '00000000-0000-7000-8000-000000000001', 'promo', 'en', 'MARKETING', 'APPROVED');
+         INSERT INTO contacts (org_id, id, wa_id) VALUES ('{o}', '00000000-0000-7000-8000-000000000003', '15550001111');
+         INSERT INTO campaigns (org_id, id, name, phone_number_id, template_id, status, launched_at, finished_at)
+              VALUES ('{o}', '00000000-0000-7000-8000-00000000000a', 'old', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000005', 'completed', now() - interval '13 months', now() - interval '13 months'),
+                     ('{o}', '00000000-0000-7000-8000-00000000000b', 'recent', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000005', 'completed', now() - interval '2 months', now() - interval '2 months'),
+                     ('{o}', '00000000-0000-7000-8000-00000000000c', 'paused', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000005', 'paused', now() - interval '14 months', NULL);
+         INSERT INTO campaign_recipients (org_id, campaign_id, id, contact_id, phone, status, sent_at)
+              VALUES ('{o}', '00000000-0000-7000-8000-00000000000a', gen_random_uuid(), '00000000-0000-7000-8000-000000000003', '15550001111', 'read', now() - interval '13 months'),
+                     ('{o}', '00000000-0000-7000-8000-00000000000b', gen_random_uuid(), '00000000-0000-7000-8000-000000000003', '15550001111', 'read', now() - interval '2 months'),
+                     ('{o}', '00000000-0000-7000-8000-00000000000c', gen_random_uuid(), '00000000-0000-7000-8000-000000000003', '15550001111', 'delivered', now() - interval '14 months'),
+                     ('{o}', '00000000-0000-7000-8000-00000000000c', gen_random_uuid(), '00000000-0000-7000-8000-000000000003', '15550001111', 'delivered', now() - interval '1 month');
+         INSERT INTO campaign_timeline (org_id, campaign_id, minute, sent)
+              VALUES ('{o}', '00000000-0000-7000-8000-00000000000a', date_trunc('minute', now() - interval '13 months'), 1),
+                     ('{o}', '00000000-0000-7000-8000-00000000000c', date_trunc('minute', now() - interval '14 months'), 1),
+                     ('{o}', '00000000-0000-7000-8000-00000000000c', date_trunc('minute', now() - interval '1 month'), 1);
+         INSERT INTO campaign_breakdowns (org_id, campaign_id, kind, key, n)
+              VALUES ('{o}', '00000000-0000-7000-8000-00000000000a', 'billable', 'marketing', 1);"
+    ))
+    .await
+    .unwrap();
+
+    let swept = d.sweep(o, Utc::now()).await.unwrap();
+    assert_eq!((swept.campaigns, swept.campaign_recipients), (1, 1));
+    assert_eq!(
+        count(
+            &t.admin,
+            "SELECT count(*) AS n FROM campaigns WHERE name = 'old'"
+        )
+        .await,
+        0,
+        "a campaign that ended 13 months ago is gone"
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM campaign_breakdowns").await,
+        0,
+        "its statistics went with it"
+    );
+    assert_eq!(
+        count(
+            &t.admin,
+            "SELECT count(*) AS n FROM campaign_recipients WHERE sent_at > now() - interval '12 months'"
+        )
+        .await,
+        2,
+        "recent recipients stay, of an ended campaign and of a paused one"
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM campaign_recipients").await,
+        2,
+        "the paused campaign's old recipient is gone"
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM campaign_timeline").await,
+        1,
+        "timeline minutes older than a year are gone"
+    );
+    assert_eq!(
+        count(&t.admin, "SELECT count(*) AS n FROM campaigns").await,
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
     let (d, t) = domain().await;
     let alice = person(&d, "alice").await;

@@ -284,6 +284,37 @@ impl ConversationObject {
     async fn window_open_until(&self) -> Option<DateTime<Utc>> {
         self.conversation.window_open_until()
     }
+    /// Who answers: an AI agent (BOT) or people (TEAM).
+    async fn handler(&self) -> crate::agents::GqlHandler {
+        self.conversation.handler.into()
+    }
+    /// The AI agent that handles (or last handled) it.
+    async fn agent_id(&self) -> Option<ID> {
+        self.conversation.agent_id.map(Into::into)
+    }
+    /// Why the bot handed it to the team, when it did.
+    async fn handoff_reason(&self) -> Option<&str> {
+        self.conversation.handoff_reason.as_deref()
+    }
+    async fn handoff_at(&self) -> Option<DateTime<Utc>> {
+        self.conversation.handoff_at
+    }
+    /// The AI turns in this conversation, newest first: sources, model, cost.
+    #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
+    async fn ai_turns(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<crate::agents::AiTurnObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        Box::pin(crate::agents::conversation_turns(
+            ctx,
+            &self.access,
+            self.conversation.id,
+            first,
+        ))
+        .await
+    }
     async fn window_open(&self) -> bool {
         self.conversation.window_open(Utc::now())
     }
@@ -304,8 +335,35 @@ impl ConversationObject {
         ))
         .await
         .gql(ctx)?;
+        // The AI turns behind the bot's messages, in one statement when the page shows them.
+        let wants_turns = ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("aiTurn")
+            .exists();
+        let mut turns = std::collections::HashMap::new();
+        if wants_turns {
+            let ids: Vec<uuid::Uuid> = page
+                .items
+                .iter()
+                .filter(|(m, _)| m.agent_id.is_some())
+                .map(|(m, _)| m.id)
+                .collect();
+            if !ids.is_empty() {
+                turns = Box::pin(
+                    ctx.data_unchecked::<Domain>()
+                        .ai_turns_of_messages(&self.access, &ids),
+                )
+                .await
+                .gql(ctx)?
+                .into_iter()
+                .collect();
+            }
+        }
         let mut c = Connection::new(after.is_some(), page.has_next);
         c.edges.extend(page.items.into_iter().map(|(m, media)| {
+            let ai_turn = wants_turns.then(|| turns.remove(&m.id));
             let cursor = TimeCursor {
                 at: m.sent_at,
                 id: m.id,
@@ -317,6 +375,7 @@ impl ConversationObject {
                     message: m,
                     access: self.access.clone(),
                     media: Some(media),
+                    ai_turn,
                 },
             )
         }));
@@ -371,6 +430,8 @@ pub struct MessageObject {
     /// The message's file when the list statement read it with the row (`Some(None)`: it
     /// has none); a single message reads it when asked.
     media: Option<Option<Media>>,
+    /// The AI turn behind a bot's message, when the list read it.
+    ai_turn: Option<Option<wagent_domain::agents::AiTurn>>,
 }
 
 impl MessageObject {
@@ -379,6 +440,7 @@ impl MessageObject {
             message,
             access,
             media: None,
+            ai_turn: None,
         }
     }
 }
@@ -426,6 +488,32 @@ impl MessageObject {
     /// The wamid this message replies to.
     async fn reply_to_wamid(&self) -> Option<&str> {
         self.message.reply_to_wamid.as_deref()
+    }
+    /// The AI agent that wrote it, for the bot's messages.
+    async fn agent_id(&self) -> Option<ID> {
+        self.message.agent_id.map(Into::into)
+    }
+    /// For the bot's messages: the AI turn that wrote it, with its sources.
+    async fn ai_turn(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<crate::agents::AiTurnObject>> {
+        if self.message.agent_id.is_none() {
+            return Ok(None);
+        }
+        let turn = match &self.ai_turn {
+            Some(read) => read.clone(),
+            None => Box::pin(
+                ctx.data_unchecked::<Domain>()
+                    .ai_turns_of_messages(&self.access, &[self.message.id]),
+            )
+            .await
+            .gql(ctx)?
+            .into_iter()
+            .next()
+            .map(|(_, t)| t),
+        };
+        Ok(turn.map(Into::into))
     }
     async fn sent_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
         Box::pin(load_user(ctx, self.message.sent_by)).await

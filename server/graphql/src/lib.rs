@@ -4,6 +4,7 @@
 //! needs. Errors of every area are [`Problem`]s and carry their stable `extensions.code`
 //! ([`to_gql`]); internal causes go to the log with the request id and never to the caller.
 
+mod agents;
 mod api;
 mod campaigns;
 mod connection;
@@ -41,6 +42,7 @@ pub struct Mutation(
     segments::SegmentsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
+    agents::AgentsMutation,
 );
 
 pub type WagentSchema = Schema<Query, Mutation, Subscription>;

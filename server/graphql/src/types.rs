@@ -436,6 +436,58 @@ impl OrganizationObject {
         crate::campaigns::campaign(ctx, &self.access, &id).await
     }
 
+    /// Knowledge the AI agents answer from, newest first.
+    async fn knowledge_sources(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::agents::KnowledgeSourceObject>> {
+        crate::agents::knowledge_sources(ctx, &self.access).await
+    }
+
+    /// One knowledge source.
+    async fn knowledge_source(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::agents::KnowledgeSourceObject> {
+        crate::agents::knowledge_source(ctx, &self.access, &id).await
+    }
+
+    /// The passages of the knowledge that best answer `question` (at most 20).
+    async fn search_knowledge(
+        &self,
+        ctx: &Context<'_>,
+        question: String,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<crate::agents::PassageObject>> {
+        crate::agents::search_knowledge(ctx, &self.access, &question, first).await
+    }
+
+    /// AI agents, by name.
+    async fn agents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::agents::AgentObject>> {
+        crate::agents::agents(ctx, &self.access).await
+    }
+
+    /// One AI agent.
+    async fn agent(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<crate::agents::AgentObject> {
+        crate::agents::agent(ctx, &self.access, &id).await
+    }
+
+    /// AI usage per month (the last 12): answers sent, tokens, estimated cost.
+    async fn ai_usage(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<crate::agents::AiUsageObject>> {
+        crate::agents::ai_usage(ctx, &self.access).await
+    }
+
     /// The placeholders a campaign with this template fills, in order.
     async fn template_placeholders(
         &self,

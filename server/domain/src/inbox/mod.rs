@@ -59,6 +59,15 @@ pub struct Conversation {
     pub last_message_preview: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who answers: the bot (an AI agent) or the team.
+    pub handler: crate::agents::Handler,
+    pub agent_id: Option<Uuid>,
+    /// When the bot's episode began: its history starts there.
+    pub bot_episode_at: Option<DateTime<Utc>>,
+    /// Why the bot handed the conversation to the team, when it did.
+    pub handoff_reason: Option<String>,
+    pub handoff_at: Option<DateTime<Utc>>,
+    pub bot_misses: i32,
 }
 
 impl Conversation {
@@ -90,6 +99,8 @@ pub struct Message {
     pub reply_to_wamid: Option<String>,
     pub sent_by: Option<Uuid>,
     pub sent_at: DateTime<Utc>,
+    /// The AI agent that sent it, for the bot's messages.
+    pub agent_id: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
@@ -627,6 +638,12 @@ mod tests {
             last_message_preview: None,
             created_at: now,
             updated_at: now,
+            handler: crate::agents::Handler::Team,
+            agent_id: None,
+            bot_episode_at: None,
+            handoff_reason: None,
+            handoff_at: None,
+            bot_misses: 0,
         };
         assert!(!c.window_open(now));
         c.last_inbound_at = Some(now - Duration::hours(23));

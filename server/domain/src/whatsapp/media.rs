@@ -419,6 +419,8 @@ impl Domain {
             let payload = json!({ "caption": file.caption, "file_name": file_name, "mime_type": mime, "media_id": media_id });
             let draft = Outbound { kind, body: Some(&preview), payload: &payload, reply_to_wamid: None };
             let message = queue_outbound(c, access, &conversation, draft, now).await?;
+            crate::agents::silence_bot(c, access.org_id, conversation_id, "a member of the team answered")
+                .await?;
             diesel::insert_into(media::table)
                 .values((
                     media::org_id.eq(access.org_id),

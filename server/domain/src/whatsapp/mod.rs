@@ -36,7 +36,6 @@ use uuid::Uuid;
 use wagent_db::{Conn, schema::conversations};
 use wagent_meta::GraphClient;
 
-pub(crate) use self::templates::placeholders;
 pub use self::{
     error::WhatsAppError,
     media::{Attachment, MAX_SENDABLE_BYTES, Media, ORPHAN_GRACE},
@@ -44,6 +43,7 @@ pub use self::{
     templates::{Template, TemplateCategory, TemplateDraft, TemplateStatus},
     webhooks::{ProcessReport, UNREADABLE_WEBHOOK_HOURS},
 };
+pub(crate) use self::{send::queue_bot_message, templates::placeholders};
 use crate::{CommonError, Domain, inbox::Conversation, secrets::Keyring};
 
 /// The WhatsApp area's result.

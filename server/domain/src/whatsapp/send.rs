@@ -159,6 +159,14 @@ impl Domain {
                 reply_to_wamid: reply_to_wamid.as_deref(),
             };
             let message = queue_outbound(c, access, &conversation, draft, now).await?;
+            // A message not sent by the bot silences it: never both at once.
+            crate::agents::silence_bot(
+                c,
+                access.org_id,
+                conversation_id,
+                "a member of the team answered",
+            )
+            .await?;
             Ok(message)
         })
         .await
@@ -250,9 +258,63 @@ pub(super) async fn queue_outbound(
     draft: Outbound<'_>,
     now: DateTime<Utc>,
 ) -> Result<Message> {
+    queue(
+        c,
+        access.org_id,
+        access.caller().user_id(),
+        None,
+        conversation,
+        draft,
+        now,
+    )
+    .await
+}
+
+/// Queues the bot's text answer in the caller's transaction (the caller checked that the bot
+/// still handles the conversation and that its window is open).
+pub(crate) async fn queue_bot_message(
+    c: &mut Conn,
+    org_id: Uuid,
+    conversation: &Conversation,
+    text: &str,
+    agent_id: Uuid,
+) -> Result<Uuid> {
+    let text: String = text.trim().chars().take(4096).collect();
+    if text.is_empty() {
+        return Err(WhatsAppError::MessageLength);
+    }
+    let payload = json!({ "body": text });
+    let draft = Outbound {
+        kind: MessageKind::Text,
+        body: Some(&text),
+        payload: &payload,
+        reply_to_wamid: None,
+    };
+    let message = queue(
+        c,
+        org_id,
+        None,
+        Some(agent_id),
+        conversation,
+        draft,
+        Utc::now(),
+    )
+    .await?;
+    Ok(message.id)
+}
+
+async fn queue(
+    c: &mut Conn,
+    org_id: Uuid,
+    sent_by: Option<Uuid>,
+    agent_id: Option<Uuid>,
+    conversation: &Conversation,
+    draft: Outbound<'_>,
+    now: DateTime<Utc>,
+) -> Result<Message> {
     let message: Message = diesel::insert_into(messages::table)
         .values((
-            messages::org_id.eq(access.org_id),
+            messages::org_id.eq(org_id),
             messages::id.eq(Uuid::now_v7()),
             messages::conversation_id.eq(conversation.id),
             messages::direction.eq(MessageDirection::Outbound),
@@ -261,14 +323,15 @@ pub(super) async fn queue_outbound(
             messages::payload.eq(draft.payload),
             messages::status.eq(MessageStatus::Pending),
             messages::reply_to_wamid.eq(draft.reply_to_wamid),
-            messages::sent_by.eq(access.caller().user_id()),
+            messages::sent_by.eq(sent_by),
+            messages::agent_id.eq(agent_id),
             messages::sent_at.eq(now),
         ))
         .returning(Message::as_returning())
         .get_result(c)
         .await?;
     touch_conversation(c, conversation, now, draft.body, false).await?;
-    queue_send(c, access.org_id, &message, TOPIC_MESSAGE_CREATED).await?;
+    queue_send(c, org_id, &message, TOPIC_MESSAGE_CREATED).await?;
     Ok(message)
 }
 

@@ -427,6 +427,7 @@ mod tests {
             reply_to_wamid: Some("wamid.IN1".into()),
             sent_by: None,
             sent_at: Utc::now(),
+            agent_id: None,
         }
     }
 
