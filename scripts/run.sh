@@ -80,6 +80,24 @@ if [ ! -e "$WAGENT_DATA_DIR/demo-contacts.done" ]; then
   touch "$WAGENT_DATA_DIR/demo-contacts.done"
 fi
 
+if [ ! -e "$WAGENT_DATA_DIR/demo-knowledge.done" ]; then
+  say "adding the demo knowledge base (what the demo AI agent answers from)"
+  org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$WAGENT_DATA_DIR/demo-org.json")"
+  for doc in scripts/demo/knowledge/*; do
+    [ "$(basename "$doc")" = README.md ] && continue
+    "$wagent" knowledge add --org "$org_id" --file "$doc" --language en >/dev/null
+  done
+  touch "$WAGENT_DATA_DIR/demo-knowledge.done"
+fi
+
+if [ ! -e "$WAGENT_DATA_DIR/demo-agent.done" ]; then
+  org_id="$(node -p 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).id' "$WAGENT_DATA_DIR/demo-org.json")"
+  (umask 077; "$wagent" token issue --org "$org_id" --role admin --ttl 1d --name "demo agent" >"$WAGENT_DATA_DIR/demo-agent-token.json")
+  (node scripts/demo-agent.mjs "http://127.0.0.1:$PORT" "$org_id" "$WAGENT_DATA_DIR/demo-agent-token.json" \
+      >"$WAGENT_DATA_DIR/demo-agent.json" 2>"$WAGENT_DATA_DIR/demo-agent.log" &&
+    touch "$WAGENT_DATA_DIR/demo-agent.done"; rm -f "$WAGENT_DATA_DIR/demo-agent-token.json") &
+fi
+
 if [ ! -e "$WAGENT_DATA_DIR/demo-campaign.done" ]; then
   # Sent by the server once it runs: a finished campaign with replies on the Campaigns page.
   say "the demo organization's campaign is sent once the server is up"
@@ -96,7 +114,9 @@ cat >&2 <<MSG
   Sign in as alice@example.com (password: wagent-demo) to open the "Demo Shop" organization;
   bob@example.com and carol@example.com are there to invite. Demo Shop has a WhatsApp number
   on the built-in Meta sandbox: open the customer phone (top bar) to write to it as a
-  customer and answer from the inbox. Ctrl-C stops everything.
+  customer and answer from the inbox. Its AI agent answers customers first, from the demo
+  knowledge base (set LLM_API_KEY for DeepSeek; without it the agent quotes the best passage);
+  ask it "what are your opening hours?" or "I want to talk to a person". Ctrl-C stops everything.
 
 MSG
 "$wagent" serve

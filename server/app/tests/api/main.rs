@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The server over HTTP and websockets, against a real PostgreSQL and a real OIDC provider.
 
+mod agents;
 mod auth;
 mod campaigns;
 mod cli;

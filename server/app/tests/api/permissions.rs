@@ -353,6 +353,60 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
         "`cancelCampaign`" => campaign_action(case, "cancelCampaign", Stage::Scheduled).await,
         "`duplicateCampaign`" => campaign_action(case, "duplicateCampaign", Stage::Draft).await,
         "`retryFailedRecipients`" => campaign_action(case, "retryFailedRecipients", Stage::Failed).await,
+        "`organization.knowledgeSources`" => case.run("query($o: ID!) { organization(id: $o) { knowledgeSources { id status } } }", json!({})).await,
+        "`knowledgeSource` (with its chunks)" => {
+            let id = knowledge_of(case).await;
+            case.run("query($o: ID!, $k: ID!) { organization(id: $o) { knowledgeSource(id: $k) { title chunks { items { text } } } } }", json!({ "k": id })).await
+        }
+        "`searchKnowledge`" => case.run("query($o: ID!) { organization(id: $o) { searchKnowledge(question: \"returns\") { text } } }", json!({})).await,
+        "`POST /api/organizations/{org}/knowledge` (upload a knowledge file)" => {
+            let response = reqwest::Client::new()
+                .post(format!("{}/api/organizations/{}/knowledge", case.app.base, case.org))
+                .bearer_auth(&case.actor)
+                .header("x-file-name", "faq.txt")
+                .body(b"Returns are accepted within 30 days.".to_vec())
+                .send()
+                .await
+                .unwrap();
+            response.json().await.unwrap()
+        }
+        "`addKnowledgeUrl`" => case.run("mutation($o: ID!) { addKnowledgeUrl(input: {organizationId: $o, url: \"https://example.com/help\"}) { id } }", json!({})).await,
+        "`recrawlKnowledgeSource`" => {
+            let made = case
+                .as_alice("mutation($o: ID!) { addKnowledgeUrl(input: {organizationId: $o, url: \"https://example.com/faq\"}) { id } }", json!({}))
+                .await;
+            let id = made["addKnowledgeUrl"]["id"].clone();
+            case.run("mutation($o: ID!, $k: ID!) { recrawlKnowledgeSource(organizationId: $o, sourceId: $k) { id } }", json!({ "k": id })).await
+        }
+        "`deleteKnowledgeSource`" => {
+            let id = knowledge_of(case).await;
+            case.run("mutation($o: ID!, $k: ID!) { deleteKnowledgeSource(organizationId: $o, sourceId: $k) }", json!({ "k": id })).await
+        }
+        "`organization.agents`" => case.run("query($o: ID!) { organization(id: $o) { agents { name } } }", json!({})).await,
+        "`agent` (with its turns)" => {
+            let id = agent_of(case).await;
+            case.run("query($o: ID!, $a: ID!) { organization(id: $o) { agent(id: $a) { name turns { outcome } } } }", json!({ "a": id })).await
+        }
+        "`aiUsage`" => case.run("query($o: ID!) { organization(id: $o) { aiUsage { month replies } } }", json!({})).await,
+        "`createAgent`" => case.run("mutation($o: ID!) { createAgent(input: {organizationId: $o, name: \"Ana\"}) { id } }", json!({})).await,
+        "`updateAgent`" => {
+            let id = agent_of(case).await;
+            case.run("mutation($o: ID!, $a: ID!) { updateAgent(agentId: $a, input: {organizationId: $o, tone: \"warm\"}) { tone } }", json!({ "a": id })).await
+        }
+        "`deleteAgent`" => {
+            let id = agent_of(case).await;
+            case.run("mutation($o: ID!, $a: ID!) { deleteAgent(organizationId: $o, agentId: $a) }", json!({ "a": id })).await
+        }
+        "`testAgent` (the playground: nothing is sent)" => case.run("mutation($o: ID!) { testAgent(organizationId: $o, message: \"hello\") { outcome } }", json!({})).await,
+        "`handConversationToBot`" => {
+            let wa = whatsapp(case).await;
+            agent_of(case).await;
+            case.run("mutation($o: ID!, $c: ID!) { handConversationToBot(organizationId: $o, conversationId: $c) { handler } }", json!({ "c": wa.conversation })).await
+        }
+        "`handConversationToTeam`" => {
+            let wa = whatsapp(case).await;
+            case.run("mutation($o: ID!, $c: ID!) { handConversationToTeam(organizationId: $o, conversationId: $c) { handler } }", json!({ "c": wa.conversation })).await
+        }
         other => panic!("docs/PERMISSIONS.md names {other}, which this test does not know: add an arm to `perform`"),
     };
     vec![one]
@@ -569,6 +623,32 @@ async fn uploaded_import(case: &Case<'_>, rows: usize) -> String {
 }
 
 /// A choice field `plan` that Alice defined.
+/// A knowledge source Alice added (a web page, not fetched in time to matter).
+async fn knowledge_of(case: &Case<'_>) -> Value {
+    let made = case
+        .as_alice("mutation($o: ID!) { addKnowledgeUrl(input: {organizationId: $o, url: \"https://example.com/returns\"}) { id } }", json!({}))
+        .await;
+    made["addKnowledgeUrl"]["id"].clone()
+}
+
+/// An agent Alice created, switched on for every number of the org.
+async fn agent_of(case: &Case<'_>) -> Value {
+    let numbers = case
+        .as_alice(
+            "query($o: ID!) { organization(id: $o) { phoneNumbers { id } } }",
+            json!({}),
+        )
+        .await;
+    let ids: Vec<Value> = numbers["organization"]["phoneNumbers"]
+        .as_array()
+        .map(|a| a.iter().map(|n| n["id"].clone()).collect())
+        .unwrap_or_default();
+    let made = case
+        .as_alice("mutation($o: ID!, $n: [ID!]) { createAgent(input: {organizationId: $o, name: \"Bia\", phoneNumberIds: $n, enabled: true}) { id } }", json!({ "n": ids }))
+        .await;
+    made["createAgent"]["id"].clone()
+}
+
 async fn field_of(case: &Case<'_>) {
     case.as_alice(DEFINE_FIELD, json!({})).await;
 }

@@ -166,8 +166,10 @@ pub(crate) async fn on_inbound(
     c: &mut Conn,
     org_id: Uuid,
     before: &Conversation,
-    received_at: DateTime<Utc>,
+    message_id: Uuid,
 ) -> Result<(), CommonError> {
+    // The episode starts with this message's arrival.
+    let received_at = arrival(message_id).unwrap_or_else(Utc::now);
     let fresh = before.last_message_at.is_none() || before.status == "resolved";
     let mut handler = before.handler;
     let mut agent_id = before.agent_id;
@@ -307,6 +309,9 @@ impl Domain {
             )
             .await?
         };
+        // The customer gets the offline answer first; then the agents stop for the owner.
+        self.tx(scope, async |c| deliver(c, org_id, &pending, &answer).await)
+            .await?;
         if answer.needs_owner {
             self.pause_agents(
                 org_id,
@@ -314,8 +319,7 @@ impl Domain {
             )
             .await?;
         }
-        self.tx(scope, async |c| deliver(c, org_id, &pending, &answer).await)
-            .await
+        Ok(())
     }
 
     /// What the agent answers to `question` after `history`, without sending anything
@@ -411,7 +415,9 @@ impl Domain {
                 Ok(search::search(c, question, &agent.knowledge_source_ids, PASSAGES).await?)
             })
             .await?;
-        let grounded: Vec<Passage> = passages.into_iter().filter(Passage::grounded).collect();
+        // The model reads the best passages and judges them itself; offline, only a grounded
+        // passage is quoted.
+        let grounded: Vec<Passage> = passages.iter().filter(|p| p.grounded()).cloned().collect();
         let missed_too_often = agent.handoff_after_misses > 0
             && grounded.is_empty()
             && misses + 1 >= agent.handoff_after_misses;
@@ -423,7 +429,7 @@ impl Domain {
                 org_name,
                 question,
                 history,
-                &grounded,
+                &passages,
                 user_ref,
                 can_hand_over,
             )
@@ -475,7 +481,7 @@ impl Domain {
                             (!text.is_empty()).then(|| clip(text, agent.max_answer_chars as usize));
                     }
                     a.grounded = !grounded.is_empty();
-                    a.sources = grounded.clone();
+                    a.sources = passages.iter().take(PASSAGES_SENT).cloned().collect();
                     a
                 }
                 Err(e) => {
@@ -694,6 +700,20 @@ fn contains_word(text: &str, phrase: &str) -> bool {
     })
 }
 
+/// The smallest message id stored at or after `t`. Messages are ordered by arrival through
+/// their time-ordered (v7) ids: a webhook's `timestamp` has whole seconds only, and would
+/// sort a customer's message before an answer sent in the same second.
+fn arrived_since(t: DateTime<Utc>) -> Uuid {
+    let ms = u128::try_from(t.timestamp_millis()).unwrap_or(0) & ((1 << 48) - 1);
+    Uuid::from_u128((ms << 80) | (0x7 << 76) | (0b10 << 62))
+}
+
+/// When a message arrived, from its v7 id (what [`arrived_since`] compares with).
+pub(crate) fn arrival(message_id: Uuid) -> Option<DateTime<Utc>> {
+    let (secs, nanos) = message_id.get_timestamp()?.to_unix();
+    DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
+}
+
 /// Loads what the bot needs to answer, or `None` when it must stay silent.
 async fn pending(c: &mut Conn, conversation_id: Uuid) -> Result<Option<Pending>> {
     let Some(conversation) = find_conversation(c, conversation_id).await.ok() else {
@@ -720,8 +740,8 @@ async fn pending(c: &mut Conn, conversation_id: Uuid) -> Result<Option<Pending>>
         Option<Uuid>,
     )> = messages::table
         .filter(messages::conversation_id.eq(conversation_id))
-        .filter(messages::sent_at.ge(since))
-        .order((messages::sent_at.desc(), messages::id.desc()))
+        .filter(messages::id.ge(arrived_since(since)))
+        .order(messages::id.desc())
         .limit(40)
         .select((
             messages::id,
@@ -817,11 +837,13 @@ async fn deliver(
         .filter(messages::conversation_id.eq(conversation.id))
         .filter(messages::direction.eq(MessageDirection::Outbound))
         .filter(
-            messages::sent_at.ge(conversation
-                .bot_episode_at
-                .unwrap_or(conversation.created_at)),
+            messages::id.ge(arrived_since(
+                conversation
+                    .bot_episode_at
+                    .unwrap_or(conversation.created_at),
+            )),
         )
-        .order((messages::sent_at.desc(), messages::id.desc()))
+        .order(messages::id.desc())
         .select(messages::id)
         .first(c)
         .await
@@ -959,6 +981,14 @@ mod tests {
         ));
         assert!(contains_word("can i talk to a human?", "human"));
         assert!(!contains_word("humanity", "human"));
+    }
+
+    #[test]
+    fn a_message_arriving_at_the_episode_start_belongs_to_it() {
+        let id = Uuid::now_v7();
+        let at = arrival(id).unwrap();
+        assert!(arrived_since(at) <= id);
+        assert!(arrived_since(at + Duration::milliseconds(1)) > id);
     }
 
     #[test]

@@ -274,6 +274,7 @@ impl Domain {
     ) -> Result<(Vec<NewChunk>, i32, Vec<(String, String)>)> {
         let fetcher = self.fetcher()?;
         let start = source.url.as_deref().ok_or(KnowledgeError::BadUrl)?;
+        refuse_internal(start, &self.fetch_policy.allow_addresses).await?;
         let options = wagent_fetch::CrawlOptions {
             max_depth: source.crawl_depth.max(0) as usize,
             max_pages: source.crawl_max_pages.max(1) as usize,
@@ -357,6 +358,39 @@ impl Domain {
         })
         .await
     }
+}
+
+/// Says clearly why an address that resolves inside our network is refused. The crawler's
+/// resolver refuses such addresses anyway (at connect time, and on every redirect); this only
+/// words the refusal of the first page for the person who added it.
+async fn refuse_internal(start: &str, allowed: &[std::net::SocketAddr]) -> Result<()> {
+    let url = url::Url::parse(start).map_err(|_| KnowledgeError::BadUrl)?;
+    let Some(host) = url.host_str() else {
+        return Err(KnowledgeError::BadUrl);
+    };
+    if let Some(why) = wagent_fetch::forbidden_name(host) {
+        return Err(KnowledgeError::Unreadable(format!(
+            "{why}: WAgent never fetches internal addresses"
+        )));
+    }
+    let port = url.port_or_known_default().unwrap_or(80);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let Ok(addresses) = tokio::net::lookup_host((host, port)).await else {
+        return Err(KnowledgeError::Unreadable(format!(
+            "{host} cannot be found (DNS)"
+        )));
+    };
+    for address in addresses {
+        if allowed.contains(&address) {
+            continue;
+        }
+        if let Some(why) = wagent_fetch::forbidden_ip(address.ip()) {
+            return Err(KnowledgeError::Unreadable(format!(
+                "{host} resolves to {why}: WAgent never fetches private, loopback or link-local addresses"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Pages still queued count toward the total shown, up to a bound (a large site's queue is

@@ -169,7 +169,7 @@ pub(super) async fn apply_message(
             body.as_deref(),
         )
         .await?;
-        crate::agents::on_inbound(c, org_id, &conversation, sent_at).await?;
+        crate::agents::on_inbound(c, org_id, &conversation, message_id).await?;
     }
     inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
     Ok(true)
