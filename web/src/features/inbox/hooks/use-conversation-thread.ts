@@ -4,7 +4,7 @@ import { useClient, type CombinedError } from 'urql';
 import { ConversationOlderMessagesDocument, ConversationThreadDocument } from '@/features/inbox/api/inbox';
 import type { ConversationSummary } from '@/features/inbox/hooks/use-conversation-list';
 import type { InboxEvent } from '@/features/inbox/hooks/use-inbox-events';
-import { mergeMessages } from '@/features/inbox/utils/messages';
+import { fillAiTurns, mergeMessages } from '@/features/inbox/utils/messages';
 import type { ConversationHandlingFragment, ConversationNoteFragment, InboxMessageFragment } from '@/gql/graphql';
 
 export type ThreadMessage = InboxMessageFragment;
@@ -156,7 +156,7 @@ export function useConversationThread(organizationId: string, conversationId: st
           next = { ...next, conversation: event.conversation, handling: handlingOf(event.conversation) };
         }
         if (event.message && event.message.conversationId === s.conversationId) {
-          next = { ...next, messages: mergeMessages(next.messages, [event.message]) };
+          next = { ...next, messages: fillAiTurns(mergeMessages(next.messages, [event.message]), [event.message]) };
         }
         return next;
       }),
