@@ -96,7 +96,6 @@ export function AgentEditor({
               role="switch"
               checked={form.enabled}
               onChange={(e) => set({ enabled: e.target.checked })}
-              aria-checked={form.enabled}
               data-testid="agent-enabled"
             />{' '}
             Answer customers on its own (enabled)

@@ -191,9 +191,9 @@ export function AgentPage() {
             />
           </Card>
         </div>
-        <aside className="agent-side" aria-label="Try the agent">
+        <div className="agent-side">
           <Playground organizationId={organization.id} agentId={agentId} onTurn={agentId ? reload : () => undefined} />
-        </aside>
+        </div>
       </div>
       {agent ? (
         <Card title="Recent turns" description={`The latest ${RECENT_TURNS} answers, in conversations and the playground.`} testId="agent-turns-card">
