@@ -159,7 +159,7 @@ browserTest(
     // The bot's last words are the handoff message, with no sources.
     await eventually(async () => assert.equal(await aiMessages(page).count(), 2), { timeout: 30_000 });
     const handoffMessage = aiMessages(page).last();
-    assert.equal(await handoffMessage.getByTestId('message-ai').getAttribute('data-outcome'), 'HANDOFF');
+    await eventually(async () => assert.equal(await handoffMessage.getByTestId('message-ai').getAttribute('data-outcome'), 'HANDOFF'));
     assert.equal(await handoffMessage.getByTestId('message-ai-source').count(), 0);
     await expectNoAxeViolations(page, { label: 'the inbox with a conversation handed to the team' });
 
