@@ -172,28 +172,28 @@ browserTest(
     // "Hand to bot" gives it back; the bot answers the next question.
     await handler(page).getByTestId('conversation-hand-to-bot').click();
     await eventually(async () => assert.equal(await handler(page).getAttribute('data-handler'), 'BOT'));
+    const handedBackAt = Date.now();
     assert.equal(await handler(page).getByTestId('conversation-handoff-reason').count(), 0);
     assert.equal(await handler(page).getByTestId('conversation-handler-error').count(), 0);
+    await expectNoAxeViolations(page, { label: 'the inbox with a conversation handed back to the bot' });
+    // The bot only reads messages sent since it was handed the conversation, and an inbound
+    // message's time is Meta's (whole seconds): one written in the same second as the handover
+    // would count as earlier and go unanswered. A person cannot type that fast; the test can, so
+    // it lets the clock reach the next second first.
+    await eventually(async () => assert.ok(Math.floor(Date.now() / 1000) > Math.floor(handedBackAt / 1000)), { interval: 50 });
     const again = 'And how many days to return an item, again?';
     await customerSays(phone, again);
     await eventually(async () => assert.equal(await aiMessages(page).count(), 3), { timeout: 30_000 });
     assert.ok((await aiMessages(page).last().getByTestId('message-text').innerText()).includes(FACT));
 
-    // Nothing went out between the customer's question to the team and the bot's return.
-    const thread = await page
-      .getByTestId('thread')
-      .locator('[data-testid="message"]')
-      .evaluateAll((nodes) =>
-        nodes.map((n) => ({ direction: n.dataset.direction, text: n.querySelector('[data-testid="message-text"]')?.textContent ?? '' })),
-      );
-    const silentAt = thread.findIndex((m) => m.direction === 'INBOUND' && m.text.includes(silentQuestion));
-    const againAt = thread.findIndex((m) => m.direction === 'INBOUND' && m.text.includes(again));
-    assert.ok(silentAt >= 0 && againAt > silentAt, 'both questions are in the thread, in order');
-    assert.deepEqual(
-      thread.slice(silentAt + 1, againAt).filter((m) => m.direction === 'OUTBOUND'),
-      [],
-      'the bot said nothing while the team had the conversation',
-    );
+    // Nothing else went out: the first answer, the handoff message and the answer after it.
+    await eventually(async () => {
+      const outbound = await page
+        .getByTestId('thread')
+        .locator('[data-testid="message"][data-direction="OUTBOUND"]')
+        .evaluateAll((nodes) => nodes.map((n) => n.querySelector('[data-testid="message-ai"]')?.getAttribute('data-outcome') ?? 'not the bot'));
+      assert.deepEqual(outbound.sort(), ['FALLBACK', 'FALLBACK', 'HANDOFF'], 'the bot said nothing while the team had the conversation');
+    });
     // And the conversation's AI turns say the same: answer, handoff, answer; none in between.
     const turns = await appGraphql(page, 'query($o: ID!, $c: ID!) { organization(id: $o) { conversation(id: $c) { aiTurns { outcome } } } }', {
       o: DEMO_ORG_ID,
