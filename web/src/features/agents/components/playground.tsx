@@ -8,24 +8,12 @@ import { Card } from '@/components/ui/layout';
 import { StatusBadge } from '@/components/ui/role-badge';
 import { TestAgentDocument } from '@/features/agents/api/agents';
 import { OUTCOME_LABELS, OUTCOME_TONES } from '@/features/agents/utils/labels';
-import type { AgentTurnInput, TestAgentMutation } from '@/gql/graphql';
+import { historyOf, type PlaygroundExchange } from '@/features/agents/utils/playground';
+import type { TestAgentMutation } from '@/gql/graphql';
 
 type Reply = TestAgentMutation['testAgent'];
 
-interface Exchange {
-  id: number;
-  question: string;
-  reply: Reply;
-}
-
-/** What to send as `history`: every earlier question and answer, oldest first. */
-export function historyOf(exchanges: readonly Exchange[]): AgentTurnInput[] {
-  return exchanges.flatMap((e) => {
-    const turns: AgentTurnInput[] = [{ speaker: 'CUSTOMER', text: e.question }];
-    if (e.reply.text) turns.push({ speaker: 'BOT', text: e.reply.text });
-    return turns;
-  });
-}
+type Exchange = PlaygroundExchange<Reply>;
 
 function ReplyView({ reply }: { reply: Reply }) {
   return (
