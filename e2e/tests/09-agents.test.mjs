@@ -44,6 +44,7 @@ browserTest(
     // Knowledge: upload the document and wait until it is read.
     await page.getByTestId('nav-knowledge').click();
     await page.waitForURL(`${ORG_URL}/knowledge`);
+    await page.getByTestId('knowledge-page').waitFor();
     assert.equal((await page.getByTestId('page-title').innerText()).trim(), 'Knowledge');
     await page.locator('[data-testid="knowledge-empty"], [data-testid="knowledge-table"]').first().waitFor();
     const before = await page.getByTestId('knowledge-source-row').evaluateAll((rows) => rows.map((r) => r.dataset.sourceId));
@@ -76,6 +77,8 @@ browserTest(
     // A new agent on the demo number, switched on, answering at once.
     await page.getByTestId('nav-agents').click();
     await page.waitForURL(`${ORG_URL}/agents`);
+    await page.getByTestId('agents-page').waitFor();
+    assert.equal((await page.getByTestId('page-title').innerText()).trim(), 'AI agents');
     await page.locator('[data-testid="agents-empty"], [data-testid="agents-table"]').first().waitFor();
     await page.getByTestId('ai-usage').waitFor();
     await expectNoAxeViolations(page, { label: 'the agents page' });
@@ -91,7 +94,7 @@ browserTest(
     const agentPage = page.getByTestId('agent-page');
     await eventually(async () => assert.equal(await agentPage.getAttribute('data-state'), 'ON'));
     const agentId = await agentPage.getAttribute('data-agent-id');
-    assert.equal((await page.getByTestId('page-title').innerText()).trim(), AGENT);
+    await eventually(async () => assert.equal((await page.getByTestId('page-title').innerText()).trim(), AGENT));
     assert.ok(await page.getByTestId('agent-enabled').isChecked());
     assert.equal(await page.getByTestId('agent-paused').count(), 0);
 
