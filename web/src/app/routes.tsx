@@ -20,6 +20,9 @@ import { CustomerPhoneToggle } from '@/features/customer-phone/components/custom
 import { CustomerPhoneProvider } from '@/features/customer-phone/hooks/customer-phone-context';
 import { SignedOutPage } from '@/features/auth/components/signed-out-page';
 import { InboxPage } from '@/features/inbox/components/inbox-page';
+import { AgentPage } from '@/features/agents/components/agent-page';
+import { AgentsPage } from '@/features/agents/components/agents-page';
+import { KnowledgePage } from '@/features/knowledge/components/knowledge-page';
 import { AcceptInvitationPage } from '@/features/invitations/components/accept-invitation-page';
 import { MembersPage } from '@/features/members/components/members-page';
 import { CreateOrganizationPage } from '@/features/organizations/components/create-organization-page';
@@ -104,6 +107,17 @@ export function AppRoutes({ version }: { version: string }) {
             }
           />
           <Route path="campaigns/:campaignId" element={<CampaignPage />} />
+          <Route path="knowledge" element={<KnowledgePage />} />
+          <Route path="agents" element={<AgentsPage />} />
+          <Route
+            path="agents/new"
+            element={
+              <RequireAdmin>
+                <AgentPage />
+              </RequireAdmin>
+            }
+          />
+          <Route path="agents/:agentId" element={<AgentPage />} />
           <Route path="whatsapp" element={<WhatsAppPage />} />
           <Route path="members" element={<MembersPage />} />
           <Route

@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { NavLink } from 'react-router';
 
 import {
+  BookIcon,
+  BotIcon,
   BuildingIcon,
   ChatIcon,
   ContactsIcon,
@@ -144,6 +146,20 @@ export function Sidebar({
                 icon={<MegaphoneIcon />}
                 label="Campaigns"
                 testId="nav-campaigns"
+                collapsed={collapsed}
+              />
+              <NavItem
+                to={`${base}/knowledge`}
+                icon={<BookIcon />}
+                label="Knowledge"
+                testId="nav-knowledge"
+                collapsed={collapsed}
+              />
+              <NavItem
+                to={`${base}/agents`}
+                icon={<BotIcon />}
+                label="AI agents"
+                testId="nav-agents"
                 collapsed={collapsed}
               />
               <NavItem

@@ -257,6 +257,22 @@ export const DownloadIcon = (p: P) => (
     <path d="M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" />
   </Icon>
 );
+export const BookIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M4 5.5A2.5 2.5 0 0 1 6.5 3H20v15H6.5A2.5 2.5 0 0 0 4 20.5z" />
+    <path d="M4 20.5A2.5 2.5 0 0 0 6.5 23H20v-5" />
+    <path d="M8 7h8" />
+  </Icon>
+);
+export const BotIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="4" y="8" width="16" height="12" rx="3" />
+    <path d="M12 4v4" />
+    <circle cx="12" cy="3" r="1" />
+    <path d="M9 13h.01M15 13h.01" />
+    <path d="M9.5 16.5h5" />
+  </Icon>
+);
 export const LogoMark = (p: P) => (
   <svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true" focusable="false" {...p}>
     <rect width="32" height="32" rx="8" fill="var(--brand)" />

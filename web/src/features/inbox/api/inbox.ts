@@ -33,6 +33,17 @@ export const ConversationSummaryFragment = graphql(`
   }
 `);
 
+/** Who answers the conversation: kept out of the list's summary, which the server answers in one pass. */
+export const ConversationHandlingFragment = graphql(`
+  fragment ConversationHandling on Conversation {
+    id
+    handler
+    agentId
+    handoffReason
+    handoffAt
+  }
+`);
+
 export const InboxMessageFragment = graphql(`
   fragment InboxMessage on Message {
     id
@@ -49,6 +60,23 @@ export const InboxMessageFragment = graphql(`
       text
     }
     replyToWamid
+    agentId
+    aiTurn {
+      id
+      outcome
+      model
+      handoffReason
+      sources {
+        chunkId
+        sourceId
+        title
+        citation
+        page
+        url
+        text
+        score
+      }
+    }
     sentBy {
       id
       name
@@ -97,6 +125,12 @@ export const InboxSetupDocument = graphql(`
         shortcut
         body
       }
+      agents {
+        id
+        name
+        enabled
+        phoneNumberIds
+      }
       members(first: 100) {
         nodes {
           role
@@ -137,6 +171,7 @@ export const ConversationThreadDocument = graphql(`
       id
       conversation(id: $conversationId) {
         ...ConversationSummary
+        ...ConversationHandling
         notes {
           ...ConversationNote
         }
@@ -186,6 +221,7 @@ export const InboxEventsDocument = graphql(`
       kind
       conversation {
         ...ConversationSummary
+        ...ConversationHandling
       }
       message {
         ...InboxMessage
@@ -271,5 +307,23 @@ export const CreateCannedResponseDocument = graphql(`
 export const DeleteCannedResponseDocument = graphql(`
   mutation DeleteCannedResponse($input: DeleteCannedResponseInput!) {
     deleteCannedResponse(input: $input)
+  }
+`);
+
+export const HandConversationToBotDocument = graphql(`
+  mutation HandConversationToBot($organizationId: ID!, $conversationId: ID!, $agentId: ID) {
+    handConversationToBot(organizationId: $organizationId, conversationId: $conversationId, agentId: $agentId) {
+      ...ConversationSummary
+      ...ConversationHandling
+    }
+  }
+`);
+
+export const HandConversationToTeamDocument = graphql(`
+  mutation HandConversationToTeam($organizationId: ID!, $conversationId: ID!) {
+    handConversationToTeam(organizationId: $organizationId, conversationId: $conversationId) {
+      ...ConversationSummary
+      ...ConversationHandling
+    }
   }
 `);

@@ -39,6 +39,8 @@ const sent = (call: GraphqlCall) => ({
       statusAt: '2026-03-10T10:00:00Z',
       error: null,
       replyToWamid: null,
+  agentId: null,
+  aiTurn: null,
       sentBy: null,
       sentAt: '2026-03-10T10:00:00Z',
       media: null,

@@ -6,10 +6,12 @@ import { ErrorPanel, FormError, LoadingState } from '@/components/ui/feedback';
 import { StatusBadge } from '@/components/ui/role-badge';
 import { ReactToMessageDocument, RetryMessageDocument } from '@/features/inbox/api/inbox';
 import { Composer } from '@/features/inbox/components/composer';
+import { HandlerBar } from '@/features/inbox/components/handler-bar';
 import { STATUS_LABELS } from '@/features/inbox/components/contact-panel';
 import { MessageBubble } from '@/features/inbox/components/message-bubble';
 import type { ConversationSummary } from '@/features/inbox/hooks/use-conversation-list';
-import type { ThreadMessage } from '@/features/inbox/hooks/use-conversation-thread';
+import type { ConversationHandling, ThreadMessage } from '@/features/inbox/hooks/use-conversation-thread';
+import type { InboxAgent } from '@/features/inbox/hooks/use-inbox-setup';
 import { useNow } from '@/features/inbox/hooks/use-now';
 import type { CannedResponse } from '@/features/inbox/utils/canned';
 import { contactHandle, contactName } from '@/features/inbox/utils/conversations';
@@ -34,9 +36,16 @@ export function ConversationThread({
   cannedResponses,
   onMessage,
   onToggleDetails,
+  handling = null,
+  agents = [],
+  onHandling,
 }: {
   organizationId: string;
   conversation: ConversationSummary;
+  /** Who answers it; null while unknown. */
+  handling?: ConversationHandling | null;
+  agents?: readonly InboxAgent[];
+  onHandling?: (conversation: ConversationSummary & ConversationHandling) => void;
   messages: readonly ThreadMessage[];
   hasOlder: boolean;
   loadingOlder: boolean;
@@ -107,6 +116,9 @@ export function ConversationThread({
           <p className="muted small mono">{contactHandle(conversation.contact)}</p>
         </div>
         <div className="thread-header-actions">
+          {handling && onHandling ? (
+            <HandlerBar organizationId={organizationId} handling={handling} agents={agents} onChanged={onHandling} />
+          ) : null}
           <StatusBadge tone={STATUS_TONES[conversation.status]}>{STATUS_LABELS[conversation.status]}</StatusBadge>
           <Button size="sm" className="contact-toggle" onClick={onToggleDetails} data-testid="contact-panel-toggle">
             Details

@@ -83,7 +83,7 @@ export function InboxPage() {
   const [, markRead] = useMutation(MarkConversationReadDocument);
 
   const { apply, reload: reloadList } = list;
-  const { applyEvent, reload: reloadThread, setConversation } = thread;
+  const { applyEvent, reload: reloadThread, setConversation, setHandling } = thread;
 
   useInboxEvents(organization.id, (event) => {
     if (event.kind === 'RESYNC') {
@@ -194,6 +194,13 @@ export function InboxPage() {
               cannedResponses={setup.cannedResponses}
               onMessage={thread.addMessage}
               onToggleDetails={() => setDetailsOpen((v) => !v)}
+              handling={thread.handling}
+              agents={setup.agents}
+              onHandling={(c) => {
+                setHandling(c);
+                setConversation(c);
+                apply(c);
+              }}
             />
             <ContactPanel
               key={`contact-${open.id}`}

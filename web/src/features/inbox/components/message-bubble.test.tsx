@@ -17,6 +17,8 @@ const base: ThreadMessage = {
   statusAt: '2026-03-10T10:00:00Z',
   error: { code: 131047, text: 'Re-engagement message' },
   replyToWamid: null,
+  agentId: null,
+  aiTurn: null,
   sentBy: { id: 'u1', name: 'Alice', email: 'alice@example.com' },
   sentAt: '2026-03-10T10:00:00Z',
   media: null,

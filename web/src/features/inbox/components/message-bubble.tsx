@@ -88,6 +88,39 @@ function MediaView({ body, media }: { body: Extract<MessageBody, { type: 'media'
   );
 }
 
+/** Under a bot's message: that it was the AI, and the passages it stood on (citation, excerpt on demand). */
+function AiSources({ message }: { message: ThreadMessage }) {
+  const turn = message.aiTurn;
+  const sources = turn?.sources ?? [];
+  return (
+    <div className="ai-sources" data-testid="message-ai" data-outcome={turn?.outcome ?? ''}>
+      <p className="ai-sources-title">
+        AI answer{turn?.model ? ` · ${turn.model}` : ''}
+        {sources.length > 0 ? ` · ${sources.length} source${sources.length === 1 ? '' : 's'}` : ''}
+      </p>
+      {sources.length > 0 ? (
+        <ol className="ai-sources-list" data-testid="message-ai-sources">
+          {sources.map((s) => (
+            <li key={s.chunkId} data-testid="message-ai-source" data-source-id={s.sourceId}>
+              <details>
+                <summary data-testid="message-ai-source-citation">{s.citation}</summary>
+                <p className="ai-source-text" data-testid="message-ai-source-text">
+                  {s.text}
+                </p>
+                {s.url ? (
+                  <a className="small" href={s.url} target="_blank" rel="noreferrer">
+                    {s.url}
+                  </a>
+                ) : null}
+              </details>
+            </li>
+          ))}
+        </ol>
+      ) : null}
+    </div>
+  );
+}
+
 function BodyView({ message }: { message: ThreadMessage }) {
   const body = describeMessage(message);
   switch (body.type) {
@@ -256,6 +289,7 @@ export function MessageBubble({
           </p>
         ) : null}
         <BodyView message={message} />
+        {message.agentId ? <AiSources message={message} /> : null}
         <div className="message-meta">
           {outbound && message.sentBy ? <span className="message-author">{displayName(message.sentBy)}</span> : null}
           <time dateTime={message.sentAt} className="message-time">

@@ -4,17 +4,25 @@ import { useClient, type CombinedError } from 'urql';
 import { ConversationOlderMessagesDocument, ConversationThreadDocument } from '@/features/inbox/api/inbox';
 import type { ConversationSummary } from '@/features/inbox/hooks/use-conversation-list';
 import type { InboxEvent } from '@/features/inbox/hooks/use-inbox-events';
-import { mergeMessages } from '@/features/inbox/utils/messages';
-import type { ConversationNoteFragment, InboxMessageFragment } from '@/gql/graphql';
+import { fillAiTurns, mergeMessages } from '@/features/inbox/utils/messages';
+import type { ConversationHandlingFragment, ConversationNoteFragment, InboxMessageFragment } from '@/gql/graphql';
 
 export type ThreadMessage = InboxMessageFragment;
 export type ThreadNote = ConversationNoteFragment;
+export type ConversationHandling = Omit<ConversationHandlingFragment, '__typename'>;
+
+/** The handling fields of a conversation that carries them. */
+export function handlingOf(c: ConversationHandling): ConversationHandling {
+  return { id: c.id, handler: c.handler, agentId: c.agentId, handoffReason: c.handoffReason, handoffAt: c.handoffAt };
+}
 
 export const MESSAGE_PAGE_SIZE = 50;
 
 interface ThreadState {
   conversationId: string;
   conversation: ConversationSummary | null;
+  /** Who answers it (bot or team), when known. */
+  handling: ConversationHandling | null;
   notes: ThreadNote[];
   /** Oldest first. */
   messages: ThreadMessage[];
@@ -48,6 +56,7 @@ export function useConversationThread(organizationId: string, conversationId: st
           setState({
             conversationId,
             conversation: null,
+            handling: null,
             notes: [],
             messages: [],
             olderCursor: null,
@@ -56,10 +65,11 @@ export function useConversationThread(organizationId: string, conversationId: st
           });
           return;
         }
-        const { notes, messages, ...summary } = conversation;
+        const { notes, messages, handler, agentId, handoffReason, handoffAt, ...summary } = conversation;
         setState((previous) => ({
           conversationId,
           conversation: summary,
+          handling: { id: summary.id, handler, agentId, handoffReason, handoffAt },
           notes,
           // Keep what arrived live while this page was on its way.
           messages: mergeMessages(
@@ -129,6 +139,12 @@ export function useConversationThread(organizationId: string, conversationId: st
     [update],
   );
 
+  /** Who answers, as a handover mutation returned it. */
+  const setHandling = useCallback(
+    (handling: ConversationHandling) => update((s) => (s.conversationId === handling.id ? { ...s, handling: handlingOf(handling) } : s)),
+    [update],
+  );
+
   const addNote = useCallback((note: ThreadNote) => update((s) => ({ ...s, notes: [...s.notes, note] })), [update]);
 
   /** Applies a live event if it concerns this conversation. */
@@ -137,10 +153,10 @@ export function useConversationThread(organizationId: string, conversationId: st
       update((s) => {
         let next = s;
         if (event.conversation && event.conversation.id === s.conversationId) {
-          next = { ...next, conversation: event.conversation };
+          next = { ...next, conversation: event.conversation, handling: handlingOf(event.conversation) };
         }
         if (event.message && event.message.conversationId === s.conversationId) {
-          next = { ...next, messages: mergeMessages(next.messages, [event.message]) };
+          next = { ...next, messages: fillAiTurns(mergeMessages(next.messages, [event.message]), [event.message]) };
         }
         return next;
       }),
@@ -149,6 +165,7 @@ export function useConversationThread(organizationId: string, conversationId: st
 
   return {
     conversation: current?.conversation ?? null,
+    handling: current?.handling ?? null,
     notes: current?.notes ?? [],
     messages: current?.messages ?? [],
     loading: conversationId != null && current == null,
@@ -160,6 +177,7 @@ export function useConversationThread(organizationId: string, conversationId: st
     reload,
     addMessage,
     setConversation,
+    setHandling,
     addNote,
     applyEvent,
   };

@@ -5,6 +5,7 @@ import { InboxSetupDocument } from '@/features/inbox/api/inbox';
 import type { InboxSetupQuery } from '@/gql/graphql';
 
 export type InboxPhoneNumber = InboxSetupQuery['organization']['phoneNumbers'][number];
+export type InboxAgent = InboxSetupQuery['organization']['agents'][number];
 export type InboxMember = InboxSetupQuery['organization']['members']['nodes'][number];
 
 /** Numbers, canned responses and the people conversations can be assigned to. */
@@ -15,6 +16,7 @@ export function useInboxSetup(organizationId: string) {
   return {
     phoneNumbers: organization?.phoneNumbers ?? null,
     cannedResponses: organization?.cannedResponses ?? [],
+    agents: organization?.agents ?? [],
     members: organization?.members.nodes ?? [],
     error: result.error ?? null,
     refresh,

@@ -11,7 +11,7 @@ import {
   upsertConversation,
   type ConversationLike,
 } from '@/features/inbox/utils/conversations';
-import { mergeMessages } from '@/features/inbox/utils/messages';
+import { fillAiTurns, mergeMessages } from '@/features/inbox/utils/messages';
 import type { MessageStatus } from '@/gql/graphql';
 
 const conversation = (id: string, at: string, extra: Partial<ConversationLike> = {}): ConversationLike => ({
@@ -82,6 +82,18 @@ describe('mergeMessages', () => {
     expect(list[0]?.status).toBe('FAILED');
     list = mergeMessages(list, [{ ...failed, status: 'PENDING', statusAt: '2026-03-10T10:05:00Z' }]);
     expect(list[0]?.status).toBe('PENDING');
+  });
+});
+
+describe('fillAiTurns', () => {
+  it('fills a bot message’s AI turn from a later copy without touching the others', () => {
+    const bot = { id: 'b', aiTurn: null as { id: string } | null };
+    const other = { id: 'o', aiTurn: null as { id: string } | null };
+    const list = fillAiTurns([bot, other], [{ id: 'b', aiTurn: { id: 't1' } }]);
+    expect(list[0]?.aiTurn).toEqual({ id: 't1' });
+    expect(list[1]).toBe(other);
+    const kept = fillAiTurns(list, [{ id: 'b', aiTurn: { id: 't2' } }]);
+    expect(kept[0]?.aiTurn).toEqual({ id: 't1' });
   });
 });
 

@@ -30,3 +30,13 @@ export function mergeMessages<T extends Ordered>(list: readonly T[], incoming: r
   }
   return [...byId.values()].sort((a, b) => time(a.sentAt) - time(b.sentAt) || a.id.localeCompare(b.id));
 }
+
+/**
+ * A bot's message can arrive live before its AI turn is readable; a later copy that carries
+ * the turn fills it in even when its status is not newer.
+ */
+export function fillAiTurns<T extends { id: string; aiTurn?: unknown }>(list: readonly T[], incoming: readonly T[]): T[] {
+  const turns = new Map(incoming.filter((m) => m.aiTurn != null).map((m) => [m.id, m.aiTurn]));
+  if (turns.size === 0) return [...list];
+  return list.map((m) => (m.aiTurn == null && turns.has(m.id) ? { ...m, aiTurn: turns.get(m.id) } : m));
+}
