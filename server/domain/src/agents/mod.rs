@@ -347,10 +347,10 @@ fn bounded_text(what: &str, text: &str, max: usize) -> Result<()> {
 impl AgentPatch {
     /// Every bound the table's checks hold, said in words before the database refuses.
     fn check(&self) -> Result<()> {
-        if let Some(n) = &self.name {
-            if n.trim().is_empty() || n.chars().count() > 100 {
-                return Err(AgentError::Name);
-            }
+        if let Some(n) = &self.name
+            && (n.trim().is_empty() || n.chars().count() > 100)
+        {
+            return Err(AgentError::Name);
         }
         if let Some(p) = &self.system_prompt {
             bounded_text("system prompt", p, 20_000)?;
@@ -364,24 +364,24 @@ impl AgentPatch {
         if let Some(l) = &self.languages {
             bounded_list("languages", l, 20, 16)?;
         }
-        if let Some(Some(m)) = &self.model {
-            if m.trim().is_empty() || m.len() > 100 {
-                return Err(AgentError::Setting(
-                    "a model name is 1 to 100 characters".into(),
-                ));
-            }
+        if let Some(Some(m)) = &self.model
+            && (m.trim().is_empty() || m.len() > 100)
+        {
+            return Err(AgentError::Setting(
+                "a model name is 1 to 100 characters".into(),
+            ));
         }
-        if let Some(t) = self.temperature {
-            if !(0.0..=2.0).contains(&t) {
-                return Err(AgentError::Setting("temperature is 0 to 2".into()));
-            }
+        if let Some(t) = self.temperature
+            && !(0.0..=2.0).contains(&t)
+        {
+            return Err(AgentError::Setting("temperature is 0 to 2".into()));
         }
-        if let Some(n) = self.max_answer_chars {
-            if !(50..=4096).contains(&n) {
-                return Err(AgentError::Setting(
-                    "the longest answer is 50 to 4,096 characters".into(),
-                ));
-            }
+        if let Some(n) = self.max_answer_chars
+            && !(50..=4096).contains(&n)
+        {
+            return Err(AgentError::Setting(
+                "the longest answer is 50 to 4,096 characters".into(),
+            ));
         }
         if let Some(Some(h)) = &self.business_hours {
             h.check()?;
@@ -392,12 +392,12 @@ impl AgentPatch {
         if let Some(k) = &self.handoff_keywords {
             bounded_list("handoff keywords", k, 50, 100)?;
         }
-        if let Some(n) = self.handoff_after_misses {
-            if !(0..=10).contains(&n) {
-                return Err(AgentError::Setting(
-                    "hand over after 0 (never) to 10 missed answers".into(),
-                ));
-            }
+        if let Some(n) = self.handoff_after_misses
+            && !(0..=10).contains(&n)
+        {
+            return Err(AgentError::Setting(
+                "hand over after 0 (never) to 10 missed answers".into(),
+            ));
         }
         if let Some(m) = &self.handoff_message {
             if m.trim().is_empty() {
@@ -405,12 +405,12 @@ impl AgentPatch {
             }
             bounded_text("handoff message", m, 1024)?;
         }
-        if let Some(ms) = self.debounce_ms {
-            if !(0..=60_000).contains(&ms) {
-                return Err(AgentError::Setting(
-                    "wait 0 to 60,000 ms for more messages".into(),
-                ));
-            }
+        if let Some(ms) = self.debounce_ms
+            && !(0..=60_000).contains(&ms)
+        {
+            return Err(AgentError::Setting(
+                "wait 0 to 60,000 ms for more messages".into(),
+            ));
         }
         if self
             .knowledge_source_ids

@@ -173,22 +173,20 @@ pub(crate) async fn on_inbound(
     let fresh = before.last_message_at.is_none() || before.status == "resolved";
     let mut handler = before.handler;
     let mut agent_id = before.agent_id;
-    if fresh {
-        if let Some(agent) = agent_for_number(c, before.phone_number_id).await? {
-            diesel::update(conversations::table.filter(conversations::id.eq(before.id)))
-                .set((
-                    conversations::handler.eq(Handler::Bot),
-                    conversations::agent_id.eq(agent.id),
-                    conversations::bot_episode_at.eq(received_at),
-                    conversations::bot_misses.eq(0),
-                    conversations::handoff_reason.eq(None::<String>),
-                    conversations::handoff_at.eq(None::<DateTime<Utc>>),
-                ))
-                .execute(c)
-                .await?;
-            handler = Handler::Bot;
-            agent_id = Some(agent.id);
-        }
+    if fresh && let Some(agent) = agent_for_number(c, before.phone_number_id).await? {
+        diesel::update(conversations::table.filter(conversations::id.eq(before.id)))
+            .set((
+                conversations::handler.eq(Handler::Bot),
+                conversations::agent_id.eq(agent.id),
+                conversations::bot_episode_at.eq(received_at),
+                conversations::bot_misses.eq(0),
+                conversations::handoff_reason.eq(None::<String>),
+                conversations::handoff_at.eq(None::<DateTime<Utc>>),
+            ))
+            .execute(c)
+            .await?;
+        handler = Handler::Bot;
+        agent_id = Some(agent.id);
     }
     if handler != Handler::Bot {
         return Ok(());
@@ -284,7 +282,7 @@ impl Domain {
     pub(crate) async fn reply_in(&self, org_id: Uuid, conversation_id: Uuid) -> Result<()> {
         let scope = Scope::org(org_id);
         let Some(pending) = self
-            .tx(scope.clone(), async |c| pending(c, conversation_id).await)
+            .tx(scope, async |c| pending(c, conversation_id).await)
             .await?
         else {
             return Ok(());
@@ -488,10 +486,8 @@ impl Domain {
                     tracing::warn!(%org_id, error = %e, "the AI provider failed; answering offline");
                     let mut a = offline(agent, &grounded);
                     a.error = Some(e.to_string());
-                    a.needs_owner = matches!(
-                        e,
-                        LlmError::Unauthorized { .. } | LlmError::PaymentRequired { .. }
-                    ) || e.needs_owner();
+                    a.needs_owner = matches!(e, LlmError::Unauthorized | LlmError::PaymentRequired)
+                        || e.needs_owner();
                     a
                 }
             }
@@ -714,6 +710,15 @@ pub(crate) fn arrival(message_id: Uuid) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
 }
 
+/// A message of the episode: id, direction, text, the agent that wrote it, the person who did.
+type EpisodeRow = (
+    Uuid,
+    MessageDirection,
+    Option<String>,
+    Option<Uuid>,
+    Option<Uuid>,
+);
+
 /// Loads what the bot needs to answer, or `None` when it must stay silent.
 async fn pending(c: &mut Conn, conversation_id: Uuid) -> Result<Option<Pending>> {
     let Some(conversation) = find_conversation(c, conversation_id).await.ok() else {
@@ -732,13 +737,7 @@ async fn pending(c: &mut Conn, conversation_id: Uuid) -> Result<Option<Pending>>
     let since = conversation
         .bot_episode_at
         .unwrap_or(conversation.created_at);
-    let rows: Vec<(
-        Uuid,
-        MessageDirection,
-        Option<String>,
-        Option<Uuid>,
-        Option<Uuid>,
-    )> = messages::table
+    let rows: Vec<EpisodeRow> = messages::table
         .filter(messages::conversation_id.eq(conversation_id))
         .filter(messages::id.ge(arrived_since(since)))
         .order(messages::id.desc())

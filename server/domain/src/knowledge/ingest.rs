@@ -140,28 +140,25 @@ impl Domain {
     pub(crate) async fn ingest_knowledge(&self, org_id: Uuid, source_id: Uuid) -> Result<()> {
         let scope = Scope::org(org_id);
         let Some(source) = self
-            .tx(
-                scope.clone(),
-                async |c| -> Result<Option<KnowledgeSource>> {
-                    let source: Option<KnowledgeSource> = diesel::update(
-                        knowledge_sources::table.filter(knowledge_sources::id.eq(source_id)),
-                    )
-                    .set((
-                        knowledge_sources::status.eq(SourceStatus::Processing),
-                        knowledge_sources::status_reason.eq(None::<String>),
-                        knowledge_sources::progress_done.eq(0),
-                        knowledge_sources::progress_total.eq(1),
-                        knowledge_sources::updated_at.eq(Utc::now()),
-                    ))
-                    .returning(KnowledgeSource::as_returning())
-                    .get_results(c)
-                    .await?
-                    .into_iter()
-                    .next();
-                    publish(c, org_id, source_id).await?;
-                    Ok(source)
-                },
-            )
+            .tx(scope, async |c| -> Result<Option<KnowledgeSource>> {
+                let source: Option<KnowledgeSource> = diesel::update(
+                    knowledge_sources::table.filter(knowledge_sources::id.eq(source_id)),
+                )
+                .set((
+                    knowledge_sources::status.eq(SourceStatus::Processing),
+                    knowledge_sources::status_reason.eq(None::<String>),
+                    knowledge_sources::progress_done.eq(0),
+                    knowledge_sources::progress_total.eq(1),
+                    knowledge_sources::updated_at.eq(Utc::now()),
+                ))
+                .returning(KnowledgeSource::as_returning())
+                .get_results(c)
+                .await?
+                .into_iter()
+                .next();
+                publish(c, org_id, source_id).await?;
+                Ok(source)
+            })
             .await?
         else {
             // Deleted while it waited.

@@ -511,10 +511,10 @@ impl Domain {
                 Ok(source)
             })
             .await?;
-        if source.kind == SourceKind::File {
-            if let Ok(path) = self.knowledge_file(access.org_id, id) {
-                let _ = tokio::fs::remove_file(path).await;
-            }
+        if source.kind == SourceKind::File
+            && let Ok(path) = self.knowledge_file(access.org_id, id)
+        {
+            let _ = tokio::fs::remove_file(path).await;
         }
         Ok(())
     }
