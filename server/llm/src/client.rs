@@ -12,8 +12,7 @@ use std::{
 };
 
 use futures::{Stream, StreamExt, stream::BoxStream};
-use rand::Rng;
-use reqwest::{Response, StatusCode, header};
+use reqwest::{Response, header};
 use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 use url::Url;
@@ -21,14 +20,11 @@ use url::Url;
 use crate::{
     ChatRequest, Completion, CompletionBuilder, Delta, FinishReason, LlmError, Message, Tool,
     ToolCall, ToolChoice, Usage,
-    assemble::{WireError, WireErrorDetail, check_not_empty, parse_chunk},
+    assemble::{check_not_empty, parse_chunk},
+    http::{self, Failure, RetryPolicy, read_limited, transport_error},
     sse::{SseDecoder, SseEvent},
     types::WireUsage,
 };
-
-/// How much of an error body the client reads, and how much of a non-JSON one it keeps.
-const MAX_ERROR_BODY: usize = 64 * 1024;
-const ERROR_EXCERPT: usize = 300;
 
 /// The provider's API key. Its `Debug` hides it.
 #[derive(Clone, PartialEq, Eq)]
@@ -110,46 +106,10 @@ pub struct LlmClient {
     config: Arc<LlmConfig>,
 }
 
-/// A failed attempt and the delay the provider asked for before the next one.
-struct Failure {
-    error: LlmError,
-    retry_after: Option<Duration>,
-}
-
-impl From<LlmError> for Failure {
-    fn from(error: LlmError) -> Self {
-        Failure {
-            error,
-            retry_after: None,
-        }
-    }
-}
-
 impl LlmClient {
     pub fn new(config: LlmConfig) -> Result<Self, LlmError> {
-        let mut base = Url::parse(&config.base_url)
-            .map_err(|e| LlmError::Config(format!("the base URL is not a URL: {e}")))?;
-        if !matches!(base.scheme(), "http" | "https") || base.cannot_be_a_base() {
-            return Err(LlmError::Config(
-                "the base URL must be an http or https URL".into(),
-            ));
-        }
-        // `Url::join` drops the last segment unless the path ends with a slash, and a base
-        // like `https://host/v1` must keep its `v1`.
-        if !base.path().ends_with('/') {
-            let path = format!("{}/", base.path());
-            base.set_path(&path);
-        }
-        let endpoint = base
-            .join("chat/completions")
-            .map_err(|e| LlmError::Config(format!("cannot build the endpoint URL: {e}")))?;
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        // No client-wide timeout: it would cut long streams; each call sets its own bounds.
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .user_agent(concat!("wagent-llm/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| LlmError::Config(format!("cannot build the HTTP client: {e}")))?;
+        let endpoint = http::endpoint(&config.base_url, "chat/completions")?;
+        let http = http::http_client(config.connect_timeout)?;
         Ok(Self {
             http,
             endpoint,
@@ -273,7 +233,7 @@ impl LlmClient {
         if response.status().is_success() {
             return Ok(response);
         }
-        Err(self.error_response(response).await)
+        Err(http::error_response(response, self.config.api_key.as_ref()).await)
     }
 
     async fn complete_once(&self, body: &WireRequest<'_>) -> Result<Completion, Failure> {
@@ -292,132 +252,19 @@ impl LlmClient {
             .map_err(|_| LlmError::Timeout)?
     }
 
-    async fn with_retries<T, F, Fut>(&self, mut attempt: F) -> Result<T, LlmError>
+    async fn with_retries<T, F, Fut>(&self, attempt: F) -> Result<T, LlmError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, Failure>>,
     {
-        let mut retries = 0;
-        loop {
-            let failure = match attempt().await {
-                Ok(value) => return Ok(value),
-                Err(failure) => failure,
-            };
-            if retries >= self.config.max_retries || !is_retried(&failure.error) {
-                return Err(failure.error);
-            }
-            let delay = self.retry_delay(retries, failure.retry_after);
-            tracing::warn!(
-                error = %failure.error,
-                retry = retries + 1,
-                delay_ms = delay.as_millis() as u64,
-                "LLM request failed; retrying"
-            );
-            tokio::time::sleep(delay).await;
-            retries += 1;
+        RetryPolicy {
+            max_retries: self.config.max_retries,
+            base_delay: self.config.retry_base_delay,
+            max_delay: self.config.max_retry_delay,
         }
+        .run(attempt)
+        .await
     }
-
-    /// Exponential backoff with jitter (half to all of the step), or the provider's
-    /// `Retry-After`, both capped.
-    fn retry_delay(&self, retries: u32, retry_after: Option<Duration>) -> Duration {
-        let cap = self.config.max_retry_delay;
-        if let Some(asked) = retry_after {
-            return asked.min(cap);
-        }
-        let step = self
-            .config
-            .retry_base_delay
-            .saturating_mul(2u32.saturating_pow(retries))
-            .min(cap);
-        let half = step / 2;
-        half + half.mul_f64(rand::rng().random_range(0.0..=1.0))
-    }
-
-    async fn error_response(&self, mut response: Response) -> Failure {
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = read_limited(&mut response, MAX_ERROR_BODY)
-            .await
-            .unwrap_or_default();
-        let error = match status {
-            StatusCode::UNAUTHORIZED => LlmError::Unauthorized,
-            StatusCode::PAYMENT_REQUIRED => LlmError::PaymentRequired,
-            StatusCode::TOO_MANY_REQUESTS => LlmError::RateLimited { retry_after },
-            s if s.is_server_error() => LlmError::Server(s.as_u16()),
-            s => LlmError::BadRequest {
-                status: s.as_u16(),
-                message: self.error_message(&body),
-            },
-        };
-        tracing::debug!(status = status.as_u16(), error = %error, "LLM provider answered an error");
-        Failure { error, retry_after }
-    }
-
-    /// The provider's `error.message`, or the start of the body; never the API key.
-    fn error_message(&self, body: &[u8]) -> String {
-        let message = match serde_json::from_slice::<WireError>(body) {
-            Ok(WireError {
-                error:
-                    WireErrorDetail {
-                        message: Some(message),
-                    },
-            }) => message,
-            _ => {
-                let text = String::from_utf8_lossy(body);
-                let text = text.trim();
-                match text.char_indices().nth(ERROR_EXCERPT) {
-                    Some((end, _)) => format!("{}…", &text[..end]),
-                    None => text.to_owned(),
-                }
-            }
-        };
-        match &self.config.api_key {
-            Some(key) if !key.expose().is_empty() => message.replace(key.expose(), "[redacted]"),
-            _ => message,
-        }
-    }
-}
-
-/// Errors the client retries by itself; the rest go straight to the caller.
-fn is_retried(error: &LlmError) -> bool {
-    matches!(
-        error,
-        LlmError::RateLimited { .. }
-            | LlmError::Server(_)
-            | LlmError::Timeout
-            | LlmError::Transport(_)
-    )
-}
-
-async fn read_limited(response: &mut Response, max: usize) -> Result<Vec<u8>, LlmError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(&e))? {
-        if body.len() + chunk.len() > max {
-            return Err(LlmError::TooLarge { limit: max });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-fn transport_error(error: &reqwest::Error) -> LlmError {
-    if error.is_timeout() {
-        return LlmError::Timeout;
-    }
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    LlmError::Transport(text)
 }
 
 /// The request body on the wire.

@@ -1,17 +1,20 @@
-//! What can go wrong when asking the provider for a completion, and what the caller should
-//! do about it.
+//! What can go wrong when asking the provider for a completion or for embeddings, and what
+//! the caller should do about it.
 
 use std::time::Duration;
 
-/// An error from an [`LlmClient`](crate::LlmClient) call.
+/// An error from an [`LlmClient`](crate::LlmClient) or
+/// [`EmbeddingsClient`](crate::EmbeddingsClient) call.
 ///
 /// No variant carries the API key: the provider's error messages are kept, but the client
 /// scrubs the key from them first.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LlmError {
-    /// The client has no API key: the LLM is switched off, and the caller should not have
-    /// asked (see [`LlmClient::is_configured`](crate::LlmClient::is_configured)).
-    #[error("no API key is configured for the LLM provider")]
+    /// The chat client has no API key, or the embeddings client no base URL: the feature is
+    /// switched off, and the caller should not have asked (see
+    /// [`LlmClient::is_configured`](crate::LlmClient::is_configured) and
+    /// [`EmbeddingsClient::is_configured`](crate::EmbeddingsClient::is_configured)).
+    #[error("the LLM provider is not configured (no API key, or no embeddings URL)")]
     NotConfigured,
     /// The client's configuration cannot work (a base URL that is not a URL).
     #[error("invalid LLM client configuration: {0}")]
@@ -49,7 +52,8 @@ pub enum LlmError {
     /// The provider sent an error in the middle of a stream.
     #[error("the LLM provider interrupted the stream: {0}")]
     Interrupted(String),
-    /// A success status with a body that is not the documented shape.
+    /// A success status with a body that is not the documented shape (for embeddings, also
+    /// vectors that do not match the inputs).
     #[error("cannot read the LLM provider's answer: {0}")]
     Decode(String),
     /// The answer (or one line of a stream) is larger than the configured bound.

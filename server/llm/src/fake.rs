@@ -7,9 +7,13 @@
 //! `: keep-alive` comments and blank lines between them, text and tool-call arguments split
 //! over several chunks, each event written in two pieces, usage in the last chunk, then
 //! `data: [DONE]`. `/embeddings` is a 404, as at DeepSeek.
+//!
+//! [`FakeEmbeddings::start`] is a separate server for the embeddings client: it serves
+//! `POST /embeddings` in the OpenAI format with deterministic vectors that count words, so
+//! that texts sharing words (or words declared synonyms) come out similar.
 
 use std::{
-    collections::VecDeque,
+    collections::{HashMap, VecDeque},
     io,
     net::SocketAddr,
     sync::{
@@ -20,7 +24,7 @@ use std::{
 };
 
 use poem::{
-    Addr, Body, EndpointExt, Response, Route, Server,
+    Addr, Body, EndpointExt, IntoEndpoint, Response, Route, Server,
     endpoint::make,
     http::{StatusCode, header},
     listener::{Acceptor, Listener, TcpListener},
@@ -28,11 +32,11 @@ use poem::{
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot, watch};
 
-use crate::{ApiKey, LlmConfig, Usage};
+use crate::{ApiKey, EmbeddingsConfig, LlmConfig, Usage};
 
 /// What the fake says when nothing is scripted.
 pub const DEFAULT_TEXT: &str = "Hello from the fake LLM.";
-/// The API key in [`FakeLlm::config`].
+/// The API key in [`FakeLlm::config`] and [`FakeEmbeddings::config`].
 pub const FAKE_API_KEY: &str = "sk-fake-test-key";
 
 const MAX_BODY: usize = 32 * 1024 * 1024;
@@ -286,15 +290,6 @@ impl FakeLlm {
 
     /// Starts a fake on a free local port.
     pub async fn try_start() -> io::Result<FakeLlm> {
-        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await?;
-        let addr = acceptor
-            .local_addr()
-            .into_iter()
-            .find_map(|a| match a.0 {
-                Addr::SocketAddr(addr) => Some(addr),
-                _ => None,
-            })
-            .ok_or_else(|| io::Error::other("the listener has no socket address"))?;
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
             count: watch::Sender::new(0),
@@ -303,7 +298,6 @@ impl FakeLlm {
             delay: Mutex::new(Duration::ZERO),
             next_id: AtomicU64::new(1),
         });
-        let (stop, stopped) = oneshot::channel::<()>();
         let app = {
             let shared = shared.clone();
             Route::new()
@@ -322,19 +316,9 @@ impl FakeLlm {
                 )
                 .map_to_response()
         };
-        tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(e) = Server::new_with_acceptor(acceptor)
-                .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_millis(100)))
-                .await
-            {
-                tracing::error!(error = %e, "fake LLM stopped");
-            }
-        });
+        let (base_url, stop) = serve(app, "fake LLM").await?;
         Ok(FakeLlm {
-            base_url: base_url(addr),
+            base_url,
             shared,
             _stop: stop,
         })
@@ -429,16 +413,43 @@ impl FakeLlm {
     }
 }
 
+/// Serves `app` on a free local port until the returned sender is dropped, and returns
+/// its base URL.
+async fn serve<E>(app: E, name: &'static str) -> io::Result<(String, oneshot::Sender<()>)>
+where
+    E: IntoEndpoint + Send + 'static,
+    E::Endpoint: 'static,
+{
+    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await?;
+    let addr = acceptor
+        .local_addr()
+        .into_iter()
+        .find_map(|a| match a.0 {
+            Addr::SocketAddr(addr) => Some(addr),
+            _ => None,
+        })
+        .ok_or_else(|| io::Error::other("the listener has no socket address"))?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        if let Err(e) = Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_millis(100)))
+            .await
+        {
+            tracing::error!(error = %e, "{name} stopped");
+        }
+    });
+    Ok((base_url(addr), stop))
+}
+
 fn base_url(addr: SocketAddr) -> String {
     format!("http://{addr}")
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A test that panicked while holding the lock leaves data that is still usable.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-async fn chat_completions(shared: Arc<Shared>, mut req: poem::Request) -> Response {
+/// Reads a request into a [`RecordedRequest`], or answers 413 when its body is too large.
+async fn record(mut req: poem::Request) -> Result<RecordedRequest, Response> {
     let headers = req
         .headers()
         .iter()
@@ -451,14 +462,26 @@ async fn chat_completions(shared: Arc<Shared>, mut req: poem::Request) -> Respon
         .collect();
     let raw = match req.take_body().into_bytes_limit(MAX_BODY).await {
         Ok(raw) => raw,
-        Err(_) => return error_response(413, "Request body too large"),
+        Err(_) => return Err(error_response(413, "Request body too large")),
     };
-    let record = RecordedRequest {
+    Ok(RecordedRequest {
         method: req.method().to_string(),
         path: req.uri().path().to_owned(),
         headers,
         body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
         raw_body: String::from_utf8_lossy(&raw).into_owned(),
+    })
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A test that panicked while holding the lock leaves data that is still usable.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+async fn chat_completions(shared: Arc<Shared>, req: poem::Request) -> Response {
+    let record = match record(req).await {
+        Ok(record) => record,
+        Err(response) => return response,
     };
     lock(&shared.requests).push(record.clone());
     shared.count.send_modify(|n| *n += 1);
@@ -819,4 +842,287 @@ fn usage_json(usage: Usage) -> Value {
         wire["completion_tokens_details"] = json!({"reasoning_tokens": reasoning});
     }
     wire
+}
+
+// --- Embeddings ----------------------------------------------------------------------------
+
+/// The length of [`FakeEmbeddings`]' vectors.
+pub const FAKE_EMBEDDING_DIMENSIONS: usize = 64;
+
+/// A running fake embeddings server. It stops when dropped.
+///
+/// The vector of a text counts its words: lower-cased, accents folded (`horário` is
+/// `horario`), split on anything not a letter or digit, each word adding 1.0 at
+/// `fnv1a(word) % 64`. Texts sharing words are therefore similar, and
+/// [`with_synonyms`](Self::with_synonyms) makes different words count as one, so tests can
+/// show a search finding a passage that shares no word with the question. Different words
+/// can share a dimension by chance; the hash is fixed, so a test that passes keeps passing.
+pub struct FakeEmbeddings {
+    base_url: String,
+    shared: Arc<EmbeddingsShared>,
+    _stop: oneshot::Sender<()>,
+}
+
+struct EmbeddingsShared {
+    requests: Mutex<Vec<RecordedRequest>>,
+    count: watch::Sender<usize>,
+    /// Scripted answers (errors, raw bytes) for the next requests, before computed ones.
+    queue: Mutex<VecDeque<Reply>>,
+    /// A word to the first word of its synonym group.
+    synonyms: Mutex<HashMap<String, String>>,
+    delay: Mutex<Duration>,
+}
+
+impl FakeEmbeddings {
+    /// Starts a fake on a free local port.
+    ///
+    /// # Panics
+    /// When no local port can be bound; use [`try_start`](Self::try_start) to handle that.
+    pub async fn start() -> FakeEmbeddings {
+        match Self::try_start().await {
+            Ok(fake) => fake,
+            Err(e) => panic!("cannot start the fake embeddings server: {e}"),
+        }
+    }
+
+    /// Starts a fake on a free local port.
+    pub async fn try_start() -> io::Result<FakeEmbeddings> {
+        let shared = Arc::new(EmbeddingsShared {
+            requests: Mutex::new(Vec::new()),
+            count: watch::Sender::new(0),
+            queue: Mutex::new(VecDeque::new()),
+            synonyms: Mutex::new(HashMap::new()),
+            delay: Mutex::new(Duration::ZERO),
+        });
+        let app = {
+            let shared = shared.clone();
+            Route::new()
+                .at(
+                    "/embeddings",
+                    poem::post(make(move |req| embeddings(shared.clone(), req))),
+                )
+                .map_to_response()
+        };
+        let (base_url, stop) = serve(app, "fake embeddings server").await?;
+        Ok(FakeEmbeddings {
+            base_url,
+            shared,
+            _stop: stop,
+        })
+    }
+
+    /// `http://127.0.0.1:{port}`, the client's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// A client configuration for this fake: its URL, [`FAKE_API_KEY`], and short retry
+    /// delays so that retry tests run fast.
+    pub fn config(&self) -> EmbeddingsConfig {
+        EmbeddingsConfig {
+            timeout: Duration::from_secs(10),
+            connect_timeout: Duration::from_secs(2),
+            retry_base_delay: Duration::from_millis(10),
+            max_retry_delay: Duration::from_millis(200),
+            ..EmbeddingsConfig::new(
+                self.base_url.clone(),
+                Some(ApiKey::new(FAKE_API_KEY)),
+                "fake-embeddings",
+            )
+        }
+    }
+
+    /// Makes every word of each group count as the group's first word (single words; case
+    /// and accents do not matter).
+    pub fn with_synonyms(&self, groups: &[&[&str]]) -> &Self {
+        let mut synonyms = lock(&self.shared.synonyms);
+        for group in groups {
+            let Some(first) = group.first() else {
+                continue;
+            };
+            let canonical = fold(first);
+            for word in *group {
+                synonyms.insert(fold(word), canonical.clone());
+            }
+        }
+        self
+    }
+
+    /// Answers the next request that has no scripted answer with this status and an
+    /// OpenAI-style error body, `{"error": {"message": ...}}`.
+    pub fn fail_next(&self, status: u16, message: impl Into<String>) -> &Self {
+        lock(&self.shared.queue).push_back(Reply::error(status, message));
+        self
+    }
+
+    /// Answers the next request that has no scripted answer with exactly these bytes (a
+    /// wrong number of vectors, say).
+    pub fn reply_raw(
+        &self,
+        status: u16,
+        content_type: impl Into<String>,
+        body: impl Into<Vec<u8>>,
+    ) -> &Self {
+        lock(&self.shared.queue).push_back(Reply::raw(status, content_type, body));
+        self
+    }
+
+    /// A delay before every answer (for timeouts).
+    pub fn set_delay(&self, delay: Duration) -> &Self {
+        *lock(&self.shared.delay) = delay;
+        self
+    }
+
+    /// The vector the fake answers for `text`, before the client normalises it.
+    pub fn vector(&self, text: &str) -> Vec<f32> {
+        word_counts(text, &lock(&self.shared.synonyms))
+    }
+
+    /// Every request so far, in the order received.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    pub fn request_count(&self) -> usize {
+        *self.shared.count.borrow()
+    }
+
+    /// Waits until at least `count` requests arrived, and returns them all.
+    ///
+    /// # Panics
+    /// After ten seconds without them.
+    pub async fn wait_for_requests(&self, count: usize) -> Vec<RecordedRequest> {
+        let mut seen = self.shared.count.subscribe();
+        let waited = tokio::time::timeout(Duration::from_secs(10), seen.wait_for(|n| *n >= count));
+        if !matches!(waited.await, Ok(Ok(_))) {
+            panic!(
+                "the fake embeddings server received {} requests, not {count}",
+                self.request_count()
+            );
+        }
+        self.requests()
+    }
+}
+
+async fn embeddings(shared: Arc<EmbeddingsShared>, req: poem::Request) -> Response {
+    let record = match record(req).await {
+        Ok(record) => record,
+        Err(response) => return response,
+    };
+    lock(&shared.requests).push(record.clone());
+    shared.count.send_modify(|n| *n += 1);
+
+    let delay = *lock(&shared.delay);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let queued = lock(&shared.queue).pop_front();
+    if let Some(reply) = queued {
+        return render_raw(&reply);
+    }
+    let Some(model) = record.model() else {
+        return error_response(400, "you must provide a model parameter");
+    };
+    // OpenAI takes one string or an array of them.
+    let inputs: Vec<&str> = match record.body.get("input") {
+        Some(Value::String(text)) => vec![text.as_str()],
+        Some(Value::Array(items)) => match items.iter().map(Value::as_str).collect() {
+            Some(texts) => texts,
+            None => return error_response(400, "'input' must be strings"),
+        },
+        _ => return error_response(400, "'input' must be a string or an array of strings"),
+    };
+    if inputs.is_empty() {
+        return error_response(400, "'input' must not be empty");
+    }
+    let synonyms = lock(&shared.synonyms).clone();
+    let prompt_tokens: usize = inputs.iter().map(|text| words(text).len().max(1)).sum();
+    let data: Vec<Value> = inputs
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            json!({
+                "object": "embedding",
+                "index": index,
+                "embedding": word_counts(text, &synonyms),
+            })
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "object": "list",
+            "data": data,
+            "model": model,
+            "usage": {"prompt_tokens": prompt_tokens, "total_tokens": prompt_tokens},
+        }),
+    )
+}
+
+/// The fake's vector of `text`: 1.0 per word at its word's dimension.
+fn word_counts(text: &str, synonyms: &HashMap<String, String>) -> Vec<f32> {
+    let mut vector = vec![0.0; FAKE_EMBEDDING_DIMENSIONS];
+    for word in words(text) {
+        let word = synonyms.get(&word).unwrap_or(&word);
+        // The remainder is below 64, so the cast loses nothing.
+        let dimension = (fnv1a(word) % FAKE_EMBEDDING_DIMENSIONS as u64) as usize;
+        vector[dimension] += 1.0;
+    }
+    vector
+}
+
+/// The words of `text`, lower-cased and with their accents folded.
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Lower case without the accents of Portuguese, Spanish and French, so that `Horário` and
+/// `horario` are one word.
+fn fold(text: &str) -> String {
+    text.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        })
+        .collect()
+}
+
+/// 64-bit FNV-1a: stable across runs and platforms, unlike std's randomised hasher.
+fn fnv1a(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_lower_cased_folded_and_split() {
+        assert_eq!(
+            words("Horário: ABERTO às 8h, café-da-manhã!"),
+            ["horario", "aberto", "as", "8h", "cafe", "da", "manha"]
+        );
+    }
+
+    #[test]
+    fn the_hash_is_fnv1a() {
+        // The published test vectors.
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a("foobar"), 0x8594_4171_f739_67e8);
+    }
 }
