@@ -6,7 +6,9 @@
 //! when none of the top 3 is grounded (the agent then hands over instead of inventing).
 //!
 //! Run: `bench/run retrieval`. Prints `retrieval_hit_at_3` (goal ≥ 0.9),
-//! `retrieval_questions`, and the two kinds apart; misses go to stderr.
+//! `retrieval_questions`, and the two kinds apart, with the share of answerable questions
+//! whose answering passage is also judged grounded (what the offline agent quotes); misses
+//! go to stderr.
 
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]
@@ -89,6 +91,9 @@ async fn run() {
             .unwrap();
     let (mut hits, mut answerable, mut answerable_hits, mut unanswerable, mut refusals) =
         (0, 0, 0, 0, 0);
+    // Answerable questions whose answering passage is also judged grounded: those the
+    // agent answers offline by quoting (the rest it hands over).
+    let mut grounded_hits = 0;
     for q in &questions {
         let found = app
             .ok(&alice, "query($o: ID!, $q: String!) { organization(id: $o) { searchKnowledge(question: $q, first: 3) { text headingPath grounded score } } }", json!({ "o": org, "q": q["question"] }))
@@ -105,10 +110,17 @@ async fn run() {
                 .iter()
                 .map(|e| collapse(e.as_str().unwrap()))
                 .collect();
-            let hit = passages.iter().any(|p| {
+            let answers = |p: &&Value| {
                 let text = collapse(p["text"].as_str().unwrap_or_default());
                 expect.iter().any(|e| text.contains(e.as_str()))
-            });
+            };
+            let hit = passages.iter().any(|p| answers(&p));
+            grounded_hits += usize::from(
+                passages
+                    .iter()
+                    .filter(|p| p["grounded"] == true)
+                    .any(|p| answers(&p)),
+            );
             answerable_hits += usize::from(hit);
             hit
         } else {
@@ -148,6 +160,10 @@ async fn run() {
     println!(
         "retrieval_answerable_hit_at_3: {:.3}",
         answerable_hits as f64 / answerable.max(1) as f64
+    );
+    println!(
+        "retrieval_answerable_grounded_at_3: {:.3}",
+        grounded_hits as f64 / answerable.max(1) as f64
     );
     println!(
         "retrieval_unanswerable_refused: {:.3}",

@@ -63,6 +63,10 @@ pub struct Llm {
     pub model: String,
     /// Micro-dollars per million tokens: cache hit, cache miss, output.
     pub prices: [u64; 3],
+    /// An OpenAI-compatible embeddings endpoint; unset: retrieval is text search alone.
+    pub embeddings_url: Option<String>,
+    pub embeddings_api_key: Option<Secret>,
+    pub embeddings_model: String,
 }
 
 /// Abuse limits on the API and its websockets.
@@ -288,6 +292,21 @@ pub const TABLE: &[(&str, &str, &str)] = &[
         "What the model costs per million tokens in micro-dollars, for the cost estimates: cache hit, cache miss, output. Default 28000,280000,420000.",
     ),
     (
+        "embeddings_url",
+        "EMBEDDINGS_BASE_URL",
+        "An OpenAI-compatible embeddings API (its `/embeddings` path is called). Set: knowledge chunks and questions are embedded and the vector ranking is fused with text search. Default none (the AI provider has no embeddings endpoint).",
+    ),
+    (
+        "embeddings_api_key",
+        "EMBEDDINGS_API_KEY",
+        "The embeddings API's key, if it needs one.",
+    ),
+    (
+        "embeddings_model",
+        "EMBEDDINGS_MODEL",
+        "The embeddings model. Default text-embedding-3-small.",
+    ),
+    (
         "fetch_allow",
         "WAGENT_FETCH_ALLOW",
         "Comma-separated host:port addresses the knowledge crawler may reach although private (a local demo site). Default none.",
@@ -334,6 +353,9 @@ struct Raw {
     llm_api_key: Option<Secret>,
     llm_model: Option<String>,
     llm_prices: Option<String>,
+    embeddings_url: Option<String>,
+    embeddings_api_key: Option<Secret>,
+    embeddings_model: Option<String>,
     fetch_allow: Option<String>,
 }
 
@@ -520,11 +542,25 @@ impl Settings {
                 })?
             }
         };
+        let embeddings_url = raw
+            .embeddings_url
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(u) = &embeddings_url {
+            match url::Url::parse(u) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                _ => return Err("EMBEDDINGS_BASE_URL is malformed: expected an http(s) URL".into()),
+            }
+        }
         let llm = Llm {
             base_url: llm_base_url,
             api_key: raw.llm_api_key,
             model: raw.llm_model.unwrap_or_else(|| "deepseek-flash".into()),
             prices,
+            embeddings_url,
+            embeddings_api_key: raw.embeddings_api_key,
+            embeddings_model: raw
+                .embeddings_model
+                .unwrap_or_else(|| "text-embedding-3-small".into()),
         };
         let fetch_allow = raw
             .fetch_allow
@@ -622,6 +658,9 @@ fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
         "llm_api_key" => raw.llm_api_key = Some(Secret(value.to_owned())),
         "llm_model" => raw.llm_model = s(),
         "llm_prices" => raw.llm_prices = s(),
+        "embeddings_url" => raw.embeddings_url = s(),
+        "embeddings_api_key" => raw.embeddings_api_key = Some(Secret(value.to_owned())),
+        "embeddings_model" => raw.embeddings_model = s(),
         "fetch_allow" => raw.fetch_allow = s(),
         _ => return Err("unknown".into()),
     }

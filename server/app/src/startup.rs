@@ -366,8 +366,22 @@ fn ai_setup(llm: &crate::settings::Llm) -> Result<wagent_domain::agents::AiSetup
     let client = wagent_llm::LlmClient::new(config)
         .map_err(|e| format!("cannot build the AI provider's client: {e}"))?;
     let [hit, miss, output] = llm.prices;
+    let embeddings = match &llm.embeddings_url {
+        Some(url) => Some(
+            wagent_llm::EmbeddingsClient::new(wagent_llm::EmbeddingsConfig::new(
+                url.clone(),
+                llm.embeddings_api_key
+                    .as_ref()
+                    .map(|k| wagent_llm::ApiKey::new(k.expose())),
+                llm.embeddings_model.clone(),
+            ))
+            .map_err(|e| format!("cannot build the embeddings client: {e}"))?,
+        ),
+        None => None,
+    };
     Ok(wagent_domain::agents::AiSetup {
         llm: client,
+        embeddings,
         prices: wagent_llm::Prices {
             input_cache_hit: hit,
             input_cache_miss: miss,

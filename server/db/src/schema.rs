@@ -363,6 +363,8 @@ diesel::table! {
         tsv -> crate::sql_types::Tsvector,
         tsv_simple -> crate::sql_types::Tsvector,
         search_text -> Text,
+        embedding -> Nullable<Array<Float4>>,
+        embedding_model -> Nullable<Text>,
     }
 }
 
@@ -391,6 +393,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         ingested_at -> Nullable<Timestamptz>,
+        embedding_error -> Nullable<Text>,
     }
 }
 

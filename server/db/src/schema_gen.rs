@@ -143,6 +143,7 @@ fn sql_type(udt: &str) -> Result<&'static str, Error> {
         "bytea" => "Bytea",
         "_text" => "Array<Text>",
         "_uuid" => "Array<Uuid>",
+        "_float4" => "Array<Float4>",
         "tsvector" => "crate::sql_types::Tsvector",
         other => {
             return Err(Error::Setup(format!(

@@ -46,6 +46,15 @@ impl Caller {
         }
     }
 
+    /// WAgent itself in a background job, as the audit log shows it (`job` names the job).
+    pub fn system(job: &str) -> Self {
+        Self {
+            principal: Principal::Operator,
+            ip: None,
+            user_agent: Some(format!("wagent {job}")),
+        }
+    }
+
     pub fn user(&self) -> Option<&User> {
         match &self.principal {
             Principal::User(u) => Some(u),

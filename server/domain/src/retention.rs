@@ -5,8 +5,11 @@
 //! import), the rows an import rejected 30 days after it ended, the import's record after 12
 //! months. Campaigns: 12 months after a campaign ended it goes with its recipients and
 //! statistics; in one that has not ended (paused, or a recurring campaign's schedule),
-//! recipient rows and timeline minutes older than 12 months go. The sweep is the
-//! `retention.sweep` job, which schedules its own successor.
+//! recipient rows and timeline minutes older than 12 months go.
+//! AI turns (an agent's log of what it answered, from which passages, or why it handed
+//! over) go 12 months after the turn, like the messages they explain; the monthly usage
+//! totals hold no personal data and stay for billing. The sweep is the `retention.sweep`
+//! job, which schedules its own successor.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
@@ -16,7 +19,7 @@ use uuid::Uuid;
 use wagent_db::{
     Conn, Scope,
     schema::{
-        api_tokens, audit_events, campaign_recipients, campaign_timeline, campaigns,
+        ai_turns, api_tokens, audit_events, campaign_recipients, campaign_timeline, campaigns,
         contact_import_rejects, contact_imports, invitations, media, messages, org_routes,
     },
 };
@@ -40,6 +43,7 @@ pub struct Swept {
     pub campaigns: usize,
     /// Recipient rows of campaigns that are still kept.
     pub campaign_recipients: usize,
+    pub ai_turns: usize,
 }
 
 /// The sweep of one organization (the job's `org_id`); its payload is empty.
@@ -173,6 +177,11 @@ impl Domain {
             .execute(c)
             .await?;
             let (campaigns, campaign_recipients) = sweep_campaigns(c, now).await?;
+            let ai_turns = diesel::delete(
+                ai_turns::table.filter(ai_turns::created_at.lt(now - Duration::days(365))),
+            )
+            .execute(c)
+            .await?;
             Sweep::schedule(c, org_id, now + Duration::hours(24)).await?;
             Ok(Swept {
                 messages,
@@ -184,6 +193,7 @@ impl Domain {
                 rejected_rows,
                 campaigns,
                 campaign_recipients,
+                ai_turns,
             })
         })
         .await

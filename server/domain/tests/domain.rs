@@ -96,7 +96,10 @@ async fn the_sweep_deletes_only_what_outlived_its_retention_and_reschedules_itse
               VALUES ('{o}', '00000000-0000-7000-8000-000000000004', '00000000-0000-7000-8000-000000000002', '00000000-0000-7000-8000-000000000003');
          INSERT INTO messages (org_id, id, conversation_id, direction, kind, body, status, sent_at)
               VALUES ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'inbound', 'text', 'old', 'received', now() - interval '366 days'),
-                     ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'inbound', 'text', 'recent', 'received', now() - interval '300 days');"
+                     ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'inbound', 'text', 'recent', 'received', now() - interval '300 days');
+         INSERT INTO ai_turns (org_id, id, conversation_id, outcome, handoff_reason, created_at)
+              VALUES ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'handoff', 'old', now() - interval '366 days'),
+                     ('{o}', gen_random_uuid(), '00000000-0000-7000-8000-000000000004', 'handoff', 'recent', now() - interval '300 days');"
     ))
     .await
     .unwrap();
@@ -108,9 +111,19 @@ async fn the_sweep_deletes_only_what_outlived_its_retention_and_reschedules_itse
             swept.messages,
             swept.invitations,
             swept.api_tokens,
-            swept.audit_events
+            swept.audit_events,
+            swept.ai_turns
         ),
-        (1, 1, 1, 1)
+        (1, 1, 1, 1, 1)
+    );
+    assert_eq!(
+        count(
+            &t.admin,
+            "SELECT count(*) AS n FROM ai_turns WHERE handoff_reason = 'recent'"
+        )
+        .await,
+        1,
+        "an AI turn of ten months stays"
     );
     assert_eq!(
         count(

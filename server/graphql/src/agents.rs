@@ -150,6 +150,11 @@ impl KnowledgeSourceObject {
             .map(|(url, reason)| PageError { url, reason })
             .collect()
     }
+    /// Why its chunks have no embeddings although an embeddings endpoint is configured (it
+    /// is searched by its text alone).
+    async fn embedding_error(&self) -> Option<&str> {
+        self.source.embedding_error.as_deref()
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         self.source.created_at
     }
@@ -232,6 +237,9 @@ pub struct PassageObject {
     score: f64,
     /// Whether it holds an answer to the question, not only some of its words.
     grounded: bool,
+    /// Cosine similarity of the question's embedding to the passage's (only with an
+    /// embeddings endpoint configured).
+    semantic: Option<f64>,
 }
 
 impl From<Passage> for PassageObject {
@@ -247,6 +255,7 @@ impl From<Passage> for PassageObject {
             url: p.url,
             text: p.text,
             score: p.score,
+            semantic: p.semantic,
         }
     }
 }

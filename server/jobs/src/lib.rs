@@ -95,6 +95,14 @@ impl NewJob {
             ..self
         }
     }
+
+    /// Gives up after `n` runs (10 unless set).
+    pub fn attempts(self, n: i32) -> Self {
+        Self {
+            max_attempts: n.max(1),
+            ..self
+        }
+    }
 }
 
 /// Adds `job` in the caller's transaction and wakes the runners when it commits.

@@ -69,8 +69,19 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
             }
         }
         budget -= page.text.len();
+        // A line that reads as a heading opens a section; the lines between are a block.
         let lines = reflow(&page.text);
-        outline.block(lines.iter().map(String::as_str), Some(number))?;
+        let mut block: Vec<&str> = Vec::new();
+        for line in &lines {
+            match crate::text::heading_level(line) {
+                Some(level) => {
+                    outline.block(block.drain(..), Some(number))?;
+                    outline.heading(level, line)?;
+                }
+                None => block.push(line),
+            }
+        }
+        outline.block(block, Some(number))?;
     }
     if !outline.has_text() && unreadable.len() == pages.len() {
         return Err(KnowledgeError::PdfDamaged(
@@ -87,7 +98,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
 /// it starts in lower case. A hyphen that split a word at the end of a line goes.
 ///
 /// pdf-extract leaves a blank line between most lines, so paragraphs cannot be told apart;
-/// a page is one block.
+/// the lines between two headings of a page are one block.
 fn reflow(page: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for line in page.lines().map(str::trim).filter(|line| !line.is_empty()) {

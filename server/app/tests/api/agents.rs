@@ -6,7 +6,8 @@
 
 use chrono::Datelike;
 use serde_json::{Value, json};
-use wagent_llm::fake::{FakeLlm, Reply};
+use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use wagent_llm::fake::{FakeEmbeddings, FakeLlm, Reply};
 
 use crate::{
     helpers::{TestApp, code},
@@ -115,7 +116,11 @@ async fn the_bot_answers_from_the_right_passage_and_the_model_sees_no_phone_or_e
         json!({ "rules": ["Never promise refunds in cash"] }),
     )
     .await;
-    fake.reply_text("You have 43 days from delivery to return it.");
+    // The provider keeps the request queued a moment, sending keep-alives meanwhile.
+    fake.reply(
+        Reply::text("You have 43 days from delivery to return it.")
+            .queued_for(std::time::Duration::from_millis(300)),
+    );
 
     customer_writes(
         &app,
@@ -167,6 +172,7 @@ async fn the_bot_answers_from_the_right_passage_and_the_model_sees_no_phone_or_e
         "an opaque id: {user}"
     );
     assert_eq!(sent.body["thinking"]["type"], "disabled");
+    assert!(sent.is_stream(), "the answer is streamed");
     assert_eq!(
         sent.messages()[0]["role"],
         "system",
@@ -191,6 +197,28 @@ async fn the_bot_answers_from_the_right_passage_and_the_model_sees_no_phone_or_e
         business_sent.contains("43 days from delivery"),
         "{business_sent}"
     );
+
+    // Erasing the customer erases the agent's log of her conversation with her messages.
+    let list = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { contacts(first: 1) { nodes { id } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    let contact = &list["organization"]["contacts"]["nodes"][0]["id"];
+    app.ok(
+        &alice,
+        "mutation($o: ID!, $c: ID!) { eraseContact(input: {organizationId: $o, contactId: $c}) { contactId } }",
+        json!({ "o": org, "c": contact }),
+    )
+    .await;
+    let turns = wagent_testkit::count(
+        &app.db.admin,
+        &format!("SELECT count(*) AS n FROM ai_turns WHERE org_id = '{org}'"),
+    )
+    .await;
+    assert_eq!(turns, 0, "no AI turn outlives the erased contact");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -549,4 +577,152 @@ async fn bad_knowledge_gets_a_clear_error_and_private_addresses_are_never_fetche
             "{url}: {reason}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reply_that_keeps_failing_goes_to_the_team_with_its_reason() {
+    let app = TestApp::spawn().await;
+    let (org, number, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    policy(&app, &alice, &org).await;
+    agent(&app, &alice, &org, &number, json!({})).await;
+    // Every message the bot would store is refused: the reply job fails on each attempt.
+    let mut c = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    c.batch_execute(
+        "CREATE FUNCTION refuse_bot() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN RAISE EXCEPTION 'the disk is full'; END $$;
+         CREATE TRIGGER refuse_bot BEFORE INSERT ON messages
+            FOR EACH ROW WHEN (NEW.agent_id IS NOT NULL) EXECUTE FUNCTION refuse_bot();",
+    )
+    .await
+    .unwrap();
+
+    customer_writes(
+        &app,
+        &pn,
+        text("how many days do I have to return an item?"),
+    )
+    .await;
+    let query = "query($o: ID!) { organization(id: $o) { conversations(first: 1) { nodes { handler handoffReason aiTurns { outcome error } } } } }";
+    let thread = wagent_testkit::wait_for(
+        "the team to be handed the conversation",
+        std::time::Duration::from_secs(60),
+        || async {
+            let d = app.ok(&alice, query, json!({ "o": org })).await;
+            (d["organization"]["conversations"]["nodes"][0]["handler"] == "TEAM").then_some(d)
+        },
+    )
+    .await;
+    let conversation = &thread["organization"]["conversations"]["nodes"][0];
+    let reason = conversation["handoffReason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("the assistant failed"),
+        "the inbox says why: {reason}"
+    );
+    let turns = conversation["aiTurns"].as_array().unwrap();
+    assert_eq!(turns.len(), 1, "{turns:?}");
+    assert_eq!(turns[0]["outcome"], "FAILED");
+    // The database's own words stay in the server's log.
+    assert_eq!(
+        turns[0]["error"],
+        "the answer could not be sent: internal error"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_an_embeddings_endpoint_a_question_finds_a_passage_that_shares_no_word_with_it() {
+    let embeddings = FakeEmbeddings::start().await;
+    embeddings.with_synonyms(&[&["couch", "sofa", "settee"]]);
+    let app = TestApp::spawn_configured(&[
+        ("EMBEDDINGS_BASE_URL", embeddings.base_url()),
+        ("EMBEDDINGS_API_KEY", wagent_llm::fake::FAKE_API_KEY),
+        ("EMBEDDINGS_MODEL", "fake-embeddings"),
+    ])
+    .await;
+    let (org, _, _) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let catalogue = "# Catalogue\n\n## Living room\n\nThe Lina sofa costs R$ 3,200 in linen.\n\n## Garden\n\nTeak chairs are oiled twice a year.\n";
+    let up = upload(&app, &alice, &org, "catalogue.md", catalogue.as_bytes()).await;
+    let source = up["sourceId"].as_str().unwrap().to_owned();
+    let status = "query($o: ID!, $k: ID!) { organization(id: $o) { knowledgeSource(id: $k) { status embeddingError } } }";
+    let ready = eventually(
+        &app,
+        &alice,
+        status,
+        json!({ "o": org, "k": source }),
+        |d| d["organization"]["knowledgeSource"]["status"] == "READY",
+    )
+    .await;
+    assert_eq!(
+        ready["organization"]["knowledgeSource"]["embeddingError"],
+        Value::Null
+    );
+    let ingested = embeddings.requests();
+    assert_eq!(ingested.len(), 1, "the chunks go in one request");
+    assert!(ingested[0].raw_body.contains("Lina sofa"));
+
+    // "settee" is nowhere in the text: only the embeddings say it is the sofa.
+    let search = "query($o: ID!, $q: String!) { organization(id: $o) { searchKnowledge(question: $q, first: 2) { text semantic } } }";
+    let found = app
+        .ok(&alice, search, json!({ "o": org, "q": "Settee?" }))
+        .await;
+    let passages = found["organization"]["searchKnowledge"].as_array().unwrap();
+    assert!(
+        passages[0]["text"].as_str().unwrap().contains("Lina sofa"),
+        "{passages:?}"
+    );
+    assert!(
+        passages[0]["semantic"].as_f64().unwrap() > passages[1]["semantic"].as_f64().unwrap_or(0.0)
+    );
+    app.ok(
+        &alice,
+        search,
+        json!({ "o": org, "q": "a settee for ana@example.com" }),
+    )
+    .await;
+    let asked = embeddings.requests().last().unwrap().raw_body.clone();
+    assert!(
+        asked.contains("[email]") && !asked.contains("ana@example.com"),
+        "the question is masked before it leaves: {asked}"
+    );
+
+    // An endpoint that refuses leaves the source searchable by its text, and says why.
+    embeddings.fail_next(401, "invalid key");
+    let up = upload(
+        &app,
+        &alice,
+        &org,
+        "garden.md",
+        b"# Garden\n\nCushions go inside in winter.\n",
+    )
+    .await;
+    let garden = up["sourceId"].as_str().unwrap().to_owned();
+    let ready = eventually(
+        &app,
+        &alice,
+        status,
+        json!({ "o": org, "k": garden }),
+        |d| d["organization"]["knowledgeSource"]["status"] == "READY",
+    )
+    .await;
+    let reason = ready["organization"]["knowledgeSource"]["embeddingError"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(reason.contains("text search only"), "{ready}");
+    let found = app
+        .ok(
+            &alice,
+            search,
+            json!({ "o": org, "q": "cushions in winter" }),
+        )
+        .await;
+    assert!(
+        found["organization"]["searchKnowledge"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Cushions go inside"),
+        "{found}"
+    );
 }

@@ -47,6 +47,9 @@ pub struct AiSetup {
     pub llm: wagent_llm::LlmClient,
     /// Prices per million tokens, for the cost estimate of each turn.
     pub prices: wagent_llm::Prices,
+    /// An embeddings endpoint: chunks and questions are embedded and the vector ranking
+    /// joins text search. `None`: text search alone.
+    pub embeddings: Option<wagent_llm::EmbeddingsClient>,
 }
 
 text_enum! {
@@ -293,10 +296,14 @@ pub enum AgentError {
     TooManyAgents,
     #[error("the conversation has no agent to hand it to: switch an agent on for its number")]
     NoAgent,
-    #[error("write a message of 1 to 4,096 characters")]
+    #[error(
+        "write a message of 1 to 4,096 characters (and at most 50 earlier turns of up to 4,096 each)"
+    )]
     Message,
     #[error("the AI provider failed: {0}")]
     Provider(String),
+    #[error("the answer could not be sent: {0}")]
+    Send(String),
 }
 
 wraps_common_error!(AgentError);
@@ -305,7 +312,7 @@ impl Problem for AgentError {
     fn code(&self) -> Code {
         match self {
             Self::Common(e) => e.code(),
-            Self::Provider(_) => Code::Internal,
+            Self::Provider(_) | Self::Send(_) => Code::Internal,
             _ => Code::Validation,
         }
     }
@@ -711,6 +718,35 @@ pub(crate) async fn find(c: &mut Conn, id: Uuid) -> Result<Agent> {
         .ok_or(CommonError::NotFound("agent"))?)
 }
 
+/// The columns a patch sets, in one UPDATE; `None` leaves a column as it is.
+#[derive(diesel::AsChangeset)]
+#[diesel(table_name = agents)]
+struct Changes<'a> {
+    name: Option<&'a str>,
+    system_prompt: Option<&'a str>,
+    tone: Option<&'a str>,
+    rules: Option<&'a Vec<String>>,
+    languages: Option<&'a Vec<String>>,
+    model: Option<Option<&'a str>>,
+    temperature: Option<f32>,
+    max_answer_chars: Option<i32>,
+    thinking: Option<bool>,
+    knowledge_source_ids: Option<&'a Vec<Uuid>>,
+    phone_number_ids: Option<&'a Vec<Uuid>>,
+    business_hours: Option<Option<serde_json::Value>>,
+    out_of_hours_message: Option<Option<&'a str>>,
+    handoff_allowed: Option<bool>,
+    handoff_keywords: Option<&'a Vec<String>>,
+    handoff_on_request: Option<bool>,
+    handoff_on_no_answer: Option<bool>,
+    handoff_after_misses: Option<i32>,
+    handoff_message: Option<&'a str>,
+    debounce_ms: Option<i32>,
+    enabled: Option<bool>,
+    paused_reason: Option<Option<&'a str>>,
+    updated_at: DateTime<Utc>,
+}
+
 /// Writes the patch's settings, checking that numbers and sources are the organization's.
 async fn apply(c: &mut Conn, id: Uuid, p: &AgentPatch) -> Result<Agent> {
     if let Some(ids) = &p.phone_number_ids {
@@ -749,58 +785,40 @@ async fn apply(c: &mut Conn, id: Uuid, p: &AgentPatch) -> Result<Agent> {
             return Err(AgentError::TimeZone(h.time_zone.chars().take(64).collect()));
         }
     }
-    let target = agents::table.filter(agents::id.eq(id));
-    let now = Utc::now();
-    macro_rules! set {
-        ($field:ident, $column:expr) => {
-            if let Some(v) = &p.$field {
-                diesel::update(target)
-                    .set(($column.eq(v), agents::updated_at.eq(now)))
-                    .execute(c)
-                    .await?;
-            }
-        };
-    }
-    set!(name, agents::name);
-    set!(system_prompt, agents::system_prompt);
-    set!(tone, agents::tone);
-    set!(rules, agents::rules);
-    set!(languages, agents::languages);
-    set!(model, agents::model);
-    set!(temperature, agents::temperature);
-    set!(max_answer_chars, agents::max_answer_chars);
-    set!(thinking, agents::thinking);
-    set!(knowledge_source_ids, agents::knowledge_source_ids);
-    set!(phone_number_ids, agents::phone_number_ids);
-    set!(out_of_hours_message, agents::out_of_hours_message);
-    set!(handoff_allowed, agents::handoff_allowed);
-    set!(handoff_keywords, agents::handoff_keywords);
-    set!(handoff_on_request, agents::handoff_on_request);
-    set!(handoff_on_no_answer, agents::handoff_on_no_answer);
-    set!(handoff_after_misses, agents::handoff_after_misses);
-    set!(handoff_message, agents::handoff_message);
-    set!(debounce_ms, agents::debounce_ms);
-    if let Some(hours) = &p.business_hours {
-        let value = hours
-            .as_ref()
-            .map(|h| serde_json::to_value(h).unwrap_or_default());
-        diesel::update(target)
-            .set(agents::business_hours.eq(value))
-            .execute(c)
-            .await?;
-    }
-    if let Some(enabled) = p.enabled {
-        diesel::update(target)
-            .set(agents::enabled.eq(enabled))
-            .execute(c)
-            .await?;
-        if enabled {
-            diesel::update(target)
-                .set(agents::paused_reason.eq(None::<String>))
-                .execute(c)
-                .await?;
-        }
-    }
+    let changes = Changes {
+        name: p.name.as_deref(),
+        system_prompt: p.system_prompt.as_deref(),
+        tone: p.tone.as_deref(),
+        rules: p.rules.as_ref(),
+        languages: p.languages.as_ref(),
+        model: p.model.as_ref().map(Option::as_deref),
+        temperature: p.temperature,
+        max_answer_chars: p.max_answer_chars,
+        thinking: p.thinking,
+        knowledge_source_ids: p.knowledge_source_ids.as_ref(),
+        phone_number_ids: p.phone_number_ids.as_ref(),
+        business_hours: p.business_hours.as_ref().map(|hours| {
+            hours
+                .as_ref()
+                .map(|h| serde_json::to_value(h).unwrap_or_default())
+        }),
+        out_of_hours_message: p.out_of_hours_message.as_ref().map(Option::as_deref),
+        handoff_allowed: p.handoff_allowed,
+        handoff_keywords: p.handoff_keywords.as_ref(),
+        handoff_on_request: p.handoff_on_request,
+        handoff_on_no_answer: p.handoff_on_no_answer,
+        handoff_after_misses: p.handoff_after_misses,
+        handoff_message: p.handoff_message.as_deref(),
+        debounce_ms: p.debounce_ms,
+        enabled: p.enabled,
+        // Switching an agent on clears why it was paused.
+        paused_reason: (p.enabled == Some(true)).then_some(None),
+        updated_at: Utc::now(),
+    };
+    diesel::update(agents::table.filter(agents::id.eq(id)))
+        .set(&changes)
+        .execute(c)
+        .await?;
     find(c, id).await
 }
 

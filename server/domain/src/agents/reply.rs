@@ -8,7 +8,9 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel::{
+    ExpressionMethods, OptionalExtension, PgArrayExpressionMethods, QueryDsl, SelectableHelper,
+};
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -23,11 +25,15 @@ use wagent_llm::{ChatRequest, LlmError, Message as LlmMessage, Tool};
 
 use super::{Agent, AgentError, Handler, Result, TurnOutcome, find, mask};
 use crate::{
-    Access, CommonError, Domain, Role,
+    Access, Caller, CommonError, Domain, Role,
     inbox::{self, Conversation, MessageDirection, TOPIC_CONVERSATION, find_conversation},
     jobs,
     knowledge::{Passage, search},
+    organizations::audit::{self, Entry},
 };
+
+/// Runs of the reply job before the conversation goes to the team.
+const REPLY_ATTEMPTS: i32 = 4;
 
 /// Passages retrieved per question.
 const PASSAGES: i64 = 5;
@@ -131,10 +137,19 @@ impl BackgroundJob for Reply {
 
     async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
         let org_id = jobs::organization(&job)?;
-        domain
-            .reply_in(org_id, self.conversation_id)
-            .await
-            .map_err(jobs::retry)
+        match domain.reply_in(org_id, self.conversation_id).await {
+            Ok(()) => Ok(()),
+            Err(e) if job.attempts < job.max_attempts => Err(jobs::retry(e)),
+            Err(e) => {
+                tracing::error!(%org_id, conversation = %self.conversation_id, error = ?e, "the bot gave up");
+                // The customer is not left waiting on a bot that cannot answer.
+                domain
+                    .give_up_reply(org_id, self.conversation_id, &e.to_string())
+                    .await
+                    .map_err(jobs::retry)?;
+                Err(JobError::Permanent(e.to_string()))
+            }
+        }
     }
 }
 
@@ -146,11 +161,7 @@ pub(super) async fn agent_for_number(
     Ok(agents::table
         .filter(agents::enabled.eq(true))
         .filter(agents::paused_reason.is_null())
-        .filter(
-            diesel::dsl::sql::<diesel::sql_types::Bool>("")
-                .bind::<diesel::sql_types::Uuid, _>(number)
-                .sql(" = ANY (phone_number_ids)"),
-        )
+        .filter(agents::phone_number_ids.contains(vec![number]))
         .order(agents::created_at)
         .select(Agent::as_select())
         .first(c)
@@ -212,7 +223,10 @@ pub(crate) async fn on_inbound(
             },
         )
         .at(run_at)
-        .unique(key.clone()),
+        .unique(key.clone())
+        // Backoff of 2, 4 and 8 s: a customer waits at most a quarter of a minute for
+        // the team to be told.
+        .attempts(REPLY_ATTEMPTS),
     )
     .await?;
     if queued.is_none() {
@@ -320,6 +334,41 @@ impl Domain {
         Ok(())
     }
 
+    /// The reply job's last attempt failed: the conversation goes to the team, flagged
+    /// with the reason, and the agent's log shows a failed turn.
+    async fn give_up_reply(&self, org_id: Uuid, conversation_id: Uuid, why: &str) -> Result<()> {
+        self.tx(Scope::org(org_id), async |c| -> Result<()> {
+            let reason: String = format!("the assistant failed: {why}")
+                .chars()
+                .take(500)
+                .collect();
+            let agent: Option<Option<Uuid>> = diesel::update(
+                conversations::table
+                    .filter(conversations::id.eq(conversation_id))
+                    .filter(conversations::handler.eq(Handler::Bot)),
+            )
+            .set((
+                conversations::handler.eq(Handler::Team),
+                conversations::handoff_reason.eq(&reason),
+                conversations::handoff_at.eq(Utc::now()),
+            ))
+            .returning(conversations::agent_id)
+            .get_result(c)
+            .await
+            .optional()?;
+            let Some(agent) = agent else {
+                return Ok(());
+            };
+            let mut failed = AgentAnswer::new(TurnOutcome::Failed);
+            failed.handoff = Some(reason);
+            failed.error = Some(why.to_owned());
+            log_turn(c, org_id, agent, Some(conversation_id), None, &failed).await?;
+            inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// What the agent answers to `question` after `history`, without sending anything
     /// (`testAgent`, `wagent agent ask`). Member.
     pub async fn test_agent(
@@ -330,7 +379,11 @@ impl Domain {
         history: &[Turn],
     ) -> Result<AgentAnswer> {
         access.ensure(Role::Member)?;
-        if question.trim().is_empty() || question.chars().count() > 4096 || history.len() > 50 {
+        if question.trim().is_empty()
+            || question.chars().count() > 4096
+            || history.len() > 50
+            || history.iter().any(|t| t.text.chars().count() > 4096)
+        {
             return Err(AgentError::Message);
         }
         let (agent, org_name) = self
@@ -408,9 +461,17 @@ impl Domain {
                 return Ok(a);
             }
         }
+        let vector = self.question_vector(question).await;
         let passages = self
             .tx(Scope::org(org_id), async |c| -> Result<Vec<Passage>> {
-                Ok(search::search(c, question, &agent.knowledge_source_ids, PASSAGES).await?)
+                Ok(search::search(
+                    c,
+                    question,
+                    &agent.knowledge_source_ids,
+                    PASSAGES,
+                    vector.as_ref(),
+                )
+                .await?)
             })
             .await?;
         // The model reads the best passages and judges them itself; offline, only a grounded
@@ -445,7 +506,9 @@ impl Domain {
             };
             // A token is ~4 characters; leave room so the answer is not cut mid-sentence.
             let request = request.max_tokens((agent.max_answer_chars as u32 / 3).max(64));
-            match ai.llm.complete(&request).await {
+            // Streamed: while the request waits in the provider's queue, its keep-alives
+            // hold the connection open (a plain request would just sit silent until cut).
+            match ai.llm.stream_completion(&request, |_| {}).await {
                 Ok(done) => {
                     let mut a = AgentAnswer::new(TurnOutcome::Answered);
                     a.model = Some(done.model.clone());
@@ -538,18 +601,18 @@ impl Domain {
             .await?;
             for id in &paused {
                 super::publish(c, org_id, *id).await?;
-                diesel::insert_into(wagent_db::schema::audit_events::table)
-                    .values((
-                        wagent_db::schema::audit_events::org_id.eq(org_id),
-                        wagent_db::schema::audit_events::id.eq(Uuid::now_v7()),
-                        wagent_db::schema::audit_events::action.eq("agents.paused"),
-                        wagent_db::schema::audit_events::target_type.eq("agent"),
-                        wagent_db::schema::audit_events::target_id.eq(id.to_string()),
-                        wagent_db::schema::audit_events::details
-                            .eq(serde_json::json!({ "reason": reason })),
-                    ))
-                    .execute(c)
-                    .await?;
+                audit::record(
+                    c,
+                    org_id,
+                    &Caller::system(Reply::KIND),
+                    Entry {
+                        action: "agents.paused",
+                        target_type: "agent",
+                        target_id: id.to_string(),
+                        details: serde_json::json!({ "reason": reason }),
+                    },
+                )
+                .await?;
             }
             for id in handed {
                 inbox::publish(c, org_id, TOPIC_CONVERSATION, id, None).await?;
@@ -868,7 +931,7 @@ async fn deliver(
         Some(text) if conversation.window_open(Utc::now()) => Some(
             crate::whatsapp::queue_bot_message(c, org_id, &conversation, text, pending.agent.id)
                 .await
-                .map_err(|e| AgentError::Provider(e.to_string()))?,
+                .map_err(|e| AgentError::Send(e.to_string()))?,
         ),
         _ => None,
     };

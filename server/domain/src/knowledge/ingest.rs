@@ -189,6 +189,7 @@ impl Domain {
             ));
         }
         let config = ts_config(&source.language);
+        let (embeddings, embedding_error) = self.embed_chunks(&chunks).await;
         self.tx(scope, async |c| -> Result<()> {
             // Deleted meanwhile: nothing to store.
             let still: i64 = knowledge_sources::table
@@ -204,7 +205,7 @@ impl Domain {
             )
             .execute(c)
             .await?;
-            store_chunks(c, org_id, source_id, config, &chunks).await?;
+            store_chunks(c, org_id, source_id, config, &chunks, embeddings.as_ref()).await?;
             let errors: Vec<serde_json::Value> = page_errors
                 .iter()
                 .take(100)
@@ -220,6 +221,7 @@ impl Domain {
                     knowledge_sources::progress_done.eq(pages),
                     knowledge_sources::progress_total.eq(pages),
                     knowledge_sources::page_errors.eq(serde_json::Value::Array(errors)),
+                    knowledge_sources::embedding_error.eq(embedding_error.as_deref()),
                     knowledge_sources::ingested_at.eq(now),
                     knowledge_sources::updated_at.eq(now),
                 ))
@@ -238,6 +240,44 @@ impl Domain {
             Ok(())
         })
         .await
+    }
+
+    /// The chunks' embeddings when an embeddings endpoint is configured, or why there are
+    /// none: the source is searchable by its text all the same.
+    async fn embed_chunks(&self, chunks: &[NewChunk]) -> (Option<ChunkVectors>, Option<String>) {
+        let Some(client) = self.ai.as_ref().and_then(|ai| ai.embeddings.as_ref()) else {
+            return (None, None);
+        };
+        let texts: Vec<String> = chunks
+            .iter()
+            .map(|k| {
+                if k.heading_path.is_empty() {
+                    k.text.clone()
+                } else {
+                    format!("{}\n\n{}", k.heading_path.join(" > "), k.text)
+                }
+            })
+            .collect();
+        match client.embed(&texts).await {
+            Ok(e) if e.vectors.len() == chunks.len() => (
+                Some(ChunkVectors {
+                    vectors: e.vectors,
+                    model: e.model,
+                }),
+                None,
+            ),
+            Ok(_) => (
+                None,
+                Some("the embeddings endpoint answered for other chunks".into()),
+            ),
+            Err(e) => {
+                let reason: String = format!("not embedded (text search only): {e}")
+                    .chars()
+                    .take(2000)
+                    .collect();
+                (None, Some(reason))
+            }
+        }
     }
 
     /// Marks a source failed with `reason`, for the knowledge page.
@@ -413,15 +453,27 @@ pub(super) async fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Inserts chunks with their search vectors in one statement (arrays, not one row each).
+/// The embeddings of a source's chunks, in their order, and the model that made them.
+struct ChunkVectors {
+    vectors: Vec<Vec<f32>>,
+    model: String,
+}
+
+/// Inserts chunks with their search vectors (and embeddings, if any) in one statement
+/// (arrays, not one row each).
 async fn store_chunks(
     c: &mut Conn,
     org_id: Uuid,
     source_id: Uuid,
     config: &str,
     chunks: &[NewChunk],
+    embeddings: Option<&ChunkVectors>,
 ) -> Result<(), wagent_db::Error> {
-    use diesel::sql_types::{Array, Integer, Nullable, Text, Uuid as SqlUuid};
+    use diesel::sql_types::{Array, Integer, Jsonb, Nullable, Text, Uuid as SqlUuid};
+
+    // Embeddings travel as one JSON array of arrays, picked by ordinal: a PostgreSQL
+    // array of arrays cannot be unnested row by row.
+    let vectors = embeddings.map(|e| serde_json::json!(e.vectors));
 
     let ids: Vec<Uuid> = chunks.iter().map(|_| Uuid::now_v7()).collect();
     let ordinals: Vec<i32> = (0..chunks.len() as i32).collect();
@@ -438,7 +490,7 @@ async fn store_chunks(
     diesel::sql_query(
         "INSERT INTO knowledge_chunks
              (org_id, id, source_id, ordinal, url, page_title, page, heading_path, text,
-              ts_config, tsv, tsv_simple, search_text)
+              ts_config, tsv, tsv_simple, search_text, embedding, embedding_model)
          SELECT $1, r.id, $2, r.ordinal, r.url, r.page_title, r.page,
                 CASE WHEN r.headings = '' THEN '{}'::text[] ELSE string_to_array(r.headings, chr(31)) END,
                 r.text, $3,
@@ -446,7 +498,10 @@ async fn store_chunks(
                     || to_tsvector($3::regconfig, r.text),
                 setweight(to_tsvector('wagent_simple', replace(r.headings, chr(31), ' ')), 'A')
                     || to_tsvector('wagent_simple', r.text),
-                wagent_fold(replace(r.headings, chr(31), ' ') || ' ' || r.text)
+                wagent_fold(replace(r.headings, chr(31), ' ') || ' ' || r.text),
+                (SELECT array_agg(e.x::real ORDER BY e.i)
+                   FROM jsonb_array_elements_text($11 -> r.ordinal) WITH ORDINALITY AS e (x, i)),
+                CASE WHEN $11 IS NOT NULL THEN $12 END
            FROM unnest($4::uuid[], $5::int[], $6::text[], $7::text[], $8::int[], $9::text[], $10::text[])
                 AS r (id, ordinal, url, page_title, page, headings, text)",
     )
@@ -460,6 +515,8 @@ async fn store_chunks(
     .bind::<Array<Nullable<Integer>>, _>(&pages)
     .bind::<Array<Text>, _>(&headings)
     .bind::<Array<Text>, _>(&texts)
+    .bind::<Nullable<Jsonb>, _>(vectors)
+    .bind::<Nullable<Text>, _>(embeddings.map(|e| e.model.as_str()))
     .execute(c)
     .await?;
     Ok(())

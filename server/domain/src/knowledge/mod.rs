@@ -74,6 +74,8 @@ pub struct KnowledgeSource {
     pub pages: i32,
     pub chunk_count: i32,
     pub page_errors: serde_json::Value,
+    /// Why its chunks have no embeddings although an embeddings endpoint is configured.
+    pub embedding_error: Option<String>,
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -558,8 +560,9 @@ impl Domain {
         limit: i64,
     ) -> Result<Vec<Passage>> {
         access.ensure(Role::Member)?;
+        let vector = self.question_vector(question).await;
         self.tx(access.scope(), async |c| {
-            Ok(search::search(c, question, sources, limit).await?)
+            Ok(search::search(c, question, sources, limit, vector.as_ref()).await?)
         })
         .await
     }

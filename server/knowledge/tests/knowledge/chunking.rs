@@ -44,7 +44,7 @@ fn chunks_hold_about_the_target_and_overlap_the_one_before() {
     for (i, chunk) in chunks.iter().enumerate() {
         assert_eq!(chunk.ordinal as usize, i);
         assert!(
-            chunk.word_count() <= 400,
+            chunk.word_count() <= 200,
             "chunk {i}: {}",
             chunk.word_count()
         );
@@ -54,9 +54,9 @@ fn chunks_hold_about_the_target_and_overlap_the_one_before() {
     for pair in chunks.windows(2) {
         let before: Vec<&str> = pair[0].text.split_whitespace().collect();
         let after: Vec<&str> = pair[1].text.split_whitespace().collect();
-        // The next chunk starts with the last 80 words of the one before: whole sentences.
-        let overlap = &before[before.len() - 80..];
-        assert_eq!(&after[..80], overlap);
+        // The next chunk starts with the last 40 words of the one before: whole sentences.
+        let overlap = &before[before.len() - 40..];
+        assert_eq!(&after[..40], overlap);
         assert!(after[0].ends_with('1'), "starts a sentence: {}", after[0]);
     }
     // Every word is in some chunk, in order.
