@@ -52,6 +52,9 @@ UNANSWERABLE_GUARDS = {
     "aplicativo": [r"aplicativo", r"\bapp\b", r"app store", r"google play"],
     "Amazon": [r"amazon", r"mercado livre", r"marketplace"],
     "indicar um amigo": [r"indica(r|ção|cao|ções)", r"referral", r"refer a friend", r"indique"],
+    "bitcoin": [r"bitcoin", r"criptomoeda", r"crypto"],
+    "cozinha planejada": [r"cozinha", r"kitchen", r"planejad"],
+    "student discount": [r"student", r"estudante", r"universit"],
     "110 ou 220": [r"\b110\s*v?\b", r"\b220\s*v?\b", r"\bvolts?\b", r"voltage", r"voltagem", r"bivolt"],
 }
 

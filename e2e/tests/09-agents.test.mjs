@@ -136,6 +136,8 @@ browserTest(
     await eventually(async () => assert.equal(await handler(page).getAttribute('data-handler'), 'BOT'));
     assert.equal(await handler(page).getAttribute('data-agent-id'), agentId);
     assert.equal((await handler(page).getByTestId('conversation-handler-label').innerText()).trim(), `Bot · ${AGENT}`);
+    // The list says which conversations an AI agent answers.
+    await eventually(async () => assert.equal(await conversationRow.getByTestId('conversation-bot').count(), 1));
 
     const answer = aiMessages(page).first();
     await answer.waitFor({ timeout: 30_000 });
@@ -159,6 +161,7 @@ browserTest(
     await eventually(async () => assert.equal(await handler(page).getAttribute('data-handler'), 'TEAM'), { timeout: 30_000 });
     assert.equal((await handler(page).getByTestId('conversation-handler-label').innerText()).trim(), 'Team');
     assert.match(await handler(page).getByTestId('conversation-handoff-reason').innerText(), /asked for a person/);
+    await eventually(async () => assert.equal(await conversationRow.getByTestId('conversation-bot').count(), 0));
     // The bot's last words are the handoff message, with no sources.
     await eventually(async () => assert.equal(await aiMessages(page).count(), 2), { timeout: 30_000 });
     const handoffMessage = aiMessages(page).last();
@@ -175,6 +178,7 @@ browserTest(
     // "Hand to bot" gives it back; the bot answers the next question.
     await handler(page).getByTestId('conversation-hand-to-bot').click();
     await eventually(async () => assert.equal(await handler(page).getAttribute('data-handler'), 'BOT'));
+    await eventually(async () => assert.equal(await conversationRow.getByTestId('conversation-bot').count(), 1));
     assert.equal(await handler(page).getByTestId('conversation-handoff-reason').count(), 0);
     assert.equal(await handler(page).getByTestId('conversation-handler-error').count(), 0);
     await expectNoAxeViolations(page, { label: 'the inbox with a conversation handed back to the bot' });

@@ -523,10 +523,7 @@ impl Settings {
             .unwrap_or_else(|| "https://api.deepseek.com".into())
             .trim_end_matches('/')
             .to_owned();
-        match url::Url::parse(&llm_base_url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-            _ => return Err("LLM_BASE_URL is malformed: expected an http(s) URL".into()),
-        }
+        http_url("LLM_BASE_URL", &llm_base_url)?;
         let prices = match raw.llm_prices.as_deref() {
             None => [28_000, 280_000, 420_000],
             Some(text) => {
@@ -546,10 +543,7 @@ impl Settings {
             .embeddings_url
             .map(|u| u.trim_end_matches('/').to_owned());
         if let Some(u) = &embeddings_url {
-            match url::Url::parse(u) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-                _ => return Err("EMBEDDINGS_BASE_URL is malformed: expected an http(s) URL".into()),
-            }
+            http_url("EMBEDDINGS_BASE_URL", u)?;
         }
         let llm = Llm {
             base_url: llm_base_url,
@@ -604,6 +598,14 @@ impl Settings {
 /// `WAGENT_` variables that are not settings: the config file's own path and the private
 /// cluster's binary folder.
 const IGNORED: &[&str] = &["WAGENT_CONFIG", "WAGENT_PG_BIN"];
+
+/// Refuses a setting that is not an http(s) URL, naming it.
+fn http_url(name: &str, value: &str) -> Result<(), String> {
+    match url::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(()),
+        _ => Err(format!("{name} is malformed: expected an http(s) URL")),
+    }
+}
 
 fn apply(raw: &mut Raw, key: &str, value: &str) -> Result<(), String> {
     let flag = |v: &str| match v.to_ascii_lowercase().as_str() {

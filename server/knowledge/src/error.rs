@@ -75,6 +75,13 @@ pub enum KnowledgeError {
         limit: u64,
     },
 
+    /// Reading the PDF took longer than [`crate::Limits::max_pdf_time`].
+    #[error("the PDF took more than {seconds} s to read; split it into smaller files")]
+    PdfTooSlow {
+        /// The limit in seconds.
+        seconds: u64,
+    },
+
     /// The PDF has more pages than [`crate::Limits::max_pages`].
     #[error("the PDF has {} pages, but at most {} are read", Count(*.pages as u64), Count(*.limit as u64))]
     TooManyPages {

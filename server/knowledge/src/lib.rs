@@ -82,8 +82,8 @@ pub struct Limits {
     /// The most bytes one XML part of a DOCX file may expand to (the main document, its
     /// styles); beyond it the file is taken for a zip bomb.
     pub max_uncompressed_bytes: u64,
-    /// The most bytes a PDF's compressed page contents, forms and fonts may expand to,
-    /// together; beyond it the file is taken for a compression bomb.
+    /// The most bytes a PDF's compressed page contents, forms, fonts and object streams may
+    /// expand to, together; beyond it the file is taken for a compression bomb.
     pub max_pdf_stream_bytes: u64,
     /// The most entries a DOCX (ZIP) file may hold.
     pub max_zip_entries: usize,
@@ -91,6 +91,9 @@ pub struct Limits {
     pub max_text_bytes: usize,
     /// The deepest an HTML page's elements may nest (parsing slows down with depth).
     pub max_html_depth: usize,
+    /// The longest a PDF may take to read (checked between pages): a file built to be slow
+    /// gets an error, not the worker for as long as it likes.
+    pub max_pdf_time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -103,6 +106,7 @@ impl Default for Limits {
             max_zip_entries: 5_000,
             max_text_bytes: 20 << 20,
             max_html_depth: 1_000,
+            max_pdf_time: std::time::Duration::from_secs(60),
         }
     }
 }

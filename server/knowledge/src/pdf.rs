@@ -9,6 +9,7 @@ use std::{
     fmt,
     io::Read,
     panic::{self, AssertUnwindSafe},
+    time::Instant,
 };
 
 use flate2::read::ZlibDecoder;
@@ -18,7 +19,18 @@ use pdf_extract::{ConvertToFmt, Object, PlainTextOutput};
 use crate::{Document, KnowledgeError, Limits, outline::Outline};
 
 pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, KnowledgeError> {
+    let started = Instant::now();
+    let in_time = || {
+        if started.elapsed() > limits.max_pdf_time {
+            return Err(KnowledgeError::PdfTooSlow {
+                seconds: limits.max_pdf_time.as_secs(),
+            });
+        }
+        Ok(())
+    };
+    check_object_streams(bytes, limits.max_pdf_stream_bytes)?;
     let mut document = unwind("while loading it", || load(bytes))??;
+    in_time()?;
     if document.is_encrypted() {
         // Many PDFs are encrypted with an empty password only to restrict printing or
         // copying; those can be read.
@@ -47,6 +59,7 @@ pub(crate) fn extract(bytes: &[u8], limits: &Limits) -> Result<Document, Knowled
     let mut unreadable = Vec::new();
     let mut budget = limits.max_text_bytes;
     for &number in pages.keys() {
+        in_time()?;
         let mut page = PageText {
             text: String::new(),
             budget,
@@ -144,15 +157,7 @@ fn check_streams(document: &pdf_extract::Document, limit: u64) -> Result<(), Kno
             .filters()
             .is_ok_and(|filters| filters.first() == Some(&b"FlateDecode".as_slice()));
         let size = if flate {
-            let left = limit.saturating_sub(total);
-            let mut inflated = ZlibDecoder::new(stream.content.as_slice()).take(left + 1);
-            // A stream that fails to inflate is lopdf's to judge; what came out counts.
-            let mut counted = 0_u64;
-            let mut buffer = [0_u8; 16 * 1024];
-            while let Ok(read @ 1..) = inflated.read(&mut buffer) {
-                counted += read as u64;
-            }
-            counted
+            inflated_size(&stream.content, limit.saturating_sub(total))
         } else {
             stream.content.len() as u64
         };
@@ -162,6 +167,53 @@ fn check_streams(document: &pdf_extract::Document, limit: u64) -> Result<(), Kno
         }
     }
     Ok(())
+}
+
+/// What `data` inflates to, counted up to `left + 1` bytes and never held. A stream that
+/// fails to inflate is lopdf's to judge; what came out counts.
+fn inflated_size(data: &[u8], left: u64) -> u64 {
+    let mut inflated = ZlibDecoder::new(data).take(left + 1);
+    let mut counted = 0_u64;
+    let mut buffer = [0_u8; 16 * 1024];
+    while let Ok(read @ 1..) = inflated.read(&mut buffer) {
+        counted += read as u64;
+    }
+    counted
+}
+
+/// Checks what the object streams (`/Type /ObjStm`: objects stored compressed together)
+/// expand to, in the file's bytes, before lopdf loads it: lopdf inflates every object
+/// stream whole while loading, so a bomb there would fill memory before any other check.
+fn check_object_streams(bytes: &[u8], limit: u64) -> Result<(), KnowledgeError> {
+    let mut total: u64 = 0;
+    let mut at = 0;
+    while let Some(found) = position(&bytes[at..], b"/ObjStm") {
+        let tag = at + found;
+        // The data starts after the keyword `stream` and its end of line.
+        let Some(keyword) = position(&bytes[tag..], b"stream") else {
+            break;
+        };
+        let mut start = tag + keyword + b"stream".len();
+        for eol in [b'\r', b'\n'] {
+            if bytes.get(start) == Some(&eol) {
+                start += 1;
+            }
+        }
+        let end = position(&bytes[start..], b"endstream").map_or(bytes.len(), |e| start + e);
+        total = total.saturating_add(inflated_size(
+            &bytes[start..end],
+            limit.saturating_sub(total),
+        ));
+        if total > limit {
+            return Err(KnowledgeError::PdfExpandsTooMuch { limit });
+        }
+        at = end;
+    }
+    Ok(())
+}
+
+fn position(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// The title in the document's information dictionary, which many generators fill in.

@@ -55,8 +55,7 @@ pub struct FakeLlm {
 }
 
 struct Shared {
-    requests: Mutex<Vec<RecordedRequest>>,
-    count: watch::Sender<usize>,
+    recorder: Recorder,
     queue: Mutex<VecDeque<Reply>>,
     default: Mutex<Responder>,
     delay: Mutex<Duration>,
@@ -291,8 +290,7 @@ impl FakeLlm {
     /// Starts a fake on a free local port.
     pub async fn try_start() -> io::Result<FakeLlm> {
         let shared = Arc::new(Shared {
-            requests: Mutex::new(Vec::new()),
-            count: watch::Sender::new(0),
+            recorder: Recorder::new(),
             queue: Mutex::new(VecDeque::new()),
             default: Mutex::new(Arc::new(|_: &RecordedRequest| Reply::text(DEFAULT_TEXT))),
             delay: Mutex::new(Duration::ZERO),
@@ -389,11 +387,11 @@ impl FakeLlm {
 
     /// Every request so far, in the order received.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        self.shared.recorder.all()
     }
 
     pub fn request_count(&self) -> usize {
-        *self.shared.count.borrow()
+        self.shared.recorder.count()
     }
 
     /// Waits until at least `count` requests arrived, and returns them all.
@@ -401,15 +399,44 @@ impl FakeLlm {
     /// # Panics
     /// After ten seconds without them.
     pub async fn wait_for_requests(&self, count: usize) -> Vec<RecordedRequest> {
-        let mut seen = self.shared.count.subscribe();
+        self.shared.recorder.wait_for(count, "the fake LLM").await
+    }
+}
+
+/// The requests a fake received, and a way to wait for them.
+struct Recorder {
+    requests: Mutex<Vec<RecordedRequest>>,
+    count: watch::Sender<usize>,
+}
+
+impl Recorder {
+    fn new() -> Self {
+        Self {
+            requests: Mutex::new(Vec::new()),
+            count: watch::Sender::new(0),
+        }
+    }
+
+    fn push(&self, record: &RecordedRequest) {
+        lock(&self.requests).push(record.clone());
+        self.count.send_modify(|n| *n += 1);
+    }
+
+    fn all(&self) -> Vec<RecordedRequest> {
+        lock(&self.requests).clone()
+    }
+
+    fn count(&self) -> usize {
+        *self.count.borrow()
+    }
+
+    async fn wait_for(&self, count: usize, fake: &str) -> Vec<RecordedRequest> {
+        let mut seen = self.count.subscribe();
         let waited = tokio::time::timeout(Duration::from_secs(10), seen.wait_for(|n| *n >= count));
         if !matches!(waited.await, Ok(Ok(_))) {
-            panic!(
-                "the fake LLM received {} requests, not {count}",
-                self.request_count()
-            );
+            panic!("{fake} received {} requests, not {count}", self.count());
         }
-        self.requests()
+        self.all()
     }
 }
 
@@ -483,8 +510,7 @@ async fn chat_completions(shared: Arc<Shared>, req: poem::Request) -> Response {
         Ok(record) => record,
         Err(response) => return response,
     };
-    lock(&shared.requests).push(record.clone());
-    shared.count.send_modify(|n| *n += 1);
+    shared.recorder.push(&record);
 
     if !record.body.is_object() {
         return error_response(
@@ -864,8 +890,7 @@ pub struct FakeEmbeddings {
 }
 
 struct EmbeddingsShared {
-    requests: Mutex<Vec<RecordedRequest>>,
-    count: watch::Sender<usize>,
+    recorder: Recorder,
     /// Scripted answers (errors, raw bytes) for the next requests, before computed ones.
     queue: Mutex<VecDeque<Reply>>,
     /// A word to the first word of its synonym group.
@@ -888,8 +913,7 @@ impl FakeEmbeddings {
     /// Starts a fake on a free local port.
     pub async fn try_start() -> io::Result<FakeEmbeddings> {
         let shared = Arc::new(EmbeddingsShared {
-            requests: Mutex::new(Vec::new()),
-            count: watch::Sender::new(0),
+            recorder: Recorder::new(),
             queue: Mutex::new(VecDeque::new()),
             synonyms: Mutex::new(HashMap::new()),
             delay: Mutex::new(Duration::ZERO),
@@ -980,11 +1004,11 @@ impl FakeEmbeddings {
 
     /// Every request so far, in the order received.
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        self.shared.recorder.all()
     }
 
     pub fn request_count(&self) -> usize {
-        *self.shared.count.borrow()
+        self.shared.recorder.count()
     }
 
     /// Waits until at least `count` requests arrived, and returns them all.
@@ -992,15 +1016,10 @@ impl FakeEmbeddings {
     /// # Panics
     /// After ten seconds without them.
     pub async fn wait_for_requests(&self, count: usize) -> Vec<RecordedRequest> {
-        let mut seen = self.shared.count.subscribe();
-        let waited = tokio::time::timeout(Duration::from_secs(10), seen.wait_for(|n| *n >= count));
-        if !matches!(waited.await, Ok(Ok(_))) {
-            panic!(
-                "the fake embeddings server received {} requests, not {count}",
-                self.request_count()
-            );
-        }
-        self.requests()
+        self.shared
+            .recorder
+            .wait_for(count, "the fake embeddings server")
+            .await
     }
 }
 
@@ -1009,8 +1028,7 @@ async fn embeddings(shared: Arc<EmbeddingsShared>, req: poem::Request) -> Respon
         Ok(record) => record,
         Err(response) => return response,
     };
-    lock(&shared.requests).push(record.clone());
-    shared.count.send_modify(|n| *n += 1);
+    shared.recorder.push(&record);
 
     let delay = *lock(&shared.delay);
     if !delay.is_zero() {

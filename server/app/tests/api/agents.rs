@@ -377,6 +377,51 @@ async fn a_burst_of_messages_gets_one_answer_and_a_reopened_conversation_a_fresh
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn small_talk_is_no_miss_but_repeated_unanswered_questions_go_to_the_team() {
+    let (app, fake) = with_model().await;
+    let (org, number, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    policy(&app, &alice, &org).await;
+    agent(
+        &app,
+        &alice,
+        &org,
+        &number,
+        json!({ "handoffAfterMisses": 2 }),
+    )
+    .await;
+    fake.answer_with(|_| Reply::text("Happy to help!"));
+    let handler = |d: &Value| d["organization"]["conversations"]["nodes"][0]["handler"].clone();
+
+    // Greetings and thanks find no passage, and are no misunderstanding.
+    for (i, chat) in ["hi!", "thanks 🙏", "ok, obrigada"].into_iter().enumerate() {
+        customer_writes(&app, &pn, text(chat)).await;
+        let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+            outbound(d).len() == i + 1
+        })
+        .await;
+        assert_eq!(handler(&thread), "BOT", "after {chat:?}");
+    }
+    // Two questions the knowledge cannot answer: the second goes to the team.
+    customer_writes(&app, &pn, text("do you sell gift cards?")).await;
+    let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        outbound(d).len() == 4
+    })
+    .await;
+    assert_eq!(handler(&thread), "BOT", "one miss is not yet repeated");
+    customer_writes(&app, &pn, text("and vouchers for a birthday?")).await;
+    let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        handler(d) == "TEAM"
+    })
+    .await;
+    assert_eq!(
+        thread["organization"]["conversations"]["nodes"][0]["handoffReason"],
+        "no answer found in the knowledge, repeatedly"
+    );
+    assert_eq!(fake.request_count(), 5, "the model was asked every time");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn out_of_hours_the_customer_is_told_once_and_the_model_is_not_asked() {
     let (app, fake) = with_model().await;
     let (org, number, pn) = connected(&app).await;

@@ -67,6 +67,101 @@ const ASKS_FOR_A_PERSON: &[&str] = &[
     "hablar con alguien",
 ];
 
+/// Words of greeting, thanks and assent (lower-case, without accents). A message made of
+/// these alone is small talk: not a question the knowledge failed to answer.
+const SMALL_TALK: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "thanks",
+    "thank",
+    "you",
+    "thx",
+    "ty",
+    "ok",
+    "okay",
+    "k",
+    "yes",
+    "yeah",
+    "yep",
+    "no",
+    "nope",
+    "sure",
+    "great",
+    "cool",
+    "nice",
+    "perfect",
+    "awesome",
+    "bye",
+    "goodbye",
+    "cheers",
+    "a",
+    "lot",
+    "so",
+    "much",
+    "very",
+    "got",
+    "it",
+    "understood",
+    "oi",
+    "ola",
+    "opa",
+    "bom",
+    "boa",
+    "dia",
+    "tarde",
+    "noite",
+    "obrigado",
+    "obrigada",
+    "obg",
+    "brigado",
+    "valeu",
+    "vlw",
+    "sim",
+    "nao",
+    "beleza",
+    "blz",
+    "certo",
+    "ta",
+    "entendi",
+    "otimo",
+    "show",
+    "legal",
+    "tchau",
+    "ate",
+    "mais",
+    "muito",
+    "hola",
+    "buenos",
+    "buenas",
+    "dias",
+    "tardes",
+    "noches",
+    "gracias",
+    "si",
+    "vale",
+    "adios",
+    "perfecto",
+    "genial",
+    "muchas",
+    "entendido",
+    "de",
+    "nada",
+];
+
+/// Whether `text` is only greetings, thanks, assent or emoji.
+fn small_talk(text: &str) -> bool {
+    crate::knowledge::thesaurus::words(text)
+        .iter()
+        .all(|w| SMALL_TALK.contains(&w.as_str()))
+}
+
 /// Who said a turn of the conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Speaker {
@@ -94,6 +189,8 @@ pub struct AgentAnswer {
     pub outcome: TurnOutcome,
     /// Whether a passage answered the question (a miss counts toward handoff).
     pub grounded: bool,
+    /// The customer only greeted, thanked or agreed: neither a hit nor a miss.
+    pub small_talk: bool,
     pub model: Option<String>,
     pub prompt_tokens: i64,
     pub completion_tokens: i64,
@@ -113,6 +210,7 @@ impl AgentAnswer {
             sources: Vec::new(),
             outcome,
             grounded: false,
+            small_talk: false,
             model: None,
             prompt_tokens: 0,
             completion_tokens: 0,
@@ -477,8 +575,10 @@ impl Domain {
         // The model reads the best passages and judges them itself; offline, only a grounded
         // passage is quoted.
         let grounded: Vec<Passage> = passages.iter().filter(|p| p.grounded()).cloned().collect();
+        let chat = small_talk(question);
         let missed_too_often = agent.handoff_after_misses > 0
             && grounded.is_empty()
+            && !chat
             && misses + 1 >= agent.handoff_after_misses;
         let ai = self.ai.clone();
         let online = ai.as_ref().is_some_and(|a| a.llm.is_configured());
@@ -558,7 +658,8 @@ impl Domain {
             offline(agent, &grounded)
         };
         if answer.outcome != TurnOutcome::Handoff && can_hand_over {
-            let no_answer = agent.handoff_on_no_answer && answer.text.is_none();
+            // Thanks or a greeting with nothing to quote is no reason to call a person.
+            let no_answer = agent.handoff_on_no_answer && answer.text.is_none() && !chat;
             if missed_too_often || no_answer {
                 answer.outcome = TurnOutcome::Handoff;
                 answer.handoff = Some(if missed_too_often {
@@ -569,6 +670,7 @@ impl Domain {
                 answer.text = Some(agent.handoff_message.clone());
             }
         }
+        answer.small_talk = chat;
         answer.latency_ms = started.elapsed().as_millis() as i64;
         Ok(answer)
     }
@@ -950,6 +1052,8 @@ async fn deliver(
     ) {
         let misses = if answer.grounded {
             0
+        } else if answer.small_talk {
+            conversation.bot_misses
         } else {
             conversation.bot_misses + 1
         };
@@ -1051,6 +1155,27 @@ mod tests {
         let at = arrival(id).unwrap();
         assert!(arrived_since(at) <= id);
         assert!(arrived_since(at + Duration::milliseconds(1)) > id);
+    }
+
+    #[test]
+    fn greetings_thanks_and_emoji_are_small_talk_and_questions_are_not() {
+        for chat in [
+            "Hi!",
+            "thanks a lot 🙏",
+            "Obrigada!!",
+            "bom dia",
+            "👍",
+            "ok, got it",
+        ] {
+            assert!(small_talk(chat), "{chat}");
+        }
+        for question in [
+            "hi, do you ship to Porto?",
+            "obrigado, e o frete?",
+            "no refund?",
+        ] {
+            assert!(!small_talk(question), "{question}");
+        }
     }
 
     #[test]

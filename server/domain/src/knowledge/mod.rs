@@ -6,6 +6,7 @@
 
 mod ingest;
 pub mod search;
+pub(crate) mod thesaurus;
 
 pub(crate) use self::ingest::Ingest;
 pub use self::search::{Passage, ts_config};

@@ -11,7 +11,9 @@
 //! (BM25's inverse document frequency: "recliner" says more than "month") times how much
 //! the chunk is about it (`ts_rank`: in a heading, or often, counts more), leaves out
 //! words that any language takes for stop words, and adds the knowledge's own words that
-//! look like the question's (`warrenty` finds `warranty`). With an embeddings endpoint
+//! look like the question's (`warrenty` finds `warranty`) and, at half weight, the words a
+//! thesaurus of customer service gives for them (`thesaurus.rs`: "send back" finds
+//! "returns", "Açores" finds "Azores"). With an embeddings endpoint
 //! configured, the question's embedding ranks the chunks by cosine as a third list.
 
 use diesel::{
@@ -33,6 +35,10 @@ pub const MIN_COVERAGE: f64 = 0.5;
 pub const MIN_SIMILARITY: f64 = 0.75;
 /// Cosine similarity of embeddings that alone makes a passage answer: a near paraphrase.
 pub const MIN_SEMANTIC: f64 = 0.8;
+/// How much a word the thesaurus added counts against one of the question's own, when the
+/// knowledge also uses the question's word (otherwise the equivalents stand in for it fully:
+/// "Açores" asked of a text that only says "Azores").
+const EXPANSION_WEIGHT: f64 = 0.5;
 /// Longest question searched (characters): a long message is cut, not refused.
 const MAX_QUERY_CHARS: usize = 1_000;
 
@@ -132,6 +138,7 @@ pub(crate) async fn search(
     // Trigram candidates need a looser threshold than the default 0.6 for whole questions.
     c.batch_execute("SET LOCAL pg_trgm.word_similarity_threshold = 0.3")
         .await?;
+    let expansions = super::thesaurus::expand(&question);
     let rows = diesel::sql_query(SEARCH)
         .bind::<Text, _>(&question)
         .bind::<Array<SqlUuid>, _>(sources)
@@ -140,15 +147,23 @@ pub(crate) async fn search(
         .bind::<diesel::sql_types::BigInt, _>(limit.clamp(1, 50))
         .bind::<Nullable<Array<Float4>>, _>(vector.map(|v| v.vector.as_slice()))
         .bind::<Nullable<Text>, _>(vector.map(|v| v.model.as_str()))
+        .bind::<Array<Text>, _>(expansions.iter().map(|e| &e.terms).collect::<Vec<_>>())
+        .bind::<Double, _>(EXPANSION_WEIGHT)
+        .bind::<Array<Text>, _>(expansions.iter().map(|e| &e.asked).collect::<Vec<_>>())
         .load::<Passage>(c)
         .await?;
     Ok(rows)
 }
 
 const SEARCH: &str = "
-WITH q AS (
+WITH scope AS (
+    SELECT id, title FROM knowledge_sources
+     WHERE status = 'ready' AND (cardinality($2) = 0 OR id = ANY ($2))
+),
+q AS (
     SELECT cfg,
-           NULLIF(replace(plainto_tsquery(cfg::regconfig, $1)::text, ' & ', ' | '), '')::tsquery AS tsq,
+           NULLIF(replace(plainto_tsquery(cfg::regconfig, $1 || ' ' || array_to_string($8, ' '))::text,
+                          ' & ', ' | '), '')::tsquery AS tsq,
            tsvector_to_array(to_tsvector(cfg::regconfig, $1)) AS words
       FROM unnest(ARRAY['wagent_english', 'wagent_portuguese', 'wagent_spanish', 'wagent_simple']) AS cfg
 ),
@@ -169,38 +184,70 @@ sx AS (
       JOIN ts_stat('SELECT tsv_simple FROM knowledge_chunks') AS v
         ON length(sw.w) >= 4 AND v.word % sw.w AND similarity(v.word, sw.w) >= 0.4
 ),
-simple AS (SELECT NULLIF(string_agg(quote_literal(w), ' | '), '')::tsquery AS tsq FROM sx),
-scope AS (
-    SELECT id, title FROM knowledge_sources
-     WHERE status = 'ready' AND (cardinality($2) = 0 OR id = ANY ($2))
+-- The thesaurus's groups for the question (see thesaurus.rs), each weighed down unless the
+-- knowledge never uses the question's words that brought it...
+xt AS (
+    SELECT g.n, g.t,
+           CASE WHEN EXISTS (
+                    SELECT 1 FROM knowledge_chunks k
+                     WHERE k.source_id IN (SELECT id FROM scope)
+                       AND (k.tsv @@ plainto_tsquery(k.ts_config::regconfig, g.asked)
+                            OR k.tsv_simple @@ plainto_tsquery('wagent_simple', g.asked)))
+                THEN $9 ELSE 1.0 END::float8 AS wt
+      FROM unnest($8::text[], $10::text[]) WITH ORDINALITY AS g(t, asked, n)
 ),
--- How rare each word is among the chunks searched (BM25's inverse document frequency).
+-- ...and their words by configuration, the `simple` ones without stop words.
+xg AS (
+    SELECT q.cfg, 'g' || xt.n AS grp, w, xt.wt
+      FROM q
+     CROSS JOIN xt
+     CROSS JOIN unnest(tsvector_to_array(to_tsvector(q.cfg::regconfig, xt.t))) AS w
+     WHERE w <> ALL (q.words)
+       AND (q.cfg <> 'wagent_simple'
+            OR (length(to_tsvector('wagent_english', w)) > 0
+                AND length(to_tsvector('wagent_portuguese', w)) > 0
+                AND length(to_tsvector('wagent_spanish', w)) > 0
+                AND w NOT IN (SELECT w FROM sx)))
+),
+simple AS (
+    SELECT NULLIF(string_agg(quote_literal(w), ' | '), '')::tsquery AS tsq
+      FROM (SELECT w FROM sx UNION SELECT w FROM xg WHERE cfg = 'wagent_simple') AS a
+),
+-- How rare each word is among the chunks searched (BM25's inverse document frequency). A
+-- question's word is a group of its own; a thesaurus group counts by its best word only.
 qw AS (
-    SELECT DISTINCT q.cfg, w FROM q, unnest(q.words) AS w WHERE q.cfg <> 'wagent_simple'
+    SELECT DISTINCT q.cfg, w, 1.0::float8 AS wt, 'w:' || w AS grp
+      FROM q, unnest(q.words) AS w WHERE q.cfg <> 'wagent_simple'
     UNION
-    SELECT 'wagent_simple', w FROM sx
+    SELECT 'wagent_simple', w, 1.0, 'w:' || w FROM sx
+    UNION
+    SELECT cfg, w, wt, grp FROM xg
 ),
 n AS (SELECT count(*)::float8 AS n FROM knowledge_chunks WHERE source_id IN (SELECT id FROM scope)),
 idf AS (
-    SELECT qw.cfg, qw.w, ln(1 + (n.n - count(k.id) + 0.5) / (count(k.id) + 0.5)) AS idf
+    SELECT qw.cfg, qw.w, qw.grp, qw.wt * ln(1 + (n.n - count(k.id) + 0.5) / (count(k.id) + 0.5)) AS idf
       FROM qw CROSS JOIN n
       LEFT JOIN knowledge_chunks k
         ON (k.ts_config = qw.cfg OR qw.cfg = 'wagent_simple')
        AND k.source_id IN (SELECT id FROM scope)
        AND (CASE WHEN qw.cfg = 'wagent_simple' THEN k.tsv_simple ELSE k.tsv END)
            @@ quote_literal(qw.w)::tsquery
-     GROUP BY qw.cfg, qw.w, n.n
+     GROUP BY qw.cfg, qw.w, qw.wt, qw.grp, n.n
 ),
 fts AS (
     SELECT k.id,
            row_number() OVER (ORDER BY
-               coalesce((SELECT sum(i.idf * ts_rank(k.tsv, quote_literal(i.w)::tsquery))
-                           FROM idf i
-                          WHERE i.cfg = k.ts_config AND i.w = ANY (tsvector_to_array(k.tsv))), 0)
-               + 0.5 * coalesce((SELECT sum(i.idf * ts_rank(k.tsv_simple, quote_literal(i.w)::tsquery))
-                                  FROM idf i
-                                 WHERE i.cfg = 'wagent_simple'
-                                   AND i.w = ANY (tsvector_to_array(k.tsv_simple))), 0)
+               coalesce((SELECT sum(best) FROM (
+                             SELECT max(i.idf * ts_rank(k.tsv, quote_literal(i.w)::tsquery)) AS best
+                               FROM idf i
+                              WHERE i.cfg = k.ts_config AND i.w = ANY (tsvector_to_array(k.tsv))
+                              GROUP BY i.grp) AS b), 0)
+               + 0.5 * coalesce((SELECT sum(best) FROM (
+                                  SELECT max(i.idf * ts_rank(k.tsv_simple, quote_literal(i.w)::tsquery)) AS best
+                                    FROM idf i
+                                   WHERE i.cfg = 'wagent_simple'
+                                     AND i.w = ANY (tsvector_to_array(k.tsv_simple))
+                                   GROUP BY i.grp) AS b), 0)
                + ts_rank_cd(k.tsv, q.tsq, 1) + 0.5 * ts_rank_cd(k.tsv_simple, s.tsq, 1) DESC,
                k.id) AS r
       FROM knowledge_chunks k
@@ -237,8 +284,11 @@ fused AS (
 )
 SELECT k.id AS chunk_id, k.source_id, coalesce(k.page_title, sc.title) AS title, k.heading_path,
        k.page, k.url, k.text, f.score::float8 AS score,
-       coalesce((SELECT count(*) FROM unnest(q.words) w WHERE w = ANY (tsvector_to_array(k.tsv)))::float8
-                / NULLIF(cardinality(q.words), 0), 0)::float8 AS coverage,
+       coalesce((SELECT sum(i.idf) FILTER (WHERE i.w = ANY (tsvector_to_array(k.tsv)))
+                        / NULLIF(sum(i.idf), 0)
+                   FROM idf i
+                  WHERE i.cfg = k.ts_config AND i.grp = 'w:' || i.w AND i.w = ANY (q.words)), 0)::float8
+           AS coverage,
        word_similarity(wagent_fold($1), k.search_text)::float8 AS similarity,
        CASE WHEN k.embedding_model = $7 AND cardinality(k.embedding) = cardinality($6)
             THEN wagent_dot(k.embedding, $6) END AS semantic

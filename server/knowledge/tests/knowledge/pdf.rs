@@ -207,3 +207,47 @@ fn a_compressed_page_that_expands_too_much_is_refused_before_it_is_inflated() {
         "the PDF expands to more than 1 MiB of page content (a compression bomb?)"
     );
 }
+
+#[test]
+fn an_object_stream_bomb_is_refused_before_the_pdf_is_loaded() {
+    // lopdf inflates object streams whole while loading: 64 MiB of spaces in one, some
+    // 64 KiB stored. Refused from the file's bytes, with bounded memory.
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        encoder.write_all(&spaces).unwrap();
+    }
+    let data = encoder.finish().unwrap();
+    let mut pdf = format!(
+        "%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {} >>\nstream\n",
+        data.len()
+    )
+    .into_bytes();
+    pdf.extend_from_slice(&data);
+    pdf.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Size 2 >>\n%%EOF\n");
+    assert!(pdf.len() < 256 << 10, "{} bytes", pdf.len());
+    let limits = Limits {
+        max_pdf_stream_bytes: 1 << 20,
+        ..Limits::default()
+    };
+    let error = wagent_knowledge::extract(&pdf, Format::Pdf, &limits).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the PDF expands to more than 1 MiB of page content (a compression bomb?)"
+    );
+}
+
+#[test]
+fn a_pdf_that_reads_too_slowly_gets_an_error() {
+    let pdf = handmade_pdf(&[("First page", true), ("Second page", true)]);
+    assert!(read(&pdf, "quick.pdf").is_ok());
+    let limits = Limits {
+        max_pdf_time: std::time::Duration::ZERO,
+        ..Limits::default()
+    };
+    let error = wagent_knowledge::extract(&pdf, Format::Pdf, &limits).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the PDF took more than 0 s to read; split it into smaller files"
+    );
+}

@@ -8,6 +8,7 @@ export const ConversationSummaryFragment = graphql(`
     unreadCount
     lastMessageAt
     lastMessagePreview
+    handler
     windowOpenUntil
     windowOpen
     contact {
@@ -33,7 +34,7 @@ export const ConversationSummaryFragment = graphql(`
   }
 `);
 
-/** Who answers the conversation: kept out of the list's summary, which the server answers in one pass. */
+/** Who answers the conversation and why it changed hands (the list's summary holds only `handler`). */
 export const ConversationHandlingFragment = graphql(`
   fragment ConversationHandling on Conversation {
     id

@@ -16,6 +16,7 @@ function conversation(windowOpenUntil: string | null): ConversationSummary {
     unreadCount: 0,
     lastMessageAt: '2026-03-10T10:00:00Z',
     lastMessagePreview: 'Hi',
+    handler: 'TEAM',
     windowOpenUntil,
     windowOpen: windowOpenUntil != null,
     contact: { id: 'ct-1', waId: '15550001111', phone: '15550001111', userId: null, username: null, profileName: 'Sam' },

@@ -150,8 +150,13 @@ function ConversationRow({ conversation, active, to }: { conversation: Conversat
             </span>
           ) : null}
         </span>
-        {conversation.assignee || conversation.labels.length > 0 ? (
+        {conversation.handler === 'BOT' || conversation.assignee || conversation.labels.length > 0 ? (
           <span className="conversation-row-tags">
+            {conversation.handler === 'BOT' ? (
+              <span className="label-chip label-chip-sm conversation-bot" data-testid="conversation-bot">
+                AI agent
+              </span>
+            ) : null}
             {conversation.assignee ? (
               <span className="conversation-assignee" data-testid="conversation-assignee">
                 {displayName(conversation.assignee)}

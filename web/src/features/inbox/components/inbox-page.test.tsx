@@ -27,6 +27,7 @@ function conversation(id: string, name: string, at: string, unreadCount: number,
     unreadCount,
     lastMessageAt: at,
     lastMessagePreview: preview,
+    handler: id === 'conv-2' ? 'BOT' : 'TEAM',
     windowOpenUntil: new Date(Date.now() + 3_600_000).toISOString(),
     windowOpen: true,
     contact: { __typename: 'Contact', id: `ct-${id}`, waId: '15550001111', phone: '15550001111', userId: null, username: null, profileName: name },
@@ -181,6 +182,9 @@ describe('InboxPage', () => {
     expect(first?.querySelector('[data-testid="conversation-name"]')?.textContent).toBe('Sam');
     expect(first?.querySelector('[data-testid="conversation-unread"]')?.textContent).toBe('2');
     expect(first?.querySelector('[data-testid="conversation-label"]')?.textContent).toBe('vip');
+    // Which conversations an AI agent answers shows in the list.
+    expect(first?.querySelector('[data-testid="conversation-bot"]')).toBeNull();
+    expect(view.allByTestId('conversation-row')[1]?.querySelector('[data-testid="conversation-bot"]')?.textContent).toBe('AI agent');
 
     await waitFor(() => expect(view.allByTestId('message')).toHaveLength(2));
     expect(view.allByTestId('message').map((m) => m.getAttribute('data-direction'))).toEqual(['INBOUND', 'OUTBOUND']);

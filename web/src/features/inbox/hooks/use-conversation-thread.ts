@@ -68,7 +68,7 @@ export function useConversationThread(organizationId: string, conversationId: st
         const { notes, messages, handler, agentId, handoffReason, handoffAt, ...summary } = conversation;
         setState((previous) => ({
           conversationId,
-          conversation: summary,
+          conversation: { ...summary, handler },
           handling: { id: summary.id, handler, agentId, handoffReason, handoffAt },
           notes,
           // Keep what arrived live while this page was on its way.

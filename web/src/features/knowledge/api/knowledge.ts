@@ -11,6 +11,8 @@ export const KnowledgeSourcePartsFragment = graphql(`
     url
     crawlDepth
     crawlMaxPages
+    recrawlHours
+    embeddingError
     language
     status
     statusReason

@@ -11,7 +11,7 @@ import {
   MAX_KNOWLEDGE_FILE_BYTES,
   uploadKnowledgeFile,
 } from '@/features/knowledge/api/knowledge-files';
-import { LANGUAGES, urlFormInput, type UrlForm } from '@/features/knowledge/utils/sources';
+import { LANGUAGES, RECRAWL_CHOICES, urlFormInput, type UrlForm } from '@/features/knowledge/utils/sources';
 import { useAuth } from '@/lib/auth-context';
 
 function LanguageSelect({ id, value, onChange, testId }: { id: string; value: string; onChange: (v: string) => void; testId: string }) {
@@ -96,7 +96,7 @@ export function KnowledgeUploadForm({ organizationId, onAdded }: { organizationI
   );
 }
 
-const EMPTY_URL_FORM: UrlForm = { url: '', depth: '0', maxPages: '', language: 'en' };
+const EMPTY_URL_FORM: UrlForm = { url: '', depth: '0', maxPages: '', language: 'en', recrawlHours: '' };
 
 /** A web page, or a site crawled from it. */
 export function KnowledgeUrlForm({ organizationId, onAdded }: { organizationId: string; onAdded: (sourceId: string) => void }) {
@@ -116,8 +116,8 @@ export function KnowledgeUrlForm({ organizationId, onAdded }: { organizationId: 
       setInvalid({ field: checked.field, message: checked.message });
       return;
     }
-    const { url, depth, maxPages, language } = checked.value;
-    const result = await add({ input: { organizationId, url, depth, maxPages, language } });
+    const { url, depth, maxPages, language, recrawlHours } = checked.value;
+    const result = await add({ input: { organizationId, url, depth, maxPages, language, recrawlHours } });
     if (!result.data) return;
     setForm(EMPTY_URL_FORM);
     onAdded(result.data.addKnowledgeUrl.id);
@@ -169,6 +169,21 @@ export function KnowledgeUrlForm({ organizationId, onAdded }: { organizationId: 
           </Field>
           <Field label="Language" htmlFor="knowledge-url-language">
             <LanguageSelect id="knowledge-url-language" value={form.language} onChange={(language) => set({ language })} testId="knowledge-url-language" />
+          </Field>
+          <Field label="Read again" htmlFor="knowledge-url-recrawl" hint="Keeps the agent current when the site changes.">
+            <select
+              id="knowledge-url-recrawl"
+              className="input"
+              value={form.recrawlHours}
+              onChange={(e) => set({ recrawlHours: e.target.value })}
+              data-testid="knowledge-url-recrawl"
+            >
+              {RECRAWL_CHOICES.map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
           </Field>
         </div>
         <div className="form-actions form-actions-start">

@@ -16,6 +16,7 @@ import {
   kindLabel,
   languageLabel,
   progressPercent,
+  recrawlLabel,
   STATUS_LABELS,
   STATUS_TONES,
 } from '@/features/knowledge/utils/sources';
@@ -48,6 +49,11 @@ function SourceStatus({ source }: { source: Source }) {
       {source.status === 'FAILED' && source.statusReason ? (
         <span className="small knowledge-error" data-testid="knowledge-source-reason">
           {source.statusReason}
+        </span>
+      ) : null}
+      {source.embeddingError ? (
+        <span className="small knowledge-error" data-testid="knowledge-source-embedding-error">
+          Found by words only: {source.embeddingError}
         </span>
       ) : null}
       {source.pageErrors.length > 0 ? (
@@ -119,6 +125,11 @@ function SourceRow({
           {source.title}
         </button>
         <div className="small muted truncate">{source.url ?? source.fileName ?? ''}</div>
+        {recrawlLabel(source.recrawlHours) ? (
+          <div className="small muted" data-testid="knowledge-source-recrawl">
+            Read again {recrawlLabel(source.recrawlHours)}
+          </div>
+        ) : null}
       </td>
       <td className="nowrap" data-testid="knowledge-source-kind">
         {kindLabel(source)}

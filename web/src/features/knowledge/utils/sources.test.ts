@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { isIngesting, kindLabel, progressPercent, urlFormInput } from '@/features/knowledge/utils/sources';
+import { isIngesting, kindLabel, progressPercent, recrawlLabel, urlFormInput } from '@/features/knowledge/utils/sources';
 
 describe('knowledge sources', () => {
   it('polls only while a source is queued or being read', () => {
@@ -24,12 +24,22 @@ describe('knowledge sources', () => {
   });
 
   it('checks the URL form', () => {
-    expect(urlFormInput({ url: 'example.com', depth: '0', maxPages: '', language: 'en' })).toMatchObject({ ok: false, field: 'url' });
-    expect(urlFormInput({ url: 'https://example.com', depth: '6', maxPages: '', language: 'en' })).toMatchObject({ ok: false, field: 'depth' });
-    expect(urlFormInput({ url: 'https://example.com', depth: '1', maxPages: '0', language: 'en' })).toMatchObject({ ok: false, field: 'maxPages' });
-    expect(urlFormInput({ url: ' https://example.com/help ', depth: '2', maxPages: '20', language: 'pt' })).toEqual({
+    const form = { url: 'https://example.com', depth: '0', maxPages: '', language: 'en', recrawlHours: '' };
+    expect(urlFormInput({ ...form, url: 'example.com' })).toMatchObject({ ok: false, field: 'url' });
+    expect(urlFormInput({ ...form, depth: '6' })).toMatchObject({ ok: false, field: 'depth' });
+    expect(urlFormInput({ ...form, depth: '1', maxPages: '0' })).toMatchObject({ ok: false, field: 'maxPages' });
+    expect(urlFormInput({ url: ' https://example.com/help ', depth: '2', maxPages: '20', language: 'pt', recrawlHours: '168' })).toEqual({
       ok: true,
-      value: { url: 'https://example.com/help', depth: 2, maxPages: 20, language: 'pt' },
+      value: { url: 'https://example.com/help', depth: 2, maxPages: 20, language: 'pt', recrawlHours: 168 },
     });
+    expect(urlFormInput(form)).toMatchObject({ ok: true, value: { recrawlHours: null } });
+  });
+
+  it('says how often a source is read again', () => {
+    expect(recrawlLabel(null)).toBeNull();
+    expect(recrawlLabel(24)).toBe('every day');
+    expect(recrawlLabel(168)).toBe('every week');
+    expect(recrawlLabel(720)).toBe('every 30 days');
+    expect(recrawlLabel(36)).toBe('every 36 hours');
   });
 });

@@ -58,12 +58,33 @@ export interface UrlForm {
   depth: string;
   maxPages: string;
   language: string;
+  /** Hours between scheduled re-crawls, '' for never. */
+  recrawlHours: string;
+}
+
+/** How often a web source can be read again on its own. */
+export const RECRAWL_CHOICES = [
+  { value: '', label: 'Never (only when asked)' },
+  { value: '24', label: 'Every day' },
+  { value: '168', label: 'Every week' },
+  { value: '720', label: 'Every 30 days' },
+] as const;
+
+/** The schedule for people: "every day", "every 36 hours", or null when there is none. */
+export function recrawlLabel(hours: number | null | undefined): string | null {
+  if (!hours) return null;
+  if (hours === 24) return 'every day';
+  if (hours === 168) return 'every week';
+  if (hours % 24 === 0) return `every ${hours / 24} days`;
+  return `every ${hours} hours`;
 }
 
 /** The URL form as `addKnowledgeUrl` input, or the problem with it. */
 export function urlFormInput(
   form: UrlForm,
-): { ok: true; value: { url: string; depth: number; maxPages: number | null; language: string } } | { ok: false; field: 'url' | 'depth' | 'maxPages'; message: string } {
+):
+  | { ok: true; value: { url: string; depth: number; maxPages: number | null; language: string; recrawlHours: number | null } }
+  | { ok: false; field: 'url' | 'depth' | 'maxPages'; message: string } {
   const url = form.url.trim();
   if (!/^https?:\/\/[^\s/]+/i.test(url)) return { ok: false, field: 'url', message: 'Enter a web address starting with http:// or https://.' };
   const depth = Number(form.depth);
@@ -75,5 +96,6 @@ export function urlFormInput(
       return { ok: false, field: 'maxPages', message: 'At most 1 to 500 pages.' };
     }
   }
-  return { ok: true, value: { url, depth, maxPages, language: form.language } };
+  const recrawlHours = form.recrawlHours === '' ? null : Number(form.recrawlHours);
+  return { ok: true, value: { url, depth, maxPages, language: form.language, recrawlHours } };
 }
