@@ -25,6 +25,13 @@ struct RenameOrganizationInput {
 }
 
 #[derive(InputObject)]
+struct SetOrganizationTimeZoneInput {
+    organization_id: ID,
+    /// An IANA name, such as `America/Sao_Paulo` or `Europe/Lisbon`.
+    time_zone: String,
+}
+
+#[derive(InputObject)]
 struct InviteMemberInput {
     organization_id: ID,
     email: String,
@@ -127,6 +134,20 @@ impl CoreMutation {
         let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
         let org = domain(ctx)
             .rename_organization(&access, &input.name)
+            .await
+            .gql(ctx)?;
+        Ok(OrganizationObject::loaded(access, org))
+    }
+
+    /// Admin or Owner: the time zone that campaign schedules are read in.
+    async fn set_organization_time_zone(
+        &self,
+        ctx: &Context<'_>,
+        input: SetOrganizationTimeZoneInput,
+    ) -> async_graphql::Result<OrganizationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let org = domain(ctx)
+            .set_organization_time_zone(&access, &input.time_zone)
             .await
             .gql(ctx)?;
         Ok(OrganizationObject::loaded(access, org))

@@ -219,6 +219,11 @@ impl OrganizationObject {
         Ok(self.row(ctx).await?.created_at)
     }
 
+    /// The IANA time zone that campaign schedules are read in (`America/Sao_Paulo`).
+    async fn time_zone(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        Ok(&self.row(ctx).await?.time_zone)
+    }
+
     /// The caller's role here.
     async fn viewer_role(&self) -> GqlRole {
         self.access.role().into()

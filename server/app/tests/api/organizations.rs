@@ -349,3 +349,52 @@ async fn health_metrics_config_and_the_spa_are_served() {
             .contains("graphiql")
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_sets_the_time_zone_schedules_are_read_in_and_a_wrong_one_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Acme").await;
+    let alice = app.sign_in("alice").await;
+    const ZONE: &str = "query($o: ID!) { organization(id: $o) { timeZone } }";
+    const SET: &str = "mutation($o: ID!, $z: String!) { setOrganizationTimeZone(input: {organizationId: $o, timeZone: $z}) { timeZone } }";
+
+    let before = app.ok(&alice, ZONE, json!({ "o": org })).await;
+    assert!(before["organization"]["timeZone"].is_string());
+    let set = app
+        .ok(&alice, SET, json!({ "o": org, "z": " Europe/Lisbon " }))
+        .await;
+    assert_eq!(set["setOrganizationTimeZone"]["timeZone"], "Europe/Lisbon");
+
+    let (_, refused) = app
+        .gql(
+            Some(&alice),
+            SET,
+            json!({ "o": org, "z": "Mars/Olympus_Mons" }),
+        )
+        .await;
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "`Mars/Olympus_Mons` is not a time zone"
+    );
+    assert_eq!(code(&refused), "VALIDATION");
+    let after = app.ok(&alice, ZONE, json!({ "o": org })).await;
+    assert_eq!(after["organization"]["timeZone"], "Europe/Lisbon");
+
+    let audit = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { auditLog(first: 5) { nodes { action } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    let actions: Vec<&str> = audit["organization"]["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"organization.time_zone_changed"),
+        "{actions:?}"
+    );
+}

@@ -55,6 +55,7 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             })
             .await
         }
+        "`setOrganizationTimeZone`" => case.run("mutation($o: ID!) { setOrganizationTimeZone(input: {organizationId: $o, timeZone: \"Europe/Lisbon\"}) { timeZone } }", json!({})).await,
         "`renameOrganization`" => case.run("mutation($o: ID!) { renameOrganization(input: {organizationId: $o, name: \"Renamed\"}) { name } }", json!({})).await,
         "`inviteMember` as Member or Admin" => case.run("mutation($o: ID!) { inviteMember(input: {organizationId: $o, email: \"new@example.com\", role: ADMIN}) { acceptUrl } }", json!({})).await,
         "`inviteMember` as Owner" => case.run("mutation($o: ID!) { inviteMember(input: {organizationId: $o, email: \"new@example.com\", role: OWNER}) { acceptUrl } }", json!({})).await,

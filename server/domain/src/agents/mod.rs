@@ -769,21 +769,10 @@ async fn apply(c: &mut Conn, id: Uuid, p: &AgentPatch) -> Result<Agent> {
             return Err(AgentError::NotOurs);
         }
     }
-    if let Some(Some(h)) = &p.business_hours {
-        #[derive(diesel::QueryableByName)]
-        struct Known {
-            #[diesel(sql_type = diesel::sql_types::Bool)]
-            known: bool,
-        }
-        let zone = diesel::sql_query(
-            "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known",
-        )
-        .bind::<diesel::sql_types::Text, _>(&h.time_zone)
-        .get_result::<Known>(c)
-        .await?;
-        if !zone.known {
-            return Err(AgentError::TimeZone(h.time_zone.chars().take(64).collect()));
-        }
+    if let Some(Some(h)) = &p.business_hours
+        && !crate::organizations::known_time_zone(c, &h.time_zone).await?
+    {
+        return Err(AgentError::TimeZone(h.time_zone.chars().take(64).collect()));
     }
     let changes = Changes {
         name: p.name.as_deref(),

@@ -39,6 +39,15 @@ pub const MIN_SEMANTIC: f64 = 0.8;
 /// knowledge also uses the question's word (otherwise the equivalents stand in for it fully:
 /// "Açores" asked of a text that only says "Azores").
 const EXPANSION_WEIGHT: f64 = 0.5;
+/// Words that shape a question rather than say what it is about ("how *many* days", "*quanto
+/// tempo* leva"): no stop word in any language, but no measure of whether a passage answers.
+/// Left out of `coverage`, where a word the knowledge never uses would weigh most.
+const QUESTION_WORDS: &str = "many much long often soon way ways get got need needs want like \
+    know tell please possible able anyone someone something anything thing things still ever \
+    really just also kind sort quanto quanta quantos quantas muito muita muitos tempo jeito \
+    forma preciso precisa quero queria posso pode podem saber sabe alguem algum alguma coisa \
+    cuanto cuanta cuantos cuantas mucho mucha tiempo necesito quiero puedo puede saber alguien \
+    algo cosa";
 /// Longest question searched (characters): a long message is cut, not refused.
 const MAX_QUERY_CHARS: usize = 1_000;
 
@@ -150,6 +159,7 @@ pub(crate) async fn search(
         .bind::<Array<Text>, _>(expansions.iter().map(|e| &e.terms).collect::<Vec<_>>())
         .bind::<Double, _>(EXPANSION_WEIGHT)
         .bind::<Array<Text>, _>(expansions.iter().map(|e| &e.asked).collect::<Vec<_>>())
+        .bind::<Text, _>(QUESTION_WORDS)
         .load::<Passage>(c)
         .await?;
     Ok(rows)
@@ -164,7 +174,8 @@ q AS (
     SELECT cfg,
            NULLIF(replace(plainto_tsquery(cfg::regconfig, $1 || ' ' || array_to_string($8, ' '))::text,
                           ' & ', ' | '), '')::tsquery AS tsq,
-           tsvector_to_array(to_tsvector(cfg::regconfig, $1)) AS words
+           tsvector_to_array(to_tsvector(cfg::regconfig, $1)) AS words,
+           tsvector_to_array(to_tsvector(cfg::regconfig, $11)) AS shaping
       FROM unnest(ARRAY['wagent_english', 'wagent_portuguese', 'wagent_spanish', 'wagent_simple']) AS cfg
 ),
 -- The question's unstemmed words that no language takes for a stop word...
@@ -287,7 +298,8 @@ SELECT k.id AS chunk_id, k.source_id, coalesce(k.page_title, sc.title) AS title,
        coalesce((SELECT sum(i.idf) FILTER (WHERE i.w = ANY (tsvector_to_array(k.tsv)))
                         / NULLIF(sum(i.idf), 0)
                    FROM idf i
-                  WHERE i.cfg = k.ts_config AND i.grp = 'w:' || i.w AND i.w = ANY (q.words)), 0)::float8
+                  WHERE i.cfg = k.ts_config AND i.grp = 'w:' || i.w AND i.w = ANY (q.words)
+                    AND i.w <> ALL (q.shaping)), 0)::float8
            AS coverage,
        word_similarity(wagent_fold($1), k.search_text)::float8 AS similarity,
        CASE WHEN k.embedding_model = $7 AND cardinality(k.embedding) = cardinality($6)

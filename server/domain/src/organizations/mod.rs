@@ -19,7 +19,7 @@ use diesel_async::RunQueryDsl;
 use serde_json::json;
 use uuid::Uuid;
 use wagent_db::{
-    Scope,
+    Conn, Scope,
     schema::{memberships, organizations},
 };
 
@@ -38,7 +38,7 @@ pub use self::{
 use crate::{
     Access, Caller, CommonError, Domain, Principal, Role, parse_role,
     retention::Sweep,
-    values::{EmailAddress, OrganizationName},
+    values::{EmailAddress, InvalidValue, OrganizationName},
 };
 
 /// The organizations area's result.
@@ -196,6 +196,52 @@ impl Domain {
         .await
     }
 
+    /// Admin or Owner: the time zone that schedules are read in, an IANA name such as
+    /// `America/Sao_Paulo`.
+    pub async fn set_organization_time_zone(
+        &self,
+        access: &Access,
+        zone: &str,
+    ) -> Result<Organization> {
+        access.ensure(Role::Admin)?;
+        let zone = zone.trim();
+        let unknown = || InvalidValue::Unknown {
+            what: "time zone",
+            value: zone.chars().take(64).collect(),
+        };
+        if zone.is_empty() || zone.len() > 64 {
+            return Err(unknown().into());
+        }
+        self.tx(access.scope(), async |c| {
+            if !known_time_zone(c, zone).await? {
+                return Err(unknown().into());
+            }
+            let org =
+                diesel::update(organizations::table.filter(organizations::id.eq(access.org_id)))
+                    .set((
+                        organizations::time_zone.eq(zone),
+                        organizations::updated_at.eq(Utc::now()),
+                    ))
+                    .returning(Organization::as_returning())
+                    .get_result(c)
+                    .await?;
+            audit::record(
+                c,
+                access.org_id,
+                access.caller(),
+                Entry {
+                    action: "organization.time_zone_changed",
+                    target_type: "organization",
+                    target_id: access.org_id.to_string(),
+                    details: json!({ "time_zone": zone }),
+                },
+            )
+            .await?;
+            Ok(org)
+        })
+        .await
+    }
+
     /// The organizations the caller can act in, with its role in each, oldest first.
     pub async fn memberships(&self, caller: &Caller) -> Result<Vec<Membership>> {
         match &caller.principal {
@@ -267,4 +313,20 @@ async fn insert_org(
         .returning(Organization::as_returning())
         .get_result(c)
         .await?)
+}
+
+/// Whether PostgreSQL knows `zone` as a time zone name (`America/Sao_Paulo`, `UTC`).
+pub(crate) async fn known_time_zone(c: &mut Conn, zone: &str) -> Result<bool, wagent_db::Error> {
+    #[derive(diesel::QueryableByName)]
+    struct Known {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        known: bool,
+    }
+    let known = diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known",
+    )
+    .bind::<diesel::sql_types::Text, _>(zone)
+    .get_result::<Known>(c)
+    .await?;
+    Ok(known.known)
 }
