@@ -1,8 +1,10 @@
 // Team flow: alice founds "E2E Co", invites bob as a Member with a link; bob follows it through
 // sign-in, accepts, and as a Member is kept out of the Admin pages; both see him on the team.
+// Then alice, the Owner, sets the organization's time zone in its settings.
 
 import assert from 'node:assert/strict';
 
+import { expectNoAxeViolations } from '../lib/a11y.mjs';
 import { submitLogin, waitForSignedIn, signIn } from '../lib/auth.mjs';
 import { browserTest, eventually } from '../lib/browser.mjs';
 import { BASE_URL, USERS } from '../lib/stack.mjs';
@@ -96,4 +98,19 @@ browserTest('alice invites bob to a new organization; bob joins as a Member', as
   await alice.page.reload();
   await memberRow(alice.page, USERS.bob.email).waitFor();
   assert.equal(await memberRow(alice.page, USERS.bob.email).getAttribute('data-role'), 'MEMBER');
+
+  // alice picks Lisbon from the searchable list of zones; it holds after a reload.
+  await alice.page.getByTestId('nav-settings').click();
+  await alice.page.waitForURL(`${BASE_URL}/orgs/${orgId}/settings`);
+  const zone = alice.page.getByTestId('time-zone-select');
+  await zone.waitFor();
+  await expectNoAxeViolations(alice.page, { label: 'the organization settings' });
+  await alice.page.getByTestId('time-zone-search').fill('lisbon');
+  await zone.selectOption('Europe/Lisbon');
+  await alice.page.getByTestId('time-zone-submit').click();
+  await alice.page.getByTestId('time-zone-saved').waitFor();
+  await alice.page.reload();
+  await zone.waitFor();
+  assert.equal(await zone.inputValue(), 'Europe/Lisbon');
+  assert.match(await zone.locator('option:checked').innerText(), /^Europe\/Lisbon \(UTC\+0[01]:00\)$/);
 });

@@ -34,6 +34,32 @@ pub struct Event {
 
 /// Publishes `event` when the surrounding transaction commits.
 pub async fn publish(conn: &mut Conn, event: &Event) -> Result<(), Error> {
+    diesel::sql_query("SELECT pg_notify($1, $2)")
+        .bind::<Text, _>(EVENTS_CHANNEL)
+        .bind::<Text, _>(payload(event)?)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Publishes every event of `events` when the surrounding transaction commits, in one round
+/// trip.
+pub async fn publish_all(conn: &mut Conn, events: &[Event]) -> Result<(), Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let payloads = events.iter().map(payload).collect::<Result<Vec<_>, _>>()?;
+    diesel::sql_query(
+        "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n",
+    )
+    .bind::<Text, _>(EVENTS_CHANNEL)
+    .bind::<diesel::sql_types::Array<Text>, _>(payloads)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+fn payload(event: &Event) -> Result<String, Error> {
     let payload = serde_json::to_string(event).map_err(|e| Error::Setup(e.to_string()))?;
     if payload.len() > MAX_PAYLOAD {
         return Err(Error::Setup(format!(
@@ -42,12 +68,7 @@ pub async fn publish(conn: &mut Conn, event: &Event) -> Result<(), Error> {
             payload.len()
         )));
     }
-    diesel::sql_query("SELECT pg_notify($1, $2)")
-        .bind::<Text, _>(EVENTS_CHANNEL)
-        .bind::<Text, _>(payload)
-        .execute(conn)
-        .await?;
-    Ok(())
+    Ok(payload)
 }
 
 /// Wakes job runners in every process when the surrounding transaction commits.

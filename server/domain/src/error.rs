@@ -48,6 +48,15 @@ pub trait Problem: std::error::Error + Send + Sync + 'static {
         }
         cause.map_or_else(|| self.to_string(), ToString::to_string)
     }
+
+    /// PostgreSQL gave up on the transaction for another's sake (a deadlock, a serialization
+    /// conflict): the same work, tried again, will most likely pass.
+    fn lost_to_another_transaction(&self) -> bool {
+        self.code() == Code::Internal && {
+            let cause = self.internal_cause();
+            cause.contains("deadlock detected") || cause.contains("could not serialize")
+        }
+    }
 }
 
 /// The failures every area shares: who is calling and what they may do, what does not exist,

@@ -218,6 +218,18 @@ impl SandboxHandle {
     pub fn set_webhook_url(&self, url: Option<String>) {
         self.configure(|c| c.webhook_url = url);
     }
+
+    /// How many sends from `phone_number_id` were accepted in each second (unix time): what
+    /// a business sees of its throughput.
+    pub fn sends_per_second(&self, phone_number_id: &str) -> std::collections::BTreeMap<i64, u32> {
+        let mut seconds = std::collections::BTreeMap::new();
+        for m in self.inner.lock().sent.values() {
+            if m.phone_number_id == phone_number_id {
+                *seconds.entry(m.created_at).or_default() += 1;
+            }
+        }
+        seconds
+    }
 }
 
 impl Inner {

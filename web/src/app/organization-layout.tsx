@@ -18,6 +18,7 @@ const OrganizationSummaryDocument = graphql(`
       id
       name
       createdAt
+      timeZone
       viewerRole
     }
   }

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      viewerRole\n    }\n  }\n": typeof types.OrganizationSummaryDocument,
+    "\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      timeZone\n      viewerRole\n    }\n  }\n": typeof types.OrganizationSummaryDocument,
     "\n  subscription OrganizationEvents($organizationId: ID!) {\n    organizationEvents(organizationId: $organizationId) {\n      organizationId\n      kind\n      at\n    }\n  }\n": typeof types.OrganizationEventsDocument,
     "\n  fragment KnowledgePassageParts on KnowledgePassage {\n    chunkId\n    sourceId\n    title\n    citation\n    page\n    url\n    text\n    score\n    grounded\n  }\n": typeof types.KnowledgePassagePartsFragmentDoc,
     "\n  fragment AgentParts on Agent {\n    id\n    name\n    systemPrompt\n    tone\n    rules\n    languages\n    model\n    temperature\n    maxAnswerChars\n    knowledgeSourceIds\n    phoneNumberIds\n    businessHours {\n      timeZone\n      hours {\n        day\n        from\n        to\n      }\n    }\n    outOfHoursMessage\n    handoffAllowed\n    handoffKeywords\n    handoffOnRequest\n    handoffOnNoAnswer\n    handoffAfterMisses\n    handoffMessage\n    debounceMs\n    enabled\n    pausedReason\n    createdAt\n    updatedAt\n  }\n": typeof types.AgentPartsFragmentDoc,
@@ -111,6 +111,7 @@ type Documents = {
     "\n  mutation TransferOwnership($input: TransferOwnershipInput!) {\n    transferOwnership(input: $input) {\n      id\n      viewerRole\n    }\n  }\n": typeof types.TransferOwnershipDocument,
     "\n  mutation CreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n      name\n      viewerRole\n    }\n  }\n": typeof types.CreateOrganizationDocument,
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.RenameOrganizationDocument,
+    "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n": typeof types.SetOrganizationTimeZoneDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": typeof types.OrganizationSetupDocument,
     "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n": typeof types.SegmentFilterPartsFragmentDoc,
@@ -139,7 +140,7 @@ type Documents = {
     "\n  query Viewer {\n    viewer {\n      kind\n      user {\n        id\n        name\n        email\n      }\n      memberships {\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.ViewerDocument,
 };
 const documents: Documents = {
-    "\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      viewerRole\n    }\n  }\n": types.OrganizationSummaryDocument,
+    "\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      timeZone\n      viewerRole\n    }\n  }\n": types.OrganizationSummaryDocument,
     "\n  subscription OrganizationEvents($organizationId: ID!) {\n    organizationEvents(organizationId: $organizationId) {\n      organizationId\n      kind\n      at\n    }\n  }\n": types.OrganizationEventsDocument,
     "\n  fragment KnowledgePassageParts on KnowledgePassage {\n    chunkId\n    sourceId\n    title\n    citation\n    page\n    url\n    text\n    score\n    grounded\n  }\n": types.KnowledgePassagePartsFragmentDoc,
     "\n  fragment AgentParts on Agent {\n    id\n    name\n    systemPrompt\n    tone\n    rules\n    languages\n    model\n    temperature\n    maxAnswerChars\n    knowledgeSourceIds\n    phoneNumberIds\n    businessHours {\n      timeZone\n      hours {\n        day\n        from\n        to\n      }\n    }\n    outOfHoursMessage\n    handoffAllowed\n    handoffKeywords\n    handoffOnRequest\n    handoffOnNoAnswer\n    handoffAfterMisses\n    handoffMessage\n    debounceMs\n    enabled\n    pausedReason\n    createdAt\n    updatedAt\n  }\n": types.AgentPartsFragmentDoc,
@@ -236,6 +237,7 @@ const documents: Documents = {
     "\n  mutation TransferOwnership($input: TransferOwnershipInput!) {\n    transferOwnership(input: $input) {\n      id\n      viewerRole\n    }\n  }\n": types.TransferOwnershipDocument,
     "\n  mutation CreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n      name\n      viewerRole\n    }\n  }\n": types.CreateOrganizationDocument,
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": types.RenameOrganizationDocument,
+    "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n": types.SetOrganizationTimeZoneDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": types.OrganizationSetupDocument,
     "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n": types.SegmentFilterPartsFragmentDoc,
@@ -281,7 +283,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      viewerRole\n    }\n  }\n"): (typeof documents)["\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      viewerRole\n    }\n  }\n"];
+export function graphql(source: "\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      timeZone\n      viewerRole\n    }\n  }\n"): (typeof documents)["\n  query OrganizationSummary($id: ID!) {\n    organization(id: $id) {\n      id\n      name\n      createdAt\n      timeZone\n      viewerRole\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -666,6 +668,10 @@ export function graphql(source: "\n  mutation CreateOrganization($input: CreateO
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -30,12 +30,14 @@ export interface CurrentOrganization {
   id: string;
   name: string;
   createdAt: string;
+  /** IANA zone that campaign schedules are read in. */
+  timeZone: string;
   viewerRole: Role;
 }
 
 export interface OrganizationContextValue {
   organization: CurrentOrganization;
-  /** Re-reads the organization (name, the viewer's role) from the server. */
+  /** Re-reads the organization (name, time zone, the viewer's role) from the server. */
   refresh: () => void;
   events: OrganizationEventHub;
 }

@@ -13,6 +13,7 @@ describe('permissionsFor', () => {
       manageApiTokens: false,
       viewAuditLog: false,
       renameOrganization: false,
+      changeTimeZone: false,
       leave: true,
     });
   });
@@ -20,7 +21,7 @@ describe('permissionsFor', () => {
   it('gives Admins everything but ownership transfer', () => {
     const can = permissionsFor('ADMIN');
     expect(can.inviteMembers && can.changeRoles && can.removeMembers && can.manageApiTokens).toBe(true);
-    expect(can.viewAuditLog && can.renameOrganization && can.manageInvitations && can.leave).toBe(true);
+    expect(can.viewAuditLog && can.renameOrganization && can.changeTimeZone && can.manageInvitations && can.leave).toBe(true);
     expect(can.transferOwnership).toBe(false);
   });
 

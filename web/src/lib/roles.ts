@@ -30,6 +30,7 @@ export interface OrganizationPermissions {
   manageApiTokens: boolean;
   viewAuditLog: boolean;
   renameOrganization: boolean;
+  changeTimeZone: boolean;
   leave: boolean;
 }
 
@@ -44,6 +45,7 @@ export function permissionsFor(role: Role | null | undefined): OrganizationPermi
     manageApiTokens: admin,
     viewAuditLog: admin,
     renameOrganization: admin,
+    changeTimeZone: admin,
     leave: role != null,
   };
 }

@@ -87,7 +87,7 @@ export function organizationContext(
   organization: Partial<CurrentOrganization> & Pick<CurrentOrganization, 'viewerRole'>,
 ): OrganizationContextValue {
   return {
-    organization: { id: 'org-1', name: 'Acme', createdAt: '2025-01-01T00:00:00Z', ...organization },
+    organization: { id: 'org-1', name: 'Acme', createdAt: '2025-01-01T00:00:00Z', timeZone: 'UTC', ...organization },
     refresh: () => undefined,
     events: new OrganizationEventHub(),
   };

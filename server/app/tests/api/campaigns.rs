@@ -5,12 +5,12 @@
 use std::{collections::HashMap, process::Command, time::Duration};
 
 use serde_json::{Value, json};
-use wagent_testkit::wait_for;
+use wagent_testkit::{count, wait_for, wait_until};
 
 use crate::{
     helpers::{TestApp, code},
     imports::upload,
-    whatsapp::{connected, eventually},
+    whatsapp::{connected, eventually, post_webhook, signed},
     ws::Subscriber,
 };
 
@@ -477,6 +477,178 @@ fn crowd(n: usize) -> String {
         ));
     }
     csv
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn statuses_meta_batches_into_one_delivery_count_once_each_in_any_order() {
+    let app = TestApp::spawn().await;
+    let (org, number, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    import(
+        &app,
+        &alice,
+        &org,
+        "phone,name,tier,tags\n\
+         +55 11 97777-0001,Ana,gold,batch\n\
+         +55 11 97777-0002,Bruno,gold,batch\n\
+         +55 11 97777-0003,Caio,gold,batch\n",
+    )
+    .await;
+    let template = marketing_template(&app, &alice, &org, &number).await;
+    // The statuses come below, all in one delivery, as Meta batches them.
+    app.sandbox.handle().set_webhook_url(None);
+    let created = app
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "i": input(&org, &number, &template, &["batch"]) }),
+        )
+        .await;
+    let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
+    launch(&app, &alice, &org, &campaign).await;
+    eventually(
+        &app,
+        &alice,
+        CAMPAIGN,
+        json!({ "o": org, "c": campaign }),
+        |d| d["organization"]["campaign"]["status"] == "COMPLETED",
+    )
+    .await;
+    let sent: Value = app
+        .http
+        .get(format!(
+            "{}/sandbox/messages?phone_number_id={pn}",
+            app.sandbox_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // (wamid, callback data) by recipient.
+    let sends: HashMap<String, (String, String)> = sent["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["to"].as_str().unwrap().to_owned(),
+                (
+                    m["id"].as_str().unwrap().to_owned(),
+                    m["request"]["biz_opaque_callback_data"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(sends.len(), 3, "{sent}");
+    let now = chrono::Utc::now().timestamp();
+    let status = |to: &str, status: &str, at: i64| {
+        let (wamid, data) = &sends[to];
+        let mut s = json!({ "id": wamid, "status": status, "timestamp": at.to_string(), "recipient_id": to, "recipient_user_id": format!("BR.{to}"), "biz_opaque_callback_data": data });
+        if status == "sent" || status == "delivered" {
+            s["pricing"] = json!({ "billable": true, "pricing_model": "PMP", "category": "marketing", "type": "regular" });
+        }
+        if status == "failed" {
+            s["errors"] = json!([{ "code": 131026, "title": "Message undeliverable", "message": "Message undeliverable", "error_data": { "details": "Message Undeliverable." } }]);
+        }
+        s
+    };
+    let (ana, bruno, caio) = ("5511977770001", "5511977770002", "5511977770003");
+    let contacts: Vec<Value> = [ana, bruno, caio]
+        .iter()
+        .map(|to| json!({ "profile": { "name": "Customer" }, "wa_id": to, "user_id": format!("BR.{to}") }))
+        .collect();
+    let value = json!({
+        "messaging_product": "whatsapp",
+        "metadata": { "display_phone_number": "15550100", "phone_number_id": pn },
+        "contacts": contacts,
+        "statuses": [
+            // Ana's arrive backwards, Bruno's twice, Caio's message fails after it was sent.
+            status(ana, "read", now), status(ana, "delivered", now - 1), status(ana, "sent", now - 2),
+            status(bruno, "sent", now - 2), status(bruno, "delivered", now - 1), status(bruno, "delivered", now - 1),
+            status(caio, "sent", now - 2), status(caio, "failed", now),
+        ],
+    });
+    let delivery = json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "changes": [{ "field": "messages", "value": value }] }] }).to_string();
+    let expected = |d: &Value| {
+        let s = &d["organization"]["campaign"]["stats"];
+        (
+            s["sent"].as_i64(),
+            s["delivered"].as_i64(),
+            s["read"].as_i64(),
+            s["failed"].as_i64(),
+        ) == (Some(3), Some(2), Some(1), Some(1))
+    };
+    for round in ["first delivery", "Meta's redelivery"] {
+        let (body, sig) = signed(&delivery);
+        assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+        wait_until(
+            "the delivery is processed",
+            Duration::from_secs(30),
+            || async {
+                count(&app.db.admin, "SELECT count(*) AS n FROM webhook_events").await == 0
+            },
+        )
+        .await;
+        let d = app
+            .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
+            .await;
+        assert!(expected(&d), "{round}: {d}");
+        let s = &d["organization"]["campaign"]["stats"];
+        assert_eq!(
+            s["billableByCategory"],
+            json!([{ "key": "marketing", "count": 3 }]),
+            "{round}: {s}"
+        );
+        assert_eq!(s["failedByCode"][0]["key"], "131026", "{round}: {s}");
+        assert_eq!(s["failedByCode"][0]["count"], 1, "{round}: {s}");
+        assert_eq!(
+            s["failedByCode"][0]["label"], "Message Undeliverable.",
+            "{round}: {s}"
+        );
+    }
+    let recipients = app
+        .ok(
+            &alice,
+            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 10) { nodes { address status } } } } }",
+            json!({ "o": org, "c": campaign }),
+        )
+        .await;
+    let mut by_status: Vec<(String, String)> = recipients["organization"]["campaign"]["recipients"]
+        ["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["address"].as_str().unwrap().to_owned(),
+                r["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    by_status.sort();
+    assert_eq!(
+        by_status,
+        [
+            ("+5511977770001".to_owned(), "READ".to_owned()),
+            ("+5511977770002".to_owned(), "DELIVERED".to_owned()),
+            ("+5511977770003".to_owned(), "FAILED".to_owned()),
+        ],
+        "{recipients}"
+    );
+    // The statuses named each customer's business-scoped user id: the contacts learned it.
+    assert_eq!(
+        count(
+            &app.db.admin,
+            "SELECT count(*) AS n FROM contacts WHERE user_id = 'BR.' || wa_id AND wa_id LIKE '55119777700%'"
+        )
+        .await,
+        3
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -307,6 +307,80 @@ async fn one_event_that_cannot_be_stored_does_not_block_the_others() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_status_that_cannot_be_stored_does_not_block_the_rest_of_its_run() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "type": "text", "text": { "body": "hi" } }),
+    )
+    .await;
+    let conversation = first_conversation(&app, &alice, &org).await;
+    let mut c = admin(&app).await;
+    c.batch_execute(&format!(
+        "INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, sent_at)
+         SELECT '{org}', gen_random_uuid(), '{conversation}', 'outbound', 'wamid.R' || i, 'text', 'run ' || i, 'accepted', now()
+           FROM generate_series(1, 3) AS i"
+    ))
+    .await
+    .unwrap();
+    let now = chrono::Utc::now().timestamp().to_string();
+    let status = |wamid: &str, s: &str, to: &str| json!({ "id": wamid, "status": s, "timestamp": now, "recipient_id": to });
+    // The second status names a user id no customer can have (Meta's are far shorter): the
+    // run fails as a whole, and its statuses then apply one by one.
+    deliver(
+        &app,
+        &pn,
+        json!({
+            "contacts": [
+                { "profile": { "name": "Good" }, "wa_id": "15550003333", "user_id": "US.3333" },
+                { "profile": { "name": "Bad" }, "wa_id": "15550002222", "user_id": "U".repeat(300) }
+            ],
+            "statuses": [
+                status("wamid.R1", "delivered", "15550003333"),
+                status("wamid.R2", "delivered", "15550002222"),
+                status("wamid.R3", "read", "15550003333"),
+            ]
+        }),
+    )
+    .await;
+    count_reaches(&app, "SELECT count(*) AS n FROM webhook_events", 0).await;
+    let thread = app.ok(&alice, THREAD, json!({ "o": org })).await;
+    let status_of = |text: &str| {
+        thread["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["text"] == text)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of("run 1"), "DELIVERED", "{thread}");
+    assert_eq!(status_of("run 2"), "ACCEPTED", "{thread}");
+    assert_eq!(status_of("run 3"), "READ", "{thread}");
+    assert_eq!(
+        count(
+            &app.db.admin,
+            "SELECT count(*) AS n FROM webhook_failures WHERE kind = 'status' AND reference = 'wamid.R2' AND reason <> ''"
+        )
+        .await,
+        1,
+        "the status that could not be stored is recorded with its reason"
+    );
+    assert_eq!(
+        count(
+            &app.db.admin,
+            "SELECT count(*) AS n FROM contacts WHERE wa_id = '15550003333' AND user_id = 'US.3333'"
+        )
+        .await,
+        1,
+        "the good statuses still link their customer"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_reaction_only_targets_a_message_of_its_own_conversation() {
     let app = TestApp::spawn().await;
     let (org, _, pn) = connected(&app).await;

@@ -39,7 +39,7 @@ use wagent_meta::{
 };
 
 use super::{Campaign, CampaignError, CampaignStatus, Schedule, audience, tracking};
-use crate::{CommonError, Domain, jobs::organization};
+use crate::{CommonError, Domain, Problem, jobs::organization};
 
 /// Recipients' `biz_opaque_callback_data`: this prefix and the recipient's id.
 pub(crate) const CALLBACK_PREFIX: &str = "wagent:campaign:";
@@ -335,6 +335,7 @@ impl Domain {
                 }
                 Err(e) => {
                     // Rows sent but not recorded turn `unknown` when their claim expires.
+                    tracing::warn!(%campaign_id, error = %e.internal_cause(), "recording sends failed; the run stops");
                     failure = Some(e);
                     let _ = stop_tx.send(true);
                     break;

@@ -22,7 +22,7 @@ pub use self::{
 pub(crate) use self::{
     dispatch::{Dispatch, Launch},
     tracking::{
-        CampaignStatusUpdate, apply_campaign_status, attribute_opt_out, attribute_reply,
+        CampaignStatusUpdate, apply_campaign_statuses, attribute_opt_out, attribute_reply,
         pause_for_quality,
     },
 };

@@ -28,6 +28,8 @@ type Result<T> = std::result::Result<T, CommonError>;
 pub(crate) struct Claimed {
     #[diesel(sql_type = SqlUuid)]
     pub(crate) id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    contact_id: Uuid,
     #[diesel(sql_type = Nullable<Text>)]
     pub(crate) phone: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -54,6 +56,21 @@ struct Delta {
     failed: i32,
     unknown: i32,
     opted_out: i32,
+}
+
+impl std::ops::AddAssign for Delta {
+    fn add_assign(&mut self, o: Self) {
+        self.skipped += o.skipped;
+        self.queued += o.queued;
+        self.sent += o.sent;
+        self.held += o.held;
+        self.delivered += o.delivered;
+        self.read += o.read;
+        self.replied += o.replied;
+        self.failed += o.failed;
+        self.unknown += o.unknown;
+        self.opted_out += o.opted_out;
+    }
 }
 
 impl Delta {
@@ -232,7 +249,7 @@ pub(super) async fn claim(
                 attempts = r.attempts + 1
            FROM picked p, contacts k
           WHERE r.org_id = $1 AND r.id = p.id AND k.org_id = r.org_id AND k.id = r.contact_id
-      RETURNING r.id, r.phone, r.user_id, r.components, r.status, r.attempts",
+      RETURNING r.id, r.contact_id, r.phone, r.user_id, r.components, r.status, r.attempts",
     )
     .bind::<SqlUuid, _>(org_id)
     .bind::<SqlUuid, _>(campaign_id)
@@ -364,6 +381,27 @@ pub(super) async fn record(
         texts.push(text.map(|t| t.chars().take(2000).collect::<String>()));
         delays.push(delay);
     }
+    // Contacts before recipients, in id order: the order every other writer takes them in
+    // (status webhooks, erasure), so that none of them deadlocks with this one.
+    let mut reached: Vec<Uuid> = sends
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Sent { .. }))
+        .map(|(r, _)| r.contact_id)
+        .collect();
+    reached.sort_unstable();
+    reached.dedup();
+    if !reached.is_empty() {
+        diesel::sql_query(
+            "UPDATE contacts SET last_outbound_at = now()
+              WHERE org_id = $1 AND id IN (SELECT id FROM contacts
+                                            WHERE org_id = $1 AND id = ANY($2)
+                                            ORDER BY id FOR UPDATE)",
+        )
+        .bind::<SqlUuid, _>(org_id)
+        .bind::<Array<SqlUuid>, _>(&reached)
+        .execute(c)
+        .await?;
+    }
     let moved: Vec<Moved> = diesel::sql_query(
         "UPDATE campaign_recipients r
             SET status = u.status,
@@ -379,8 +417,9 @@ pub(super) async fn record(
                 claimed_until = NULL
            FROM unnest($3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[],
                        $8::float8[]) AS u(id, status, wamid, code, text, delay),
+                -- Locked in id order, as status webhooks lock them.
                 (SELECT id, status AS was FROM campaign_recipients
-                  WHERE org_id = $1 AND id = ANY($3)) AS o
+                  WHERE org_id = $1 AND id = ANY($3) ORDER BY id FOR UPDATE) AS o
           WHERE r.org_id = $1 AND r.id = u.id AND o.id = u.id AND r.claimed_by = $2
             AND r.status IN ('sending', 'unknown')
       RETURNING o.was, r.status",
@@ -417,16 +456,6 @@ pub(super) async fn record(
     for (key, (n, label)) in &failures {
         count(c, org_id, campaign_id, "failed", key, label.as_deref(), *n).await?;
     }
-    diesel::sql_query(
-        "UPDATE contacts k SET last_outbound_at = now()
-           FROM campaign_recipients r
-          WHERE r.org_id = $1 AND r.id = ANY($2) AND r.status IN ('sent', 'held')
-            AND k.org_id = r.org_id AND k.id = r.contact_id",
-    )
-    .bind::<SqlUuid, _>(org_id)
-    .bind::<Array<SqlUuid>, _>(&ids)
-    .execute(c)
-    .await?;
     if let Some(reason) = pause
         && status == CampaignStatus::Running
     {
@@ -585,12 +614,17 @@ impl CampaignStatusUpdate<'_> {
     }
 }
 
+/// A recipient a run of statuses is about, locked, as the run leaves it.
 #[derive(diesel::QueryableByName)]
 struct Tracked {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
     #[diesel(sql_type = SqlUuid)]
     campaign_id: Uuid,
     #[diesel(sql_type = Text)]
     status: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    wamid: Option<String>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     sent_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
@@ -599,47 +633,49 @@ struct Tracked {
     read_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     failed_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    error_code: Option<i32>,
+    #[diesel(sql_type = Nullable<Text>)]
+    error_text: Option<String>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Bool>)]
     billable: Option<bool>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pricing_category: Option<String>,
     #[diesel(sql_type = Integer)]
     attempts: i32,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     retry_per_user_limit: bool,
 }
 
+/// A recipient while a run of statuses is applied to it.
+struct Recipient {
+    row: Tracked,
+    status: RecipientStatus,
+    /// Meta's per-user marketing limit refused it: it goes back to the queue for later.
+    requeue: bool,
+    changed: bool,
+}
+
+/// What one status did besides changing its recipient.
+struct Applied {
+    delta: Delta,
+    at: DateTime<Utc>,
+    /// The failure's code (or `none`) and Meta's text, for the breakdown.
+    failure: Option<(String, Option<String>)>,
+    /// The pricing category of a message that became billable.
+    billable: Option<String>,
+}
+
 /// Hours before a recipient Meta's per-user marketing limit refused may be tried again.
 const PER_USER_LIMIT_RETRY_HOURS: i64 = 24;
 
-/// Applies a status webhook to its campaign recipient; false when it names none (or the
-/// status was already applied).
-pub(crate) async fn apply_campaign_status(
-    c: &mut Conn,
-    org_id: Uuid,
-    update: &CampaignStatusUpdate<'_>,
-) -> Result<bool> {
+/// Applies one status to its recipient in memory; None when it changes nothing (a
+/// duplicate, a step already reached, a status that does not move recipients).
+fn apply_one(r: &mut Recipient, s: &wagent_meta::webhook::StatusUpdate) -> Option<Applied> {
     use wagent_meta::webhook::MessageStatus as Meta;
-    let Some(id) = update.recipient_id() else {
-        return Ok(false);
-    };
-    let s = update.status;
-    let tracked: Option<Tracked> = diesel::sql_query(
-        "SELECT r.campaign_id, r.status, r.sent_at, r.delivered_at, r.read_at, r.failed_at,
-                r.billable, r.attempts, c.retry_per_user_limit
-           FROM campaign_recipients r
-           JOIN campaigns c ON c.org_id = r.org_id AND c.id = r.campaign_id
-          WHERE r.org_id = $1 AND r.id = $2
-            FOR UPDATE OF r",
-    )
-    .bind::<SqlUuid, _>(org_id)
-    .bind::<SqlUuid, _>(id)
-    .get_result(c)
-    .await
-    .optional()?;
-    let Some(t) = tracked else {
-        return Ok(false);
-    };
+    let t = &r.row;
     let at = DateTime::from_timestamp(s.timestamp, 0).unwrap_or_else(Utc::now);
-    let was = RecipientStatus::parse(&t.status).map_err(CommonError::from)?;
+    let was = r.status;
     let mut d = Delta::default();
     // Leaving `held`, `unknown` (Meta had it after all) or `sending` for a Meta status.
     let leave = |d: &mut Delta| match was {
@@ -648,20 +684,9 @@ pub(crate) async fn apply_campaign_status(
         RecipientStatus::Sending => d.queued -= 1,
         _ => {}
     };
-    let reached = |d: &mut Delta, step: u8| {
-        if step >= 1 && t.sent_at.is_none() {
-            d.sent += 1;
-        }
-        if step >= 2 && t.delivered_at.is_none() {
-            d.delivered += 1;
-        }
-        if step >= 3 && t.read_at.is_none() {
-            d.read += 1;
-        }
-    };
     let error = <[_]>::first(&s.errors);
     let mut new_status = was;
-    let mut requeue = false;
+    let mut failure = None;
     match &s.status {
         Meta::Sent | Meta::Delivered | Meta::Read | Meta::Played => {
             let (step, status) = match &s.status {
@@ -675,7 +700,8 @@ pub(crate) async fn apply_campaign_status(
                 _ => t.read_at.is_some(),
             };
             if already {
-                return Ok(false);
+                // A step seen already (a `read` came first): only its pricing may be news.
+                return priced(r, s, at);
             }
             if matches!(
                 was,
@@ -683,14 +709,22 @@ pub(crate) async fn apply_campaign_status(
             ) {
                 leave(&mut d);
             }
-            reached(&mut d, step);
+            if step >= 1 && t.sent_at.is_none() {
+                d.sent += 1;
+            }
+            if step >= 2 && t.delivered_at.is_none() {
+                d.delivered += 1;
+            }
+            if step >= 3 && t.read_at.is_none() {
+                d.read += 1;
+            }
             if rank(status) > rank(was) && was != RecipientStatus::Failed {
                 new_status = status;
             }
         }
         Meta::Failed => {
             if t.failed_at.is_some() || was == RecipientStatus::Failed {
-                return Ok(false);
+                return None;
             }
             if matches!(
                 was,
@@ -702,7 +736,7 @@ pub(crate) async fn apply_campaign_status(
             }
             let per_user_limit = error.is_some_and(|e| e.code == 131049);
             if per_user_limit && t.retry_per_user_limit && t.attempts < 2 {
-                requeue = true;
+                r.requeue = true;
                 new_status = RecipientStatus::Queued;
                 d.queued += 1;
             } else {
@@ -715,89 +749,242 @@ pub(crate) async fn apply_campaign_status(
                         .or_else(|| e.title.clone())
                         .or_else(|| e.message.clone())
                 });
-                count(
-                    c,
-                    org_id,
-                    t.campaign_id,
-                    "failed",
-                    &key,
-                    label.as_deref(),
-                    1,
-                )
-                .await?;
+                failure = Some((key, label));
             }
         }
-        _ => return Ok(false),
+        _ => return None,
     }
     let billable = s.pricing.as_ref().and_then(|p| p.billable);
     let category = s.pricing.as_ref().and_then(|p| p.category.clone());
-    if t.billable.is_none() && billable == Some(true) {
-        let key = category.clone().unwrap_or_else(|| "unknown".to_owned());
-        count(c, org_id, t.campaign_id, "billable", &key, None, 1).await?;
+    let newly_billable = (t.billable.is_none() && billable == Some(true))
+        .then(|| category.clone().unwrap_or_else(|| "unknown".to_owned()));
+    let t = &mut r.row;
+    r.status = new_status;
+    t.status = new_status.as_str().to_owned();
+    t.wamid.get_or_insert_with(|| s.message_id.clone());
+    if d.sent > 0 {
+        t.sent_at.get_or_insert(at);
     }
-    let error_text = error.map(|e| {
-        e.details
-            .clone()
-            .or_else(|| e.message.clone())
-            .or_else(|| e.title.clone())
-            .unwrap_or_default()
-            .chars()
-            .take(2000)
-            .collect::<String>()
-    });
-    diesel::sql_query(
-        "UPDATE campaign_recipients
-            SET status = $3,
-                wamid = coalesce(wamid, $4),
-                sent_at = CASE WHEN $5 THEN coalesce(sent_at, $6) ELSE sent_at END,
-                delivered_at = CASE WHEN $7 THEN coalesce(delivered_at, $6) ELSE delivered_at END,
-                read_at = CASE WHEN $8 THEN coalesce(read_at, $6) ELSE read_at END,
-                failed_at = CASE WHEN $9 THEN $6 ELSE failed_at END,
-                error_code = CASE WHEN $10::int IS NOT NULL THEN $10 ELSE error_code END,
-                error_text = CASE WHEN $10::int IS NOT NULL THEN $11 ELSE error_text END,
-                not_before = CASE WHEN $12 THEN now() + make_interval(hours => $13)
-                                  ELSE not_before END,
-                claimed_by = CASE WHEN $12 THEN NULL ELSE claimed_by END,
-                billable = coalesce(billable, $14),
-                pricing_category = coalesce(pricing_category, $15)
-          WHERE org_id = $1 AND id = $2",
+    if d.delivered > 0 {
+        t.delivered_at.get_or_insert(at);
+    }
+    if d.read > 0 {
+        t.read_at.get_or_insert(at);
+    }
+    if d.failed > 0 {
+        t.failed_at = Some(at);
+    }
+    if let Some(code) = error.and_then(|e| i32::try_from(e.code).ok()) {
+        t.error_code = Some(code);
+        t.error_text = error.map(|e| {
+            e.details
+                .clone()
+                .or_else(|| e.message.clone())
+                .or_else(|| e.title.clone())
+                .unwrap_or_default()
+                .chars()
+                .take(2000)
+                .collect()
+        });
+    }
+    t.billable = t.billable.or(billable);
+    if t.pricing_category.is_none() {
+        t.pricing_category = category;
+    }
+    r.changed = true;
+    Some(Applied {
+        delta: d,
+        at,
+        failure,
+        billable: newly_billable,
+    })
+}
+
+/// The pricing a status carries, when it makes a message billable that was not known to be;
+/// None when it tells nothing new.
+fn priced(
+    r: &mut Recipient,
+    s: &wagent_meta::webhook::StatusUpdate,
+    at: DateTime<Utc>,
+) -> Option<Applied> {
+    let pricing = s.pricing.as_ref()?;
+    if r.row.billable.is_some() || pricing.billable != Some(true) {
+        return None;
+    }
+    r.row.billable = Some(true);
+    if r.row.pricing_category.is_none() {
+        r.row.pricing_category = pricing.category.clone();
+    }
+    r.changed = true;
+    Some(Applied {
+        delta: Delta::default(),
+        at,
+        failure: None,
+        billable: Some(
+            pricing
+                .category
+                .clone()
+                .unwrap_or_else(|| "unknown".to_owned()),
+        ),
+    })
+}
+
+/// Applies a run of status webhooks to the campaign recipients they name: each recipient's
+/// row, then each campaign's counters, breakdowns and timeline once, whatever the run's
+/// length. Statuses for the same recipient apply in the order given. Returns how many
+/// changed something.
+pub(crate) async fn apply_campaign_statuses(
+    c: &mut Conn,
+    org_id: Uuid,
+    updates: &[CampaignStatusUpdate<'_>],
+) -> Result<usize> {
+    use diesel::sql_types::Bool;
+    let mut ids: Vec<Uuid> = updates.iter().filter_map(|u| u.recipient_id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    // Locked in one order, so that two runs about the same recipients wait rather than
+    // deadlock.
+    let tracked: Vec<Tracked> = diesel::sql_query(
+        "SELECT r.id, r.campaign_id, r.status, r.wamid, r.sent_at, r.delivered_at, r.read_at,
+                r.failed_at, r.error_code, r.error_text, r.billable, r.pricing_category,
+                r.attempts, c.retry_per_user_limit
+           FROM campaign_recipients r
+           JOIN campaigns c ON c.org_id = r.org_id AND c.id = r.campaign_id
+          WHERE r.org_id = $1 AND r.id = ANY($2)
+          ORDER BY r.id
+            FOR UPDATE OF r",
     )
     .bind::<SqlUuid, _>(org_id)
-    .bind::<SqlUuid, _>(id)
-    .bind::<Text, _>(new_status.as_str())
-    .bind::<Text, _>(&s.message_id)
-    .bind::<diesel::sql_types::Bool, _>(d.sent > 0)
-    .bind::<Timestamptz, _>(at)
-    .bind::<diesel::sql_types::Bool, _>(d.delivered > 0)
-    .bind::<diesel::sql_types::Bool, _>(d.read > 0)
-    .bind::<diesel::sql_types::Bool, _>(d.failed > 0)
-    .bind::<Nullable<Integer>, _>(error.and_then(|e| i32::try_from(e.code).ok()))
-    .bind::<Nullable<Text>, _>(error_text)
-    .bind::<diesel::sql_types::Bool, _>(requeue)
-    .bind::<Integer, _>(PER_USER_LIMIT_RETRY_HOURS as i32)
-    .bind::<Nullable<diesel::sql_types::Bool>, _>(billable)
-    .bind::<Nullable<Text>, _>(category)
-    .execute(c)
+    .bind::<Array<SqlUuid>, _>(&ids)
+    .load(c)
     .await?;
-    d.apply(c, t.campaign_id).await?;
-    d.timeline(c, org_id, t.campaign_id, at).await?;
-    if requeue {
-        let later = Utc::now() + chrono::Duration::hours(PER_USER_LIMIT_RETRY_HOURS);
-        for shard in 0..1u16 {
-            let job = wagent_jobs::NewJob::of(
-                Some(org_id),
-                &super::Dispatch {
-                    campaign_id: t.campaign_id,
-                    shard,
-                },
-            )
-            .unique(format!("campaigns.dispatch:{}:{shard}", t.campaign_id))
-            .at(later);
-            wagent_jobs::enqueue(c, job).await?;
+    let mut recipients = std::collections::HashMap::with_capacity(tracked.len());
+    for row in tracked {
+        let status = RecipientStatus::parse(&row.status).map_err(CommonError::from)?;
+        recipients.insert(
+            row.id,
+            Recipient {
+                row,
+                status,
+                requeue: false,
+                changed: false,
+            },
+        );
+    }
+    let mut applied = 0;
+    let mut counters: BTreeMap<Uuid, Delta> = BTreeMap::new();
+    let mut timeline: BTreeMap<(Uuid, DateTime<Utc>), Delta> = BTreeMap::new();
+    let mut breakdowns: BTreeMap<(Uuid, &str, String), (i32, Option<String>)> = BTreeMap::new();
+    let mut requeued = std::collections::BTreeSet::new();
+    for update in updates {
+        let Some(r) = update.recipient_id().and_then(|id| recipients.get_mut(&id)) else {
+            continue;
+        };
+        let Some(a) = apply_one(r, update.status) else {
+            continue;
+        };
+        applied += 1;
+        let campaign_id = r.row.campaign_id;
+        *counters.entry(campaign_id).or_default() += a.delta;
+        let minute =
+            a.at.duration_trunc(chrono::Duration::minutes(1))
+                .unwrap_or(a.at);
+        *timeline.entry((campaign_id, minute)).or_default() += a.delta;
+        if let Some((key, label)) = a.failure {
+            let entry = breakdowns
+                .entry((campaign_id, "failed", key))
+                .or_insert((0, None));
+            entry.0 += 1;
+            entry.1 = entry.1.take().or(label);
+        }
+        if let Some(key) = a.billable {
+            breakdowns
+                .entry((campaign_id, "billable", key))
+                .or_insert((0, None))
+                .0 += 1;
+        }
+        if r.requeue {
+            requeued.insert(campaign_id);
         }
     }
-    super::publish(c, org_id, t.campaign_id).await?;
-    Ok(true)
+    let changed: Vec<&Recipient> = recipients.values().filter(|r| r.changed).collect();
+    if changed.is_empty() {
+        return Ok(0);
+    }
+    let rows = || changed.iter().map(|r| &r.row);
+    diesel::sql_query(
+        "UPDATE campaign_recipients r
+            SET status = u.status,
+                wamid = u.wamid,
+                sent_at = u.sent_at,
+                delivered_at = u.delivered_at,
+                read_at = u.read_at,
+                failed_at = u.failed_at,
+                error_code = u.error_code,
+                error_text = u.error_text,
+                not_before = CASE WHEN u.requeue THEN now() + make_interval(hours => $14)
+                                  ELSE r.not_before END,
+                claimed_by = CASE WHEN u.requeue THEN NULL ELSE r.claimed_by END,
+                billable = u.billable,
+                pricing_category = u.pricing_category
+           FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[],
+                       $6::timestamptz[], $7::timestamptz[], $8::timestamptz[], $9::int[],
+                       $10::text[], $11::bool[], $12::bool[], $13::text[])
+                AS u(id, status, wamid, sent_at, delivered_at, read_at, failed_at, error_code,
+                     error_text, requeue, billable, pricing_category)
+          WHERE r.org_id = $1 AND r.id = u.id",
+    )
+    .bind::<SqlUuid, _>(org_id)
+    .bind::<Array<SqlUuid>, _>(rows().map(|t| t.id).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(rows().map(|t| t.status.as_str()).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(rows().map(|t| t.wamid.as_deref()).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Timestamptz>>, _>(rows().map(|t| t.sent_at).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Timestamptz>>, _>(rows().map(|t| t.delivered_at).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Timestamptz>>, _>(rows().map(|t| t.read_at).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Timestamptz>>, _>(rows().map(|t| t.failed_at).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Integer>>, _>(rows().map(|t| t.error_code).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(rows().map(|t| t.error_text.as_deref()).collect::<Vec<_>>())
+    .bind::<Array<Bool>, _>(changed.iter().map(|r| r.requeue).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Bool>>, _>(rows().map(|t| t.billable).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Text>>, _>(
+        rows()
+            .map(|t| t.pricing_category.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Integer, _>(PER_USER_LIMIT_RETRY_HOURS as i32)
+    .execute(c)
+    .await?;
+    // The campaign's row, then its timeline, then its breakdowns: the order `record` takes
+    // them in, so that a dispatch run recording its sends never deadlocks with this.
+    for (campaign_id, d) in &counters {
+        d.apply(c, *campaign_id).await?;
+    }
+    for ((campaign_id, minute), d) in &timeline {
+        d.timeline(c, org_id, *campaign_id, *minute).await?;
+    }
+    for ((campaign_id, kind, key), (n, label)) in &breakdowns {
+        count(c, org_id, *campaign_id, kind, key, label.as_deref(), *n).await?;
+    }
+    let later = Utc::now() + chrono::Duration::hours(PER_USER_LIMIT_RETRY_HOURS);
+    for campaign_id in requeued {
+        let job = wagent_jobs::NewJob::of(
+            Some(org_id),
+            &super::Dispatch {
+                campaign_id,
+                shard: 0,
+            },
+        )
+        .unique(format!("campaigns.dispatch:{campaign_id}:0"))
+        .at(later);
+        wagent_jobs::enqueue(c, job).await?;
+    }
+    for campaign_id in counters.keys() {
+        super::publish(c, org_id, *campaign_id).await?;
+    }
+    Ok(applied)
 }
 
 /// The order statuses are reached in; `failed` and the rest are apart.

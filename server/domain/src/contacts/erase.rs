@@ -9,7 +9,7 @@ use uuid::Uuid;
 use wagent_db::schema::{contacts, conversations, media, messages};
 
 use crate::{
-    Access, CommonError, Domain, Role,
+    Access, CommonError, Domain, Problem, Role,
     organizations::audit::{self, Entry},
 };
 
@@ -26,6 +26,18 @@ impl Domain {
     /// a new contact.
     pub async fn erase_contact(&self, access: &Access, id: Uuid) -> Result<Erased, CommonError> {
         access.ensure(Role::Admin)?;
+        // A webhook applied at the same moment may lock the same rows in another order;
+        // PostgreSQL then aborts one of the two, and an erasure is worth another try.
+        let mut attempt = 1;
+        loop {
+            match self.erase_contact_once(access, id).await {
+                Err(e) if attempt < 3 && e.lost_to_another_transaction() => attempt += 1,
+                done => return done,
+            }
+        }
+    }
+
+    async fn erase_contact_once(&self, access: &Access, id: Uuid) -> Result<Erased, CommonError> {
         let (erased, files) = self
             .tx(access.scope(), async |c| -> Result<_, CommonError> {
                 let threads: Vec<Uuid> = conversations::table

@@ -213,6 +213,24 @@ pub(crate) async fn publish(
     Ok(())
 }
 
+/// Publishes [`TOPIC_MESSAGE_UPDATED`] for each (conversation, message), in one round trip.
+pub(crate) async fn publish_message_updates(
+    c: &mut Conn,
+    org_id: Uuid,
+    changed: &[(Uuid, Uuid)],
+) -> Result<(), CommonError> {
+    let events: Vec<Event> = changed
+        .iter()
+        .map(|(conversation_id, message_id)| Event {
+            org_id,
+            topic: TOPIC_MESSAGE_UPDATED.into(),
+            data: json!({ "conversation_id": conversation_id, "message_id": message_id }),
+        })
+        .collect();
+    bus::publish_all(c, &events).await?;
+    Ok(())
+}
+
 pub const TOPIC_CONVERSATION: &str = "inbox.conversation";
 pub const TOPIC_MESSAGE_CREATED: &str = "inbox.message.created";
 pub const TOPIC_MESSAGE_UPDATED: &str = "inbox.message.updated";

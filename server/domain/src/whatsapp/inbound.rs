@@ -8,7 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 use wagent_db::{
     Conn,
-    schema::{conversations, media, message_statuses, messages, phone_numbers},
+    schema::{campaign_recipients, contacts, conversations, media, messages, phone_numbers},
 };
 use wagent_meta::webhook::{self as meta_webhook, InboundKind, InboundMessage, StatusUpdate};
 
@@ -23,7 +23,7 @@ use crate::{
     campaigns,
     inbox::{
         self, MessageDirection, MessageKind, MessageStatus, TOPIC_CONVERSATION,
-        TOPIC_MESSAGE_CREATED, TOPIC_MESSAGE_UPDATED, find_conversation,
+        TOPIC_MESSAGE_CREATED, find_conversation,
     },
     values::E164,
 };
@@ -175,6 +175,229 @@ pub(super) async fn apply_message(
     Ok(true)
 }
 
+/// Applies a run of status webhooks together: the customers they name are linked, campaign
+/// statuses move their recipients ([`campaigns::apply_campaign_statuses`]), the others their
+/// inbox messages ([`apply_message_statuses`]). A bounded number of statements whatever the
+/// run's length; returns how many statuses were new.
+pub(super) async fn apply_statuses(
+    c: &mut Conn,
+    org_id: Uuid,
+    statuses: &[&StatusUpdate],
+) -> Result<usize> {
+    let mut for_campaigns = Vec::new();
+    let mut for_inbox = Vec::new();
+    for &status in statuses {
+        let update = status
+            .biz_opaque_callback_data
+            .as_deref()
+            .map(|callback_data| campaigns::CampaignStatusUpdate {
+                callback_data,
+                status,
+            })
+            .filter(|u| u.recipient_id().is_some());
+        match update {
+            Some(u) => for_campaigns.push(u),
+            None => for_inbox.push(status),
+        }
+    }
+    // The customers first: everything else that changes a contact and its messages (an
+    // inbound message, an erasure) locks the contact before the messages, and so must this.
+    let ours = ours(c, &for_campaigns, &for_inbox).await?;
+    link_customers(c, org_id, &ours).await?;
+    let campaign_statuses = campaigns::apply_campaign_statuses(c, org_id, &for_campaigns).await?;
+    let inbox_statuses = apply_message_statuses(c, org_id, &for_inbox).await?;
+    Ok(campaign_statuses + inbox_statuses)
+}
+
+/// The statuses of messages we sent (a campaign's recipients, the inbox's messages): only
+/// those name our customers. One read each for the two kinds, without locks.
+async fn ours<'a>(
+    c: &mut Conn,
+    for_campaigns: &[campaigns::CampaignStatusUpdate<'a>],
+    for_inbox: &[&'a StatusUpdate],
+) -> Result<Vec<&'a StatusUpdate>> {
+    use std::collections::HashSet;
+    let mut ours = Vec::new();
+    let recipients: Vec<Uuid> = for_campaigns
+        .iter()
+        .filter_map(campaigns::CampaignStatusUpdate::recipient_id)
+        .collect();
+    if !recipients.is_empty() {
+        let known: HashSet<Uuid> = campaign_recipients::table
+            .filter(campaign_recipients::id.eq_any(&recipients))
+            .select(campaign_recipients::id)
+            .load::<Uuid>(c)
+            .await?
+            .into_iter()
+            .collect();
+        ours.extend(
+            for_campaigns
+                .iter()
+                .filter(|u| u.recipient_id().is_some_and(|id| known.contains(&id)))
+                .map(|u| u.status),
+        );
+    }
+    if !for_inbox.is_empty() {
+        let wamids: Vec<&str> = for_inbox.iter().map(|s| s.message_id.as_str()).collect();
+        let known: HashSet<String> = messages::table
+            .filter(messages::wamid.eq_any(&wamids))
+            .select(messages::wamid)
+            .load::<Option<String>>(c)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        ours.extend(
+            for_inbox
+                .iter()
+                .filter(|s| known.contains(&s.message_id))
+                .copied(),
+        );
+    }
+    Ok(ours)
+}
+
+/// Since 2026-03-31 a status may name the customer by phone and user id together: the
+/// contact learns what it lacked (two contacts that turn out to be one are merged). Contacts
+/// that already know both, under the same names, cost one read for the whole run; a phone
+/// whose contact has no user id yet is linked in one statement; the rest (a merge, a new
+/// customer) go one by one. A wa_id that is not a number only loses that link.
+async fn link_customers(c: &mut Conn, org_id: Uuid, statuses: &[&StatusUpdate]) -> Result<()> {
+    use std::collections::{HashMap, HashSet};
+    let mut named: Vec<(E164, &wagent_meta::webhook::Contact)> = Vec::new();
+    let mut seen = HashSet::new();
+    for s in statuses {
+        if let Some(k) = &s.contact
+            && let Some(user_id) = k.user_id.as_deref()
+            && let Some(phone) = k.wa_id.as_deref().and_then(|w| E164::from_wa_id(w).ok())
+            && seen.insert((phone.wa_id().to_owned(), user_id))
+        {
+            named.push((phone, k));
+        }
+    }
+    if named.is_empty() {
+        return Ok(());
+    }
+    let phones: Vec<&str> = named.iter().map(|(p, _)| p.wa_id()).collect();
+    type Known = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let known: Vec<Known> = contacts::table
+        .filter(contacts::wa_id.eq_any(&phones))
+        .select((
+            contacts::wa_id,
+            contacts::user_id,
+            contacts::profile_name,
+            contacts::username,
+        ))
+        .load(c)
+        .await?;
+    let known: HashMap<String, Known> = known
+        .into_iter()
+        .filter_map(|k| Some((k.0.clone()?, k)))
+        .collect();
+    // (wa_id, user id, name, username) of contacts to link in one statement: each phone and
+    // each user id once.
+    let mut unlinked: Vec<(&str, &str, Option<&str>, Option<&str>)> = Vec::new();
+    let mut unlinked_phones = HashSet::new();
+    let mut unlinked_users = HashSet::new();
+    let mut one_by_one = Vec::new();
+    for (phone, k) in &named {
+        let user_id = k.user_id.as_deref().unwrap_or_default();
+        let same = |have: &Option<String>, got: Option<&str>| {
+            got.is_none_or(|g| have.as_deref() == Some(g))
+        };
+        match known.get(phone.wa_id()) {
+            Some((_, Some(have), name, username))
+                if have == user_id
+                    && same(name, k.name.as_deref())
+                    && same(username, k.username.as_deref()) => {}
+            Some((_, None, _, _))
+                if !unlinked_phones.contains(phone.wa_id())
+                    && !unlinked_users.contains(user_id) =>
+            {
+                unlinked_phones.insert(phone.wa_id());
+                unlinked_users.insert(user_id);
+                unlinked.push((
+                    phone.wa_id(),
+                    user_id,
+                    k.name.as_deref(),
+                    k.username.as_deref(),
+                ));
+            }
+            _ => one_by_one.push((phone, *k)),
+        }
+    }
+    let unlinked_pairs: HashSet<(&str, &str)> = unlinked.iter().map(|u| (u.0, u.1)).collect();
+    let mut linked = HashSet::new();
+    if !unlinked.is_empty() {
+        #[derive(diesel::QueryableByName)]
+        struct Linked {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            wa_id: String,
+        }
+        let cut = |t: Option<&str>| t.map(|t| t.chars().take(256).collect::<String>());
+        let rows: Vec<Linked> = diesel::sql_query(
+            // Locked in id order, as every writer of contacts does.
+            "WITH locked AS (
+                SELECT k.id, u.user_id, u.name, u.username
+                  FROM contacts k
+                  JOIN unnest($2::text[], $3::text[], $4::text[], $5::text[])
+                       AS u(wa_id, user_id, name, username) ON k.wa_id = u.wa_id
+                 WHERE k.org_id = $1 AND k.user_id IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM contacts o
+                                    WHERE o.org_id = $1 AND o.user_id = u.user_id)
+                 ORDER BY k.id
+                   FOR UPDATE OF k)
+             UPDATE contacts k
+                SET user_id = l.user_id,
+                    profile_name = coalesce(l.name, k.profile_name),
+                    username = coalesce(l.username, k.username),
+                    updated_at = now()
+               FROM locked l
+              WHERE k.org_id = $1 AND k.id = l.id
+          RETURNING k.wa_id",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(org_id)
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
+            unlinked.iter().map(|u| u.0).collect::<Vec<_>>(),
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(
+            unlinked.iter().map(|u| u.1).collect::<Vec<_>>(),
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Nullable<diesel::sql_types::Text>>, _>(
+            unlinked.iter().map(|u| cut(u.2)).collect::<Vec<_>>(),
+        )
+        .bind::<diesel::sql_types::Array<diesel::sql_types::Nullable<diesel::sql_types::Text>>, _>(
+            unlinked.iter().map(|u| cut(u.3)).collect::<Vec<_>>(),
+        )
+        .load(c)
+        .await?;
+        linked.extend(rows.into_iter().map(|r| r.wa_id));
+    }
+    // A user id another contact already has (two contacts to merge), or a phone linked
+    // meanwhile: one by one.
+    for (phone, k) in &named {
+        let user_id = k.user_id.as_deref().unwrap_or_default();
+        if unlinked_pairs.contains(&(phone.wa_id(), user_id)) && !linked.contains(phone.wa_id()) {
+            one_by_one.push((phone, *k));
+        }
+    }
+    for (phone, k) in one_by_one {
+        let customer = Customer {
+            phone: Some(phone),
+            user_id: k.user_id.as_deref(),
+            name: k.name.as_deref(),
+            username: k.username.as_deref(),
+        };
+        upsert_contact(c, org_id, &customer).await?;
+    }
+    Ok(())
+}
+
 /// The status a webhook reports, when it is one a message takes (`deleted` and statuses
 /// Meta adds later are not stored).
 fn reported_status(s: &meta_webhook::MessageStatus) -> Option<MessageStatus> {
@@ -189,82 +412,211 @@ fn reported_status(s: &meta_webhook::MessageStatus) -> Option<MessageStatus> {
     }
 }
 
-/// Records a status in the message's history and moves the message to it if it ranks
-/// higher ([`MessageStatus::supersedes`]); duplicates change nothing.
-pub(super) async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -> Result<bool> {
-    let Some(new) = reported_status(&s.status) else {
-        return Ok(false);
-    };
-    let current: Option<(Uuid, Uuid, MessageStatus)> = messages::table
-        .filter(messages::wamid.eq(&s.message_id))
-        .select((messages::id, messages::conversation_id, messages::status))
+/// A message a run of statuses is about, locked, and where the run leaves it.
+struct Tracked {
+    conversation_id: Uuid,
+    status: MessageStatus,
+    /// Set when a status of the run supersedes the stored one: (at, error code, error text).
+    moved: Option<(DateTime<Utc>, Option<i32>, Option<String>)>,
+}
+
+/// Records each status in its message's history and moves the message to the highest
+/// ranking status it has received ([`MessageStatus::supersedes`]), so the result does not
+/// depend on the order of arrival; duplicates change nothing. Returns how many statuses were
+/// new.
+pub(super) async fn apply_message_statuses(
+    c: &mut Conn,
+    org_id: Uuid,
+    statuses: &[&StatusUpdate],
+) -> Result<usize> {
+    use diesel::sql_types::{Array, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    let reported: Vec<(&StatusUpdate, MessageStatus)> = statuses
+        .iter()
+        .filter_map(|s| reported_status(&s.status).map(|new| (*s, new)))
+        .collect();
+    if reported.is_empty() {
+        return Ok(0);
+    }
+    let wamids: Vec<&str> = reported
+        .iter()
+        .map(|(s, _)| s.message_id.as_str())
+        .collect();
+    // Locked in one order, so that two runs about the same messages wait rather than deadlock.
+    let current: Vec<(Uuid, Uuid, Option<String>, MessageStatus)> = messages::table
+        .filter(messages::wamid.eq_any(&wamids))
+        .select((
+            messages::id,
+            messages::conversation_id,
+            messages::wamid,
+            messages::status,
+        ))
+        .order(messages::id)
         .for_update()
-        .first(c)
-        .await
-        .optional()?;
-    let Some((id, conversation_id, status)) = current else {
-        return Ok(false);
-    };
-    let error = <[_]>::first(&s.errors);
-    let at = DateTime::from_timestamp(s.timestamp, 0).unwrap_or_else(Utc::now);
-    let recorded = diesel::insert_into(message_statuses::table)
-        .values((
-            message_statuses::org_id.eq(org_id),
-            message_statuses::id.eq(Uuid::now_v7()),
-            message_statuses::message_id.eq(id),
-            message_statuses::wamid.eq(&s.message_id),
-            message_statuses::status.eq(new),
-            message_statuses::at.eq(at),
-            message_statuses::error_code.eq(error.and_then(|e| i32::try_from(e.code).ok())),
-            message_statuses::error_title.eq(error
-                .and_then(|e| e.title.clone().or_else(|| e.message.clone()))
-                .map(|t| t.chars().take(512).collect::<String>())),
-            message_statuses::error_details.eq(error
-                .and_then(|e| e.details.clone())
-                .map(|t| t.chars().take(2048).collect::<String>())),
-        ))
-        .on_conflict_do_nothing()
-        .execute(c)
+        .load(c)
         .await?;
-    if recorded == 0 {
-        return Ok(false);
+    let by_wamid: std::collections::HashMap<String, Uuid> = current
+        .iter()
+        .filter_map(|(id, _, wamid, _)| Some((wamid.clone()?, *id)))
+        .collect();
+    let mut tracked: std::collections::HashMap<Uuid, Tracked> = current
+        .into_iter()
+        .map(|(id, conversation_id, _, status)| {
+            (
+                id,
+                Tracked {
+                    conversation_id,
+                    status,
+                    moved: None,
+                },
+            )
+        })
+        .collect();
+    struct Row<'a> {
+        id: Uuid,
+        message_id: Uuid,
+        status: &'a StatusUpdate,
+        new: MessageStatus,
+        at: DateTime<Utc>,
     }
-    // Since 2026-03-31 a status may name the customer by phone and user id together. A wa_id
-    // that is not a number only loses that link: the status still counts.
-    if let Some(k) = &s.contact
-        && let Some(phone) = k.wa_id.as_deref().and_then(|w| E164::from_wa_id(w).ok())
-        && k.user_id.is_some()
-    {
-        let customer = Customer {
-            phone: Some(&phone),
-            user_id: k.user_id.as_deref(),
-            name: k.name.as_deref(),
-            username: k.username.as_deref(),
+    let rows: Vec<Row> = reported
+        .iter()
+        .filter_map(|(s, new)| {
+            Some(Row {
+                id: Uuid::now_v7(),
+                message_id: *by_wamid.get(&s.message_id)?,
+                status: s,
+                new: *new,
+                at: DateTime::from_timestamp(s.timestamp, 0).unwrap_or_else(Utc::now),
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let error = |s: &StatusUpdate| <[_]>::first(&s.errors).cloned();
+    #[derive(diesel::QueryableByName)]
+    struct Recorded {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let recorded: Vec<Recorded> = diesel::sql_query(
+        "INSERT INTO message_statuses
+                (org_id, id, message_id, wamid, status, at, error_code, error_title, error_details)
+         SELECT $1, u.id, u.message_id, u.wamid, u.status, u.at, u.error_code, u.error_title,
+                u.error_details
+           FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[],
+                       $7::int[], $8::text[], $9::text[])
+                WITH ORDINALITY AS u(id, message_id, wamid, status, at, error_code, error_title,
+                                     error_details, n)
+          ORDER BY u.n
+         ON CONFLICT DO NOTHING
+         RETURNING id",
+    )
+    .bind::<SqlUuid, _>(org_id)
+    .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.id).collect::<Vec<_>>())
+    .bind::<Array<SqlUuid>, _>(rows.iter().map(|r| r.message_id).collect::<Vec<_>>())
+    .bind::<Array<Text>, _>(
+        rows.iter()
+            .map(|r| r.status.message_id.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Text>, _>(rows.iter().map(|r| r.new.as_str()).collect::<Vec<_>>())
+    .bind::<Array<Timestamptz>, _>(rows.iter().map(|r| r.at).collect::<Vec<_>>())
+    .bind::<Array<Nullable<Integer>>, _>(
+        rows.iter()
+            .map(|r| error(r.status).and_then(|e| i32::try_from(e.code).ok()))
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Nullable<Text>>, _>(
+        rows.iter()
+            .map(|r| {
+                error(r.status)
+                    .and_then(|e| e.title.or(e.message))
+                    .map(|t| t.chars().take(512).collect::<String>())
+            })
+            .collect::<Vec<_>>(),
+    )
+    .bind::<Array<Nullable<Text>>, _>(
+        rows.iter()
+            .map(|r| {
+                error(r.status)
+                    .and_then(|e| e.details)
+                    .map(|t| t.chars().take(2048).collect::<String>())
+            })
+            .collect::<Vec<_>>(),
+    )
+    .load(c)
+    .await?;
+    let recorded: std::collections::HashSet<Uuid> = recorded.into_iter().map(|r| r.id).collect();
+    // In the order Meta sent them, each new status moves its message when it ranks higher.
+    for row in rows.iter().filter(|r| recorded.contains(&r.id)) {
+        let Some(t) = tracked.get_mut(&row.message_id) else {
+            continue;
         };
-        upsert_contact(c, org_id, &customer).await?;
+        if row.new.supersedes(t.status) {
+            t.status = row.new;
+            let e = error(row.status);
+            t.moved = Some((
+                row.at,
+                e.as_ref().map(|e| e.code as i32),
+                e.map(|e| e.details.or(e.message).or(e.title).unwrap_or_default()),
+            ));
+        }
     }
-    if !new.supersedes(status) {
-        return Ok(true);
-    }
-    diesel::update(messages::table.filter(messages::id.eq(id)))
-        .set((
-            messages::status.eq(new),
-            messages::status_at.eq(at),
-            messages::error_code.eq(error.map(|e| e.code as i32)),
-            messages::error_text.eq(error.map(|e| {
-                e.details
-                    .clone()
-                    .or_else(|| e.message.clone())
-                    .or_else(|| e.title.clone())
-                    .unwrap_or_default()
-            })),
-        ))
+    let moved: Vec<(Uuid, &Tracked)> = tracked
+        .iter()
+        .filter(|(_, t)| t.moved.is_some())
+        .map(|(id, t)| (*id, t))
+        .collect();
+    if !moved.is_empty() {
+        let at = |t: &Tracked| t.moved.as_ref().map(|m| m.0);
+        diesel::sql_query(
+            "UPDATE messages m
+                SET status = u.status, status_at = u.at, error_code = u.error_code,
+                    error_text = u.error_text
+               FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::text[])
+                    AS u(id, status, at, error_code, error_text)
+              WHERE m.org_id = $1 AND m.id = u.id",
+        )
+        .bind::<SqlUuid, _>(org_id)
+        .bind::<Array<SqlUuid>, _>(moved.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(
+            moved
+                .iter()
+                .map(|(_, t)| t.status.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Timestamptz>>, _>(
+            moved.iter().map(|(_, t)| at(t)).collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Integer>>, _>(
+            moved
+                .iter()
+                .map(|(_, t)| t.moved.as_ref().and_then(|m| m.1))
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Text>>, _>(
+            moved
+                .iter()
+                .map(|(_, t)| t.moved.as_ref().and_then(|m| m.2.clone()))
+                .collect::<Vec<_>>(),
+        )
         .execute(c)
         .await?;
-    inbox::publish(c, org_id, TOPIC_MESSAGE_UPDATED, conversation_id, Some(id)).await?;
+        let changed: Vec<(Uuid, Uuid)> = moved
+            .iter()
+            .map(|(id, t)| (t.conversation_id, *id))
+            .collect();
+        inbox::publish_message_updates(c, org_id, &changed).await?;
+    }
     // Meta keeps the authoritative clock of the customer-service window: when it says the
     // window had closed, close ours too, so the composer offers templates.
-    if error.is_some_and(|e| e.code == 131047) {
+    let window_closed: std::collections::BTreeSet<Uuid> = moved
+        .iter()
+        .filter(|(_, t)| t.moved.as_ref().is_some_and(|m| m.1 == Some(131047)))
+        .map(|(_, t)| t.conversation_id)
+        .collect();
+    for conversation_id in window_closed {
         let closed = Utc::now() - inbox::SERVICE_WINDOW;
         let changed = diesel::update(
             conversations::table
@@ -278,7 +630,7 @@ pub(super) async fn apply_status(c: &mut Conn, org_id: Uuid, s: &StatusUpdate) -
             inbox::publish(c, org_id, TOPIC_CONVERSATION, conversation_id, None).await?;
         }
     }
-    Ok(true)
+    Ok(recorded.len())
 }
 
 fn media_ref(kind: &InboundKind) -> Option<&wagent_meta::webhook::MediaRef> {

@@ -2,7 +2,7 @@
 //! routes every event to its organization through `org_routes` and applies each
 //! organization's events in one transaction, each event in its own savepoint.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, OptionalExtension, QueryDsl};
@@ -20,7 +20,7 @@ use wagent_meta::webhook::WebhookEvent;
 
 use super::{
     ROUTE_NUMBER, ROUTE_WABA, Result, TemplateStatus, WhatsAppError,
-    inbound::{apply_message, apply_status},
+    inbound::{apply_message, apply_statuses},
     jobs::{ProcessWebhook, RefreshNumber},
     keywords::apply_preference,
 };
@@ -135,8 +135,19 @@ impl Domain {
         // transaction, in the order Meta sent them.
         let mut by_org: BTreeMap<Uuid, Vec<WebhookEvent>> = BTreeMap::new();
         let mut report = ProcessReport::default();
+        // A delivery's events name a handful of numbers and accounts (usually one).
+        let mut routes: HashMap<(&'static str, String), Option<Uuid>> = HashMap::new();
         for event in events {
-            match self.route(&event).await? {
+            let key = route_key(&event);
+            let route = match routes.get(&key) {
+                Some(route) => *route,
+                None => {
+                    let route = self.route(&key).await?;
+                    routes.insert(key, route);
+                    route
+                }
+            };
+            match route {
                 Some(org) => by_org.entry(org).or_default().push(event),
                 None => report.unrouted += 1,
             }
@@ -172,29 +183,34 @@ impl Domain {
         .await
     }
 
-    async fn route(&self, event: &WebhookEvent) -> Result<Option<Uuid>> {
-        let (kind, key) = match event {
-            WebhookEvent::Message {
-                phone_number_id, ..
-            }
-            | WebhookEvent::Status {
-                phone_number_id, ..
-            }
-            | WebhookEvent::UserPreference {
-                phone_number_id, ..
-            } => (ROUTE_NUMBER, phone_number_id.clone()),
-            other => (ROUTE_WABA, other.waba_id().to_owned()),
-        };
+    /// The organization a number or account (from [`route_key`]) belongs to.
+    async fn route(&self, (kind, key): &(&'static str, String)) -> Result<Option<Uuid>> {
         self.tx(Scope::system(), async |c| {
             Ok(org_routes::table
-                .filter(org_routes::kind.eq(kind))
-                .filter(org_routes::key.eq(&key))
+                .filter(org_routes::kind.eq(*kind))
+                .filter(org_routes::key.eq(key))
                 .select(org_routes::org_id)
                 .first::<Uuid>(c)
                 .await
                 .optional()?)
         })
         .await
+    }
+}
+
+/// What routes an event to its organization: its number, or else its account.
+fn route_key(event: &WebhookEvent) -> (&'static str, String) {
+    match event {
+        WebhookEvent::Message {
+            phone_number_id, ..
+        }
+        | WebhookEvent::Status {
+            phone_number_id, ..
+        }
+        | WebhookEvent::UserPreference {
+            phone_number_id, ..
+        } => (ROUTE_NUMBER, phone_number_id.clone()),
+        other => (ROUTE_WABA, other.waba_id().to_owned()),
     }
 }
 
@@ -217,26 +233,72 @@ async fn apply_events(
 ) -> Result<ProcessReport> {
     use diesel_async::AsyncConnection;
     let mut report = ProcessReport::default();
-    for event in events {
-        // Each event in its own savepoint: one that cannot be stored is recorded with its
-        // reason and skipped, and never fails the others (Meta would redeliver them for days).
-        match c
-            .transaction(async |c| apply_event(c, org_id, event).await)
-            .await
-        {
-            Ok(applied) => {
-                report.messages += applied.messages;
-                report.statuses += applied.statuses;
-                report.other += applied.other;
-            }
-            Err(e) if is_transient(c, &e).await => return Err(e),
-            Err(e) => {
-                record_failure(c, org_id, event, &e).await?;
-                report.failed += 1;
+    let mut rest = events;
+    while !rest.is_empty() {
+        // Statuses, most of what Meta sends, apply a run at a time: a bounded number of
+        // statements for up to a thousand of them, in one savepoint. When the run fails as a
+        // whole, its statuses go one by one like every other event.
+        let run = rest
+            .iter()
+            .take_while(|e| matches!(e, WebhookEvent::Status { .. }))
+            .count();
+        if run > 1 {
+            let statuses: Vec<_> = rest[..run]
+                .iter()
+                .filter_map(|e| match e {
+                    WebhookEvent::Status { status, .. } => Some(status),
+                    _ => None,
+                })
+                .collect();
+            match c
+                .transaction(async |c| apply_statuses(c, org_id, &statuses).await)
+                .await
+            {
+                Ok(n) => {
+                    report.statuses += n;
+                    rest = &rest[run..];
+                    continue;
+                }
+                Err(e) if is_transient(c, &e).await => return Err(e),
+                Err(e) => {
+                    tracing::info!(%org_id, statuses = run, error = %e, "a run of statuses failed together; applying them one by one");
+                }
             }
         }
+        let one_by_one = run.max(1);
+        for event in &rest[..one_by_one] {
+            apply_alone(c, org_id, event, &mut report).await?;
+        }
+        rest = &rest[one_by_one..];
     }
     Ok(report)
+}
+
+/// Applies one event in its own savepoint: one that cannot be stored is recorded with its
+/// reason and skipped, and never fails the others (Meta would redeliver them for days).
+async fn apply_alone(
+    c: &mut Conn,
+    org_id: Uuid,
+    event: &WebhookEvent,
+    report: &mut ProcessReport,
+) -> Result<()> {
+    use diesel_async::AsyncConnection;
+    match c
+        .transaction(async |c| apply_event(c, org_id, event).await)
+        .await
+    {
+        Ok(applied) => {
+            report.messages += applied.messages;
+            report.statuses += applied.statuses;
+            report.other += applied.other;
+        }
+        Err(e) if is_transient(c, &e).await => return Err(e),
+        Err(e) => {
+            record_failure(c, org_id, event, &e).await?;
+            report.failed += 1;
+        }
+    }
+    Ok(())
 }
 
 /// A failure that another attempt may not meet (a lost connection, a deadlock, a
@@ -314,21 +376,7 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
                 }
             }
             WebhookEvent::Status { status, .. } => {
-                let campaign = status
-                    .biz_opaque_callback_data
-                    .as_deref()
-                    .map(|callback_data| campaigns::CampaignStatusUpdate {
-                        callback_data,
-                        status,
-                    })
-                    .filter(|u| u.recipient_id().is_some());
-                let applied = match campaign {
-                    Some(update) => campaigns::apply_campaign_status(c, org_id, &update).await?,
-                    None => apply_status(c, org_id, status).await?,
-                };
-                if applied {
-                    report.statuses += 1;
-                }
+                report.statuses += apply_statuses(c, org_id, &[status]).await?;
             }
             WebhookEvent::TemplateStatus {
                 template_id,

@@ -1,17 +1,7 @@
 import { Button } from '@/components/ui/button';
 import { PlusIcon, XIcon } from '@/components/ui/icons';
 import { DAY_LABELS, DAYS, type Day, type HoursForm } from '@/features/agents/utils/form';
-
-function timeZones(current: string): string[] {
-  let zones: string[] = [];
-  try {
-    zones = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-  } catch {
-    zones = [];
-  }
-  if (!zones.includes('UTC')) zones = ['UTC', ...zones];
-  return current && !zones.includes(current) ? [current, ...zones] : zones;
-}
+import { timeZoneNames } from '@/lib/time-zones';
 
 /** Business hours: always open, or a time zone and intervals per day. */
 export function HoursEditor({
@@ -51,7 +41,7 @@ export function HoursEditor({
               onChange={(e) => onChange({ ...value, timeZone: e.target.value })}
               data-testid="agent-time-zone"
             >
-              {timeZones(value.timeZone).map((z) => (
+              {timeZoneNames(value.timeZone).map((z) => (
                 <option key={z} value={z}>
                   {z}
                 </option>

@@ -19,6 +19,15 @@ export const RenameOrganizationDocument = graphql(`
   }
 `);
 
+export const SetOrganizationTimeZoneDocument = graphql(`
+  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {
+    setOrganizationTimeZone(input: $input) {
+      id
+      timeZone
+    }
+  }
+`);
+
 export const OrganizationOverviewDocument = graphql(`
   query OrganizationOverview($id: ID!) {
     organization(id: $id) {

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { FormError, Notice } from '@/components/ui/feedback';
 import { Card, Field, PageHeader } from '@/components/ui/layout';
 import { RenameOrganizationDocument } from '@/features/organizations/api/organizations';
+import { TimeZoneCard } from '@/features/organizations/components/time-zone-card';
 import { formatDateTime } from '@/lib/format';
 import { useCurrentOrganization } from '@/lib/organization-context';
 import { MAX_NAME_LENGTH, parseName } from '@/lib/validation';
@@ -74,6 +75,7 @@ export function OrganizationSettingsPage() {
           </div>
         </form>
       </Card>
+      <TimeZoneCard />
       <Card title="Details">
         <dl className="details">
           <dt>Organization ID</dt>
