@@ -124,11 +124,12 @@ async fn run() {
          SELECT v.org_id, gen_random_uuid(), v.id, 'outbound', 'wamid.INBOX' || k.wa_id, 'text',
                 'Your order is on its way', 'accepted', now()
            FROM conversations v JOIN contacts k ON k.org_id = v.org_id AND k.id = v.contact_id
-          WHERE v.org_id = '{org}';
-         VACUUM ANALYZE contacts; VACUUM ANALYZE messages;"
+          WHERE v.org_id = '{org}';"
     ))
     .await
     .unwrap();
+    db.batch_execute("VACUUM ANALYZE contacts").await.unwrap();
+    db.batch_execute("VACUUM ANALYZE messages").await.unwrap();
 
     // The campaign whose statuses come back: sent through the server's own dispatch.
     let created = app
