@@ -24,7 +24,7 @@ export function appGraphql(page, query, variables = {}) {
  * Imports `csv` into organization `org` as the page's user, each column mapped to the field
  * of its own name (a new name makes a text field), and waits until the import is done.
  */
-export async function importContacts(page, org, csv, fileName = 'e2e-contacts.csv') {
+export async function importContacts(page, org, csv, fileName = 'e2e-contacts.csv', { asAudience = false } = {}) {
   const importId = await page.evaluate(
     async ({ org, csv, fileName }) => {
       const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'));
@@ -45,8 +45,8 @@ export async function importContacts(page, org, csv, fileName = 'e2e-contacts.cs
     .map((c) => ({ column: c, field: c }));
   await appGraphql(
     page,
-    'mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!) { importContacts(input: {organizationId: $o, importId: $i, mapping: $m, duplicates: UPDATE}) { id } }',
-    { o: org, i: importId, m: mapping },
+    'mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!, $a: Boolean!) { importContacts(input: {organizationId: $o, importId: $i, mapping: $m, duplicates: UPDATE, asAudience: $a}) { id } }',
+    { o: org, i: importId, m: mapping, a: asAudience },
   );
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -1,5 +1,5 @@
 // Campaigns: alice builds a campaign in the wizard (number, a marketing template, a value for
-// each placeholder, a tag as audience), sees on the review step who is skipped and why and the
+// each placeholder, a tag and a one-off file as audience), sees on the review step who is skipped and why and the
 // exact message of each, launches it, pauses and resumes it while the sandbox sends slowly,
 // watches the funnel fill live as the sandbox delivers and a customer replies, exports the
 // recipients, and finds the customer who then sent STOP left out of the campaign's copy.
@@ -23,6 +23,8 @@ const PAULA = '5511987658801';
 const RUI = '5511987658802';
 const SARA = '5511987658803';
 const DAN = '14155550188';
+// Only in the fair's visitor list, a file imported as an audience: not tagged.
+const VERA = '5511987658804';
 // Enough recipients that a sandbox sending one message a second is still busy when alice pauses.
 const CROWD = Array.from({ length: 16 }, (_, i) => `55119876589${String(i).padStart(2, '0')}`);
 
@@ -37,7 +39,8 @@ const CSV = [
   ...CROWD.map((phone, i) => `+${phone},Crowd ${i},gold,${TAG}`),
   '',
 ].join('\n');
-const AUDIENCE = 4 + CROWD.length;
+const FAIR_CSV = ['phone,name,tier', `+${PAULA},Paula Reis,gold`, `+${VERA},Vera Lima,gold`, ''].join('\n');
+const AUDIENCE = 4 + CROWD.length + 1;
 const SENDABLE = AUDIENCE - 2;
 
 const funnel = (page, step) => page.locator(`[data-testid="funnel-step"][data-step="${step}"]`);
@@ -97,6 +100,7 @@ browserTest(
     const { page } = await newUser('alice');
     await signIn(page, USERS.alice, { path: `/orgs/${DEMO_ORG_ID}` });
     await importContacts(page, DEMO_ORG_ID, CSV, 'campaign-contacts.csv');
+    const fairFile = await importContacts(page, DEMO_ORG_ID, FAIR_CSV, 'e2e-fair-visitors.csv', { asAudience: true });
     const numberId = await springSaleTemplate(page);
 
     // The list, from the sidebar.
@@ -131,11 +135,14 @@ browserTest(
     assert.match(await page.getByTestId('campaign-body-preview').innerText(), /Hi ‹First name, else “there”›, your \(not chosen\) discount/);
     await expectNoAxeViolations(page, { label: 'the campaign wizard, step 2' });
 
-    // Step 3: the audience is a tag.
+    // Step 3: the audience is a tag, and the fair's visitors (Paula, tagged too, receives it once).
     await page.getByTestId('campaign-next').click();
     await page.getByTestId('campaign-tag-input').fill(TAG);
     await page.getByTestId('campaign-tag-input').press('Enter');
     await page.locator(`[data-testid="campaign-tag"][data-tag="${TAG}"]`).waitFor();
+    const fair = page.locator(`[data-testid="campaign-file"][data-import-id="${fairFile}"]`);
+    assert.equal(await fair.getAttribute('data-name'), 'e2e-fair-visitors.csv');
+    await fair.getByTestId('campaign-file-checkbox').check();
     await expectNoAxeViolations(page, { label: 'the campaign wizard, step 3' });
 
     // Step 4: now. The server refuses the draft and names the placeholder without a source.

@@ -109,7 +109,8 @@ pub fn routes(state: AppState, csp: String) -> impl poem::Endpoint {
         )
         .at(
             "/webhooks/whatsapp",
-            get(webhook_handshake).post(webhook.with(BodyLimit(4 * 1024 * 1024))),
+            get(webhook_handshake)
+                .post(webhook.with(BodyLimit(wagent_domain::whatsapp::MAX_WEBHOOK_BYTES))),
         )
         .at("/", get(spa::serve))
         .at("/*path", get(spa::serve))

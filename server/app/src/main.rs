@@ -182,6 +182,10 @@ enum ContactsCommand {
         /// What a row of an existing contact does: skip, update or merge-tags.
         #[arg(long, default_value = "skip")]
         duplicates: String,
+        /// Remember the file's contacts so that a campaign can go to exactly them (its
+        /// audience's `importIds`).
+        #[arg(long)]
+        as_audience: bool,
     },
 }
 
@@ -277,6 +281,7 @@ fn import_options(
         default_country,
         mapping,
         duplicates,
+        as_audience: false,
     })
 }
 
@@ -605,9 +610,10 @@ async fn run(cli: Cli) -> Result<(), String> {
                     header_row,
                     delimiter,
                     duplicates,
+                    as_audience,
                 },
         } => {
-            let options = import_options(
+            let mut options = import_options(
                 default_country,
                 &map,
                 sheet,
@@ -615,6 +621,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 delimiter,
                 &duplicates,
             )?;
+            options.as_audience = as_audience;
             let summary = import_contacts(&services.domain, org, &file, options).await?;
             println!("{summary}");
             if summary["status"] == "done" {

@@ -221,6 +221,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_import_members (org_id, import_id, contact_id) {
+        org_id -> Uuid,
+        import_id -> Uuid,
+        contact_id -> Uuid,
+    }
+}
+
+diesel::table! {
     contact_import_rejects (org_id, import_id, line) {
         org_id -> Uuid,
         import_id -> Uuid,
@@ -636,6 +644,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_responses,
     consent_events,
     contact_fields,
+    contact_import_members,
     contact_import_rejects,
     contact_imports,
     contacts,

@@ -139,7 +139,8 @@ impl From<ParameterSource> for GqlParameter {
     }
 }
 
-/// Who a campaign goes to: contacts with any of the tags, in any of the segments, or named.
+/// Who a campaign goes to: contacts with any of the tags, in any of the segments, named, or
+/// of a one-off file.
 #[derive(SimpleObject, InputObject, Clone, Default)]
 #[graphql(input_name = "CampaignAudienceInput", name = "CampaignAudience")]
 pub struct GqlAudience {
@@ -149,6 +150,9 @@ pub struct GqlAudience {
     pub segment_ids: Vec<ID>,
     #[graphql(default)]
     pub contact_ids: Vec<ID>,
+    /// Finished contact imports started with `asAudience`: the people of those files.
+    #[graphql(default)]
+    pub import_ids: Vec<ID>,
 }
 
 /// When a campaign sends.
@@ -275,6 +279,7 @@ fn draft(ctx: &Context<'_>, input: CampaignInput) -> async_graphql::Result<Campa
             tags: input.audience.tags,
             segment_ids: ids(input.audience.segment_ids, "segment")?,
             contact_ids: ids(input.audience.contact_ids, "contact")?,
+            import_ids: ids(input.audience.import_ids, "contact import")?,
         },
         schedule: schedule(ctx, input.schedule)?,
         retry_per_user_limit: input.retry_per_user_limit,
@@ -474,6 +479,7 @@ impl CampaignObject {
             tags: a.tags,
             segment_ids: a.segment_ids.into_iter().map(Into::into).collect(),
             contact_ids: a.contact_ids.into_iter().map(Into::into).collect(),
+            import_ids: a.import_ids.into_iter().map(Into::into).collect(),
         }
     }
     async fn schedule(&self) -> GqlSchedule {

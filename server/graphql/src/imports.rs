@@ -100,6 +100,8 @@ pub struct GqlImportOptions {
     default_country: Option<String>,
     mapping: Vec<GqlColumnMapping>,
     duplicates: GqlDuplicatePolicy,
+    /// Whether it remembers its contacts as a campaign audience.
+    as_audience: bool,
 }
 
 /// A contact list uploaded for import, and the import's counts.
@@ -186,6 +188,7 @@ impl ContactImportObject {
             default_country: o.default_country,
             mapping: o.mapping.iter().map(GqlColumnMapping::from).collect(),
             duplicates: o.duplicates.into(),
+            as_audience: o.as_audience,
         }
     }
     /// The rejected rows as CSV (line, reason, the row), with an `Authorization` header.
@@ -469,6 +472,10 @@ pub struct ImportContactsInput {
     pub mapping: Vec<GqlColumnMapping>,
     #[graphql(default_with = "GqlDuplicatePolicy::Skip")]
     pub duplicates: GqlDuplicatePolicy,
+    /// Remember every contact the file's valid rows matched (new, updated or already
+    /// there), so that a campaign can go to exactly them (`CampaignAudienceInput.importIds`).
+    #[graphql(default)]
+    pub as_audience: bool,
 }
 
 #[derive(Default)]
@@ -493,6 +500,7 @@ impl ImportsMutation {
             default_country: input.default_country,
             mapping: mapping(ctx, input.mapping)?,
             duplicates: DuplicatePolicy::from(input.duplicates),
+            as_audience: input.as_audience,
         };
         let import = ctx
             .data_unchecked::<Domain>()

@@ -21,7 +21,7 @@ number and we collect the item at no cost.\n\n\
 takes 9 to 12 working days.\n\n\
 # Warranty\n\nSofas carry a 7-year warranty on the frame and 2 years on the fabric.\n";
 
-const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations(first: 1) { nodes { id handler handoffReason messages(first: 30) { nodes { direction text agentId aiTurn { outcome model sources { citation text } } } } } } } }";
+const THREAD: &str = "query($o: ID!) { organization(id: $o) { conversations(first: 1) { nodes { id handler handoffReason messages(first: 30) { nodes { direction text status agentId aiTurn { outcome model sources { citation text } } } } } } } }";
 
 async fn upload(app: &TestApp, token: &str, org: &str, name: &str, body: &[u8]) -> Value {
     let response = app
@@ -128,8 +128,11 @@ async fn the_bot_answers_from_the_right_passage_and_the_model_sees_no_phone_or_e
         text("Hi, I'm ana.souza@example.com, call me on +55 11 98765-4321. How long do I have to return a sofa?"),
     )
     .await;
+    // Stored first, then sent: wait until Meta took the answer before asking the sandbox.
     let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
-        outbound(d).iter().any(|m| m["agentId"].is_string())
+        outbound(d)
+            .iter()
+            .any(|m| m["agentId"].is_string() && m["status"] != "PENDING")
     })
     .await;
     let answer = &outbound(&thread)[0];

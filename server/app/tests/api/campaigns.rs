@@ -14,7 +14,9 @@ use crate::{
     ws::Subscriber,
 };
 
-const IMPORT: &str = "mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!) { importContacts(input: {organizationId: $o, importId: $i, defaultCountry: \"BR\", mapping: $m, duplicates: UPDATE}) { id status } }";
+/// Imports with `defaultCountry: BR`, each column mapped to the field of its name; `options`
+/// are the input's other fields.
+const IMPORT: &str = "mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!) { importContacts(input: {organizationId: $o, importId: $i, defaultCountry: \"BR\", mapping: $m, OPTIONS}) { id status } }";
 
 const CREATE: &str = "mutation($i: CampaignInput!) { createCampaign(input: $i) { id status } }";
 
@@ -24,7 +26,19 @@ const PREVIEW: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign
 
 /// Imports `csv` (columns phone, name, tier, tags, marketing) and waits until it is in.
 pub(crate) async fn import(app: &TestApp, token: &str, org: &str, csv: &str) {
-    let (status, body) = upload(app, token, org, "people.csv", csv.as_bytes().to_vec()).await;
+    import_file(app, token, org, "people.csv", csv, "duplicates: UPDATE").await;
+}
+
+/// Uploads `csv` as `name`, imports it with `options` and waits until it is in; its id.
+async fn import_file(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    name: &str,
+    csv: &str,
+    options: &str,
+) -> String {
+    let (status, body) = upload(app, token, org, name, csv.as_bytes().to_vec()).await;
     assert!(status.is_success(), "{body}");
     let mapping: Vec<Value> = csv
         .lines()
@@ -36,11 +50,11 @@ pub(crate) async fn import(app: &TestApp, token: &str, org: &str, csv: &str) {
     let started = app
         .ok(
             token,
-            IMPORT,
+            &IMPORT.replace("OPTIONS", options),
             json!({ "o": org, "i": body["importId"], "m": mapping }),
         )
         .await;
-    let id = started["importContacts"]["id"].clone();
+    let id = started["importContacts"]["id"].as_str().unwrap().to_owned();
     eventually(
         app,
         token,
@@ -49,6 +63,7 @@ pub(crate) async fn import(app: &TestApp, token: &str, org: &str, csv: &str) {
         |d| d["organization"]["contactImport"]["status"] == "DONE",
     )
     .await;
+    id
 }
 
 /// Creates the marketing template `spring_sale` ("Hi {{1}}, your {{2}} discount is
@@ -739,6 +754,115 @@ async fn a_paused_campaign_sends_nothing_more_and_resumes_where_it_stopped() {
         )
         .await;
     assert_eq!(code(&body), "CONFLICT");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_one_off_file_is_the_audience_and_only_its_people_get_the_message() {
+    let app = TestApp::spawn().await;
+    let (org, number, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    // Contacts already there: Ana is in the file too, Bruno is not.
+    import(
+        &app,
+        &alice,
+        &org,
+        "phone,name,tier,tags\n+55 11 96666-0001,Ana,gold,old\n+55 11 96666-0002,Bruno,gold,old\n",
+    )
+    .await;
+    let template = marketing_template(&app, &alice, &org, &number).await;
+    // The file: Ana (existing, so skipped as a duplicate yet one of the file's people), Carla
+    // (new), Carla again, and a row that is no number.
+    let file = import_file(
+        &app,
+        &alice,
+        &org,
+        "fair-visitors.csv",
+        "phone,name,tier\n11 96666-0001,Ana S.,gold\n11 96666-0003,Carla,silver\n\
+         11 96666-0003,Carla,silver\nnot a number,Dora,gold\n",
+        "asAudience: true",
+    )
+    .await;
+    let options = app
+        .ok(
+            &alice,
+            "query($o: ID!, $i: ID!) { organization(id: $o) { contactImport(id: $i) { options { asAudience duplicates } } } }",
+            json!({ "o": org, "i": file }),
+        )
+        .await;
+    assert_eq!(
+        options["organization"]["contactImport"]["options"],
+        json!({ "asAudience": true, "duplicates": "SKIP" })
+    );
+
+    // A file imported the ordinary way remembers nobody: it cannot be an audience.
+    let (status, body) = upload(
+        &app,
+        &alice,
+        &org,
+        "ordinary.csv",
+        b"phone,name,tier\n11 96666-0004,Eva,gold\n".to_vec(),
+    )
+    .await;
+    assert!(status.is_success(), "{body}");
+    let ordinary = body["importId"].as_str().unwrap().to_owned();
+    let mut refused = input(&org, &number, &template, &[]);
+    refused["audience"] = json!({ "importIds": [ordinary] });
+    let (_, body) = app.gql(Some(&alice), CREATE, json!({ "i": refused })).await;
+    assert_eq!(code(&body), "VALIDATION", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ordinary.csv"),
+        "{body}"
+    );
+
+    let mut by_file = input(&org, &number, &template, &[]);
+    by_file["audience"] = json!({ "importIds": [file] });
+    let created = app.ok(&alice, CREATE, json!({ "i": by_file })).await;
+    let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
+    let audience = app
+        .ok(
+            &alice,
+            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { audience { importIds } preview { audience queued samples { name } } } } }",
+            json!({ "o": org, "c": campaign }),
+        )
+        .await;
+    let c = &audience["organization"]["campaign"];
+    assert_eq!(c["audience"]["importIds"], json!([file]));
+    assert_eq!(c["preview"]["audience"], 2, "{c}");
+    assert_eq!(c["preview"]["queued"], 2, "{c}");
+    let mut names: Vec<&str> = c["preview"]["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(
+        names,
+        ["Ana", "Carla"],
+        "the file's people, as the contacts are"
+    );
+
+    launch(&app, &alice, &org, &campaign).await;
+    eventually(
+        &app,
+        &alice,
+        CAMPAIGN,
+        json!({ "o": org, "c": campaign }),
+        |d| d["organization"]["campaign"]["status"] == "COMPLETED",
+    )
+    .await;
+    let sends = sends_by_recipient(&app, &pn).await;
+    assert_eq!(
+        sends,
+        HashMap::from([
+            ("5511966660001".to_owned(), 1),
+            ("5511966660003".to_owned(), 1)
+        ]),
+        "exactly the file's people, once each"
+    );
 }
 
 /// A worker process, killed (SIGKILL) when dropped: a failing test leaves none behind.

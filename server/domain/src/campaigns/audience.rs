@@ -22,8 +22,9 @@ use uuid::Uuid;
 use wagent_db::{
     Conn, LiteralLimitDsl,
     schema::{
-        campaign_breakdowns, campaign_recipients, campaigns, contact_fields, contacts,
-        message_templates, organizations, phone_numbers,
+        campaign_breakdowns, campaign_recipients, campaigns, contact_fields,
+        contact_import_members, contact_imports, contacts, message_templates, organizations,
+        phone_numbers,
     },
 };
 
@@ -325,10 +326,40 @@ pub(super) async fn field_keys(c: &mut Conn) -> Result<Vec<String>, CommonError>
         .await?)
 }
 
-/// Who an audience is, as SQL: its tags, named contacts and segments' predicates.
+/// Each file an audience names is a finished import of the organization that kept its
+/// contacts as an audience.
+pub(super) async fn check_imports(c: &mut Conn, ids: &[Uuid]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found: Vec<(Uuid, String, String, Value)> = contact_imports::table
+        .filter(contact_imports::id.eq_any(ids))
+        .select((
+            contact_imports::id,
+            contact_imports::file_name,
+            contact_imports::status,
+            contact_imports::options,
+        ))
+        .load(c)
+        .await?;
+    for id in ids {
+        let Some((_, name, status, options)) = found.iter().find(|f| f.0 == *id) else {
+            return Err(CampaignError::Common(CommonError::NotFound(
+                "contact import",
+            )));
+        };
+        if status != "done" || options.get("as_audience") != Some(&Value::Bool(true)) {
+            return Err(CampaignError::NotAnAudience(name.clone()));
+        }
+    }
+    Ok(())
+}
+
+/// Who an audience is, as SQL: its tags, named contacts, files and segments' predicates.
 pub(super) struct AudienceQuery {
     tags: Vec<String>,
     contact_ids: Vec<Uuid>,
+    import_ids: Vec<Uuid>,
     segments: Vec<SegmentPredicate>,
 }
 
@@ -343,6 +374,7 @@ impl AudienceQuery {
         Ok(Self {
             tags: audience.tags.clone(),
             contact_ids: audience.contact_ids.clone(),
+            import_ids: audience.import_ids.clone(),
             segments,
         })
     }
@@ -358,6 +390,12 @@ async fn page(
     let mut matches: Condition = Box::new(contacts::id.eq_any(audience.contact_ids.clone()));
     if !audience.tags.is_empty() {
         matches = Box::new(matches.or(contacts::tags.overlaps_with(audience.tags.clone())));
+    }
+    if !audience.import_ids.is_empty() {
+        let members = contact_import_members::table
+            .filter(contact_import_members::import_id.eq_any(audience.import_ids.clone()))
+            .select(contact_import_members::contact_id);
+        matches = Box::new(matches.or(contacts::id.eq_any(members)));
     }
     for segment in &audience.segments {
         matches = Box::new(matches.or(segment.clone()));
@@ -449,6 +487,7 @@ impl Domain {
             if audience.tags.is_empty()
                 && audience.segment_ids.is_empty()
                 && audience.contact_ids.is_empty()
+                && audience.import_ids.is_empty()
             {
                 return Err(CampaignError::NoAudience);
             }

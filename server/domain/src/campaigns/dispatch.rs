@@ -314,40 +314,57 @@ impl Domain {
                 }
             })
             .buffer_unordered(IN_FLIGHT);
+        // Outcomes are recorded by a task of their own, a chunk at a time in the order they
+        // came, while the sends go on: recording never holds the next sends back (a slow
+        // transaction used to stop the stream it was fed from). The channel is short, so a
+        // recorder that falls behind slows the sends instead of piling outcomes up.
+        let (chunks_tx, mut chunks_rx) =
+            tokio::sync::mpsc::channel::<Vec<(tracking::Claimed, Outcome)>>(2);
+        let recorder = tokio::spawn({
+            let (domain, claim) = (self.clone(), claim.clone());
+            async move {
+                let mut running = true;
+                while let Some(sends) = chunks_rx.recv().await {
+                    let recorded = domain
+                        .tx(Scope::org(org_id), async |c| {
+                            tracking::record(c, org_id, campaign_id, &claim, &sends).await
+                        })
+                        .await;
+                    match recorded {
+                        Ok(CampaignStatus::Running) => {}
+                        // Paused or cancelled: no new sends, but what was sent is recorded.
+                        Ok(_) => {
+                            running = false;
+                            let _ = stop_tx.send(true);
+                        }
+                        Err(e) => {
+                            // Rows sent but not recorded turn `unknown` when their claim
+                            // expires.
+                            tracing::warn!(%campaign_id, error = %e.internal_cause(), "recording sends failed; the run stops");
+                            let _ = stop_tx.send(true);
+                            return Err(e);
+                        }
+                    }
+                }
+                Ok(running)
+            }
+        });
         let mut outcomes = Box::pin(tokio_stream::StreamExt::chunks_timeout(
             sends,
             1_000,
             RECORD_EVERY,
         ));
-        let mut running = true;
-        let mut failure = None;
         while let Some(sends) = outcomes.next().await {
-            let recorded = self
-                .tx(Scope::org(org_id), async |c| {
-                    tracking::record(c, org_id, campaign_id, &claim, &sends).await
-                })
-                .await;
-            match recorded {
-                Ok(CampaignStatus::Running) => {}
-                Ok(_) => {
-                    running = false;
-                    let _ = stop_tx.send(true);
-                }
-                Err(e) => {
-                    // Rows sent but not recorded turn `unknown` when their claim expires.
-                    tracing::warn!(%campaign_id, error = %e.internal_cause(), "recording sends failed; the run stops");
-                    failure = Some(e);
-                    let _ = stop_tx.send(true);
-                    break;
-                }
+            if chunks_tx.send(sends).await.is_err() {
+                break; // The recorder failed and stopped the run.
             }
         }
+        drop(chunks_tx);
+        let recorded = recorder.await.map_err(CommonError::internal)?;
         // Closes the channel, so that a claimer waiting to hand rows over stops.
         drop(outcomes);
         let claimed = claimer.await.map_err(CommonError::internal)?;
-        if let Some(e) = failure {
-            return Err(e.into());
-        }
+        let running = recorded?;
         claimed?;
         // Every row sent has its outcome recorded: rows still `sending` under this run's
         // claim were never sent (claimed ahead when the campaign stopped).

@@ -129,6 +129,9 @@ pub struct Audience {
     pub segment_ids: Vec<Uuid>,
     #[serde(default)]
     pub contact_ids: Vec<Uuid>,
+    /// Finished imports that kept their contacts as an audience: the people of a file.
+    #[serde(default)]
+    pub import_ids: Vec<Uuid>,
 }
 
 /// Most contacts an audience names one by one (larger lists are tags or segments).
@@ -323,8 +326,13 @@ pub enum CampaignError {
     TemplateOfAnotherAccount,
     #[error("the template is {0}; only an approved template can be sent")]
     TemplateNotApproved(String),
-    #[error("choose the audience: tags, segments or contacts")]
+    #[error("choose the audience: tags, segments, contacts or a file")]
     NoAudience,
+    #[error(
+        "the file {0} cannot be an audience: only a finished import started as an audience \
+         remembers its contacts"
+    )]
+    NotAnAudience(String),
     #[error("name at most {MAX_NAMED_CONTACTS} contacts one by one; use a tag or a segment")]
     TooManyContacts,
     #[error("{0}")]
@@ -812,9 +820,11 @@ fn normalise(mut draft: CampaignDraft) -> Result<CampaignDraft> {
     a.tags.dedup();
     a.segment_ids.sort();
     a.segment_ids.dedup();
-    if a.tags.len() > 100 || a.segment_ids.len() > 100 {
+    a.import_ids.sort();
+    a.import_ids.dedup();
+    if a.tags.len() > 100 || a.segment_ids.len() > 100 || a.import_ids.len() > 100 {
         return Err(CampaignError::Schedule(
-            "an audience names at most 100 tags and 100 segments".into(),
+            "an audience names at most 100 tags, 100 segments and 100 files".into(),
         ));
     }
     if a.contact_ids.len() > MAX_NAMED_CONTACTS {
@@ -880,6 +890,7 @@ async fn check_draft(c: &mut Conn, draft: &CampaignDraft) -> Result<()> {
     for segment in &draft.audience.segment_ids {
         crate::contacts::segments::load_segment(c, *segment).await?;
     }
+    audience::check_imports(c, &draft.audience.import_ids).await?;
     let fields = audience::field_keys(c).await?;
     message::check_sources(
         &message::placeholders_of(&template),

@@ -41,7 +41,7 @@ pub use self::{
     media::{Attachment, MAX_SENDABLE_BYTES, Media, ORPHAN_GRACE},
     send::Outgoing,
     templates::{Template, TemplateCategory, TemplateDraft, TemplateStatus},
-    webhooks::{ProcessReport, UNREADABLE_WEBHOOK_HOURS},
+    webhooks::{MAX_WEBHOOK_BYTES, ProcessReport, UNREADABLE_WEBHOOK_HOURS},
 };
 pub(crate) use self::{send::queue_bot_message, templates::placeholders};
 use crate::{CommonError, Domain, inbox::Conversation, secrets::Keyring};

@@ -2,7 +2,10 @@
 //! routes every event to its organization through `org_routes` and applies each
 //! organization's events in one transaction, each event in its own savepoint.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    io::{Read, Write},
+};
 
 use chrono::{DateTime, Utc};
 use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, OptionalExtension, QueryDsl};
@@ -33,16 +36,48 @@ use crate::{
 /// sealed, for an operator to inspect its error. See docs/ARCHITECTURE.md.
 pub const UNREADABLE_WEBHOOK_HOURS: i64 = 24;
 
+/// The largest delivery the endpoint takes (its body limit), and so the largest unpacked.
+pub const MAX_WEBHOOK_BYTES: usize = 4 * 1024 * 1024;
+
+/// A delivery as it is sealed: gzip at its fastest level. Meta's JSON shrinks several times
+/// over, and so does what the acknowledgement writes and the job reads back.
+fn pack(body: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 4),
+        flate2::Compression::fast(),
+    );
+    // Writing into a Vec cannot fail.
+    let _ = gz.write_all(body);
+    gz.finish().unwrap_or_default()
+}
+
+/// A delivery as it was received, from what was sealed: gzip (see [`pack`]) or, for
+/// deliveries stored before, the JSON itself (which never starts with gzip's magic bytes).
+fn unpack(opened: Vec<u8>) -> std::result::Result<Vec<u8>, String> {
+    if !opened.starts_with(&[0x1f, 0x8b]) {
+        return Ok(opened);
+    }
+    let mut body = Vec::with_capacity(opened.len() * 4);
+    flate2::read::GzDecoder::new(opened.as_slice())
+        .take(MAX_WEBHOOK_BYTES as u64 + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| format!("the stored delivery does not decompress: {e}"))?;
+    if body.len() > MAX_WEBHOOK_BYTES {
+        return Err("the stored delivery is larger than any delivery taken".to_owned());
+    }
+    Ok(body)
+}
+
 impl Domain {
     /// Stores a webhook delivery as received (sealed: it holds tenants' message content
     /// before anyone knows their organization) and schedules its processing, in one
     /// transaction. Called after the signature was checked.
     pub async fn receive_webhook(&self, body: &[u8]) -> Result<Uuid> {
         let id = Uuid::now_v7();
-        let sealed = self
-            .whatsapp()?
-            .keyring
-            .seal_bytes(body, Uuid::nil(), &webhook_purpose(id));
+        let sealed =
+            self.whatsapp()?
+                .keyring
+                .seal_bytes(&pack(body), Uuid::nil(), &webhook_purpose(id));
         self.tx(Scope::system(), async |c| {
             diesel::insert_into(webhook_events::table)
                 .values((
@@ -102,7 +137,8 @@ impl Domain {
                 .whatsapp()?
                 .keyring
                 .open_bytes(&sealed, Uuid::nil(), &webhook_purpose(event_id))
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.to_string())
+                .and_then(unpack),
             // Stored in clear before bodies were sealed.
             (None, Some(body)) => Ok(body),
             (None, None) => Err("the delivery has no body".to_owned()),
@@ -513,4 +549,27 @@ async fn apply_event(c: &mut Conn, org_id: Uuid, event: &WebhookEvent) -> Result
 /// The associated data of a sealed webhook body: its row (no organization is known yet).
 pub(super) fn webhook_purpose(event_id: Uuid) -> String {
     format!("webhook_events/{event_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_is_stored_smaller_and_read_back_as_it_came() {
+        let body = br#"{"object":"whatsapp_business_account","entry":[]}"#.repeat(1_000);
+        let packed = pack(&body);
+        assert!(packed.len() * 10 < body.len(), "{} bytes", packed.len());
+        assert_eq!(unpack(packed), Ok(body.clone()));
+        // Deliveries sealed before bodies were compressed read as they are.
+        assert_eq!(unpack(body.clone()), Ok(body));
+    }
+
+    #[test]
+    fn a_stored_delivery_is_never_unpacked_beyond_the_largest_taken() {
+        let huge = pack(&vec![b' '; MAX_WEBHOOK_BYTES + 1]);
+        assert!(unpack(huge).unwrap_err().contains("larger"));
+        let broken = vec![0x1f, 0x8b, 8, 0, 0, 0];
+        assert!(unpack(broken).unwrap_err().contains("decompress"));
+    }
 }

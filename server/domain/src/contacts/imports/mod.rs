@@ -184,6 +184,10 @@ pub struct ImportOptions {
     pub default_country: Option<String>,
     pub mapping: Vec<ColumnMapping>,
     pub duplicates: DuplicatePolicy,
+    /// Remember which contacts the file's rows matched, so that a campaign can go to
+    /// exactly them (a one-off file as its audience).
+    #[serde(default)]
+    pub as_audience: bool,
 }
 
 impl ImportOptions {
@@ -503,6 +507,7 @@ impl Domain {
                 .or(org_country),
             mapping: request.mapping.unwrap_or_default(),
             duplicates: stored.duplicates,
+            as_audience: stored.as_audience,
         };
         let guess = options.mapping.is_empty();
         tokio::task::spawn_blocking(move || preview(&path, options, guess, &saved, &fields))

@@ -418,6 +418,8 @@ struct Upsert {
     sql: String,
     /// Whether the statement answers its own counts (else its row count is the inserted).
     counts: bool,
+    /// Whether the import remembers its contacts as an audience.
+    members: bool,
 }
 
 fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
@@ -476,6 +478,7 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
                      ON CONFLICT (org_id, wa_id) DO NOTHING"
                 ),
                 counts: false,
+                members: options.as_audience,
             };
         }
         let (before, events) = if marketing {
@@ -508,7 +511,11 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
                     count(*) FILTER (WHERE NOT inserted) AS updated
                FROM up"
         );
-        Upsert { sql, counts: true }
+        Upsert {
+            sql,
+            counts: true,
+            members: options.as_audience,
+        }
     }
 }
 
@@ -577,7 +584,7 @@ async fn write_batch(
     }
     let query = diesel::sql_query(&upsert.sql)
         .bind::<SqlUuid, _>(org_id)
-        .bind::<Array<Text>, _>(wa_ids)
+        .bind::<Array<Text>, _>(&wa_ids)
         .bind::<Array<Nullable<Text>>, _>(names)
         .bind::<Array<Nullable<Text>>, _>(emails)
         .bind::<Array<Nullable<Text>>, _>(languages)
@@ -598,6 +605,19 @@ async fn write_batch(
             updated: 0,
         }
     };
+    if upsert.members {
+        // Every contact a valid row matched, new or not: the file's people.
+        diesel::sql_query(
+            "INSERT INTO contact_import_members (org_id, import_id, contact_id)
+             SELECT $1, $2, c.id FROM contacts c WHERE c.org_id = $1 AND c.wa_id = ANY($3)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind::<SqlUuid, _>(org_id)
+        .bind::<SqlUuid, _>(import_id)
+        .bind::<Array<Text>, _>(&wa_ids)
+        .execute(c)
+        .await?;
+    }
     let repeats = batch.repeats as i64;
     counts.imported += written.inserted;
     counts.updated += written.updated - repeats;

@@ -55,6 +55,7 @@ export const CampaignPartsFragment = graphql(`
       tags
       segmentIds
       contactIds
+      importIds
     }
     schedule {
       kind
@@ -145,7 +146,7 @@ export const CampaignEventsDocument = graphql(`
   }
 `);
 
-/** What the builder offers: numbers, templates, fields and segments. */
+/** What the builder offers: numbers, templates, fields, segments and files kept as audiences. */
 export const CampaignBuilderOptionsDocument = graphql(`
   query CampaignBuilderOptions($id: ID!) {
     organization(id: $id) {
@@ -166,6 +167,18 @@ export const CampaignBuilderOptionsDocument = graphql(`
         id
         name
         contactCount
+      }
+      contactImports(first: 50) {
+        nodes {
+          id
+          fileName
+          status
+          finishedAt
+          records
+          options {
+            asAudience
+          }
+        }
       }
     }
   }

@@ -34,6 +34,7 @@ import {
   WEEKDAYS,
 } from '@/features/campaigns/utils/labels';
 import type { CampaignBuilderOptionsQuery, RepeatEvery, ScheduleKind } from '@/gql/graphql';
+import { formatDateTime } from '@/lib/format';
 import { useCurrentOrganization } from '@/lib/organization-context';
 
 type Options = CampaignBuilderOptionsQuery['organization'];
@@ -400,11 +401,15 @@ function TagChips({ tags, onChange }: { tags: string[]; onChange: (tags: string[
 }
 
 function Audience({ form, set, options }: { form: CampaignForm; set: (patch: Partial<CampaignForm>) => void; options: Options }) {
+  const { organization } = useCurrentOrganization();
+  const files = options.contactImports.nodes.filter(
+    (f) => (f.status === 'DONE' && f.options.asAudience) || form.importIds.includes(f.id),
+  );
   return (
     <>
       <p className="muted">
-        Everyone in any of the segments or with any of the tags receives it once. Who is skipped, and why, shows
-        on the review step.
+        Everyone in any of the segments, with any of the tags or in any of the files receives it once. Who is
+        skipped, and why, shows on the review step.
       </p>
       <TagChips tags={form.tags} onChange={(tags) => set({ tags })} />
       <Section title="Segments" testId="campaign-segments">
@@ -436,6 +441,47 @@ function Audience({ form, set, options }: { form: CampaignForm; set: (patch: Par
             ))}
           </div>
         )}
+      </Section>
+      <Section title="Files" testId="campaign-files">
+        {files.length === 0 ? (
+          <p className="muted small" data-testid="campaign-files-empty">
+            No file kept as an audience yet.
+          </p>
+        ) : (
+          <div className="choice-group choice-group-column">
+            {files.map((f) => (
+              <label key={f.id} className="choice" data-testid="campaign-file" data-import-id={f.id} data-name={f.fileName}>
+                <input
+                  type="checkbox"
+                  checked={form.importIds.includes(f.id)}
+                  onChange={(e) =>
+                    set({
+                      importIds: e.target.checked
+                        ? [...form.importIds, f.id]
+                        : form.importIds.filter((id) => id !== f.id),
+                    })
+                  }
+                  data-testid="campaign-file-checkbox"
+                />{' '}
+                {f.fileName}{' '}
+                <span className="muted small">
+                  ({f.records.toLocaleString()} row{f.records === 1 ? '' : 's'}, imported {formatDateTime(f.finishedAt)})
+                </span>
+              </label>
+            ))}
+          </div>
+        )}
+        <p className="field-hint">
+          To send to exactly the people of a list, import it with “Keep this file’s people as a campaign audience”.{' '}
+          <ButtonLink
+            to={`/orgs/${encodeURIComponent(organization.id)}/contacts/import`}
+            variant="ghost"
+            size="sm"
+            data-testid="campaign-import-file"
+          >
+            Import a file
+          </ButtonLink>
+        </p>
       </Section>
     </>
   );

@@ -251,6 +251,9 @@ function Details({ campaign }: { campaign: CampaignPartsFragment }) {
             campaign.audience.segmentIds.length > 0
               ? `${campaign.audience.segmentIds.length} segment${campaign.audience.segmentIds.length === 1 ? '' : 's'}`
               : null,
+            campaign.audience.importIds.length > 0
+              ? `${campaign.audience.importIds.length} imported file${campaign.audience.importIds.length === 1 ? '' : 's'}`
+              : null,
           ]
             .filter(Boolean)
             .join('; ') || '—'}

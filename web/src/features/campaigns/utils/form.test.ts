@@ -26,6 +26,7 @@ const FILLED: CampaignForm = {
   ],
   tags: ['vip'],
   segmentIds: ['s-1'],
+  importIds: ['i-1'],
 };
 
 describe('toCampaignInput', () => {
@@ -37,7 +38,7 @@ describe('toCampaignInput', () => {
       { part: 'BODY', buttonIndex: null, placeholder: '2', field: 'tier', fallback: null },
       { part: 'HEADER', buttonIndex: null, placeholder: 'media', text: 'https://x/y.png' },
     ]);
-    expect(input.audience).toEqual({ tags: ['vip'], segmentIds: ['s-1'], contactIds: [] });
+    expect(input.audience).toEqual({ tags: ['vip'], segmentIds: ['s-1'], contactIds: [], importIds: ['i-1'] });
     expect(input.schedule).toEqual({ kind: 'NOW' });
     expect(input.replyWindowHours).toBe(72);
   });
@@ -75,7 +76,7 @@ describe('fromCampaign', () => {
         { part: 'BODY', placeholder: '2', field: 'tier' },
         { part: 'HEADER', placeholder: 'media', text: 'https://x' },
       ],
-      audience: { tags: ['vip'], segmentIds: [] },
+      audience: { tags: [], segmentIds: [], importIds: ['i-1'] },
       schedule: { kind: 'LOCAL', date: '2026-12-01', time: '09:00:00' },
       retryPerUserLimit: true,
       replyWindowHours: 48,
@@ -86,6 +87,8 @@ describe('fromCampaign', () => {
     expect(form.date).toBe('2026-12-01');
     expect(form.retryPerUserLimit).toBe(true);
     expect(form.replyWindowHours).toBe('48');
+    expect(form.importIds).toEqual(['i-1']);
+    expect(formProblems(form).some((p) => p.startsWith('Choose who receives it'))).toBe(false);
   });
 
   it('tells attributes from contact fields', () => {

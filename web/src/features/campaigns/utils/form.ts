@@ -44,6 +44,8 @@ export interface CampaignForm {
   parameters: ParameterRow[];
   tags: string[];
   segmentIds: string[];
+  /** Imports kept as audiences: the people of one-off files. */
+  importIds: string[];
   scheduleKind: ScheduleKind;
   /** AT: `YYYY-MM-DDTHH:mm`, as a datetime-local input has it. */
   at: string;
@@ -65,6 +67,7 @@ export const EMPTY_FORM: CampaignForm = {
   parameters: [],
   tags: [],
   segmentIds: [],
+  importIds: [],
   scheduleKind: 'NOW',
   at: '',
   date: '',
@@ -158,7 +161,7 @@ export function toCampaignInput(organizationId: string, form: CampaignForm): Cam
     phoneNumberId: form.phoneNumberId,
     templateId: form.templateId,
     parameters: form.parameters.map(parameterInput).filter((p): p is CampaignParameterInput => p != null),
-    audience: { tags: form.tags, segmentIds: form.segmentIds, contactIds: [] },
+    audience: { tags: form.tags, segmentIds: form.segmentIds, contactIds: [], importIds: form.importIds },
     schedule: scheduleInput(form),
     retryPerUserLimit: form.retryPerUserLimit,
     replyWindowHours: Number.isFinite(hours) ? hours : 72,
@@ -180,7 +183,7 @@ export function fromCampaign(campaign: {
     text?: string | null;
     fallback?: string | null;
   }[];
-  audience: { tags: readonly string[]; segmentIds: readonly string[] };
+  audience: { tags: readonly string[]; segmentIds: readonly string[]; importIds: readonly string[] };
   schedule: {
     kind: ScheduleKind;
     at?: string | null;
@@ -207,6 +210,7 @@ export function fromCampaign(campaign: {
     })),
     tags: [...campaign.audience.tags],
     segmentIds: [...campaign.audience.segmentIds],
+    importIds: [...campaign.audience.importIds],
     scheduleKind: campaign.schedule.kind,
     at: campaign.schedule.at ? campaign.schedule.at.slice(0, 16) : '',
     date: campaign.schedule.date ?? '',
@@ -224,7 +228,8 @@ export function formProblems(form: CampaignForm): string[] {
   if (form.name.trim() === '') problems.push('Give the campaign a name.');
   if (!form.phoneNumberId) problems.push('Choose the number it is sent from.');
   if (!form.templateId) problems.push('Choose an approved template.');
-  if (form.tags.length === 0 && form.segmentIds.length === 0) problems.push('Choose who receives it: tags or segments.');
+  if (form.tags.length === 0 && form.segmentIds.length === 0 && form.importIds.length === 0)
+    problems.push('Choose who receives it: tags, segments or a file.');
   if (form.scheduleKind === 'AT' && !form.at) problems.push('Choose the date and time it is sent.');
   if (form.scheduleKind === 'LOCAL' && (!form.date || !form.time)) problems.push('Choose the day and the local time.');
   if (form.scheduleKind === 'RECURRING' && !form.time) problems.push('Choose the time of day it is sent.');

@@ -34,6 +34,7 @@ export const ContactImportStateFragment = graphql(`
         field
       }
       duplicates
+      asAudience
     }
   }
 `);

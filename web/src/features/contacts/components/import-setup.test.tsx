@@ -40,6 +40,7 @@ const contactImport: ContactImportState = {
     defaultCountry: null,
     mapping: [],
     duplicates: 'SKIP',
+    asAudience: false,
   },
 };
 
@@ -154,6 +155,7 @@ describe('ImportSetup', () => {
     await waitFor(() => expect(view.byTestId('import-preview-more')?.textContent).toBe('city: Campinas'));
 
     await click(view.byTestId('import-duplicates-MERGE_TAGS'));
+    await click(view.byTestId('import-as-audience'));
     const start = view.byTestId('import-start') as HTMLButtonElement;
     await waitFor(() => expect(start.disabled).toBe(false));
     await click(start);
@@ -164,6 +166,7 @@ describe('ImportSetup', () => {
       defaultCountry: 'BR',
       mapping: [...GUESS, { column: 'Cidade', field: 'city' }],
       duplicates: 'MERGE_TAGS',
+      asAudience: true,
     });
     await view.unmount();
   });

@@ -267,6 +267,7 @@ export function ImportSetup({
   );
   const [edited, setEdited] = useState<MappingRow[] | null>(null);
   const [duplicates, setDuplicates] = useState<DuplicatePolicy>(stored.duplicates);
+  const [asAudience, setAsAudience] = useState(stored.asAudience);
 
   const options: PreviewOptions = {
     sheet,
@@ -310,6 +311,7 @@ export function ImportSetup({
       defaultCountry: country,
       mapping: built.mapping,
       duplicates,
+      asAudience,
     });
   }
 
@@ -480,6 +482,22 @@ export function ImportSetup({
         <p className="muted small">
           An import never overrides a customer’s opt-out, and records an opt-in only where consent was unknown.
         </p>
+        <label className="choice">
+          <input
+            type="checkbox"
+            checked={asAudience}
+            onChange={(e) => setAsAudience(e.target.checked)}
+            aria-describedby="import-as-audience-hint"
+            data-testid="import-as-audience"
+          />
+          <span>
+            <strong>Keep this file’s people as a campaign audience</strong>
+            <span className="muted block small" id="import-as-audience-hint">
+              A campaign can then go to exactly the people of this file, new or already contacts, whatever their
+              tags.
+            </span>
+          </span>
+        </label>
         <div className="form-actions form-actions-start">
           <Button variant="primary" onClick={start} disabled={!ready} busy={starting} data-testid="import-start">
             Start the import
