@@ -17,7 +17,7 @@
 use std::{
     num::NonZeroU32,
     sync::{Arc, Mutex},
-    time::Duration,
+    time::{Duration, Instant},
 };
 
 use chrono::{DateTime, Utc};
@@ -45,8 +45,15 @@ use crate::{CommonError, Domain, Problem, jobs::organization};
 pub(crate) const CALLBACK_PREFIX: &str = "wagent:campaign:";
 /// How long a claim holds beyond the batch's own pacing time.
 const CLAIM_MARGIN: Duration = Duration::from_secs(60);
-/// Sends in flight at once per shard.
+/// Most sends in flight at once per shard.
 const IN_FLIGHT: usize = 128;
+/// Sends in flight per shard: a fiftieth of a second of its share (at least 4). Sends
+/// that wait on a slow answer hold the next ones back instead of piling up and reaching Meta
+/// together once the answers come quicker, which a per-second count sees as a burst.
+fn in_flight(share: u32) -> usize {
+    (share as usize / 50).clamp(4, IN_FLIGHT)
+}
+
 /// How often outcomes are written (with the counters and the live event).
 const RECORD_EVERY: Duration = Duration::from_millis(250);
 /// Attempts for a recipient Meta answers with a passing error before it fails.
@@ -226,9 +233,9 @@ impl Domain {
     ///
     /// Three stages run at once so that the pacer never waits for the database: a claimer
     /// task claims small batches ahead (at most two claimed and not yet sent), the
-    /// senders take claimed rows one by one at the paced rate, and this task records the
-    /// outcomes every quarter second. When the campaign stops (paused, cancelled), claimed
-    /// rows not yet sent are given back to `queued`.
+    /// senders take claimed rows one by one at the paced rate, and a recorder task writes
+    /// the outcomes every quarter second. When the campaign stops (paused, cancelled),
+    /// claimed rows not yet sent are given back to `queued`.
     async fn dispatch(
         &self,
         org_id: Uuid,
@@ -242,7 +249,7 @@ impl Domain {
         // Each shard's share of the number's throughput, a little under it so that Meta's
         // per-second window never sees more than the level.
         let share =
-            ((f64::from(target.throughput) * 0.99 / f64::from(shards)).floor() as u32).max(1);
+            ((f64::from(target.throughput) * 0.985 / f64::from(shards)).floor() as u32).max(1);
         let pacer = Pacer::new(share);
         let claim = Uuid::new_v4().to_string();
         // An eighth of a second of sends per claim: what a crash can leave `unknown` without
@@ -313,7 +320,7 @@ impl Domain {
                     (r, outcome)
                 }
             })
-            .buffer_unordered(IN_FLIGHT);
+            .buffer_unordered(in_flight(share));
         // Outcomes are recorded by a task of their own, a chunk at a time in the order they
         // came, while the sends go on: recording never holds the next sends back (a slow
         // transaction used to stop the stream it was fed from). The channel is short, so a
@@ -560,30 +567,84 @@ impl Outcome {
     }
 }
 
-/// Paces sends to a rate that can be lowered when Meta says the number is too fast.
+/// Paces sends to a rate that is lowered when Meta says the number is too fast, and raised
+/// back step by step while it no longer does.
 struct Pacer {
-    limiter: Mutex<(u32, Arc<DefaultDirectRateLimiter>)>,
+    limiter: Mutex<Paced>,
+}
+
+struct Paced {
+    /// The share of the number's level this run started with.
+    full: u32,
+    rate: u32,
+    limiter: Arc<DefaultDirectRateLimiter>,
+    /// When the rate was last lowered.
+    lowered: Option<Instant>,
+    /// When the rate last changed.
+    changed: Instant,
+}
+
+/// Refusals within this long of a slow-down are that same overshoot, answered already.
+const SLOW_DOWN_EVERY: Duration = Duration::from_secs(1);
+/// How long the rate stays lowered before each step back up.
+const RECOVER_EVERY: Duration = Duration::from_secs(5);
+
+impl Paced {
+    fn set(&mut self, rate: u32, now: Instant) {
+        self.rate = rate;
+        self.limiter = Arc::new(limiter(rate));
+        self.changed = now;
+    }
+
+    /// Nine tenths of the rate, once per second of refusals: the sends in flight when Meta
+    /// first refuses are refused together, and each of them lowering the rate again would
+    /// bring a campaign down to one message a second.
+    fn slow_down(&mut self, now: Instant) {
+        if self
+            .lowered
+            .is_some_and(|at| now.duration_since(at) < SLOW_DOWN_EVERY)
+        {
+            return;
+        }
+        self.set((self.rate * 9 / 10).max(1), now);
+        self.lowered = Some(now);
+    }
+
+    /// A sixteenth more, up to the full rate, once the rate has held for a while without a
+    /// refusal: another campaign of the number that was using its throughput may be over.
+    fn recover(&mut self, now: Instant) {
+        if self.rate < self.full && now.duration_since(self.changed) >= RECOVER_EVERY {
+            self.set((self.rate + self.rate / 16 + 1).min(self.full), now);
+        }
+    }
 }
 
 impl Pacer {
     fn new(rate: u32) -> Self {
         Self {
-            limiter: Mutex::new((rate, Arc::new(limiter(rate)))),
+            limiter: Mutex::new(Paced {
+                full: rate,
+                rate,
+                limiter: Arc::new(limiter(rate)),
+                lowered: None,
+                changed: Instant::now(),
+            }),
         }
     }
 
     async fn wait(&self) {
-        let limiter = self.limiter.lock().ok().map(|l| l.1.clone());
+        let limiter = self.limiter.lock().ok().map(|mut l| {
+            l.recover(Instant::now());
+            l.limiter.clone()
+        });
         if let Some(limiter) = limiter {
             limiter.until_ready().await;
         }
     }
 
-    /// Four fifths of the rate from now on in this run.
     fn slow_down(&self) {
         if let Ok(mut l) = self.limiter.lock() {
-            let rate = (l.0 * 4 / 5).max(1);
-            *l = (rate, Arc::new(limiter(rate)));
+            l.slow_down(Instant::now());
         }
     }
 }
@@ -634,6 +695,29 @@ async fn make_run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_in_the_same_second_lower_the_rate_once_and_it_comes_back() {
+        let pacer = Pacer::new(500);
+        let start = Instant::now();
+        let mut paced = pacer.limiter.lock().unwrap();
+        for ms in 0..50 {
+            paced.slow_down(start + Duration::from_millis(ms * 10));
+        }
+        assert_eq!(paced.rate, 450, "one overshoot, one slow-down");
+        paced.slow_down(start + Duration::from_millis(1_200));
+        assert_eq!(paced.rate, 405, "refused again a second later");
+        // Held without refusals: back up an eighth at a time, never above where it began.
+        let later = start + Duration::from_millis(1_200);
+        paced.recover(later + Duration::from_secs(4));
+        assert_eq!(paced.rate, 405, "too soon");
+        let mut at = later;
+        for _ in 0..10 {
+            at += RECOVER_EVERY;
+            paced.recover(at);
+        }
+        assert_eq!(paced.rate, 500);
+    }
 
     fn api(code: i64) -> GraphError {
         GraphError::Api {
