@@ -254,7 +254,16 @@ fn draft(ctx: &Context<'_>, input: CampaignInput) -> async_graphql::Result<Campa
     let ids = |list: Vec<ID>, what: &str| -> async_graphql::Result<Vec<Uuid>> {
         list.iter().map(|id| parse_id(ctx, id, what)).collect()
     };
-    if input.audience.contact_ids.len() > wagent_domain::campaigns::MAX_NAMED_CONTACTS
+    // Bounds the parsing; the domain checks the lists' real limits after removing duplicates.
+    let a = &input.audience;
+    if [
+        a.contact_ids.len(),
+        a.segment_ids.len(),
+        a.import_ids.len(),
+        a.tags.len(),
+    ]
+    .into_iter()
+    .any(|n| n > wagent_domain::campaigns::MAX_NAMED_CONTACTS)
         || input.parameters.len() > 100
     {
         return Err(crate::to_gql(ctx, crate::InputError::TooManyItems));
@@ -497,6 +506,11 @@ impl CampaignObject {
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.campaign.created_at
+    }
+    /// When its settings or status last changed (its counters move without it). Of two
+    /// snapshots of a campaign, a live view keeps the one changed last.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.campaign.updated_at
     }
     /// When it starts (scheduled) or its next run is made (recurring).
     async fn starts_at(&self) -> Option<DateTime<Utc>> {

@@ -410,11 +410,12 @@ pub async fn contact_imports(
     access: &Access,
     first: Option<i32>,
     after: Option<String>,
+    audiences_only: bool,
 ) -> async_graphql::Result<async_graphql::connection::Connection<String, ContactImportObject>> {
     require(ctx, access, Role::Admin)?;
     let page = ctx
         .data_unchecked::<Domain>()
-        .contact_imports(access, first, after.as_deref())
+        .contact_imports(access, first, after.as_deref(), audiences_only)
         .await
         .gql(ctx)?;
     let mut c = async_graphql::connection::Connection::new(after.is_some(), page.has_next);

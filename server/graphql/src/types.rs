@@ -406,17 +406,19 @@ impl OrganizationObject {
         crate::segments::segment(ctx, &self.access, &id).await
     }
 
-    /// Admin. Contact lists uploaded for import, newest first.
+    /// Admin. Contact lists uploaded for import, newest first; with `audiencesOnly`, the
+    /// finished ones kept as a campaign audience (`asAudience`) only.
     #[graphql(complexity = "crate::connection::list_cost(first, child_complexity)")]
     async fn contact_imports(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(default = false)] audiences_only: bool,
     ) -> async_graphql::Result<
         async_graphql::connection::Connection<String, crate::imports::ContactImportObject>,
     > {
-        crate::imports::contact_imports(ctx, &self.access, first, after).await
+        crate::imports::contact_imports(ctx, &self.access, first, after, audiences_only).await
     }
 
     /// Broadcast campaigns, newest first.

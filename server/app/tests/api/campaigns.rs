@@ -817,6 +817,28 @@ async fn a_one_off_file_is_the_audience_and_only_its_people_get_the_message() {
         "{body}"
     );
 
+    // The builder is offered the finished audience files only, not every import.
+    let offered = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { all: contactImports(first: 50) { nodes { id } } \
+             audiences: contactImports(first: 50, audiencesOnly: true) { nodes { id } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    assert_eq!(
+        offered["organization"]["all"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3,
+        "{offered}"
+    );
+    assert_eq!(
+        offered["organization"]["audiences"]["nodes"],
+        json!([{ "id": file }])
+    );
+
     let mut by_file = input(&org, &number, &template, &[]);
     by_file["audience"] = json!({ "importIds": [file] });
     let created = app.ok(&alice, CREATE, json!({ "i": by_file })).await;

@@ -35,7 +35,9 @@ use super::{
 use crate::{
     Access, CommonError, Domain, Role,
     contacts::{
-        Contact, Marketing, place_of,
+        Contact, Marketing,
+        imports::{ContactImport, ImportStatus},
+        place_of,
         segments::{SegmentPredicate, segment_predicate},
     },
     whatsapp::{Template, TemplateCategory, TemplateStatus},
@@ -332,24 +334,19 @@ pub(super) async fn check_imports(c: &mut Conn, ids: &[Uuid]) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
-    let found: Vec<(Uuid, String, String, Value)> = contact_imports::table
+    let found: Vec<ContactImport> = contact_imports::table
         .filter(contact_imports::id.eq_any(ids))
-        .select((
-            contact_imports::id,
-            contact_imports::file_name,
-            contact_imports::status,
-            contact_imports::options,
-        ))
+        .select(ContactImport::as_select())
         .load(c)
         .await?;
     for id in ids {
-        let Some((_, name, status, options)) = found.iter().find(|f| f.0 == *id) else {
+        let Some(import) = found.iter().find(|f| f.id == *id) else {
             return Err(CampaignError::Common(CommonError::NotFound(
                 "contact import",
             )));
         };
-        if status != "done" || options.get("as_audience") != Some(&Value::Bool(true)) {
-            return Err(CampaignError::NotAnAudience(name.clone()));
+        if import.status != ImportStatus::Done || !import.options().as_audience {
+            return Err(CampaignError::NotAnAudience(import.file_name.clone()));
         }
     }
     Ok(())

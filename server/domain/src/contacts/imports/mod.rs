@@ -17,7 +17,8 @@ use std::{collections::HashMap, path::PathBuf, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use diesel::{
-    BoolExpressionMethods, ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper,
+    BoolExpressionMethods, ExpressionMethods, OptionalExtension, PgJsonbExpressionMethods,
+    QueryDsl, SelectableHelper,
 };
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
@@ -454,6 +455,7 @@ impl Domain {
         access: &Access,
         first: Option<i32>,
         after: Option<&str>,
+        audiences_only: bool,
     ) -> Result<Page<ContactImport>, ImportError> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
@@ -466,6 +468,14 @@ impl Domain {
                     contact_imports::id.desc(),
                 ))
                 .into_boxed();
+            if audiences_only {
+                q = q
+                    .filter(contact_imports::status.eq(ImportStatus::Done))
+                    .filter(
+                        contact_imports::options
+                            .contains(serde_json::json!({ "as_audience": true })),
+                    );
+            }
             if let Some(after) = after {
                 q = q.filter(
                     contact_imports::created_at

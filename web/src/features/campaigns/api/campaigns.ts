@@ -69,6 +69,7 @@ export const CampaignPartsFragment = graphql(`
     replyWindowHours
     parentId
     createdAt
+    updatedAt
     startsAt
     launchedAt
     finishedAt
@@ -168,7 +169,7 @@ export const CampaignBuilderOptionsDocument = graphql(`
         name
         contactCount
       }
-      contactImports(first: 50) {
+      contactImports(first: 50, audiencesOnly: true) {
         nodes {
           id
           fileName

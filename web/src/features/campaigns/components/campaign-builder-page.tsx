@@ -402,9 +402,8 @@ function TagChips({ tags, onChange }: { tags: string[]; onChange: (tags: string[
 
 function Audience({ form, set, options }: { form: CampaignForm; set: (patch: Partial<CampaignForm>) => void; options: Options }) {
   const { organization } = useCurrentOrganization();
-  const files = options.contactImports.nodes.filter(
-    (f) => (f.status === 'DONE' && f.options.asAudience) || form.importIds.includes(f.id),
-  );
+  // The server lists finished audience imports only (`audiencesOnly`), newest first.
+  const files = options.contactImports.nodes;
   return (
     <>
       <p className="muted">

@@ -13,9 +13,18 @@ import type { CampaignPartsFragment } from '@/gql/graphql';
 const TIMELINE_EVERY_MS = 2_000;
 
 /**
+ * Whether `next` may replace `current`: a snapshot read before a pause or resume committed
+ * can arrive after the mutation's answer; its older `updatedAt` gives it away.
+ */
+export function isCurrent(next: CampaignPartsFragment, current: CampaignPartsFragment | null | undefined): boolean {
+  return !current || Date.parse(next.updatedAt) >= Date.parse(current.updatedAt);
+}
+
+/**
  * A campaign as it is now: read once, then replaced by every `campaignEvents` event (each
- * carries the whole campaign with its stats) and by the answers of its mutations. The
- * timeline is read again when an event arrives, at most every two seconds.
+ * carries the whole campaign with its stats) and by the answers of its mutations, unless
+ * it is older than what is shown. The timeline is read again when an event arrives, at
+ * most every two seconds.
  */
 export function useCampaignLive(organizationId: string, campaignId: string) {
   const client = useClient();
@@ -39,7 +48,9 @@ export function useCampaignLive(organizationId: string, campaignId: string) {
       .subscribe((event) => {
         const campaign = event.data?.campaignEvents;
         if (!campaign) return;
-        setLatest({ campaignId, campaign });
+        setLatest((shown) =>
+          shown?.campaignId === campaignId && !isCurrent(campaign, shown.campaign) ? shown : { campaignId, campaign },
+        );
         setEvents((n) => n + 1);
         refetchTimeline();
       });
@@ -47,12 +58,15 @@ export function useCampaignLive(organizationId: string, campaignId: string) {
   }, [client, organizationId, campaignId, refetchTimeline]);
 
   const queried = result.data?.organization.campaign;
-  const live = latest?.campaignId === campaignId ? latest.campaign : null;
+  const live =
+    latest?.campaignId === campaignId && (!queried || isCurrent(latest.campaign, queried)) ? latest.campaign : null;
   const campaign = queried && queried.id === campaignId ? { ...queried, ...(live ?? {}) } : null;
 
   const replace = useCallback(
     (campaign: CampaignPartsFragment) => {
-      setLatest({ campaignId, campaign });
+      setLatest((shown) =>
+        shown?.campaignId === campaignId && !isCurrent(campaign, shown.campaign) ? shown : { campaignId, campaign },
+      );
       refetchTimeline();
     },
     [campaignId, refetchTimeline],
