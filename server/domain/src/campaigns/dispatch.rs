@@ -47,11 +47,11 @@ pub(crate) const CALLBACK_PREFIX: &str = "wagent:campaign:";
 const CLAIM_MARGIN: Duration = Duration::from_secs(60);
 /// Most sends in flight at once per shard.
 const IN_FLIGHT: usize = 128;
-/// Sends in flight per shard: a fiftieth of a second of its share (at least 4). Sends
-/// that wait on a slow answer hold the next ones back instead of piling up and reaching Meta
-/// together once the answers come quicker, which a per-second count sees as a burst.
+/// Sends in flight per shard: a tenth of a second of its share (at least 4). The pacer's
+/// window, not this bound, keeps Meta's count under the level; the bound only keeps a slow
+/// answer from holding the next sends back.
 fn in_flight(share: u32) -> usize {
-    (share as usize / 50).clamp(4, IN_FLIGHT)
+    (share as usize / 10).clamp(4, IN_FLIGHT)
 }
 
 /// How often outcomes are written (with the counters and the live event).
@@ -246,10 +246,11 @@ impl Domain {
         };
         let wa = self.whatsapp().map_err(CommonError::internal)?.clone();
         let shards = u32::from(self.campaign_shards());
-        // Each shard's share of the number's throughput, a little under it so that Meta's
-        // per-second window never sees more than the level.
+        // Each shard's share of the number's throughput. The pacer's window keeps what Meta
+        // can count in any second under the share (see `Window`); the half percent left is
+        // for other senders of the number (the inbox).
         let share =
-            ((f64::from(target.throughput) * 0.985 / f64::from(shards)).floor() as u32).max(1);
+            ((f64::from(target.throughput) * 0.995 / f64::from(shards)).floor() as u32).max(1);
         let pacer = Pacer::new(share);
         let claim = Uuid::new_v4().to_string();
         // An eighth of a second of sends per claim: what a crash can leave `unknown` without
@@ -295,7 +296,7 @@ impl Domain {
             .map(|r| {
                 let (wa, target, pacer) = (&wa, &target, &pacer);
                 async move {
-                    pacer.wait().await;
+                    let _sending = pacer.wait().await;
                     let outcome = match target.message(&r) {
                         Ok(message) => Outcome::of(
                             wa.graph
@@ -568,9 +569,69 @@ impl Outcome {
 }
 
 /// Paces sends to a rate that is lowered when Meta says the number is too fast, and raised
-/// back step by step while it no longer does.
+/// back step by step while it no longer does; its window keeps what Meta can count in any
+/// second under that rate, however the answers' delays vary.
 struct Pacer {
     limiter: Mutex<Paced>,
+    window: Mutex<Window>,
+}
+
+/// Meta counts a send when it takes it, somewhere between its departure and its answer. In
+/// any second of Meta's, then, it counted at most the sends answered during that second
+/// plus the ones in flight at its end. Before each departure the window checks that the
+/// sends answered in the last second, those in flight and this one are at most the rate:
+/// take the last departure Meta counted in some second; every other send counted in it
+/// left before and was answered after that second began (at or after being counted), so it
+/// was in flight or answered within the second before that departure, which allowed it.
+/// Pacing alone (the earlier way) needed a margin for answers delayed and bunched on a busy
+/// machine, and still lost sends whenever the answers slowed down.
+#[derive(Debug, Default)]
+struct Window {
+    /// When the sends of the last second (or a little more) were answered, oldest first.
+    answered: std::collections::VecDeque<Instant>,
+    in_flight: u32,
+}
+
+/// Meta's counting second, and a little more for clocks that round.
+const WINDOW: Duration = Duration::from_millis(1_005);
+
+impl Window {
+    /// Takes a place for a send now, or tells when to ask again.
+    fn enter(&mut self, rate: u32, now: Instant) -> Result<(), Instant> {
+        while self
+            .answered
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= WINDOW)
+        {
+            self.answered.pop_front();
+        }
+        if self.answered.len() as u64 + u64::from(self.in_flight) < u64::from(rate) {
+            self.in_flight += 1;
+            return Ok(());
+        }
+        // Full: room comes when the oldest answer leaves the window, or sooner when one in
+        // flight is answered and ages out.
+        Err(self
+            .answered
+            .front()
+            .map_or(now + Duration::from_millis(1), |at| *at + WINDOW))
+    }
+
+    fn leave(&mut self, now: Instant) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        self.answered.push_back(now);
+    }
+}
+
+/// A send's place in the window, given back with its answer's time when dropped.
+struct Sending<'a>(&'a Mutex<Window>);
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.0.lock() {
+            w.leave(Instant::now());
+        }
+    }
 }
 
 struct Paced {
@@ -629,16 +690,29 @@ impl Pacer {
                 lowered: None,
                 changed: Instant::now(),
             }),
+            window: Mutex::new(Window::default()),
         }
     }
 
-    async fn wait(&self) {
-        let limiter = self.limiter.lock().ok().map(|mut l| {
+    /// Waits for the send's turn; the send holds the returned place until it is answered.
+    async fn wait(&self) -> Sending<'_> {
+        let (limiter, rate) = {
+            let Ok(mut l) = self.limiter.lock() else {
+                return Sending(&self.window);
+            };
             l.recover(Instant::now());
-            l.limiter.clone()
-        });
-        if let Some(limiter) = limiter {
-            limiter.until_ready().await;
+            (l.limiter.clone(), l.rate)
+        };
+        limiter.until_ready().await;
+        loop {
+            let entered = match self.window.lock() {
+                Ok(mut w) => w.enter(rate, Instant::now()),
+                Err(_) => Ok(()),
+            };
+            match entered {
+                Ok(()) => return Sending(&self.window),
+                Err(at) => tokio::time::sleep_until(at.into()).await,
+            }
         }
     }
 
@@ -649,12 +723,11 @@ impl Pacer {
     }
 }
 
-/// Evenly spaced, with bursts of at most a hundredth of a second's sends: Meta counts each
-/// second, and the timer wakes a sender up to a millisecond late (at 500 a second, a send
-/// every 2 ms would otherwise become one every 3 ms). Any second then sees at most the
-/// rate and the burst, which the 1% kept under the level covers.
+/// Evenly spaced, with bursts of at most a tenth of a second's sends, so that a sender
+/// woken late by the timer or held up for a moment (a busy machine) catches up within the
+/// second; the window, not the spacing, keeps each second under the level.
 fn limiter(rate: u32) -> DefaultDirectRateLimiter {
-    let burst = NonZeroU32::new((rate / 100).max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new((rate / 10).max(1)).unwrap_or(NonZeroU32::MIN);
     let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
     RateLimiter::direct(Quota::per_second(rate).allow_burst(burst))
 }
@@ -717,6 +790,24 @@ mod tests {
             paced.recover(at);
         }
         assert_eq!(paced.rate, 500);
+    }
+
+    #[test]
+    fn the_window_holds_a_send_while_a_second_of_answers_and_flights_fill_the_rate() {
+        let start = Instant::now();
+        let ms = |n: u64| start + Duration::from_millis(n);
+        let mut w = Window::default();
+        assert_eq!(w.enter(3, ms(0)), Ok(()));
+        assert_eq!(w.enter(3, ms(0)), Ok(()));
+        w.leave(ms(100));
+        assert_eq!(w.enter(3, ms(200)), Ok(()));
+        // Two in flight and one answered at 100 ms: full until that answer is a second old.
+        assert_eq!(w.enter(3, ms(300)), Err(ms(100) + WINDOW));
+        assert_eq!(w.enter(3, ms(1_104)), Err(ms(100) + WINDOW));
+        assert_eq!(w.enter(3, ms(1_105)), Ok(()));
+        // An answer frees no place before it ages out: it may have been counted just now.
+        w.leave(ms(1_200));
+        assert_eq!(w.enter(3, ms(1_300)), Err(ms(1_200) + WINDOW));
     }
 
     fn api(code: i64) -> GraphError {
