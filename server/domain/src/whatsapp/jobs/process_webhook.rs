@@ -39,6 +39,7 @@ impl BackgroundJob for ProcessWebhook {
     type Context = Domain;
 
     async fn run(self, _job: Job, domain: Domain) -> Result<(), JobError> {
+        let _turn = domain.webhook_turn().await;
         let report = domain.process_webhook(self.event_id).await.map_err(retry)?;
         tracing::debug!(?report, "webhook processed");
         Ok(())
