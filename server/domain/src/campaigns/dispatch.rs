@@ -780,7 +780,7 @@ mod tests {
         assert_eq!(paced.rate, 450, "one overshoot, one slow-down");
         paced.slow_down(start + Duration::from_millis(1_200));
         assert_eq!(paced.rate, 405, "refused again a second later");
-        // Held without refusals: back up an eighth at a time, never above where it began.
+        // Held without refusals: back up a sixteenth at a time, never above where it began.
         let later = start + Duration::from_millis(1_200);
         paced.recover(later + Duration::from_secs(4));
         assert_eq!(paced.rate, 405, "too soon");

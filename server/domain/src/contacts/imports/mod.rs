@@ -469,6 +469,7 @@ impl Domain {
                 ))
                 .into_boxed();
             if audiences_only {
+                // `as_audience` is how `ImportOptions` is stored in `options`.
                 q = q
                     .filter(contact_imports::status.eq(ImportStatus::Done))
                     .filter(
