@@ -5,10 +5,17 @@ use async_graphql::{
     Context, Enum, ID, InputObject, Json, Object, SimpleObject, Value, connection::Connection,
     resolver_utils::enum_value,
 };
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+};
+
 use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
-    Access, Domain, Intent, Role,
+    Access, Domain, Intent, Page, Role,
+    agents::AiTurn,
     inbox::{
         CannedResponse, Conversation, ConversationFilter, ConversationStatus, Message, Note,
         PhoneNumber, TimeCursor,
@@ -200,6 +207,122 @@ pub struct ConversationObject {
     /// the inbox page then costs the same statements whatever its size. A single
     /// conversation (a mutation's answer, a subscription event) reads them when asked.
     neighbours: Option<Neighbours>,
+    /// The page the conversation came on, when it came in a list: its rows read their
+    /// messages and notes together.
+    page: Option<Arc<PageReads>>,
+}
+
+/// What the rows of one page of conversations read together. The first row that asks for
+/// its messages (or notes) reads them for every row of the page in one statement; the
+/// others wait for that read and take their share. Each distinct set of arguments is one
+/// read, so the statements of a request are bounded by its text, not by the page's size.
+struct PageReads {
+    conversations: Vec<Uuid>,
+    threads: Mutex<HashMap<ThreadArgs, Arc<OnceCell<Threads>>>>,
+    notes: OnceCell<HashMap<Uuid, Vec<Note>>>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ThreadArgs {
+    first: Option<i32>,
+    after: Option<String>,
+    turns: bool,
+}
+
+/// The messages of the page's conversations, with the AI turns behind the bot's messages
+/// when the query shows them.
+struct Threads {
+    pages: HashMap<Uuid, Page<(Message, Option<Media>)>>,
+    turns: HashMap<Uuid, AiTurn>,
+}
+
+impl PageReads {
+    async fn thread(
+        &self,
+        ctx: &Context<'_>,
+        access: &Access,
+        conversation: Uuid,
+        args: ThreadArgs,
+    ) -> async_graphql::Result<(Page<(Message, Option<Media>)>, HashMap<Uuid, AiTurn>)> {
+        let cell = self
+            .threads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(args.clone())
+            .or_default()
+            .clone();
+        let threads = cell
+            .get_or_try_init(|| async {
+                let domain = ctx.data_unchecked::<Domain>();
+                let pages = domain
+                    .messages_of_conversations(
+                        access,
+                        &self.conversations,
+                        args.first,
+                        args.after.as_deref(),
+                    )
+                    .await
+                    .gql(ctx)?;
+                let turns = if args.turns {
+                    bot_turns(ctx, access, pages.values().flat_map(|p| &p.items)).await?
+                } else {
+                    HashMap::new()
+                };
+                Ok::<_, async_graphql::Error>(Threads { pages, turns })
+            })
+            .await?;
+        let page = threads.pages.get(&conversation).cloned().unwrap_or(Page {
+            items: Vec::new(),
+            has_next: false,
+        });
+        let turns = page
+            .items
+            .iter()
+            .filter_map(|(m, _)| Some((m.id, threads.turns.get(&m.id)?.clone())))
+            .collect();
+        Ok((page, turns))
+    }
+
+    async fn notes(
+        &self,
+        ctx: &Context<'_>,
+        access: &Access,
+        conversation: Uuid,
+    ) -> async_graphql::Result<Vec<Note>> {
+        let notes = self
+            .notes
+            .get_or_try_init(|| async {
+                ctx.data_unchecked::<Domain>()
+                    .notes_of_conversations(access, &self.conversations)
+                    .await
+                    .gql(ctx)
+            })
+            .await?;
+        Ok(notes.get(&conversation).cloned().unwrap_or_default())
+    }
+}
+
+/// The AI turns behind the bot's messages among `messages`, in one statement.
+async fn bot_turns(
+    ctx: &Context<'_>,
+    access: &Access,
+    messages: impl Iterator<Item = &(Message, Option<Media>)>,
+) -> async_graphql::Result<HashMap<Uuid, AiTurn>> {
+    let ids: Vec<Uuid> = messages
+        .filter(|(m, _)| m.agent_id.is_some())
+        .map(|(m, _)| m.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(Box::pin(
+        ctx.data_unchecked::<Domain>()
+            .ai_turns_of_messages(access, &ids),
+    )
+    .await
+    .gql(ctx)?
+    .into_iter()
+    .collect())
 }
 
 struct Neighbours {
@@ -214,6 +337,7 @@ impl ConversationObject {
             access,
             conversation,
             neighbours: None,
+            page: None,
         }
     }
 }
@@ -327,40 +451,39 @@ impl ConversationObject {
         after: Option<String>,
     ) -> async_graphql::Result<Connection<String, MessageObject>> {
         require(ctx, &self.access, Role::Member)?;
-        let page = Box::pin(ctx.data_unchecked::<Domain>().messages(
-            &self.access,
-            self.conversation.id,
-            first,
-            after.as_deref(),
-        ))
-        .await
-        .gql(ctx)?;
-        // The AI turns behind the bot's messages, in one statement when the page shows them.
+        // The AI turns behind the bot's messages, read with them when the page shows them.
         let wants_turns = ctx
             .look_ahead()
             .field("edges")
             .field("node")
             .field("aiTurn")
             .exists();
-        let mut turns = std::collections::HashMap::new();
-        if wants_turns {
-            let ids: Vec<uuid::Uuid> = page
-                .items
-                .iter()
-                .filter(|(m, _)| m.agent_id.is_some())
-                .map(|(m, _)| m.id)
-                .collect();
-            if !ids.is_empty() {
-                turns = Box::pin(
-                    ctx.data_unchecked::<Domain>()
-                        .ai_turns_of_messages(&self.access, &ids),
-                )
-                .await
-                .gql(ctx)?
-                .into_iter()
-                .collect();
+        let (page, mut turns) = match &self.page {
+            Some(reads) => {
+                let args = ThreadArgs {
+                    first,
+                    after: after.clone(),
+                    turns: wants_turns,
+                };
+                Box::pin(reads.thread(ctx, &self.access, self.conversation.id, args)).await?
             }
-        }
+            None => {
+                let page = Box::pin(ctx.data_unchecked::<Domain>().messages(
+                    &self.access,
+                    self.conversation.id,
+                    first,
+                    after.as_deref(),
+                ))
+                .await
+                .gql(ctx)?;
+                let turns = if wants_turns {
+                    Box::pin(bot_turns(ctx, &self.access, page.items.iter())).await?
+                } else {
+                    HashMap::new()
+                };
+                (page, turns)
+            }
+        };
         let mut c = Connection::new(after.is_some(), page.has_next);
         c.edges.extend(page.items.into_iter().map(|(m, media)| {
             let ai_turn = wants_turns.then(|| turns.remove(&m.id));
@@ -384,12 +507,15 @@ impl ConversationObject {
     /// Internal notes, oldest first; never sent to the customer.
     async fn notes(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<NoteObject>> {
         require(ctx, &self.access, Role::Member)?;
-        let notes = Box::pin(
-            ctx.data_unchecked::<Domain>()
-                .notes(&self.access, self.conversation.id),
-        )
-        .await
-        .gql(ctx)?;
+        let notes = match &self.page {
+            Some(reads) => Box::pin(reads.notes(ctx, &self.access, self.conversation.id)).await?,
+            None => Box::pin(
+                ctx.data_unchecked::<Domain>()
+                    .notes(&self.access, self.conversation.id),
+            )
+            .await
+            .gql(ctx)?,
+        };
         Ok(notes.into_iter().map(NoteObject).collect())
     }
 }
@@ -623,6 +749,11 @@ pub async fn conversations(
         .conversation_summaries(access, &filter, first, after.as_deref())
         .await
         .gql(ctx)?;
+    let reads = Arc::new(PageReads {
+        conversations: page.items.iter().map(|r| r.conversation.id).collect(),
+        threads: Mutex::default(),
+        notes: OnceCell::new(),
+    });
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
@@ -648,6 +779,7 @@ pub async fn conversations(
                 access: access.clone(),
                 conversation,
                 neighbours,
+                page: Some(reads.clone()),
             },
         )
     }));

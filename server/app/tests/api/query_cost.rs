@@ -304,3 +304,111 @@ async fn business_profiles_are_not_a_field_of_list_rows() {
     let message = body["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(message.contains("businessProfile"), "{body}");
 }
+
+/// A page of conversations with each one's latest messages (under two sets of arguments)
+/// and notes.
+const THREADS: &str = "query($o: ID!, $first: Int) { organization(id: $o) { conversations(first: $first) { nodes { id contact { waId } latest: messages(first: 1) { nodes { text } pageInfo { hasNextPage } } messages(first: 5) { nodes { text } } notes { body } } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_of_conversations_reads_their_messages_and_notes_together() {
+    wagent_db::statement_count::enable();
+    let app = TestApp::spawn().await;
+    let (org, alice) = busy_inbox(&app).await;
+    let org_id = Uuid::parse_str(&org).unwrap();
+    // The first customer writes again; two conversations get a note each.
+    let list = app
+        .ok(&alice, INBOX_LIST, json!({ "o": org, "first": 50 }))
+        .await;
+    let edges = list["organization"]["conversations"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for edge in &edges[..2] {
+        let wa_id = edge["node"]["contact"]["waId"].as_str().unwrap();
+        app.ok(
+            &alice,
+            "mutation($o: ID!, $c: ID!, $b: String!) { addNote(input: {organizationId: $o, conversationId: $c, body: $b}) { id } }",
+            json!({ "o": org, "c": edge["node"]["id"], "b": format!("note on {wa_id}") }),
+        )
+        .await;
+    }
+    let sandbox_pn = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { phoneNumbers { phoneNumberId } } }",
+            json!({ "o": org }),
+        )
+        .await["organization"]["phoneNumbers"][0]["phoneNumberId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let again = json!({ "type": "text", "text": { "body": "hello again 0" } });
+    customer_writes(&app, &sandbox_pn, "15550000000", again).await;
+
+    let statements = async |first: usize| {
+        let before = wagent_db::statement_count::statements(org_id);
+        let data = app
+            .ok(&alice, THREADS, json!({ "o": org, "first": first }))
+            .await;
+        (
+            wagent_db::statement_count::statements(org_id) - before,
+            data,
+        )
+    };
+    let (big, data) = wait_for(
+        "the second message to arrive and a page of 1 and of all to run as many statements",
+        Duration::from_secs(20),
+        || async {
+            let (small, _) = statements(1).await;
+            let (big, data) = statements(CUSTOMERS).await;
+            let nodes = data["organization"]["conversations"]["nodes"].as_array()?;
+            let arrived = nodes
+                .iter()
+                .any(|n| n["latest"]["nodes"][0]["text"] == "hello again 0");
+            (arrived && small == big).then_some((big, data))
+        },
+    )
+    .await;
+    // The page, the threads under each set of arguments, the notes: a few transactions
+    // whatever the page's size. Before, each row's threads and notes were one each.
+    assert!(big <= 16, "the page with its threads ran {big} statements");
+
+    let nodes = data["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap();
+    assert_eq!(nodes.len(), CUSTOMERS);
+    for node in nodes {
+        // Each conversation shows its own customer's messages, newest first.
+        let wa_id = node["contact"]["waId"].as_str().unwrap();
+        let i: usize = wa_id.trim_start_matches("1555000").parse().unwrap();
+        let texts: Vec<&str> = node["messages"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap())
+            .collect();
+        let hello = format!("hello {i}");
+        if i == 0 {
+            assert_eq!(texts, ["hello again 0", "hello 0"], "{node}");
+        } else {
+            assert_eq!(texts, [hello.as_str()], "{node}");
+        }
+        assert_eq!(node["latest"]["nodes"][0]["text"], texts[0], "{node}");
+        assert_eq!(node["latest"]["pageInfo"]["hasNextPage"], i == 0, "{node}");
+        let notes: Vec<&str> = node["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["body"].as_str().unwrap())
+            .collect();
+        let noted = edges[..2]
+            .iter()
+            .any(|e| e["node"]["contact"]["waId"] == wa_id);
+        let expected = format!("note on {wa_id}");
+        if noted {
+            assert_eq!(notes, [expected.as_str()], "{node}");
+        } else {
+            assert!(notes.is_empty(), "{node}");
+        }
+    }
+}

@@ -7,8 +7,11 @@ mod error;
 mod message;
 mod notes;
 
+use std::collections::HashMap;
+
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
+use diesel::sql_types::{Array, Bool, Timestamptz, Uuid as SqlUuid};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
     OptionalExtension, PgArrayExpressionMethods, PgSortExpressionMethods, PgTextExpressionMethods,
@@ -476,6 +479,73 @@ impl Domain {
                 q.literal_limit(limit + 1).load(c).await?,
                 limit,
             ))
+        })
+        .await
+    }
+
+    /// The newest messages of each of `conversations` (newest first, `first` of each, after
+    /// the same cursor): the threads of a page of conversations in one statement, whatever
+    /// the page's size. A conversation with no message has an empty page.
+    pub async fn messages_of_conversations(
+        &self,
+        access: &Access,
+        conversations: &[Uuid],
+        first: Option<i32>,
+        after: Option<&str>,
+    ) -> Result<HashMap<Uuid, Page<(Message, Option<Media>)>>> {
+        access.ensure(Role::Member)?;
+        let limit = page_size(first)?;
+        // Without a cursor, one past every message: the statement keeps one shape, and the
+        // row comparison stays a condition of the thread index.
+        let after = match after {
+            Some(raw) => TimeCursor::decode(raw)?,
+            None => TimeCursor {
+                at: DateTime::<Utc>::MAX_UTC,
+                id: Uuid::max(),
+            },
+        };
+        if conversations.is_empty() {
+            return Ok(HashMap::new());
+        }
+        self.tx(access.scope(), async |c| {
+            let newest = diesel::dsl::sql::<Bool>(
+                "messages.id = ANY(ARRAY(SELECT m.id FROM unnest(",
+            )
+            .bind::<Array<SqlUuid>, _>(conversations)
+            .sql(") AS t(id) CROSS JOIN LATERAL (SELECT m.id FROM messages m WHERE m.org_id = ")
+            .bind::<SqlUuid, _>(access.org_id)
+            .sql(" AND m.conversation_id = t.id AND (m.sent_at, m.id) < (")
+            .bind::<Timestamptz, _>(after.at)
+            .sql(", ")
+            .bind::<SqlUuid, _>(after.id)
+            .sql(&format!(
+                ") ORDER BY m.sent_at DESC, m.id DESC LIMIT {}) m))",
+                limit + 1
+            ));
+            let rows: Vec<(Message, Option<Media>)> = messages::table
+                .left_join(
+                    media::table.on(media::message_id
+                        .eq(messages::id)
+                        .and(media::org_id.eq(messages::org_id))),
+                )
+                .filter(newest)
+                .select((Message::as_select(), Option::<Media>::as_select()))
+                .order((
+                    messages::conversation_id,
+                    messages::sent_at.desc(),
+                    messages::id.desc(),
+                ))
+                .load(c)
+                .await?;
+            let mut threads: HashMap<Uuid, Vec<(Message, Option<Media>)>> =
+                conversations.iter().map(|id| (*id, Vec::new())).collect();
+            for row in rows {
+                threads.entry(row.0.conversation_id).or_default().push(row);
+            }
+            Ok(threads
+                .into_iter()
+                .map(|(id, rows)| (id, Page::from_rows(rows, limit)))
+                .collect())
         })
         .await
     }

@@ -1,7 +1,12 @@
 //! Internal notes on a conversation: seen by the team, never sent to the customer.
 
 use chrono::{DateTime, Utc};
-use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
+use std::collections::HashMap;
+
+use diesel::{
+    ExpressionMethods, QueryDsl, SelectableHelper,
+    sql_types::{Array, Bool, Uuid as SqlUuid},
+};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
 use wagent_db::schema::conversation_notes;
@@ -9,6 +14,9 @@ use wagent_db::schema::conversation_notes;
 use super::{InboxError, Result};
 use super::{TOPIC_CONVERSATION, find_conversation, publish};
 use crate::{Access, Domain, Role};
+
+/// The notes a conversation shows, oldest first.
+const NOTES_SHOWN: i64 = 500;
 
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = conversation_notes)]
@@ -52,13 +60,55 @@ impl Domain {
         .await
     }
 
+    /// The notes of each of `conversations` (oldest first, the first 500 of each), in one
+    /// statement.
+    pub async fn notes_of_conversations(
+        &self,
+        access: &Access,
+        conversations: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Note>>> {
+        access.ensure(Role::Member)?;
+        if conversations.is_empty() {
+            return Ok(HashMap::new());
+        }
+        self.tx(access.scope(), async |c| {
+            let first_notes = diesel::dsl::sql::<Bool>(
+                "conversation_notes.id = ANY(ARRAY(SELECT n.id FROM unnest(",
+            )
+            .bind::<Array<SqlUuid>, _>(conversations)
+            .sql(") AS t(id) CROSS JOIN LATERAL (SELECT n.id FROM conversation_notes n WHERE n.org_id = ")
+            .bind::<SqlUuid, _>(access.org_id)
+            .sql(&format!(
+                " AND n.conversation_id = t.id ORDER BY n.id LIMIT {NOTES_SHOWN}) n))"
+            ));
+            let rows: Vec<Note> = conversation_notes::table
+                .filter(first_notes)
+                .order((
+                    conversation_notes::conversation_id,
+                    conversation_notes::id.asc(),
+                ))
+                .select(Note::as_select())
+                .load(c)
+                .await?;
+            let mut notes: HashMap<Uuid, Vec<Note>> = conversations
+                .iter()
+                .map(|id| (*id, Vec::new()))
+                .collect();
+            for note in rows {
+                notes.entry(note.conversation_id).or_default().push(note);
+            }
+            Ok(notes)
+        })
+        .await
+    }
+
     pub async fn notes(&self, access: &Access, conversation_id: Uuid) -> Result<Vec<Note>> {
         access.ensure(Role::Member)?;
         self.tx(access.scope(), async |c| {
             Ok(conversation_notes::table
                 .filter(conversation_notes::conversation_id.eq(conversation_id))
                 .order(conversation_notes::id.asc())
-                .limit(500)
+                .limit(NOTES_SHOWN)
                 .select(Note::as_select())
                 .load(c)
                 .await?)
