@@ -213,13 +213,14 @@ pub struct ConversationObject {
 }
 
 /// What the rows of one page of conversations read together. The first row that asks for
-/// its messages (or notes) reads them for every row of the page in one statement; the
+/// its messages (notes, AI turns) reads them for every row of the page in one statement; the
 /// others wait for that read and take their share. Each distinct set of arguments is one
 /// read, so the statements of a request are bounded by its text, not by the page's size.
 struct PageReads {
     conversations: Vec<Uuid>,
     threads: Mutex<HashMap<ThreadArgs, Arc<OnceCell<Threads>>>>,
     notes: OnceCell<HashMap<Uuid, Vec<Note>>>,
+    ai_turns: Mutex<HashMap<Option<i32>, Arc<OnceCell<HashMap<Uuid, Vec<AiTurn>>>>>>,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -281,6 +282,31 @@ impl PageReads {
             .filter_map(|(m, _)| Some((m.id, threads.turns.get(&m.id)?.clone())))
             .collect();
         Ok((page, turns))
+    }
+
+    async fn ai_turns(
+        &self,
+        ctx: &Context<'_>,
+        access: &Access,
+        conversation: Uuid,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<AiTurn>> {
+        let cell = self
+            .ai_turns
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(first)
+            .or_default()
+            .clone();
+        let turns = cell
+            .get_or_try_init(|| async {
+                ctx.data_unchecked::<Domain>()
+                    .ai_turns_of_conversations(access, &self.conversations, first)
+                    .await
+                    .gql(ctx)
+            })
+            .await?;
+        Ok(turns.get(&conversation).cloned().unwrap_or_default())
     }
 
     async fn notes(
@@ -431,13 +457,23 @@ impl ConversationObject {
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<crate::agents::AiTurnObject>> {
         require(ctx, &self.access, Role::Member)?;
-        Box::pin(crate::agents::conversation_turns(
-            ctx,
-            &self.access,
-            self.conversation.id,
-            first,
-        ))
-        .await
+        match &self.page {
+            Some(reads) => {
+                let turns =
+                    Box::pin(reads.ai_turns(ctx, &self.access, self.conversation.id, first))
+                        .await?;
+                Ok(turns.into_iter().map(Into::into).collect())
+            }
+            None => {
+                Box::pin(crate::agents::conversation_turns(
+                    ctx,
+                    &self.access,
+                    self.conversation.id,
+                    first,
+                ))
+                .await
+            }
+        }
     }
     async fn window_open(&self) -> bool {
         self.conversation.window_open(Utc::now())
@@ -753,6 +789,7 @@ pub async fn conversations(
         conversations: page.items.iter().map(|r| r.conversation.id).collect(),
         threads: Mutex::default(),
         notes: OnceCell::new(),
+        ai_turns: Mutex::default(),
     });
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {

@@ -14,10 +14,16 @@ mod reply;
 pub use self::reply::{AgentAnswer, Speaker, Turn};
 pub(crate) use self::reply::{Reply, on_inbound, silence_bot};
 
-use std::{collections::BTreeMap, sync::Arc};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 
 use chrono::{DateTime, Utc};
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use diesel::{
+    ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper,
+    sql_types::{Array, Bool, Uuid as SqlUuid},
+};
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -667,6 +673,48 @@ impl Domain {
                 .load(c)
                 .await?;
             Ok(Page::from_rows(rows, limit))
+        })
+        .await
+    }
+
+    /// The newest AI turns (`first` of each) of each of `conversations`, in one statement.
+    /// Member.
+    pub async fn ai_turns_of_conversations(
+        &self,
+        access: &Access,
+        conversations: &[Uuid],
+        first: Option<i32>,
+    ) -> Result<HashMap<Uuid, Vec<AiTurn>>> {
+        access.ensure(Role::Member)?;
+        let limit = page_size(first).map_err(CommonError::from)?;
+        if conversations.is_empty() {
+            return Ok(HashMap::new());
+        }
+        self.tx(access.scope(), async |c| {
+            let newest =
+                diesel::dsl::sql::<Bool>("ai_turns.id = ANY(ARRAY(SELECT a.id FROM unnest(")
+                    .bind::<Array<SqlUuid>, _>(conversations)
+                    .sql(") AS t(id) CROSS JOIN LATERAL (SELECT a.id FROM ai_turns a WHERE a.org_id = ")
+                    .bind::<SqlUuid, _>(access.org_id)
+                    .sql(&format!(
+                        " AND a.conversation_id = t.id ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}) a))"
+                    ));
+            let rows = ai_turns::table
+                .filter(newest)
+                .order((ai_turns::created_at.desc(), ai_turns::id.desc()))
+                .select(AiTurn::as_select())
+                .load(c)
+                .await?;
+            let mut turns: HashMap<Uuid, Vec<AiTurn>> = conversations
+                .iter()
+                .map(|id| (*id, Vec::new()))
+                .collect();
+            for turn in rows {
+                if let Some(of) = turn.conversation_id.and_then(|id| turns.get_mut(&id)) {
+                    of.push(turn);
+                }
+            }
+            Ok(turns)
         })
         .await
     }
