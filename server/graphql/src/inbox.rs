@@ -218,10 +218,13 @@ pub struct ConversationObject {
 /// read, so the statements of a request are bounded by its text, not by the page's size.
 struct PageReads {
     conversations: Vec<Uuid>,
-    threads: Mutex<HashMap<ThreadArgs, Arc<OnceCell<Threads>>>>,
+    threads: ReadsByArgs<ThreadArgs, Threads>,
     notes: OnceCell<HashMap<Uuid, Vec<Note>>>,
-    ai_turns: Mutex<HashMap<Option<i32>, Arc<OnceCell<HashMap<Uuid, Vec<AiTurn>>>>>>,
+    ai_turns: ReadsByArgs<Option<i32>, HashMap<Uuid, Vec<AiTurn>>>,
 }
+
+/// One read per distinct set of arguments, made by the first row that asks.
+type ReadsByArgs<A, T> = Mutex<HashMap<A, Arc<OnceCell<T>>>>;
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct ThreadArgs {
