@@ -723,12 +723,11 @@ impl Pacer {
     }
 }
 
-/// Evenly spaced, with bursts of at most half a second's sends, so that a sender woken late
-/// by the timer or held up for a moment (a busy machine) catches up within the second; the
-/// window, not the spacing, keeps each second under the level. With a tenth, a stall of
-/// 300 ms cost a fifth of that second's sends (docs/PERFORMANCE.md).
+/// Evenly spaced, with bursts of at most a tenth of a second's sends, so that a sender
+/// woken late by the timer or held up for a moment (a busy machine) catches up within the
+/// second; the window, not the spacing, keeps each second under the level.
 fn limiter(rate: u32) -> DefaultDirectRateLimiter {
-    let burst = NonZeroU32::new((rate / 2).max(1)).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new((rate / 10).max(1)).unwrap_or(NonZeroU32::MIN);
     let rate = NonZeroU32::new(rate).unwrap_or(NonZeroU32::MIN);
     RateLimiter::direct(Quota::per_second(rate).allow_burst(burst))
 }
