@@ -1015,9 +1015,14 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
         received >= sent && received <= sent + unknown,
         "received {received}, sent {sent}, unknown {unknown}"
     );
+    // Unknown and never received: what the killed worker had claimed but not yet sent,
+    // about two claims and the sends in flight per shard. The unknown ones the sandbox did
+    // receive were sent once, their outcome not yet recorded when the worker died; how many
+    // depends on how far recording lags on the machine, not on the claims.
+    let never_sent = unknown - (received - sent);
     assert!(
-        unknown <= 500,
-        "at most the killed worker's claimed batches: {unknown}"
+        never_sent <= 500,
+        "at most the killed worker's claimed batches: {never_sent} of {unknown} unknown"
     );
     let again = app
         .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
