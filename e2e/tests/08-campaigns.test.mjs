@@ -307,6 +307,23 @@ browserTest(
     assert.equal(await stopped.getAttribute('data-skip-reason'), 'OPTED_OUT');
     assert.match(await stopped.getByTestId('review-preview-for-result-skip').innerText(), /Opted out of marketing/);
     await expectNoAxeViolations(page, { label: 'the review step of the copy' });
+
+    // Paula's thread in the inbox shows the campaign message she answered, before her answer,
+    // named after the campaign and linked to its page.
+    await page.goto(`${ORG_URL}/inbox`);
+    await page.locator(`[data-testid="conversation-row"][data-wa-id="${PAULA}"]`).click();
+    const fromCampaign = page
+      .locator('[data-testid="message"][data-direction="OUTBOUND"]')
+      .filter({ has: page.getByTestId('message-campaign').getByText(CAMPAIGN, { exact: true }) });
+    await eventually(async () => assert.equal(await fromCampaign.count(), 1));
+    assert.equal(
+      (await fromCampaign.getByTestId('message-template').locator('.message-text').innerText()).trim(),
+      'Hi Paula, your gold discount is waiting.',
+    );
+    await expectNoAxeViolations(page, { label: 'a thread with a campaign message' });
+    await fromCampaign.getByTestId('message-campaign').getByRole('link').click();
+    await page.waitForURL(`${ORG_URL}/campaigns/${campaignId}`);
+    await page.getByTestId('campaign-page').waitFor();
   },
   { timeout: 240_000 },
 );

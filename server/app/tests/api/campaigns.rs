@@ -375,6 +375,49 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     );
     until_event(&mut live, |d| d["campaignEvents"]["stats"]["replied"] == 2).await;
 
+    // Ana's thread shows the campaign message she answers, before her answer, as she read it.
+    let threads = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { name } messages(first: 10) { nodes { direction kind text status wamid content } } } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    let ana = threads["organization"]["conversations"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["contact"]["name"] == "Ana Souza")
+        .unwrap_or_else(|| panic!("{threads}"));
+    let thread = ana["messages"]["nodes"].as_array().unwrap();
+    let lines: Vec<String> = thread
+        .iter()
+        .map(|m| {
+            format!(
+                "{} {} {} {}",
+                m["direction"], m["kind"], m["status"], m["text"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            r#""INBOUND" "TEXT" "RECEIVED" "Yes, I want it!""#,
+            r#""OUTBOUND" "TEMPLATE" "READ" "Hi Ana, your gold discount is waiting.""#,
+        ],
+        "newest first: {ana}"
+    );
+    let sent = &thread[1];
+    assert_eq!(sent["content"]["campaign"]["name"], "Spring sale");
+    assert_eq!(sent["content"]["name"], "spring_sale");
+    assert_eq!(sent["content"]["body_parameters"], json!(["Ana", "gold"]));
+    assert!(
+        sent["wamid"]
+            .as_str()
+            .is_some_and(|w| w.starts_with("wamid.")),
+        "{sent}"
+    );
+
     // The drill-down: skipped recipients with their reasons, and the CSV of everyone.
     let skipped = app
         .ok(

@@ -344,7 +344,12 @@ fn attribute(contact: &Contact, field: &str) -> Option<String> {
 
 /// The message as the customer reads it: the body with this recipient's values.
 pub fn preview_text(template: &Template, components: &[TemplateComponent]) -> Option<String> {
-    let values: Vec<String> = components
+    template.render(&body_values(components))
+}
+
+/// The body's text values, in order.
+pub fn body_values(components: &[TemplateComponent]) -> Vec<String> {
+    components
         .iter()
         .find_map(|c| match c {
             TemplateComponent::Body { parameters } => Some(
@@ -358,8 +363,7 @@ pub fn preview_text(template: &Template, components: &[TemplateComponent]) -> Op
             ),
             _ => None,
         })
-        .unwrap_or_default();
-    template.render(&values)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 mod audience;
 mod dispatch;
+mod in_thread;
 pub mod message;
 mod tracking;
 
@@ -21,6 +22,7 @@ pub use self::{
 };
 pub(crate) use self::{
     dispatch::{Dispatch, Launch},
+    in_thread::add_campaign_messages,
     tracking::{
         CampaignStatusUpdate, apply_campaign_statuses, attribute_opt_out, attribute_reply,
         pause_for_quality,

@@ -119,6 +119,9 @@ pub(super) async fn apply_message(
     if inserted == 0 {
         return Ok(false);
     }
+    // What the customer may be answering: the campaign messages this number sent them.
+    campaigns::add_campaign_messages(c, org_id, conversation_id, (number_id, contact_id), sent_at)
+        .await?;
     if let Some(meta_media) = media_ref(&m.kind) {
         let media_id = Uuid::now_v7();
         diesel::insert_into(media::table)

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { describe, expect, it } from 'vitest';
 
 import { MessageBubble } from '@/features/inbox/components/message-bubble';
@@ -84,6 +85,29 @@ describe('MessageBubble', () => {
     expect(view.byTestId('message-quote')?.textContent).toBe('YouYour order shipped');
     expect(view.byTestId('message-reactions')?.textContent).toBe('👍');
     expect(view.byTestId('message-ticks')).toBeNull();
+    await view.unmount();
+  });
+
+  it('names the campaign a template message came from, linked to its page', async () => {
+    const fromCampaign: ThreadMessage = {
+      ...base,
+      kind: 'TEMPLATE',
+      status: 'READ',
+      error: null,
+      sentBy: null,
+      text: 'Hi Ana, your gold discount is waiting.',
+      content: { name: 'spring_sale', language: 'en', body_parameters: ['Ana', 'gold'], campaign: { id: 'c-9', name: 'Spring sale' } },
+    };
+    const view = await render(
+      <MemoryRouter initialEntries={['/orgs/org-1/inbox/conv-1']}>
+        <Routes>
+          <Route path="/orgs/:orgId/inbox/:conversationId" element={bubble(fromCampaign)} />
+        </Routes>
+      </MemoryRouter>,
+    );
+    expect(view.byTestId('message-campaign')?.textContent).toBe('Campaign Spring sale');
+    expect(view.byTestId('message-campaign')?.querySelector('a')?.getAttribute('href')).toBe('/orgs/org-1/campaigns/c-9');
+    expect(view.byTestId('message-template')?.textContent).toContain('Hi Ana, your gold discount is waiting.');
     await view.unmount();
   });
 

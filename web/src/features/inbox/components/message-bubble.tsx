@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
 
 import { FileIcon, ImageIcon, LinkIcon, MapPinIcon, ReplyIcon, SmileIcon, UserIcon } from '@/components/ui/icons';
 import { DeliveryTicks } from '@/features/inbox/components/delivery-ticks';
@@ -121,6 +122,17 @@ function AiSources({ message }: { message: ThreadMessage }) {
   );
 }
 
+/** Which campaign sent a template message that came into the thread from a campaign. */
+function CampaignLink({ campaign }: { campaign: { id: string; name: string } }) {
+  const { orgId } = useParams();
+  return (
+    <span className="message-template-kind" data-testid="message-campaign">
+      Campaign{' '}
+      {orgId ? <Link to={`/orgs/${orgId}/campaigns/${campaign.id}`}>{campaign.name}</Link> : campaign.name}
+    </span>
+  );
+}
+
 function BodyView({ message }: { message: ThreadMessage }) {
   const body = describeMessage(message);
   switch (body.type) {
@@ -181,7 +193,7 @@ function BodyView({ message }: { message: ThreadMessage }) {
     case 'template':
       return (
         <div className="message-template" data-testid="message-template">
-          <span className="message-template-kind">Template</span>
+          {body.campaign ? <CampaignLink campaign={body.campaign} /> : <span className="message-template-kind">Template</span>}
           <strong>{body.name}</strong>
           {body.language ? <span className="muted small"> ({body.language})</span> : null}
           {body.parameters.length > 0 ? <p className="small">{body.parameters.join(' · ')}</p> : null}

@@ -50,7 +50,7 @@ export type MessageBody =
   | { type: 'contacts'; contacts: SharedContactCard[] }
   | { type: 'reply'; reply: 'button' | 'list' | 'flow'; title: string; description: string | null }
   | { type: 'reaction'; targetWamid: string | null; emoji: string | null }
-  | { type: 'template'; name: string; language: string | null; parameters: string[] }
+  | { type: 'template'; name: string; language: string | null; parameters: string[]; campaign: { id: string; name: string } | null }
   | { type: 'order'; items: number; text: string | null }
   | { type: 'system'; text: string }
   | { type: 'unsupported'; text: string };
@@ -166,7 +166,16 @@ export function describeMessage(message: MessageLike): MessageBody {
       const parameters = Array.isArray(obj?.body_parameters)
         ? obj.body_parameters.filter((p): p is string => typeof p === 'string')
         : [];
-      return { type: 'template', name, language: str(obj?.language), parameters };
+      // A campaign's message, brought into the thread when the customer wrote.
+      const campaign = asObject(obj?.campaign);
+      const campaignId = str(campaign?.id);
+      return {
+        type: 'template',
+        name,
+        language: str(obj?.language),
+        parameters,
+        campaign: campaignId ? { id: campaignId, name: str(campaign?.name) ?? 'Campaign' } : null,
+      };
     }
     case 'ORDER': {
       const items = Array.isArray(obj?.product_items) ? obj.product_items.length : 0;
