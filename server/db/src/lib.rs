@@ -31,7 +31,7 @@ use diesel_async::{
         deadpool::{Object, Pool},
     },
 };
-pub use page::{LiteralLimit, LiteralLimitDsl};
+pub use page::{FirstPerParent, LiteralLimit, LiteralLimitDsl, group_by_parent};
 pub use target::PgTarget;
 use uuid::Uuid;
 

@@ -20,16 +20,14 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use diesel::{
-    ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper,
-    sql_types::{Array, Bool, Uuid as SqlUuid},
-};
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use wagent_db::{
-    Conn, LiteralLimitDsl,
+    Conn, FirstPerParent, LiteralLimitDsl,
     bus::{self, Event},
+    group_by_parent,
     schema::{agents, ai_turns, ai_usage, conversations, knowledge_sources, phone_numbers},
 };
 
@@ -691,30 +689,21 @@ impl Domain {
             return Ok(HashMap::new());
         }
         self.tx(access.scope(), async |c| {
-            let newest =
-                diesel::dsl::sql::<Bool>("ai_turns.id = ANY(ARRAY(SELECT a.id FROM unnest(")
-                    .bind::<Array<SqlUuid>, _>(conversations)
-                    .sql(") AS t(id) CROSS JOIN LATERAL (SELECT a.id FROM ai_turns a WHERE a.org_id = ")
-                    .bind::<SqlUuid, _>(access.org_id)
-                    .sql(&format!(
-                        " AND a.conversation_id = t.id ORDER BY a.created_at DESC, a.id DESC LIMIT {limit}) a))"
-                    ));
+            let newest = FirstPerParent::new(
+                "ai_turns",
+                "conversation_id",
+                conversations,
+                access.org_id,
+                "x.created_at DESC, x.id DESC",
+                limit,
+            );
             let rows = ai_turns::table
                 .filter(newest)
                 .order((ai_turns::created_at.desc(), ai_turns::id.desc()))
                 .select(AiTurn::as_select())
                 .load(c)
                 .await?;
-            let mut turns: HashMap<Uuid, Vec<AiTurn>> = conversations
-                .iter()
-                .map(|id| (*id, Vec::new()))
-                .collect();
-            for turn in rows {
-                if let Some(of) = turn.conversation_id.and_then(|id| turns.get_mut(&id)) {
-                    of.push(turn);
-                }
-            }
-            Ok(turns)
+            Ok(group_by_parent(conversations, rows, |t| t.conversation_id))
         })
         .await
     }

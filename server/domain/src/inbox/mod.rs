@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
-use diesel::sql_types::{Array, Bool, Timestamptz, Uuid as SqlUuid};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
     OptionalExtension, PgArrayExpressionMethods, PgSortExpressionMethods, PgTextExpressionMethods,
@@ -21,8 +20,9 @@ use diesel_async::RunQueryDsl;
 use serde_json::json;
 use uuid::Uuid;
 use wagent_db::{
-    Conn, LiteralLimitDsl,
+    Conn, FirstPerParent, LiteralLimitDsl,
     bus::{self, Event},
+    group_by_parent,
     schema::{contacts, conversations, media, memberships, messages, phone_numbers, users},
 };
 
@@ -508,20 +508,15 @@ impl Domain {
             return Ok(HashMap::new());
         }
         self.tx(access.scope(), async |c| {
-            let newest = diesel::dsl::sql::<Bool>(
-                "messages.id = ANY(ARRAY(SELECT m.id FROM unnest(",
+            let newest = FirstPerParent::new(
+                "messages",
+                "conversation_id",
+                conversations,
+                access.org_id,
+                "x.sent_at DESC, x.id DESC",
+                limit + 1,
             )
-            .bind::<Array<SqlUuid>, _>(conversations)
-            .sql(") AS t(id) CROSS JOIN LATERAL (SELECT m.id FROM messages m WHERE m.org_id = ")
-            .bind::<SqlUuid, _>(access.org_id)
-            .sql(" AND m.conversation_id = t.id AND (m.sent_at, m.id) < (")
-            .bind::<Timestamptz, _>(after.at)
-            .sql(", ")
-            .bind::<SqlUuid, _>(after.id)
-            .sql(&format!(
-                ") ORDER BY m.sent_at DESC, m.id DESC LIMIT {}) m))",
-                limit + 1
-            ));
+            .before("sent_at", after.at, after.id);
             let rows: Vec<(Message, Option<Media>)> = messages::table
                 .left_join(
                     media::table.on(media::message_id
@@ -537,11 +532,7 @@ impl Domain {
                 ))
                 .load(c)
                 .await?;
-            let mut threads: HashMap<Uuid, Vec<(Message, Option<Media>)>> =
-                conversations.iter().map(|id| (*id, Vec::new())).collect();
-            for row in rows {
-                threads.entry(row.0.conversation_id).or_default().push(row);
-            }
+            let threads = group_by_parent(conversations, rows, |r| Some(r.0.conversation_id));
             Ok(threads
                 .into_iter()
                 .map(|(id, rows)| (id, Page::from_rows(rows, limit)))

@@ -1,15 +1,12 @@
 //! Internal notes on a conversation: seen by the team, never sent to the customer.
 
-use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-use diesel::{
-    ExpressionMethods, QueryDsl, SelectableHelper,
-    sql_types::{Array, Bool, Uuid as SqlUuid},
-};
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use uuid::Uuid;
-use wagent_db::schema::conversation_notes;
+use wagent_db::{FirstPerParent, group_by_parent, schema::conversation_notes};
 
 use super::{InboxError, Result};
 use super::{TOPIC_CONVERSATION, find_conversation, publish};
@@ -72,15 +69,14 @@ impl Domain {
             return Ok(HashMap::new());
         }
         self.tx(access.scope(), async |c| {
-            let first_notes = diesel::dsl::sql::<Bool>(
-                "conversation_notes.id = ANY(ARRAY(SELECT n.id FROM unnest(",
-            )
-            .bind::<Array<SqlUuid>, _>(conversations)
-            .sql(") AS t(id) CROSS JOIN LATERAL (SELECT n.id FROM conversation_notes n WHERE n.org_id = ")
-            .bind::<SqlUuid, _>(access.org_id)
-            .sql(&format!(
-                " AND n.conversation_id = t.id ORDER BY n.id LIMIT {NOTES_SHOWN}) n))"
-            ));
+            let first_notes = FirstPerParent::new(
+                "conversation_notes",
+                "conversation_id",
+                conversations,
+                access.org_id,
+                "x.id",
+                NOTES_SHOWN,
+            );
             let rows: Vec<Note> = conversation_notes::table
                 .filter(first_notes)
                 .order((
@@ -90,14 +86,9 @@ impl Domain {
                 .select(Note::as_select())
                 .load(c)
                 .await?;
-            let mut notes: HashMap<Uuid, Vec<Note>> = conversations
-                .iter()
-                .map(|id| (*id, Vec::new()))
-                .collect();
-            for note in rows {
-                notes.entry(note.conversation_id).or_default().push(note);
-            }
-            Ok(notes)
+            Ok(group_by_parent(conversations, rows, |n| {
+                Some(n.conversation_id)
+            }))
         })
         .await
     }
