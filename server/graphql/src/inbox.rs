@@ -7,6 +7,7 @@ use async_graphql::{
 };
 use std::{
     collections::HashMap,
+    hash::Hash,
     sync::{Arc, Mutex, PoisonError},
 };
 
@@ -223,8 +224,37 @@ struct PageReads {
     ai_turns: ReadsByArgs<Option<i32>, HashMap<Uuid, Vec<AiTurn>>>,
 }
 
-/// One read per distinct set of arguments, made by the first row that asks.
-type ReadsByArgs<A, T> = Mutex<HashMap<A, Arc<OnceCell<T>>>>;
+/// One read per distinct set of arguments, made by the first row that asks; the other rows
+/// with the same arguments wait for it and take their share.
+struct ReadsByArgs<A, T>(Mutex<HashMap<A, Arc<OnceCell<T>>>>);
+
+impl<A, T> Default for ReadsByArgs<A, T> {
+    fn default() -> Self {
+        Self(Mutex::default())
+    }
+}
+
+impl<A: Eq + Hash, T> ReadsByArgs<A, T> {
+    /// `take` of what `read` read for `args`, reading it when no row has yet.
+    async fn share<R, F>(
+        &self,
+        args: A,
+        read: impl FnOnce() -> F,
+        take: impl FnOnce(&T) -> R,
+    ) -> async_graphql::Result<R>
+    where
+        F: Future<Output = async_graphql::Result<T>>,
+    {
+        let cell = self
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(args)
+            .or_default()
+            .clone();
+        Ok(take(cell.get_or_try_init(read).await?))
+    }
+}
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct ThreadArgs {
@@ -248,43 +278,42 @@ impl PageReads {
         conversation: Uuid,
         args: ThreadArgs,
     ) -> async_graphql::Result<(Page<(Message, Option<Media>)>, HashMap<Uuid, AiTurn>)> {
-        let cell = self
-            .threads
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(args.clone())
-            .or_default()
-            .clone();
-        let threads = cell
-            .get_or_try_init(|| async {
-                let domain = ctx.data_unchecked::<Domain>();
-                let pages = domain
-                    .messages_of_conversations(
-                        access,
-                        &self.conversations,
-                        args.first,
-                        args.after.as_deref(),
-                    )
-                    .await
-                    .gql(ctx)?;
-                let turns = if args.turns {
-                    bot_turns(ctx, access, pages.values().flat_map(|p| &p.items)).await?
-                } else {
-                    HashMap::new()
-                };
-                Ok::<_, async_graphql::Error>(Threads { pages, turns })
-            })
-            .await?;
-        let page = threads.pages.get(&conversation).cloned().unwrap_or(Page {
-            items: Vec::new(),
-            has_next: false,
-        });
-        let turns = page
-            .items
-            .iter()
-            .filter_map(|(m, _)| Some((m.id, threads.turns.get(&m.id)?.clone())))
-            .collect();
-        Ok((page, turns))
+        let read_args = args.clone();
+        self.threads
+            .share(
+                args,
+                || async {
+                    let domain = ctx.data_unchecked::<Domain>();
+                    let pages = domain
+                        .messages_of_conversations(
+                            access,
+                            &self.conversations,
+                            read_args.first,
+                            read_args.after.as_deref(),
+                        )
+                        .await
+                        .gql(ctx)?;
+                    let turns = if read_args.turns {
+                        bot_turns(ctx, access, pages.values().flat_map(|p| &p.items)).await?
+                    } else {
+                        HashMap::new()
+                    };
+                    Ok(Threads { pages, turns })
+                },
+                |threads| {
+                    let page = threads.pages.get(&conversation).cloned().unwrap_or(Page {
+                        items: Vec::new(),
+                        has_next: false,
+                    });
+                    let turns = page
+                        .items
+                        .iter()
+                        .filter_map(|(m, _)| Some((m.id, threads.turns.get(&m.id)?.clone())))
+                        .collect();
+                    (page, turns)
+                },
+            )
+            .await
     }
 
     async fn ai_turns(
@@ -294,22 +323,18 @@ impl PageReads {
         conversation: Uuid,
         first: Option<i32>,
     ) -> async_graphql::Result<Vec<AiTurn>> {
-        let cell = self
-            .ai_turns
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(first)
-            .or_default()
-            .clone();
-        let turns = cell
-            .get_or_try_init(|| async {
-                ctx.data_unchecked::<Domain>()
-                    .ai_turns_of_conversations(access, &self.conversations, first)
-                    .await
-                    .gql(ctx)
-            })
-            .await?;
-        Ok(turns.get(&conversation).cloned().unwrap_or_default())
+        self.ai_turns
+            .share(
+                first,
+                || async {
+                    ctx.data_unchecked::<Domain>()
+                        .ai_turns_of_conversations(access, &self.conversations, first)
+                        .await
+                        .gql(ctx)
+                },
+                |turns| turns.get(&conversation).cloned().unwrap_or_default(),
+            )
+            .await
     }
 
     async fn notes(
@@ -790,9 +815,9 @@ pub async fn conversations(
         .gql(ctx)?;
     let reads = Arc::new(PageReads {
         conversations: page.items.iter().map(|r| r.conversation.id).collect(),
-        threads: Mutex::default(),
+        threads: ReadsByArgs::default(),
         notes: OnceCell::new(),
-        ai_turns: Mutex::default(),
+        ai_turns: ReadsByArgs::default(),
     });
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
