@@ -231,6 +231,24 @@ impl TestApp {
         body["data"].clone()
     }
 
+    /// As [`Self::ok`], with the number of SQL statements the request ran for `org`
+    /// (`wagent_db::statement_count::enable()` first).
+    pub async fn ok_counted(
+        &self,
+        token: &str,
+        query: &str,
+        variables: Value,
+        org: &str,
+    ) -> (u64, Value) {
+        let org_id = uuid::Uuid::parse_str(org).unwrap();
+        let before = wagent_db::statement_count::statements(org_id);
+        let data = self.ok(token, query, variables).await;
+        (
+            wagent_db::statement_count::statements(org_id) - before,
+            data,
+        )
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))

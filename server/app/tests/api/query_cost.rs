@@ -82,15 +82,8 @@ async fn busy_inbox(app: &TestApp) -> (String, String) {
 
 /// The statements one request made the server run for `org`, and its data.
 async fn statements_of(app: &TestApp, token: &str, org: &str, first: usize) -> (u64, Value) {
-    let org_id = Uuid::parse_str(org).unwrap();
-    let before = wagent_db::statement_count::statements(org_id);
-    let data = app
-        .ok(token, INBOX_LIST, json!({ "o": org, "first": first }))
-        .await;
-    (
-        wagent_db::statement_count::statements(org_id) - before,
-        data,
-    )
+    app.ok_counted(token, INBOX_LIST, json!({ "o": org, "first": first }), org)
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -104,16 +97,9 @@ async fn a_thread_reads_its_files_with_its_messages() {
         customer_writes(&app, &pn, "15550009999", photo).await;
     }
     let thread = "query($o: ID!, $first: Int) { organization(id: $o) { conversations(first: 1) { nodes { messages(first: $first) { nodes { text media { status mimeType url } } } } } } }";
-    let org_id = Uuid::parse_str(&org).unwrap();
     let statements = async |first: usize| {
-        let before = wagent_db::statement_count::statements(org_id);
-        let data = app
-            .ok(&alice, thread, json!({ "o": org, "first": first }))
-            .await;
-        (
-            wagent_db::statement_count::statements(org_id) - before,
-            data,
-        )
+        app.ok_counted(&alice, thread, json!({ "o": org, "first": first }), &org)
+            .await
     };
     // Every photo downloaded and stored, and the webhooks' own work for the org finished.
     let (big, data) = wait_for(
@@ -314,7 +300,6 @@ async fn a_page_of_conversations_reads_their_messages_and_notes_together() {
     wagent_db::statement_count::enable();
     let app = TestApp::spawn().await;
     let (org, alice) = busy_inbox(&app).await;
-    let org_id = Uuid::parse_str(&org).unwrap();
     // The first customer writes again; two conversations get a note each.
     let list = app
         .ok(&alice, INBOX_LIST, json!({ "o": org, "first": 50 }))
@@ -346,14 +331,8 @@ async fn a_page_of_conversations_reads_their_messages_and_notes_together() {
     customer_writes(&app, &sandbox_pn, "15550000000", again).await;
 
     let statements = async |first: usize| {
-        let before = wagent_db::statement_count::statements(org_id);
-        let data = app
-            .ok(&alice, THREADS, json!({ "o": org, "first": first }))
-            .await;
-        (
-            wagent_db::statement_count::statements(org_id) - before,
-            data,
-        )
+        app.ok_counted(&alice, THREADS, json!({ "o": org, "first": first }), &org)
+            .await
     };
     let (big, data) = wait_for(
         "the second message to arrive and a page of 1 and of all to run as many statements",

@@ -6,7 +6,6 @@ use std::{collections::BTreeSet, time::Duration};
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::helpers::{TestApp, code};
 
@@ -475,12 +474,12 @@ async fn the_counts_of_a_list_of_segments_are_one_scan_of_the_contacts() {
     wagent_db::statement_count::enable();
     let app = TestApp::spawn().await;
     let (org, alice) = shop(&app).await;
-    let org_id = Uuid::parse_str(&org).unwrap();
     let statements = async || {
-        let before = wagent_db::statement_count::statements(org_id);
-        let data = app.ok(&alice, SEGMENTS, json!({ "o": org })).await;
+        let (count, data) = app
+            .ok_counted(&alice, SEGMENTS, json!({ "o": org }), &org)
+            .await;
         (
-            wagent_db::statement_count::statements(org_id) - before,
+            count,
             data["organization"]["segments"].as_array().unwrap().clone(),
         )
     };
