@@ -100,7 +100,14 @@ describe('describeMessage', () => {
         direction: 'OUTBOUND',
         content: { name: 'order_update', language: 'en_US', body_parameters: ['Ana', '#42'] },
       }),
-    ).toEqual({ type: 'template', name: 'order_update', language: 'en_US', parameters: ['Ana', '#42'] });
+    ).toEqual({ type: 'template', name: 'order_update', language: 'en_US', parameters: ['Ana', '#42'], campaign: null });
+    expect(
+      describeMessage({
+        kind: 'TEMPLATE',
+        direction: 'OUTBOUND',
+        content: { name: 'spring_sale', language: 'en', body_parameters: ['Ana'], campaign: { id: 'c-1', name: 'Spring sale' } },
+      }),
+    ).toEqual({ type: 'template', name: 'spring_sale', language: 'en', parameters: ['Ana'], campaign: { id: 'c-1', name: 'Spring sale' } });
     expect(describeMessage(inbound('SYSTEM', { body: 'User changed number' }))).toEqual({ type: 'system', text: 'User changed number' });
     expect(describeMessage(inbound('UNSUPPORTED', { kind: 'poll' }, {}, 'Unsupported message'))).toEqual({
       type: 'unsupported',
