@@ -322,14 +322,16 @@ async fn a_status_that_cannot_be_stored_does_not_block_the_rest_of_its_run() {
     c.batch_execute(&format!(
         "INSERT INTO messages (org_id, id, conversation_id, direction, wamid, kind, body, status, sent_at)
          SELECT '{org}', gen_random_uuid(), '{conversation}', 'outbound', 'wamid.R' || i, 'text', 'run ' || i, 'accepted', now()
-           FROM generate_series(1, 3) AS i"
+           FROM generate_series(1, 3) AS i;
+         INSERT INTO contacts (org_id, id, wa_id) VALUES ('{org}', gen_random_uuid(), '15550002222'),
+                                                         ('{org}', gen_random_uuid(), '15550003333');"
     ))
     .await
     .unwrap();
     let now = chrono::Utc::now().timestamp().to_string();
     let status = |wamid: &str, s: &str, to: &str| json!({ "id": wamid, "status": s, "timestamp": now, "recipient_id": to });
-    // The second status names a user id no customer can have (Meta's are far shorter): the
-    // run fails as a whole, and its statuses then apply one by one.
+    // The second status gives a known customer a user id no customer can have (Meta's are
+    // far shorter): the run fails as a whole, and its statuses then apply one by one.
     deliver(
         &app,
         &pn,
@@ -376,7 +378,7 @@ async fn a_status_that_cannot_be_stored_does_not_block_the_rest_of_its_run() {
         )
         .await,
         1,
-        "the good statuses still link their customer"
+        "the good statuses still link their (known) customer"
     );
 }
 

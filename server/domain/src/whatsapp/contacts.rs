@@ -32,6 +32,26 @@ pub(super) async fn upsert_contact(
     org_id: Uuid,
     who: &Customer<'_>,
 ) -> Result<Option<Uuid>, CommonError> {
+    find_contact(c, org_id, who, true).await
+}
+
+/// As [`upsert_contact`] for a customer we already know (a status of a message we sent):
+/// never creates one, so a status that arrives after the contact was erased brings nothing
+/// of them back.
+pub(super) async fn link_known_contact(
+    c: &mut Conn,
+    org_id: Uuid,
+    who: &Customer<'_>,
+) -> Result<Option<Uuid>, CommonError> {
+    find_contact(c, org_id, who, false).await
+}
+
+async fn find_contact(
+    c: &mut Conn,
+    org_id: Uuid,
+    who: &Customer<'_>,
+    create: bool,
+) -> Result<Option<Uuid>, CommonError> {
     use crate::inbox::Contact;
     if who.phone.is_none() && who.user_id.is_none() {
         return Ok(None);
@@ -65,6 +85,7 @@ pub(super) async fn upsert_contact(
         let (kept, gone) = match (by_phone, by_user) {
             (Some(a), Some(b)) if a.id != b.id => (a, Some(b)),
             (Some(a), _) | (None, Some(a)) => (a, None),
+            (None, None) if !create => return Ok(None),
             (None, None) => {
                 let inserted: Option<Uuid> = diesel::insert_into(contacts::table)
                     .values((

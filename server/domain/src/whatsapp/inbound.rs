@@ -14,7 +14,7 @@ use wagent_meta::webhook::{self as meta_webhook, InboundKind, InboundMessage, St
 
 use super::{Result, WhatsAppError};
 use super::{
-    contacts::{Customer, upsert_contact},
+    contacts::{Customer, link_known_contact, upsert_contact},
     jobs::DownloadMedia,
     keywords::apply_keyword,
     touch_conversation,
@@ -396,7 +396,7 @@ async fn link_customers(c: &mut Conn, org_id: Uuid, statuses: &[&StatusUpdate]) 
             name: k.name.as_deref(),
             username: k.username.as_deref(),
         };
-        upsert_contact(c, org_id, &customer).await?;
+        link_known_contact(c, org_id, &customer).await?;
     }
     Ok(())
 }
