@@ -568,11 +568,14 @@ async fn campaign_of(case: &Case<'_>, stage: Stage) -> CampaignSetup {
     }
     if stage == Stage::Failed {
         let id = setup.id.clone();
-        wagent_testkit::wait_until("the campaign to complete", Duration::from_secs(20), || {
+        // Completed, and every send read: a status webhook still on its way would move the
+        // recipient on from the failure set below.
+        wagent_testkit::wait_until("the campaign to complete and be read", Duration::from_secs(20), || {
             let id = id.clone();
             async move {
-                let d = case.as_alice("query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { status } } }", json!({ "c": id })).await;
-                d["organization"]["campaign"]["status"] == "COMPLETED"
+                let d = case.as_alice("query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { status stats { sent read } } } }", json!({ "c": id })).await;
+                let c = &d["organization"]["campaign"];
+                c["status"] == "COMPLETED" && c["stats"]["sent"].as_i64() > Some(0) && c["stats"]["read"] == c["stats"]["sent"]
             }
         })
         .await;
@@ -581,7 +584,7 @@ async fn campaign_of(case: &Case<'_>, stage: Stage) -> CampaignSetup {
             .await
             .unwrap();
         c.batch_execute(&format!(
-            "UPDATE campaign_recipients SET status = 'failed', error_code = 131049, failed_at = now() WHERE campaign_id = '{0}';
+            "UPDATE campaign_recipients SET status = 'failed', error_code = 131049, failed_at = now(), delivered_at = NULL, read_at = NULL WHERE campaign_id = '{0}';
              UPDATE campaigns SET failed = 1 WHERE id = '{0}';",
             setup.id
         ))
