@@ -6,6 +6,10 @@
 //!
 //! Run: `bench/run inbox` (that is `cargo bench -p wagent-app --bench inbox`, which builds
 //! the release server too).
+//!
+//! Then the ceiling PostgreSQL sets on this machine: the same page as bare SQL, a
+//! transaction per request (BEGIN with the settings, the statement, COMMIT) on 32
+//! connections as the server's role, with no server in between.
 
 use std::{
     process::{Child, Command, Stdio},
@@ -27,15 +31,23 @@ const CLIENTS: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(3);
 const MEASURE: Duration = Duration::from_secs(10);
 
-/// `InboxConversations` with the `ConversationSummary` fragment, as `web/` sends it.
-const INBOX_LIST: &str = "query InboxConversations($id: ID!, $filter: ConversationFilterInput, $first: Int, $after: String) {
-  organization(id: $id) { id conversations(filter: $filter, first: $first, after: $after) {
-    edges { cursor node { ...ConversationSummary } } pageInfo { hasNextPage endCursor } } } }
-fragment ConversationSummary on Conversation {
-  id status labels unreadCount lastMessageAt lastMessagePreview windowOpenUntil windowOpen
-  contact { id waId profileName }
-  phoneNumber { id phoneNumberId displayPhoneNumber verifiedName disconnectedAt }
-  assignee { id name email } }";
+/// `InboxConversations` with the `ConversationSummary` fragment, read from the SPA's own
+/// source so that the bench asks exactly what `web/` asks.
+fn inbox_list_query() -> String {
+    const SPA: &str = include_str!("../../../web/src/features/inbox/api/inbox.ts");
+    let text_from = |head: &str| {
+        let start = SPA
+            .find(head)
+            .unwrap_or_else(|| panic!("{head} is gone from web/"));
+        let len = SPA[start..].find('`').expect("a graphql(`...`) template");
+        &SPA[start..start + len]
+    };
+    format!(
+        "{}\n{}",
+        text_from("query InboxConversations("),
+        text_from("fragment ConversationSummary on Conversation"),
+    )
+}
 
 /// Organizations, numbers, agents, contacts, conversations and messages, by set-based SQL.
 const LOAD: &str = "
@@ -181,7 +193,7 @@ async fn run() {
 
     let body = json!({
         "operationName": "InboxConversations",
-        "query": INBOX_LIST,
+        "query": inbox_list_query(),
         "variables": { "id": org, "filter": null, "first": 50, "after": null },
     })
     .to_string();
@@ -286,6 +298,67 @@ async fn run() {
     println!("inbox_server_rss_mb: {rss_mb:.0}");
     println!("inbox_server_peak_rss_mb: {peak_mb:.0}");
     let _ = std::fs::remove_dir_all(data_dir);
+
+    let (per_s, postgres_ms) = bare_sql(&db.server.connection_string(), &org).await;
+    println!("inbox_bare_sql_req_per_s: {per_s:.0}");
+    println!("inbox_bare_sql_postgres_cpu_ms_per_req: {postgres_ms:.3}");
+}
+
+/// The page of 50 as the server's statement reads it (the same joins, order and limit).
+const BARE_PAGE: &str = "SELECT c.*, ct.*, pn.*, u.id, u.email, u.name
+  FROM conversations c
+  JOIN contacts ct ON ct.id = c.contact_id AND ct.org_id = c.org_id
+  JOIN phone_numbers pn ON pn.id = c.phone_number_id AND pn.org_id = c.org_id
+  LEFT JOIN users u ON u.id = c.assignee_id
+  WHERE c.org_id = $1::text::uuid
+  ORDER BY c.last_message_at DESC NULLS LAST, c.id DESC
+  LIMIT 51";
+
+/// Requests per second and PostgreSQL's CPU per request for the bare SQL of a page.
+async fn bare_sql(connection: &str, org: &str) -> (f64, f64) {
+    let begin = format!(
+        "BEGIN; SELECT set_config('app.org_id', '{org}', true), set_config('app.user_id', '', true)"
+    );
+    let measure_from = Instant::now() + WARM_UP;
+    let measure_until = measure_from + MEASURE;
+    let mut clients = Vec::new();
+    for _ in 0..CLIENTS {
+        let (client, connection) = tokio_postgres::connect(connection, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        let (begin, org) = (begin.clone(), org.to_owned());
+        clients.push(tokio::spawn(async move {
+            let page = client.prepare(BARE_PAGE).await.unwrap();
+            let mut done = 0_u64;
+            loop {
+                let t = Instant::now();
+                if t >= measure_until {
+                    break;
+                }
+                client.batch_execute(&begin).await.unwrap();
+                let rows = client.query(&page, &[&org]).await.unwrap();
+                assert_eq!(rows.len(), 51);
+                client.batch_execute("COMMIT").await.unwrap();
+                if t >= measure_from {
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    tokio::time::sleep_until(measure_from.into()).await;
+    let before = postgres_cpu_ms();
+    tokio::time::sleep_until(measure_until.into()).await;
+    let postgres_cpu = postgres_cpu_ms() - before;
+    let mut done = 0;
+    for c in clients {
+        done += c.await.unwrap();
+    }
+    (
+        done as f64 / MEASURE.as_secs_f64(),
+        postgres_cpu / done as f64,
+    )
 }
 
 /// A line of the server's `/proc/<pid>/status`, in MB.

@@ -9,8 +9,8 @@ use std::{
     },
 };
 
-use async_graphql::{Executor, http::GraphiQLSource};
-use async_graphql_poem::{GraphQLProtocol, GraphQLRequest, GraphQLResponse};
+use async_graphql::http::GraphiQLSource;
+use async_graphql_poem::{GraphQLProtocol, GraphQLRequest};
 use futures::StreamExt;
 use poem::{
     Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, get, handler,
@@ -367,15 +367,32 @@ async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest)
                 .into_response();
         }
     };
-    let mut request = gql.0.data(RequestId(request_id));
+    let mut request = gql.0.data(RequestId(request_id.clone()));
     if let Some(caller) = caller {
         request = request.data(caller);
     }
-    let response = state.schema.execute(request).await;
-    if response.is_err() {
+    let answer = match state.schema.execute_json(request).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            tracing::error!(%request_id, error = %e, "cannot serialise an answer");
+            state.metrics.graphql_errors.fetch_add(1, Ordering::Relaxed);
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if !answer.ok {
         state.metrics.graphql_errors.fetch_add(1, Ordering::Relaxed);
     }
-    GraphQLResponse(response).into_response()
+    let mut response = Response::builder()
+        .content_type("application/json; charset=utf-8")
+        .body(answer.body);
+    if let Some(value) = answer
+        .cache_control
+        .and_then(|v| HeaderValue::from_str(&v).ok())
+    {
+        response.headers_mut().insert(header::CACHE_CONTROL, value);
+    }
+    response.headers_mut().extend(answer.http_headers);
+    response
 }
 
 #[handler]

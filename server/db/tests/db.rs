@@ -266,6 +266,62 @@ async fn settings_do_not_leak_into_the_next_transaction() {
     assert_eq!(count(Scope::system()).await, 0);
 }
 
+/// `Db::read` sends BEGIN and its statement together: the statement still runs inside the
+/// transaction and acts for the scope, and a read that fails or is dropped midway leaves no
+/// transaction and no identity on the connection the next caller gets.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pipelined_read_acts_for_its_scope_and_leaves_nothing_behind() {
+    use futures::FutureExt;
+
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, globex) = seed_two_orgs(&t.admin).await;
+    // One connection, so that each read gets the session the one before it left.
+    let db = Db::connect(&t.server, 1).unwrap();
+    let names = async |scope: Scope| {
+        db.read(scope, |mut c| {
+            diesel::sql_query("SELECT name FROM organizations ORDER BY name")
+                .load::<Named>(&mut c)
+                .boxed()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.name)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(names(Scope::org(acme)).await, ["Acme"]);
+    assert_eq!(names(Scope::org(globex)).await, ["Globex"]);
+    assert!(names(Scope::system()).await.is_empty());
+
+    // A statement that fails: the error comes back, and the next read is not inside the
+    // aborted transaction.
+    let failed = db
+        .read(Scope::org(acme), |mut c| {
+            diesel::sql_query("SELECT (1 / 0)::text AS name")
+                .load::<Named>(&mut c)
+                .boxed()
+        })
+        .await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(names(Scope::org(globex)).await, ["Globex"]);
+
+    // A read dropped while PostgreSQL still works on it (the client went away).
+    let slow = db.read(Scope::org(acme), |mut c| {
+        diesel::sql_query("SELECT name FROM organizations, pg_sleep(5)")
+            .load::<Named>(&mut c)
+            .boxed()
+    });
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(300), slow)
+            .await
+            .is_err()
+    );
+    assert!(
+        names(Scope::system()).await.is_empty(),
+        "the dropped read's organization must not carry over"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn events_cross_processes_only_on_commit() {
     let t = wagent_testkit::database().await.unwrap();

@@ -12,7 +12,9 @@
 //!
 //! This is an [`Executor`] rather than a schema extension on purpose: with any extension
 //! installed, async-graphql wraps every field of every row in the extension chain, which
-//! cost the inbox list a third of its speed.
+//! cost the inbox list a third of its speed. Over HTTP, [`Api::execute_json`] answers with
+//! the serialised JSON, in which the lists written by the plain walk (`crate::plain`) are
+//! spliced as they were written.
 
 use std::{
     collections::HashMap,
@@ -25,7 +27,10 @@ use async_graphql::{
     parser::{parse_query, types::ExecutableDocument},
 };
 
-use crate::WagentSchema;
+use crate::{
+    WagentSchema,
+    plain::{RawJson, document_repeats_a_key},
+};
 
 /// Distinct query texts kept parsed; beyond it the cache starts over rather than grow.
 const CACHED_DOCUMENTS: usize = 256;
@@ -35,7 +40,33 @@ const CACHED_QUERY_LEN: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct Api {
     schema: WagentSchema,
-    documents: Arc<Mutex<HashMap<String, ExecutableDocument>>>,
+    documents: Arc<Mutex<HashMap<String, Document>>>,
+}
+
+/// A parsed query, and whether lists may be answered as raw JSON in it.
+#[derive(Clone)]
+struct Document {
+    parsed: ExecutableDocument,
+    raw_lists: bool,
+}
+
+impl Document {
+    fn new(parsed: ExecutableDocument) -> Self {
+        let raw_lists = !document_repeats_a_key(&parsed);
+        Self { parsed, raw_lists }
+    }
+}
+
+/// An answer serialised for HTTP.
+pub struct JsonAnswer {
+    /// The answer as JSON.
+    pub body: Vec<u8>,
+    /// False when the answer has errors.
+    pub ok: bool,
+    /// What async-graphql would put in `Cache-Control`, for an answer without errors.
+    pub cache_control: Option<String>,
+    /// Headers the resolvers set.
+    pub http_headers: http::HeaderMap,
 }
 
 impl Api {
@@ -47,8 +78,8 @@ impl Api {
     }
 
     /// `request` with its parsed document from the cache, or parsed now (and kept when
-    /// short). `None` when the text is not GraphQL: the schema then refuses it with the
-    /// parser's message.
+    /// short). `Parsed::No` when the text is not GraphQL: the schema then refuses it with
+    /// the parser's message.
     fn with_document(&self, mut request: Request) -> (Request, Parsed) {
         if let Some(doc) = self
             .documents
@@ -56,10 +87,11 @@ impl Api {
             .ok()
             .and_then(|cache| cache.get(&request.query).cloned())
         {
-            request.set_parsed_query(doc);
-            return (request, Parsed::Yes);
+            let raw_lists = doc.raw_lists;
+            request.set_parsed_query(doc.parsed);
+            return (request, Parsed::Yes { raw_lists });
         }
-        let Ok(doc) = parse_query(&request.query) else {
+        let Ok(doc) = parse_query(&request.query).map(Document::new) else {
             return (request, Parsed::No);
         };
         if request.query.len() <= CACHED_QUERY_LEN
@@ -70,14 +102,38 @@ impl Api {
             }
             cache.insert(request.query.clone(), doc.clone());
         }
-        request.set_parsed_query(doc);
-        (request, Parsed::Yes)
+        let raw_lists = doc.raw_lists;
+        request.set_parsed_query(doc.parsed);
+        (request, Parsed::Yes { raw_lists })
+    }
+
+    /// Executes `request` and serialises the answer, with the lists the plain walk wrote
+    /// spliced in as they are.
+    pub async fn execute_json(&self, request: Request) -> serde_json::Result<JsonAnswer> {
+        let (mut request, parsed) = self.with_document(request);
+        // The request's data is dropped with it: the lists come back through a shared slot.
+        let raw = RawJson::default();
+        if matches!(parsed, Parsed::Yes { raw_lists: true }) {
+            request = request.data(raw.clone());
+        }
+        let mut response = self.schema.execute(request).await;
+        label_refusals(&mut response.errors, parsed);
+        let ok = response.is_ok();
+        let cache_control = ok.then(|| response.cache_control.value()).flatten();
+        let http_headers = std::mem::take(&mut response.http_headers);
+        let body = raw.splice(&response)?;
+        Ok(JsonAnswer {
+            body,
+            ok,
+            cache_control,
+            http_headers,
+        })
     }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Parsed {
-    Yes,
+    Yes { raw_lists: bool },
     No,
 }
 

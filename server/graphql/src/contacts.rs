@@ -1,6 +1,6 @@
 //! Contacts in GraphQL: the contact a business keeps, the contact list, and consent.
 
-use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object, Value};
+use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use wagent_domain::{
     Access, Domain, Intent, Role,
@@ -12,7 +12,7 @@ use wagent_domain::{
 
 use crate::{
     GqlResult, guard, parse_id,
-    plain::{PlainConnection, PlainObject, PlainSelection, PlainValue},
+    plain::{PlainConnection, PlainJson, PlainObject, PlainSelection},
     require,
     types::load_user,
 };
@@ -134,33 +134,32 @@ impl ContactObject {
 }
 
 impl PlainObject for ContactObject {
-    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>, out: &mut PlainJson) -> Option<()> {
         let c = &self.contact;
-        Some(match name {
-            "id" => c.id.plain(),
-            "waId" => contact_wa_id(c).plain(),
-            "phone" => c.wa_id.plain(),
-            "userId" => c.user_id.plain(),
-            "username" => c.username.plain(),
-            "profileName" => c.profile_name.plain(),
-            "createdAt" => c.created_at.plain(),
-            "name" => c.name.plain(),
-            "displayName" => c.display_name().plain(),
-            "email" => c.email.plain(),
-            "language" => c.language.plain(),
-            "country" => c.country.plain(),
-            "timeZone" => c.time_zone.plain(),
-            "tags" => c.tags.plain(),
-            "fields" => async_graphql::to_value(&c.fields).unwrap_or_default(),
-            "marketing" => {
-                async_graphql::resolver_utils::enum_value(GqlMarketing::from(c.marketing))
-            }
-            "marketingSource" => c.marketing_source.plain(),
-            "marketingChangedAt" => c.marketing_at.plain(),
-            "lastInboundAt" => c.last_inbound_at.plain(),
-            "lastOutboundAt" => c.last_outbound_at.plain(),
+        match name {
+            "id" => out.value(&c.id),
+            "waId" => out.value(contact_wa_id(c)),
+            "phone" => out.value(&c.wa_id),
+            "userId" => out.value(&c.user_id),
+            "username" => out.value(&c.username),
+            "profileName" => out.value(&c.profile_name),
+            "createdAt" => out.value(&c.created_at),
+            "name" => out.value(&c.name),
+            "displayName" => out.value(&c.display_name()),
+            "email" => out.value(&c.email),
+            "language" => out.value(&c.language),
+            "country" => out.value(&c.country),
+            "timeZone" => out.value(&c.time_zone),
+            "tags" => out.value(&c.tags),
+            "fields" => out.any(&c.fields),
+            "marketing" => out.enum_item(GqlMarketing::from(c.marketing)),
+            "marketingSource" => out.value(&c.marketing_source),
+            "marketingChangedAt" => out.value(&c.marketing_at),
+            "lastInboundAt" => out.value(&c.last_inbound_at),
+            "lastOutboundAt" => out.value(&c.last_outbound_at),
             _ => return None,
-        })
+        }
+        Some(())
     }
 }
 

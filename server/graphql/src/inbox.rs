@@ -2,8 +2,7 @@
 //! responses, and their mutations.
 
 use async_graphql::{
-    Context, Enum, ID, InputObject, Json, Object, SimpleObject, Value, connection::Connection,
-    resolver_utils::enum_value,
+    Context, Enum, ID, InputObject, Json, Object, SimpleObject, connection::Connection,
 };
 use std::{
     collections::HashMap,
@@ -28,7 +27,7 @@ use crate::{
     GqlResult,
     contacts::ContactObject,
     guard, parse_id,
-    plain::{PlainConnection, PlainObject, PlainSelection, PlainValue},
+    plain::{PlainConnection, PlainJson, PlainObject, PlainSelection},
     require,
     types::{UserObject, load_user},
 };
@@ -182,22 +181,23 @@ impl PhoneNumberObject {
 }
 
 impl PlainObject for PhoneNumberObject {
-    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>, out: &mut PlainJson) -> Option<()> {
         let n = &self.0;
-        Some(match name {
-            "id" => n.id.plain(),
-            "phoneNumberId" => n.phone_number_id.plain(),
-            "displayPhoneNumber" => n.display_phone_number.plain(),
-            "verifiedName" => n.verified_name.plain(),
-            "qualityRating" => n.quality_rating.plain(),
-            "status" => n.status.plain(),
-            "nameStatus" => n.name_status.plain(),
-            "messagingLimit" => n.messaging_limit.plain(),
-            "throughputLevel" => n.throughput_level.plain(),
-            "refreshedAt" => n.refreshed_at.plain(),
-            "disconnectedAt" => n.disconnected_at.plain(),
+        match name {
+            "id" => out.value(&n.id),
+            "phoneNumberId" => out.value(&n.phone_number_id),
+            "displayPhoneNumber" => out.value(&n.display_phone_number),
+            "verifiedName" => out.value(&n.verified_name),
+            "qualityRating" => out.value(&n.quality_rating),
+            "status" => out.value(&n.status),
+            "nameStatus" => out.value(&n.name_status),
+            "messagingLimit" => out.value(&n.messaging_limit),
+            "throughputLevel" => out.value(&n.throughput_level),
+            "refreshedAt" => out.value(&n.refreshed_at),
+            "disconnectedAt" => out.value(&n.disconnected_at),
             _ => return None,
-        })
+        }
+        Some(())
     }
 }
 
@@ -585,24 +585,38 @@ impl ConversationObject {
 }
 
 impl PlainObject for ConversationObject {
-    fn plain_field(&self, name: &str, selection: PlainSelection<'_>) -> Option<Value> {
+    fn plain_field(
+        &self,
+        name: &str,
+        selection: PlainSelection<'_>,
+        out: &mut PlainJson,
+    ) -> Option<()> {
         let c = &self.conversation;
-        Some(match name {
-            "id" => c.id.plain(),
-            "contact" => selection.object(&self.neighbours.as_ref()?.contact)?,
-            "phoneNumber" => selection.object(&self.neighbours.as_ref()?.phone_number)?,
-            "status" => enum_value(GqlConversationStatus::from(ConversationStatus::parse(
+        match name {
+            "id" => out.value(&c.id),
+            "contact" => return selection.object(&self.neighbours.as_ref()?.contact, out),
+            "phoneNumber" => {
+                return selection.object(&self.neighbours.as_ref()?.phone_number, out);
+            }
+            "assignee" => {
+                return selection.optional(self.neighbours.as_ref()?.assignee.as_ref(), out);
+            }
+            "status" => out.enum_item(GqlConversationStatus::from(ConversationStatus::parse(
                 &c.status,
             ))),
-            "assignee" => selection.optional(self.neighbours.as_ref()?.assignee.as_ref())?,
-            "labels" => c.labels.plain(),
-            "unreadCount" => c.unread_count.plain(),
-            "lastMessageAt" => c.last_message_at.plain(),
-            "lastMessagePreview" => c.last_message_preview.plain(),
-            "windowOpenUntil" => c.window_open_until().plain(),
-            "windowOpen" => c.window_open(Utc::now()).plain(),
+            "labels" => out.value(&c.labels),
+            "unreadCount" => out.value(&c.unread_count),
+            "lastMessageAt" => out.value(&c.last_message_at),
+            "lastMessagePreview" => out.value(&c.last_message_preview),
+            "windowOpenUntil" => out.value(&c.window_open_until()),
+            "windowOpen" => out.value(&c.window_open(Utc::now())),
+            "handler" => out.enum_item(crate::agents::GqlHandler::from(c.handler)),
+            "agentId" => out.value(&c.agent_id),
+            "handoffReason" => out.value(&c.handoff_reason),
+            "handoffAt" => out.value(&c.handoff_at),
             _ => return None,
-        })
+        }
+        Some(())
     }
 }
 

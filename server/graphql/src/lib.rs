@@ -29,7 +29,11 @@ use uuid::Uuid;
 use wagent_domain::Bus;
 use wagent_domain::{Access, Caller, Code, CommonError, Domain, Intent, Problem, Role, User};
 
-pub use crate::{api::Api, query::Query, subscription::Subscription};
+pub use crate::{
+    api::{Api, JsonAnswer},
+    query::Query,
+    subscription::Subscription,
+};
 
 /// Every mutation, grouped by area.
 #[derive(async_graphql::MergedObject, Default)]

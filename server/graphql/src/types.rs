@@ -1,8 +1,7 @@
 //! GraphQL object types over the domain's models.
 
 use async_graphql::{
-    Context, Enum, ID, Json, Object, SimpleObject, Value, connection::Connection,
-    dataloader::DataLoader,
+    Context, Enum, ID, Json, Object, SimpleObject, connection::Connection, dataloader::DataLoader,
 };
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
@@ -15,7 +14,7 @@ use wagent_domain::{
 use crate::{
     GqlResult, UserLoader,
     connection::{connection, parse_after},
-    plain::{PlainObject, PlainSelection, PlainValue},
+    plain::{PlainJson, PlainObject, PlainSelection},
     require,
 };
 
@@ -143,14 +142,15 @@ impl UserObject {
 }
 
 impl PlainObject for UserObject {
-    fn plain_field(&self, name: &str, _: PlainSelection<'_>) -> Option<Value> {
+    fn plain_field(&self, name: &str, _: PlainSelection<'_>, out: &mut PlainJson) -> Option<()> {
         let u = &self.0;
-        Some(match name {
-            "id" => u.id.plain(),
-            "name" => u.name.plain(),
-            "email" => u.email.plain(),
+        match name {
+            "id" => out.value(&u.id),
+            "name" => out.value(&u.name),
+            "email" => out.value(&u.email),
             _ => return None,
-        })
+        }
+        Some(())
     }
 }
 

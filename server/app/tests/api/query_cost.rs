@@ -7,10 +7,13 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use wagent_testkit::wait_for;
 
-use crate::helpers::{TestApp, code, sandbox_account};
+use crate::{
+    helpers::{TestApp, code, sandbox_account},
+    ws::Subscriber,
+};
 
 /// The SPA's inbox list (`InboxConversations` with its `ConversationSummary` rows).
-const INBOX_LIST: &str = "query($o: ID!, $first: Int) { organization(id: $o) { id conversations(first: $first) { edges { cursor node { id status labels unreadCount lastMessageAt lastMessagePreview windowOpenUntil windowOpen contact { id waId profileName } phoneNumber { id phoneNumberId displayPhoneNumber verifiedName disconnectedAt } assignee { id name email } } } pageInfo { hasNextPage endCursor } } } }";
+const INBOX_LIST: &str = "query($o: ID!, $first: Int) { organization(id: $o) { id conversations(first: $first) { edges { cursor node { id status labels unreadCount lastMessageAt lastMessagePreview handler windowOpenUntil windowOpen contact { id waId phone userId username profileName } phoneNumber { id phoneNumberId displayPhoneNumber verifiedName disconnectedAt } assignee { id name email } } } pageInfo { hasNextPage endCursor } } } }";
 
 const CUSTOMERS: usize = 12;
 
@@ -130,33 +133,35 @@ async fn a_thread_reads_its_files_with_its_messages() {
     }
 }
 
-/// Every plain field of an inbox row, with aliases, a fragment, an inline fragment and a
-/// field selected twice.
-const EVERY_ROW_FIELD: &str = "query($o: ID!, $first: Int) { organization(id: $o) { conversations(first: $first) { __typename total: pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { __typename cursor node { __typename ...Row contact { id } ... on Conversation { who: assignee { email } } EXTRA } } nodes { id } } } }
-fragment Row on Conversation { id status labels unreadCount lastMessageAt lastMessagePreview windowOpenUntil windowOpen
-  contact { __typename id waId phone userId username profileName createdAt }
+/// Every plain field of an inbox row, with aliases, a fragment and an inline fragment.
+/// `REPEAT` is where a field can be selected a second time.
+const EVERY_ROW_FIELD: &str = "query($o: ID!, $first: Int) { organization(id: $o) { conversations(first: $first) { __typename total: pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { __typename cursor node { __typename ...Row REPEAT ... on Conversation { who: assignee { email } } EXTRA } } nodes { id } } } }
+fragment Row on Conversation { id status labels unreadCount lastMessageAt lastMessagePreview windowOpenUntil windowOpen handler agentId handoffReason handoffAt
+  contact { __typename id waId phone userId username profileName createdAt name displayName email language country timeZone tags fields marketing marketingSource marketingChangedAt lastInboundAt lastOutboundAt }
   phoneNumber { __typename id phoneNumberId displayPhoneNumber verifiedName qualityRating status nameStatus messagingLimit throughputLevel refreshedAt disconnectedAt }
   assignee { __typename id name email } }";
+
+fn every_row_field(repeat: &str, extra: &str) -> String {
+    EVERY_ROW_FIELD
+        .replace("REPEAT", repeat)
+        .replace("EXTRA", extra)
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn inbox_rows_answer_alike_with_and_without_a_field_that_queries() {
     let app = TestApp::spawn().await;
     let (org, alice) = busy_inbox(&app).await;
+    let vars = json!({ "o": org, "first": 50 });
 
-    // The rows' own values take the list's single walk; a field with arguments that runs a
-    // query (`messages`) sends the whole list through async-graphql's resolvers.
-    let plain = app
-        .ok(
-            &alice,
-            &EVERY_ROW_FIELD.replace("EXTRA", ""),
-            json!({ "o": org, "first": 50 }),
-        )
-        .await;
+    // The rows' own values take the list's single walk, written as JSON into the HTTP
+    // answer; a field with arguments that runs a query (`messages`) sends the whole list
+    // through async-graphql's resolvers.
+    let plain = app.ok(&alice, &every_row_field("", ""), vars.clone()).await;
     let mut resolved = app
         .ok(
             &alice,
-            &EVERY_ROW_FIELD.replace("EXTRA", "messages(first: 1) { nodes { text } }"),
-            json!({ "o": org, "first": 50 }),
+            &every_row_field("", "messages(first: 1) { nodes { text } }"),
+            vars.clone(),
         )
         .await;
     let edges = resolved["organization"]["conversations"]["edges"]
@@ -176,6 +181,23 @@ async fn inbox_rows_answer_alike_with_and_without_a_field_that_queries() {
     }
     assert_eq!(plain, resolved);
 
+    // Over the websocket the walk's JSON is read back into async-graphql's value.
+    let mut socket = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
+        .await
+        .unwrap();
+    socket
+        .subscribe("list", &every_row_field("", ""), vars.clone(), true)
+        .await;
+    let over_socket = socket.next_event(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(over_socket["data"], plain, "{over_socket}");
+
+    // A field selected twice (`contact { id }` beside the fragment's `contact {...}`) is
+    // merged, as async-graphql merges it: the same answer with nothing lost.
+    let merged = app
+        .ok(&alice, &every_row_field("contact { id }", ""), vars)
+        .await;
+    assert_eq!(merged, plain);
+
     // The answer itself: both assigned rows name Alice under both keys, every row its
     // contact's number.
     let edges = plain["organization"]["conversations"]["edges"]
@@ -187,8 +209,10 @@ async fn inbox_rows_answer_alike_with_and_without_a_field_that_queries() {
         assert_eq!(node["assignee"]["email"].as_str(), email, "{node}");
         assert_eq!(node["who"]["email"].as_str(), email, "{node}");
         assert_eq!(node["__typename"], "Conversation");
+        assert_eq!(node["handler"], "TEAM");
         assert_eq!(node["contact"]["__typename"], "Contact");
         assert_eq!(node["contact"]["phone"], node["contact"]["waId"]);
+        assert_eq!(node["contact"]["marketing"], "UNKNOWN", "{node}");
         assert_eq!(edge["__typename"], "ConversationEdge");
     }
     let page = &plain["organization"]["conversations"];

@@ -17,6 +17,7 @@ use diesel::{
     QueryDsl, SelectableHelper,
 };
 use diesel_async::RunQueryDsl;
+use futures::FutureExt;
 use serde_json::json;
 use uuid::Uuid;
 use wagent_db::{
@@ -307,94 +308,96 @@ impl Domain {
             .filter(|s| !s.is_empty())
             .map(|s| s.chars().take(100).collect::<String>());
         let label = filter.label.clone();
-        self.tx(access.scope(), async |c| {
-            let mut q = conversations::table
-                .inner_join(
-                    contacts::table.on(contacts::id
-                        .eq(conversations::contact_id)
-                        .and(contacts::org_id.eq(conversations::org_id))),
-                )
-                .inner_join(
-                    phone_numbers::table.on(phone_numbers::id
-                        .eq(conversations::phone_number_id)
-                        .and(phone_numbers::org_id.eq(conversations::org_id))),
-                )
-                .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
-                .filter(conversations::org_id.eq(access.org_id()))
-                .select((
-                    Conversation::as_select(),
-                    Contact::as_select(),
-                    PhoneNumber::as_select(),
-                    Option::<User>::as_select(),
-                ))
-                .order((
-                    conversations::last_message_at.desc().nulls_last(),
-                    conversations::id.desc(),
-                ))
-                .into_boxed();
-            if let Some(status) = filter.status {
-                q = q.filter(conversations::status.eq(status.as_str()));
-            }
-            match filter.assignee {
-                Some(Some(user)) => q = q.filter(conversations::assignee_id.eq(user)),
-                Some(None) => q = q.filter(conversations::assignee_id.is_null()),
-                None => {}
-            }
-            if filter.unread_only {
-                q = q.filter(conversations::unread_count.gt(0));
-            }
-            if let Some(pn) = filter.phone_number_id {
-                q = q.filter(conversations::phone_number_id.eq(pn));
-            }
-            if let Some(label) = label {
-                q = q.filter(conversations::labels.contains(vec![label.trim().to_lowercase()]));
-            }
-            if let Some(s) = search {
-                let pattern = format!(
-                    "%{}%",
-                    s.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                );
-                let text_match = diesel::dsl::exists(
-                    messages::table
-                        .filter(messages::conversation_id.eq(conversations::id))
-                        .filter(messages::body.ilike(pattern.clone())),
-                );
-                q = q.filter(
-                    contacts::profile_name
-                        .ilike(pattern.clone())
-                        .or(contacts::wa_id.ilike(pattern.clone()))
-                        .or(contacts::username.ilike(pattern))
-                        .or(text_match),
-                );
-            }
-            if let Some(after) = after {
-                q = q.filter(
-                    conversations::last_message_at
-                        .lt(after.at)
-                        .or(conversations::last_message_at
-                            .eq(after.at)
-                            .and(conversations::id.lt(after.id)))
-                        .or(conversations::last_message_at.is_null()),
-                );
-            }
-            let rows: Vec<(Conversation, Contact, PhoneNumber, Option<User>)> =
-                q.literal_limit(limit + 1).load(c).await?;
-            let rows = rows
-                .into_iter()
-                .map(
-                    |(conversation, contact, phone_number, assignee)| ConversationSummary {
-                        conversation,
-                        contact,
-                        phone_number,
-                        assignee,
-                    },
-                )
-                .collect();
-            Ok(Page::from_rows(rows, limit))
-        })
-        .await
+        let mut q = conversations::table
+            .inner_join(
+                contacts::table.on(contacts::id
+                    .eq(conversations::contact_id)
+                    .and(contacts::org_id.eq(conversations::org_id))),
+            )
+            .inner_join(
+                phone_numbers::table.on(phone_numbers::id
+                    .eq(conversations::phone_number_id)
+                    .and(phone_numbers::org_id.eq(conversations::org_id))),
+            )
+            .left_join(users::table.on(users::id.nullable().eq(conversations::assignee_id)))
+            .filter(conversations::org_id.eq(access.org_id()))
+            .select((
+                Conversation::as_select(),
+                Contact::as_select(),
+                PhoneNumber::as_select(),
+                Option::<User>::as_select(),
+            ))
+            .order((
+                conversations::last_message_at.desc().nulls_last(),
+                conversations::id.desc(),
+            ))
+            .into_boxed();
+        if let Some(status) = filter.status {
+            q = q.filter(conversations::status.eq(status.as_str()));
+        }
+        match filter.assignee {
+            Some(Some(user)) => q = q.filter(conversations::assignee_id.eq(user)),
+            Some(None) => q = q.filter(conversations::assignee_id.is_null()),
+            None => {}
+        }
+        if filter.unread_only {
+            q = q.filter(conversations::unread_count.gt(0));
+        }
+        if let Some(pn) = filter.phone_number_id {
+            q = q.filter(conversations::phone_number_id.eq(pn));
+        }
+        if let Some(label) = label {
+            q = q.filter(conversations::labels.contains(vec![label.trim().to_lowercase()]));
+        }
+        if let Some(s) = search {
+            let pattern = format!(
+                "%{}%",
+                s.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let text_match = diesel::dsl::exists(
+                messages::table
+                    .filter(messages::conversation_id.eq(conversations::id))
+                    .filter(messages::body.ilike(pattern.clone())),
+            );
+            q = q.filter(
+                contacts::profile_name
+                    .ilike(pattern.clone())
+                    .or(contacts::wa_id.ilike(pattern.clone()))
+                    .or(contacts::username.ilike(pattern))
+                    .or(text_match),
+            );
+        }
+        if let Some(after) = after {
+            q = q.filter(
+                conversations::last_message_at
+                    .lt(after.at)
+                    .or(conversations::last_message_at
+                        .eq(after.at)
+                        .and(conversations::id.lt(after.id)))
+                    .or(conversations::last_message_at.is_null()),
+            );
+        }
+        // The hot read of the inbox: one statement, pipelined behind its BEGIN.
+        let rows: Vec<(Conversation, Contact, PhoneNumber, Option<User>)> = self
+            .db
+            .read(access.scope(), move |mut c| {
+                q.literal_limit(limit + 1).load(&mut c).boxed()
+            })
+            .await?;
+        let rows = rows
+            .into_iter()
+            .map(
+                |(conversation, contact, phone_number, assignee)| ConversationSummary {
+                    conversation,
+                    contact,
+                    phone_number,
+                    assignee,
+                },
+            )
+            .collect();
+        Ok(Page::from_rows(rows, limit))
     }
 
     pub async fn conversation(&self, access: &Access, id: Uuid) -> Result<Conversation> {
