@@ -1,8 +1,9 @@
 //! PostgreSQL access for WAgent.
 //!
-//! [`Db::transaction`] is the only way the server reaches tenant data: it opens a transaction
-//! and sets `app.org_id` / `app.user_id` with `set_config(..., true)`, so the row-level
-//! security policies written in `migrations/` decide which rows exist for the caller.
+//! [`Db::transaction`] (and [`Db::read`], its pipelined form for the hot reads) is the only
+//! way the server reaches tenant data: it opens a transaction and sets `app.org_id` /
+//! `app.user_id` with `set_config(..., true)`, so the row-level security policies written in
+//! `migrations/` decide which rows exist for the caller.
 
 pub mod bus;
 pub mod cluster;
