@@ -305,17 +305,39 @@ async fn a_pipelined_read_acts_for_its_scope_and_leaves_nothing_behind() {
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(names(Scope::org(globex)).await, ["Globex"]);
 
-    // A read dropped while PostgreSQL still works on it (the client went away).
+    // A read dropped while PostgreSQL still works on it (the client went away): dropped
+    // as soon as its statement shows as running.
     let slow = db.read(Scope::org(acme), |mut c| {
-        diesel::sql_query("SELECT name FROM organizations, pg_sleep(5)")
+        diesel::sql_query("SELECT name FROM organizations, pg_sleep(30)")
             .load::<Named>(&mut c)
             .boxed()
     });
-    assert!(
-        tokio::time::timeout(std::time::Duration::from_millis(300), slow)
+    let mut admin = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    let running = async {
+        loop {
+            let seen: Vec<Named> = diesel::sql_query(
+                "SELECT pid::text AS name FROM pg_stat_activity
+                  WHERE state = 'active' AND query LIKE '%pg_sleep(30)%'
+                    AND pid <> pg_backend_pid()",
+            )
+            .load(&mut admin)
             .await
-            .is_err()
-    );
+            .unwrap();
+            if !seen.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+    };
+    tokio::select! {
+        done = slow => panic!("the slow read ended on its own: {:?}", done.map(|r| r.len())),
+        () = running => {}
+        () = tokio::time::sleep(std::time::Duration::from_secs(20)) => {
+            panic!("the slow read never showed as running")
+        }
+    }
     assert!(
         names(Scope::system()).await.is_empty(),
         "the dropped read's organization must not carry over"

@@ -281,17 +281,15 @@ pub(crate) fn document_repeats_a_key(doc: &ExecutableDocument) -> bool {
 #[derive(Clone, Default)]
 pub(crate) struct RawJson(Arc<Mutex<Vec<Vec<u8>>>>);
 
-/// `\u{1}` keeps the placeholder out of anything a person types; serialised it is
-/// `"\u0001wagent-raw-<nonce>-<n>"`.
-static PLACEHOLDER: LazyLock<String> =
-    LazyLock::new(|| format!("\u{1}wagent-raw-{}-", Uuid::new_v4().simple()));
+/// The number drawn when the process starts, in every placeholder.
+static NONCE: LazyLock<String> = LazyLock::new(|| Uuid::new_v4().simple().to_string());
 
-static SERIALISED_PLACEHOLDER: LazyLock<String> = LazyLock::new(|| {
-    // Serialising a string cannot fail.
-    let mut text = serde_json::to_string(PLACEHOLDER.as_str()).unwrap_or_default();
-    text.pop();
-    text
-});
+/// `\u{1}` keeps the placeholder out of anything a person types.
+static PLACEHOLDER: LazyLock<String> = LazyLock::new(|| format!("\u{1}wagent-raw-{}-", *NONCE));
+
+/// The placeholder's start as serde_json writes it (a unit test holds the two together).
+static SERIALISED_PLACEHOLDER: LazyLock<String> =
+    LazyLock::new(|| format!("\"\\u0001wagent-raw-{}-", *NONCE));
 
 impl RawJson {
     /// Keeps `json` and answers the placeholder that stands for it.
@@ -366,10 +364,12 @@ impl<T: PlainObject> OutputType for PlainConnection<T> {
             set: &ctx.item.node,
             fragments: &ctx.query_env.fragments,
         };
-        if !selection.repeats_a_key() {
+        let raw = ctx.data_opt::<RawJson>();
+        // With raw JSON the whole document was checked once, when it was parsed.
+        if raw.is_some() || !selection.repeats_a_key() {
             let mut out = PlainJson(Vec::with_capacity(PAGE_CAPACITY));
             if selection.object(self, &mut out).is_some() {
-                let value = match ctx.data_opt::<RawJson>() {
+                let value = match raw {
                     Some(raw) => raw.keep(out.0),
                     None => serde_json::from_slice(&out.0).ok(),
                 };
@@ -546,6 +546,12 @@ mod tests {
                 "c": lookalike,
             } } })
         );
+    }
+
+    #[test]
+    fn the_serialised_placeholder_is_what_serde_json_writes() {
+        let written = serde_json::to_string(PLACEHOLDER.as_str()).unwrap();
+        assert_eq!(format!("{}\"", *SERIALISED_PLACEHOLDER), written);
     }
 
     #[test]
