@@ -620,6 +620,42 @@ async fn statuses_meta_batches_into_one_delivery_count_once_each_in_any_order() 
         .iter()
         .map(|to| json!({ "profile": { "name": "Customer" }, "wa_id": to, "user_id": format!("BR.{to}") }))
         .collect();
+    // Bruno answers before any status of his campaign message arrives: the message joins his
+    // thread as sent, and the statuses below move it there as well as his recipient.
+    let answer = json!({ "object": "whatsapp_business_account", "entry": [{ "id": "100200300", "changes": [{ "field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": { "display_phone_number": "15550100", "phone_number_id": pn },
+        "contacts": [contacts[1].clone()],
+        "messages": [{ "from": bruno, "id": "wamid.bruno-answers", "timestamp": (now - 3).to_string(), "type": "text", "text": { "body": "Is it still on?" } }],
+    } }] }] })
+    .to_string();
+    let (body, sig) = signed(&answer);
+    assert_eq!(post_webhook(&app, &body, Some(&sig)).await, 200);
+    let brunos_campaign_message = async || {
+        let d = eventually(
+            &app,
+            &alice,
+            "query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { name } messages(first: 10) { nodes { direction status } } } } } }",
+            json!({ "o": org }),
+            |d| d.to_string().contains("Bruno"),
+        )
+        .await;
+        d["organization"]["conversations"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["contact"]["name"] == "Bruno")
+            .and_then(|n| {
+                n["messages"]["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|m| m["direction"] == "OUTBOUND")
+                    .cloned()
+            })
+            .unwrap_or_else(|| panic!("Bruno's thread has the campaign message: {d}"))
+    };
+    assert_eq!(brunos_campaign_message().await["status"], "SENT");
     let value = json!({
         "messaging_product": "whatsapp",
         "metadata": { "display_phone_number": "15550100", "phone_number_id": pn },
@@ -697,6 +733,11 @@ async fn statuses_meta_batches_into_one_delivery_count_once_each_in_any_order() 
             ("+5511977770003".to_owned(), "FAILED".to_owned()),
         ],
         "{recipients}"
+    );
+    assert_eq!(
+        brunos_campaign_message().await["status"],
+        "DELIVERED",
+        "the copy in Bruno's thread follows his recipient"
     );
     // The statuses named each customer's business-scoped user id: the contacts learned it.
     assert_eq!(

@@ -6,8 +6,8 @@
 //! customer writes to a number, the campaign messages that number sent them and the thread
 //! lacks join the thread: outbound template messages at the time they were sent, with the
 //! text the customer read, Meta's wamid (so a quoting reply shows its quote) and the status
-//! the recipient has reached. Statuses arriving later move the recipient only; by the time a
-//! customer answers, the message has been delivered and read.
+//! the recipient has reached. Statuses arriving later move the recipient and the copy
+//! together (`whatsapp::inbound::apply_statuses`).
 
 use chrono::{DateTime, TimeDelta, Utc};
 use diesel::{
@@ -126,9 +126,8 @@ pub(crate) async fn add_campaign_messages(
         .returning(messages::id)
         .get_results(c)
         .await?;
-    for id in &added {
-        inbox::publish(c, org_id, TOPIC_MESSAGE_CREATED, conversation_id, Some(*id)).await?;
-    }
+    let created: Vec<(Uuid, Uuid)> = added.iter().map(|id| (conversation_id, *id)).collect();
+    inbox::publish_messages(c, org_id, TOPIC_MESSAGE_CREATED, &created).await?;
     Ok(added)
 }
 

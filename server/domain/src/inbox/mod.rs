@@ -217,17 +217,19 @@ pub(crate) async fn publish(
     Ok(())
 }
 
-/// Publishes [`TOPIC_MESSAGE_UPDATED`] for each (conversation, message), in one round trip.
-pub(crate) async fn publish_message_updates(
+/// Publishes `topic` ([`TOPIC_MESSAGE_CREATED`] or [`TOPIC_MESSAGE_UPDATED`]) for each
+/// (conversation, message), in one round trip.
+pub(crate) async fn publish_messages(
     c: &mut Conn,
     org_id: Uuid,
+    topic: &str,
     changed: &[(Uuid, Uuid)],
 ) -> Result<(), CommonError> {
     let events: Vec<Event> = changed
         .iter()
         .map(|(conversation_id, message_id)| Event {
             org_id,
-            topic: TOPIC_MESSAGE_UPDATED.into(),
+            topic: topic.into(),
             data: json!({ "conversation_id": conversation_id, "message_id": message_id }),
         })
         .collect();

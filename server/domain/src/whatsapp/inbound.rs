@@ -205,22 +205,39 @@ pub(super) async fn apply_statuses(
     }
     // The customers first: everything else that changes a contact and its messages (an
     // inbound message, an erasure) locks the contact before the messages, and so must this.
-    let ours = ours(c, &for_campaigns, &for_inbox).await?;
+    let Ours {
+        statuses: ours,
+        in_threads,
+    } = ours(c, &for_campaigns, &for_inbox).await?;
     link_customers(c, org_id, &ours).await?;
     let campaign_statuses = campaigns::apply_campaign_statuses(c, org_id, &for_campaigns).await?;
     let inbox_statuses = apply_message_statuses(c, org_id, &for_inbox).await?;
+    // A campaign message the customer answered also sits in their thread
+    // (`campaigns::add_campaign_messages`): the copy follows its recipient. Counted once,
+    // as the recipient's.
+    apply_message_statuses(c, org_id, &in_threads).await?;
     Ok(campaign_statuses + inbox_statuses)
 }
 
-/// The statuses of messages we sent (a campaign's recipients, the inbox's messages): only
-/// those name our customers. One read each for the two kinds, without locks.
+/// What [`ours`] found.
+struct Ours<'a> {
+    /// The statuses of messages we sent: only those name our customers.
+    statuses: Vec<&'a StatusUpdate>,
+    /// The campaign statuses whose message also sits in an inbox thread.
+    in_threads: Vec<&'a StatusUpdate>,
+}
+
+/// The statuses of messages we sent (a campaign's recipients, the inbox's messages), and
+/// the campaign messages among them that were copied into a thread. One read each for the
+/// recipients and the messages, without locks.
 async fn ours<'a>(
     c: &mut Conn,
     for_campaigns: &[campaigns::CampaignStatusUpdate<'a>],
     for_inbox: &[&'a StatusUpdate],
-) -> Result<Vec<&'a StatusUpdate>> {
+) -> Result<Ours<'a>> {
     use std::collections::HashSet;
     let mut ours = Vec::new();
+    let mut in_threads = Vec::new();
     let recipients: Vec<Uuid> = for_campaigns
         .iter()
         .filter_map(campaigns::CampaignStatusUpdate::recipient_id)
@@ -240,8 +257,14 @@ async fn ours<'a>(
                 .map(|u| u.status),
         );
     }
-    if !for_inbox.is_empty() {
-        let wamids: Vec<&str> = for_inbox.iter().map(|s| s.message_id.as_str()).collect();
+    let campaign_sends = for_campaigns.iter().map(|u| u.status);
+    let wamids: Vec<&str> = for_inbox
+        .iter()
+        .copied()
+        .chain(campaign_sends.clone())
+        .map(|s| s.message_id.as_str())
+        .collect();
+    if !wamids.is_empty() {
         let known: HashSet<String> = messages::table
             .filter(messages::wamid.eq_any(&wamids))
             .select(messages::wamid)
@@ -256,8 +279,12 @@ async fn ours<'a>(
                 .filter(|s| known.contains(&s.message_id))
                 .copied(),
         );
+        in_threads.extend(campaign_sends.filter(|s| known.contains(&s.message_id)));
     }
-    Ok(ours)
+    Ok(Ours {
+        statuses: ours,
+        in_threads,
+    })
 }
 
 /// Since 2026-03-31 a status may name the customer by phone and user id together: the
@@ -610,7 +637,7 @@ pub(super) async fn apply_message_statuses(
             .iter()
             .map(|(id, t)| (t.conversation_id, *id))
             .collect();
-        inbox::publish_message_updates(c, org_id, &changed).await?;
+        inbox::publish_messages(c, org_id, inbox::TOPIC_MESSAGE_UPDATED, &changed).await?;
     }
     // Meta keeps the authoritative clock of the customer-service window: when it says the
     // window had closed, close ours too, so the composer offers templates.
