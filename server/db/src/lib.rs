@@ -203,11 +203,40 @@ impl Db {
         Ok(value)
     }
 
+    /// Refreshes the planner's statistics of `table` after a bulk write, through the
+    /// migrations' `app_refresh_statistics` (the server's role owns no table). Runs in a
+    /// short transaction of its own: ANALYZE holds a lock that other refreshes of the same
+    /// table wait for until commit.
+    pub async fn refresh_statistics(&self, table: Analyzed) -> Result<(), Error> {
+        let mut conn = self.get().await?;
+        diesel::sql_query("SELECT app_refresh_statistics($1)")
+            .bind::<diesel::sql_types::Text, _>(table.name())
+            .execute(&mut conn)
+            .await?;
+        Ok(())
+    }
+
     /// Checks that the database answers, for `/readyz`.
     pub async fn ping(&self) -> Result<(), Error> {
         let mut conn = self.get().await?;
         diesel::sql_query("SELECT 1").execute(&mut conn).await?;
         Ok(())
+    }
+}
+
+/// The tables whose statistics [`Db::refresh_statistics`] may refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Analyzed {
+    CampaignRecipients,
+    Contacts,
+}
+
+impl Analyzed {
+    fn name(self) -> &'static str {
+        match self {
+            Analyzed::CampaignRecipients => "campaign_recipients",
+            Analyzed::Contacts => "contacts",
+        }
     }
 }
 

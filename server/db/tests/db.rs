@@ -266,6 +266,69 @@ async fn settings_do_not_leak_into_the_next_transaction() {
     assert_eq!(count(Scope::system()).await, 0);
 }
 
+/// The server's role owns no table, yet after a launch or an import it has the statistics
+/// of the bulk-written table refreshed (else PostgreSQL plans for the table as it was):
+/// those tables only, and what it refreshes stays hidden behind row-level security.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_server_refreshes_statistics_of_the_bulk_tables_only() {
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, _) = seed_two_orgs(&t.admin).await;
+    let mut admin = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    admin
+        .batch_execute(&format!(
+            "INSERT INTO contacts (org_id, id, wa_id)
+             SELECT '{acme}', gen_random_uuid(), (5511900000000 + i)::text
+               FROM generate_series(1, 300) AS i"
+        ))
+        .await
+        .unwrap();
+    #[derive(QueryableByName)]
+    struct Tuples {
+        #[diesel(sql_type = diesel::sql_types::Float)]
+        n: f32,
+    }
+    let estimate = async |admin: &mut AsyncPgConnection| {
+        diesel::sql_query("SELECT reltuples AS n FROM pg_class WHERE relname = 'contacts'")
+            .get_result::<Tuples>(admin)
+            .await
+            .unwrap()
+            .n
+    };
+    assert!(estimate(&mut admin).await < 300.0, "not analyzed yet");
+
+    let db = Db::connect(&t.server, 1).unwrap();
+    db.refresh_statistics(wagent_db::Analyzed::Contacts)
+        .await
+        .unwrap();
+    assert_eq!(estimate(&mut admin).await, 300.0);
+
+    let mut server = AsyncPgConnection::establish(&t.server.connection_string())
+        .await
+        .unwrap();
+    let refused = diesel::sql_query("SELECT app_refresh_statistics('organizations')")
+        .execute(&mut server)
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("no statistics refresh for organizations"),
+        "{refused}"
+    );
+    let visible: Vec<Named> = diesel::sql_query(
+        "SELECT attname::text AS name FROM pg_stats WHERE tablename = 'contacts'",
+    )
+    .load(&mut server)
+    .await
+    .unwrap();
+    assert!(
+        visible.is_empty(),
+        "the server's role reads no statistics of tenant rows"
+    );
+}
+
 /// `Db::read` sends BEGIN and its statement together: the statement still runs inside the
 /// transaction and acts for the scope, and a read that fails or is dropped midway leaves no
 /// transaction and no identity on the connection the next caller gets.

@@ -588,8 +588,8 @@ pub(super) async fn next_run(
 
 /// Freezes the audience of `campaign`: one recipient row per contact, queued or skipped,
 /// written with `unnest` arrays a page at a time, and the counters set. Runs in the
-/// launch job's transaction.
-pub(super) async fn freeze(c: &mut Conn, org_id: Uuid, campaign: &Campaign) -> Result<()> {
+/// launch job's transaction. Returns how many recipients it wrote.
+pub(super) async fn freeze(c: &mut Conn, org_id: Uuid, campaign: &Campaign) -> Result<i64> {
     let audience = AudienceQuery::load(c, &campaign.audience()).await?;
     let (date, time) = match campaign.schedule() {
         Schedule::Local { date, time } => (Some(date), Some(time)),
@@ -680,7 +680,7 @@ pub(super) async fn freeze(c: &mut Conn, org_id: Uuid, campaign: &Campaign) -> R
             .execute(c)
             .await?;
     }
-    Ok(())
+    Ok(planner.audience)
 }
 
 #[cfg(test)]

@@ -59,6 +59,10 @@ const RECORD_EVERY: Duration = Duration::from_millis(250);
 /// Attempts for a recipient Meta answers with a passing error before it fails.
 const MAX_ATTEMPTS: i32 = 8;
 
+/// An audience this large has the recipients' planner statistics refreshed after it is
+/// frozen (`wagent_db::Db::refresh_statistics`): below it, stale statistics cost little.
+const BULK_WRITE: i64 = 5_000;
+
 /// Freezes a campaign's audience at its start time and starts its dispatch.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Launch {
@@ -187,45 +191,60 @@ impl Domain {
         campaign_id: Uuid,
     ) -> Result<Option<Duration>, CampaignError> {
         let shards = self.campaign_shards();
-        self.tx(Scope::org(org_id), async |c| {
-            let campaign = super::find_for_update(c, campaign_id).await?;
-            if campaign.status != CampaignStatus::Scheduled {
-                return Ok(None);
-            }
-            if let Some(at) = campaign.starts_at
-                && at > Utc::now()
+        let (again, frozen) = self
+            .tx(Scope::org(org_id), async |c| -> Result<_, CampaignError> {
+                let campaign = super::find_for_update(c, campaign_id).await?;
+                if campaign.status != CampaignStatus::Scheduled {
+                    return Ok((None, 0));
+                }
+                if let Some(at) = campaign.starts_at
+                    && at > Utc::now()
+                {
+                    return Ok((Some((at - Utc::now()).to_std().unwrap_or_default()), 0));
+                }
+                audience::ready_to_send(c, &campaign).await?;
+                match campaign.schedule() {
+                    Schedule::Recurring {
+                        every,
+                        time,
+                        weekday,
+                    } => {
+                        let run = make_run(c, org_id, &campaign).await?;
+                        let frozen = audience::freeze(c, org_id, &run).await?;
+                        super::set_status(c, org_id, run.id, CampaignStatus::Running, None).await?;
+                        start(c, org_id, run.id, shards).await?;
+                        let next = audience::next_run(c, every, time, weekday).await?;
+                        diesel::update(campaigns::table.filter(campaigns::id.eq(campaign_id)))
+                            .set(campaigns::starts_at.eq(next))
+                            .execute(c)
+                            .await?;
+                        super::publish(c, org_id, campaign_id).await?;
+                        Ok((
+                            Some((next - Utc::now()).to_std().unwrap_or_default()),
+                            frozen,
+                        ))
+                    }
+                    _ => {
+                        let frozen = audience::freeze(c, org_id, &campaign).await?;
+                        super::set_status(c, org_id, campaign_id, CampaignStatus::Running, None)
+                            .await?;
+                        start(c, org_id, campaign_id, shards).await?;
+                        Ok((None, frozen))
+                    }
+                }
+            })
+            .await?;
+        if frozen >= BULK_WRITE {
+            // Best effort: autovacuum gets there later in any case.
+            if let Err(e) = self
+                .db
+                .refresh_statistics(wagent_db::Analyzed::CampaignRecipients)
+                .await
             {
-                return Ok(Some((at - Utc::now()).to_std().unwrap_or_default()));
+                tracing::warn!(%campaign_id, error = %e, "cannot refresh the recipients' statistics");
             }
-            audience::ready_to_send(c, &campaign).await?;
-            match campaign.schedule() {
-                Schedule::Recurring {
-                    every,
-                    time,
-                    weekday,
-                } => {
-                    let run = make_run(c, org_id, &campaign).await?;
-                    audience::freeze(c, org_id, &run).await?;
-                    super::set_status(c, org_id, run.id, CampaignStatus::Running, None).await?;
-                    start(c, org_id, run.id, shards).await?;
-                    let next = audience::next_run(c, every, time, weekday).await?;
-                    diesel::update(campaigns::table.filter(campaigns::id.eq(campaign_id)))
-                        .set(campaigns::starts_at.eq(next))
-                        .execute(c)
-                        .await?;
-                    super::publish(c, org_id, campaign_id).await?;
-                    Ok(Some((next - Utc::now()).to_std().unwrap_or_default()))
-                }
-                _ => {
-                    audience::freeze(c, org_id, &campaign).await?;
-                    super::set_status(c, org_id, campaign_id, CampaignStatus::Running, None)
-                        .await?;
-                    start(c, org_id, campaign_id, shards).await?;
-                    Ok(None)
-                }
-            }
-        })
-        .await
+        }
+        Ok(again)
     }
 
     /// One dispatch run: sends due recipients until none is left, the campaign stops, or

@@ -3,7 +3,10 @@
 //! `biz_opaque_callback_data`), replies and opt-outs. Every change adjusts the campaign's
 //! counters, breakdowns and timeline in the same transaction.
 
-use std::{collections::BTreeMap, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    time::Duration,
+};
 
 use chrono::{DateTime, DurationRound, Utc};
 use diesel::{
@@ -297,9 +300,17 @@ pub(super) async fn release(
 }
 
 #[derive(diesel::QueryableByName)]
-struct Moved {
+struct Locked {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
     #[diesel(sql_type = Text)]
     was: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Moved {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
     #[diesel(sql_type = Text)]
     status: String,
 }
@@ -402,6 +413,19 @@ pub(super) async fn record(
         .execute(c)
         .await?;
     }
+    // Locked in id order, as status webhooks lock them; a statement of its own, since a
+    // locking subquery joined to the update was locked again for every row it met.
+    let was: HashMap<Uuid, String> = diesel::sql_query(
+        "SELECT id, status AS was FROM campaign_recipients
+          WHERE org_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+    )
+    .bind::<SqlUuid, _>(org_id)
+    .bind::<Array<SqlUuid>, _>(&ids)
+    .load::<Locked>(c)
+    .await?
+    .into_iter()
+    .map(|l| (l.id, l.was))
+    .collect();
     let moved: Vec<Moved> = diesel::sql_query(
         "UPDATE campaign_recipients r
             SET status = u.status,
@@ -416,13 +440,10 @@ pub(super) async fn record(
                 claimed_by = NULL,
                 claimed_until = NULL
            FROM unnest($3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[],
-                       $8::float8[]) AS u(id, status, wamid, code, text, delay),
-                -- Locked in id order, as status webhooks lock them.
-                (SELECT id, status AS was FROM campaign_recipients
-                  WHERE org_id = $1 AND id = ANY($3) ORDER BY id FOR UPDATE) AS o
-          WHERE r.org_id = $1 AND r.id = u.id AND o.id = u.id AND r.claimed_by = $2
+                       $8::float8[]) AS u(id, status, wamid, code, text, delay)
+          WHERE r.org_id = $1 AND r.id = u.id AND r.claimed_by = $2
             AND r.status IN ('sending', 'unknown')
-      RETURNING o.was, r.status",
+      RETURNING r.id, r.status",
     )
     .bind::<SqlUuid, _>(org_id)
     .bind::<Text, _>(claim)
@@ -436,8 +457,8 @@ pub(super) async fn record(
     .await?;
     let mut delta = Delta::default();
     for m in &moved {
-        match m.was.as_str() {
-            "unknown" => delta.unknown -= 1,
+        match was.get(&m.id).map(String::as_str) {
+            Some("unknown") => delta.unknown -= 1,
             _ => delta.queued -= 1,
         }
         match m.status.as_str() {

@@ -32,6 +32,9 @@ use crate::{CommonError, Domain, contacts::profile::MAX_TAGS, jobs};
 const BATCH: usize = 5_000;
 /// How often progress is written while an import runs.
 const PROGRESS_EVERY: Duration = Duration::from_millis(300);
+/// An import that writes this many contacts has their planner statistics refreshed after
+/// it (`wagent_db::Db::refresh_statistics`): below it, stale statistics cost little.
+const BULK_WRITE: i64 = 5_000;
 /// Tags travel to the statement joined by this (a control character no tag holds).
 const TAG_SEPARATOR: char = '\u{1f}';
 
@@ -229,7 +232,7 @@ impl Domain {
         let started = Instant::now();
         let upsert = upsert_sql(options.duplicates, &options);
         let outcome = self
-            .tx(scope, async |c| -> Result<(), Stop> {
+            .tx(scope, async |c| -> Result<Counts, Stop> {
                 add_fields(c, org_id, &new_fields).await?;
                 let mut counts = Counts::default();
                 let mut last_report = Instant::now();
@@ -296,16 +299,27 @@ impl Domain {
                     return Err(Stop::Cancelled);
                 }
                 publish(c, org_id, import_id).await?;
-                Ok(())
+                Ok(counts)
             })
             .await;
         // Ending the channel stops the reader, whatever happened to the writer.
         drop(batches);
         let _ = reading.await;
         match outcome {
-            Ok(()) => {
+            Ok(counts) => {
                 tracing::info!(%import_id, elapsed_ms = started.elapsed().as_millis() as u64, "contact import done");
                 let _ = tokio::fs::remove_file(&path).await;
+                if counts.imported + counts.updated >= BULK_WRITE {
+                    // Best effort, for the campaigns about to be sent to them: autovacuum
+                    // gets there later in any case.
+                    if let Err(e) = self
+                        .db
+                        .refresh_statistics(wagent_db::Analyzed::Contacts)
+                        .await
+                    {
+                        tracing::warn!(%import_id, error = %e, "cannot refresh the contacts' statistics");
+                    }
+                }
                 Ok(())
             }
             Err(Stop::Cancelled) => Ok(()),
