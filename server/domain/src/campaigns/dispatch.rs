@@ -611,8 +611,10 @@ struct Window {
     in_flight: u32,
 }
 
-/// Meta's counting second, and a little more for clocks that round.
-const WINDOW: Duration = Duration::from_millis(1_005);
+/// Meta's counting second, and two milliseconds for clocks that round to the millisecond.
+/// Every millisecond here costs each shard a thousandth of its rate: a send's place is
+/// taken again one window and one answer time after its departure.
+const WINDOW: Duration = Duration::from_millis(1_002);
 
 impl Window {
     /// Takes a place for a send now, or tells when to ask again.
@@ -822,8 +824,8 @@ mod tests {
         assert_eq!(w.enter(3, ms(200)), Ok(()));
         // Two in flight and one answered at 100 ms: full until that answer is a second old.
         assert_eq!(w.enter(3, ms(300)), Err(ms(100) + WINDOW));
-        assert_eq!(w.enter(3, ms(1_104)), Err(ms(100) + WINDOW));
-        assert_eq!(w.enter(3, ms(1_105)), Ok(()));
+        assert_eq!(w.enter(3, ms(1_101)), Err(ms(100) + WINDOW));
+        assert_eq!(w.enter(3, ms(1_102)), Ok(()));
         // An answer frees no place before it ages out: it may have been counted just now.
         w.leave(ms(1_200));
         assert_eq!(w.enter(3, ms(1_300)), Err(ms(1_200) + WINDOW));

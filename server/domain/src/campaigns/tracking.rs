@@ -521,8 +521,10 @@ pub(super) async fn finish_or_wait(
     org_id: Uuid,
     campaign_id: Uuid,
 ) -> std::result::Result<Option<Duration>, super::CampaignError> {
+    // The server's clock, as for the campaign's other times (launched, updated): its
+    // duration is read from them together.
     let completed = diesel::sql_query(
-        "UPDATE campaigns SET status = 'completed', finished_at = now(), updated_at = now()
+        "UPDATE campaigns SET status = 'completed', finished_at = $3, updated_at = $3
           WHERE org_id = $1 AND id = $2 AND status = 'running'
             AND NOT EXISTS (SELECT 1 FROM campaign_recipients
                              WHERE org_id = $1 AND campaign_id = $2
@@ -530,6 +532,7 @@ pub(super) async fn finish_or_wait(
     )
     .bind::<SqlUuid, _>(org_id)
     .bind::<SqlUuid, _>(campaign_id)
+    .bind::<Timestamptz, _>(Utc::now())
     .execute(c)
     .await?;
     if completed > 0 {
