@@ -210,12 +210,13 @@ pub(super) async fn apply_statuses(
         in_threads,
     } = ours(c, &for_campaigns, &for_inbox).await?;
     link_customers(c, org_id, &ours).await?;
-    let campaign_statuses = campaigns::apply_campaign_statuses(c, org_id, &for_campaigns).await?;
-    let inbox_statuses = apply_message_statuses(c, org_id, &for_inbox).await?;
     // A campaign message the customer answered also sits in their thread
     // (`campaigns::add_campaign_messages`): the copy follows its recipient. Counted once,
-    // as the recipient's.
+    // as the recipient's. Messages before the recipients and their campaign's row, the
+    // lock order of docs/ARCHITECTURE.md.
     apply_message_statuses(c, org_id, &in_threads).await?;
+    let campaign_statuses = campaigns::apply_campaign_statuses(c, org_id, &for_campaigns).await?;
+    let inbox_statuses = apply_message_statuses(c, org_id, &for_inbox).await?;
     Ok(campaign_statuses + inbox_statuses)
 }
 
