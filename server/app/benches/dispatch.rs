@@ -113,7 +113,9 @@ async fn run() {
     while unix_now() <= last + 1 {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let capped_from_ms = unix_now() * 1_000;
     let (sent, elapsed) = send(&app, &alice, &org, &number, &template, "capped").await;
+    describe_departures(&app.sandbox.handle().accepted_ms(NUMBER), capped_from_ms);
     // The sends Meta accepted in each second of the run: the share of the level used in the
     // full seconds between the first and the last (those two are partly before the first
     // send and after the last).
@@ -139,6 +141,36 @@ async fn run() {
         "dispatch_capped_130429_count: {}",
         throttled(&app).await - before
     );
+}
+
+/// Prints how the capped run's accepted sends spread over time: the most in any sliding
+/// second, the sends per tenth of a second and the longest pauses between two sends.
+fn describe_departures(accepted_ms: &[i64], from_ms: i64) {
+    let times: Vec<i64> = accepted_ms.iter().copied().filter(|t| *t >= from_ms).collect();
+    let (Some(first), Some(last)) = (times.first(), times.last()) else {
+        return;
+    };
+    let mut busiest = 0;
+    let mut start = 0;
+    for (end, t) in times.iter().enumerate() {
+        while times[start] <= t - 1_000 {
+            start += 1;
+        }
+        busiest = busiest.max(end + 1 - start);
+    }
+    let mut tenths = vec![0u32; ((last - first) / 100 + 1) as usize];
+    for t in &times {
+        tenths[((t - first) / 100) as usize] += 1;
+    }
+    let mut gaps: Vec<(i64, i64)> = times
+        .windows(2)
+        .map(|w| (w[1] - w[0], w[0] - first))
+        .collect();
+    gaps.sort_unstable_by(|a, b| b.cmp(a));
+    gaps.truncate(8);
+    eprintln!("  capped run, accepted per tenth of a second: {tenths:?}");
+    eprintln!("  capped run, longest pauses (ms, at ms): {gaps:?}");
+    println!("dispatch_capped_busiest_sliding_second: {busiest}");
 }
 
 fn unix_now() -> i64 {

@@ -225,10 +225,25 @@ impl SandboxHandle {
         let mut seconds = std::collections::BTreeMap::new();
         for m in self.inner.lock().sent.values() {
             if m.phone_number_id == phone_number_id {
-                *seconds.entry(m.created_at).or_default() += 1;
+                *seconds.entry(m.accepted_ms.div_euclid(1_000)).or_default() += 1;
             }
         }
         seconds
+    }
+
+    /// When each send from `phone_number_id` was accepted (milliseconds since the Unix
+    /// epoch), in order.
+    pub fn accepted_ms(&self, phone_number_id: &str) -> Vec<i64> {
+        let mut times: Vec<i64> = self
+            .inner
+            .lock()
+            .sent
+            .values()
+            .filter(|m| m.phone_number_id == phone_number_id)
+            .map(|m| m.accepted_ms)
+            .collect();
+        times.sort_unstable();
+        times
     }
 }
 

@@ -256,7 +256,7 @@ pub(crate) fn send(
         request: Value::Object(body.clone()),
         category: category.clone(),
         statuses: Vec::new(),
-        created_at: Utc::now().timestamp(),
+        accepted_ms: Utc::now().timestamp_millis(),
     });
     drop(state);
 

@@ -214,7 +214,8 @@ pub(crate) struct SentMessage {
     pub request: Value,
     pub category: String,
     pub statuses: Vec<Value>,
-    pub created_at: i64,
+    /// When the sandbox accepted it, in milliseconds since the Unix epoch.
+    pub accepted_ms: i64,
 }
 
 impl SentMessage {
@@ -235,7 +236,7 @@ impl SentMessage {
             "status": status,
             "statuses": self.statuses,
             "request": self.request,
-            "timestamp": self.created_at.to_string(),
+            "timestamp": self.accepted_ms.div_euclid(1_000).to_string(),
         })
     }
 }

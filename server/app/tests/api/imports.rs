@@ -342,6 +342,80 @@ async fn a_file_that_breaks_halfway_fails_with_its_reason_and_imports_nothing() 
     assert!(again.1.get("errors").is_none(), "{}", again.1);
 }
 
+/// Imports `bytes` (name and phone columns) under `policy` and returns its final state.
+async fn import_all(app: &TestApp, token: &str, org: &str, bytes: Vec<u8>, policy: &str) -> Value {
+    let (_, uploaded) = upload(app, token, org, "list.csv", bytes).await;
+    let id = uploaded["importId"].as_str().unwrap();
+    let mut sub = Subscriber::connect(&app.ws_url(), token, "graphql-transport-ws")
+        .await
+        .unwrap();
+    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
+        .await;
+    app.ok(
+        token,
+        IMPORT,
+        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": policy }),
+    )
+    .await;
+    follow(&mut sub).await.pop().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Loja").await;
+    let alice = app.sign_in("alice").await;
+    let known = import_all(
+        &app,
+        &alice,
+        &org,
+        b"name,phone\nOld Name,+5511900011999\n".to_vec(),
+        "SKIP",
+    )
+    .await;
+    assert_eq!(known["imported"], 1, "{known}");
+
+    // 12,000 rows: the known number is in the third batch, after two batches of new ones
+    // were written as such.
+    let mut csv = String::from("name,phone\n");
+    for i in 0..12_000 {
+        csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
+    }
+    let done = import_all(&app, &alice, &org, csv.into(), "SKIP").await;
+    assert_eq!(done["status"], "DONE", "{done}");
+    assert_eq!(done["records"], 12_000, "{done}");
+    assert_eq!(done["imported"], 11_999, "{done}");
+    assert_eq!(done["duplicates"], 1, "{done}");
+    assert_eq!(done["updated"], 0, "{done}");
+
+    let found = |search: &'static str| {
+        let (app, alice, org) = (&app, &alice, &org);
+        async move {
+            app.ok(
+                alice,
+                "query($o: ID!, $s: String!) { organization(id: $o) { contacts(filter: {search: $s}, first: 5) { nodes { name phone } } } }",
+                json!({ "o": org, "s": search }),
+            )
+            .await["organization"]["contacts"]["nodes"]
+                .clone()
+        }
+    };
+    assert_eq!(
+        found("5511900011999").await,
+        json!([{ "name": "Old Name", "phone": "5511900011999" }]),
+        "SKIP keeps the contact as it was"
+    );
+    assert_eq!(
+        found("5511900000000").await,
+        json!([{ "name": "Customer 0", "phone": "5511900000000" }]),
+        "the first batch is there too"
+    );
+    assert_eq!(
+        found("5511900011998").await,
+        json!([{ "name": "Customer 11998", "phone": "5511900011998" }])
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_running_import_is_cancelled_and_leaves_nothing() {
     let app = TestApp::spawn().await;

@@ -140,7 +140,22 @@ enum Stop {
     Cancelled,
     /// The file or the mapping was refused: the import fails with this reason.
     Refused(String),
+    /// A contact of the file was already there (or came meanwhile) while the rows were
+    /// written as new ones.
+    Taken,
     Error(ImportError),
+}
+
+/// One import's file and what its rows become.
+#[derive(Clone, Copy)]
+struct ImportFile<'a> {
+    org_id: Uuid,
+    import_id: Uuid,
+    path: &'a Path,
+    options: &'a ImportOptions,
+    fields: &'a HashMap<String, super::FieldKind>,
+    detail: &'a str,
+    actor: Option<Uuid>,
 }
 
 impl From<ImportError> for Stop {
@@ -212,13 +227,71 @@ impl Domain {
         let path = self.import_file(org_id, import_id)?;
         let access = crate::Access::operator(org_id);
         let (_, fields, _) = self.import_settings(&access).await?;
+        let started = Instant::now();
+        let detail = format!("import of {file_name}");
+        let file = ImportFile {
+            org_id,
+            import_id,
+            path: &path,
+            options: &options,
+            fields: &fields,
+            detail: &detail,
+            actor,
+        };
+        // First as if every contact of the file were new (a plain insert, much cheaper than
+        // one that handles conflicts); when one was not, again from the start with them.
+        let mut outcome = self
+            .write_import(&file, &upsert_sql(options.duplicates, &options, true))
+            .await;
+        if matches!(outcome, Err(Stop::Taken)) {
+            tracing::info!(%import_id, "some contacts of the file exist; importing again with conflicts handled");
+            outcome = self
+                .write_import(&file, &upsert_sql(options.duplicates, &options, false))
+                .await;
+        }
+        match outcome {
+            Ok(counts) => {
+                tracing::info!(%import_id, elapsed_ms = started.elapsed().as_millis() as u64, "contact import done");
+                let _ = tokio::fs::remove_file(&path).await;
+                if counts.imported + counts.updated >= BULK_WRITE {
+                    // Best effort, for the campaigns about to be sent to them: autovacuum
+                    // gets there later in any case.
+                    if let Err(e) = self
+                        .db
+                        .refresh_statistics(wagent_db::Analyzed::Contacts)
+                        .await
+                    {
+                        tracing::warn!(%import_id, error = %e, "cannot refresh the contacts' statistics");
+                    }
+                }
+                Ok(())
+            }
+            Err(Stop::Cancelled) => Ok(()),
+            Err(Stop::Refused(reason)) => self.end_import(org_id, import_id, &reason).await,
+            Err(Stop::Error(e)) => Err(e),
+            Err(Stop::Taken) => Err(ImportError::Common(CommonError::internal(
+                "a unique violation while conflicts were handled",
+            ))),
+        }
+    }
 
+    /// Reads the whole file and writes it in one transaction with `upsert`.
+    async fn write_import(&self, file: &ImportFile<'_>, upsert: &Upsert) -> Result<Counts, Stop> {
+        let ImportFile {
+            org_id,
+            import_id,
+            path,
+            options,
+            fields,
+            detail,
+            actor,
+        } = *file;
+        let scope = Scope::org(org_id);
         let (sender, mut batches) = mpsc::channel::<Result<Batch, ImportError>>(2);
         let reading = {
-            let (path, options, fields) = (path.clone(), options.clone(), fields.clone());
+            let (path, options, fields) = (path.to_owned(), options.clone(), fields.clone());
             tokio::task::spawn_blocking(move || read_file(&path, &options, &fields, &sender))
         };
-        let detail = format!("import of {file_name}");
         let new_fields: Vec<(String, String)> = options
             .mapping
             .iter()
@@ -229,8 +302,6 @@ impl Domain {
                 _ => None,
             })
             .collect();
-        let started = Instant::now();
-        let upsert = upsert_sql(options.duplicates, &options);
         let outcome = self
             .tx(scope, async |c| -> Result<Counts, Stop> {
                 add_fields(c, org_id, &new_fields).await?;
@@ -251,8 +322,8 @@ impl Domain {
                         org_id,
                         import_id,
                         &batch,
-                        &upsert,
-                        &detail,
+                        upsert,
+                        detail,
                         actor,
                         &mut counts,
                     )
@@ -305,27 +376,7 @@ impl Domain {
         // Ending the channel stops the reader, whatever happened to the writer.
         drop(batches);
         let _ = reading.await;
-        match outcome {
-            Ok(counts) => {
-                tracing::info!(%import_id, elapsed_ms = started.elapsed().as_millis() as u64, "contact import done");
-                let _ = tokio::fs::remove_file(&path).await;
-                if counts.imported + counts.updated >= BULK_WRITE {
-                    // Best effort, for the campaigns about to be sent to them: autovacuum
-                    // gets there later in any case.
-                    if let Err(e) = self
-                        .db
-                        .refresh_statistics(wagent_db::Analyzed::Contacts)
-                        .await
-                    {
-                        tracing::warn!(%import_id, error = %e, "cannot refresh the contacts' statistics");
-                    }
-                }
-                Ok(())
-            }
-            Err(Stop::Cancelled) => Ok(()),
-            Err(Stop::Refused(reason)) => self.end_import(org_id, import_id, &reason).await,
-            Err(Stop::Error(e)) => Err(e),
-        }
+        outcome
     }
 
     /// Writes progress beside the import's transaction; false when it was cancelled.
@@ -432,11 +483,16 @@ struct Upsert {
     sql: String,
     /// Whether the statement answers its own counts (else its row count is the inserted).
     counts: bool,
+    /// Written as new contacts, without handling conflicts.
+    fresh: bool,
     /// Whether the import remembers its contacts as an audience.
     members: bool,
 }
 
-fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
+/// The statement that writes a batch. `fresh`: as if no contact of the file existed, so
+/// that new contacts only are written without handling conflicts (a unique violation then
+/// stops the writer with [`Stop::Taken`]).
+fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions, fresh: bool) -> Upsert {
     {
         let maps = |t: Target| options.mapping.iter().any(|m| m.target == t);
         let marketing = maps(Target::Marketing);
@@ -489,9 +545,15 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
                      SELECT $1, i.id, i.wa_id, i.name, i.email, i.language, i.country,
                             i.time_zone, {tags}, i.fields
                        FROM {input}
-                     ON CONFLICT (org_id, wa_id) DO NOTHING"
+                     {conflicts}",
+                    conflicts = if fresh {
+                        ""
+                    } else {
+                        "ON CONFLICT (org_id, wa_id) DO NOTHING"
+                    },
                 ),
                 counts: false,
+                fresh,
                 members: options.as_audience,
             };
         }
@@ -528,6 +590,7 @@ fn upsert_sql(policy: DuplicatePolicy, options: &ImportOptions) -> Upsert {
         Upsert {
             sql,
             counts: true,
+            fresh: false,
             members: options.as_audience,
         }
     }
@@ -543,7 +606,7 @@ async fn write_batch(
     detail: &str,
     actor: Option<Uuid>,
     counts: &mut Counts,
-) -> Result<(), ImportError> {
+) -> Result<(), Stop> {
     counts.records += batch.records as i64;
     counts.empty += batch.empty as i64;
     counts.invalid += batch.rejects.len() as i64;
@@ -613,7 +676,13 @@ async fn write_batch(
     let written = if upsert.counts {
         query.get_result::<Written>(c).await?
     } else {
-        let inserted = query.execute(c).await? as i64;
+        let inserted = match query.execute(c).await {
+            Ok(n) => n as i64,
+            Err(e) if upsert.fresh && wagent_db::is_unique_violation(&e) => {
+                return Err(Stop::Taken);
+            }
+            Err(e) => return Err(e.into()),
+        };
         Written {
             inserted,
             updated: 0,
