@@ -146,7 +146,11 @@ async fn run() {
 /// Prints how the capped run's accepted sends spread over time: the most in any sliding
 /// second, the sends per tenth of a second and the longest pauses between two sends.
 fn describe_departures(accepted_ms: &[i64], from_ms: i64) {
-    let times: Vec<i64> = accepted_ms.iter().copied().filter(|t| *t >= from_ms).collect();
+    let times: Vec<i64> = accepted_ms
+        .iter()
+        .copied()
+        .filter(|t| *t >= from_ms)
+        .collect();
     let (Some(first), Some(last)) = (times.first(), times.last()) else {
         return;
     };
