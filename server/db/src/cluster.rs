@@ -356,8 +356,12 @@ fn start_server(
         runner.own(socket_dir)?;
     }
     let log = data_dir.join("server.log");
+    // PostgreSQL's default of 128 MB of shared buffers is a fraction of what a server is
+    // given: a bulk insert that outgrows them evicts its own dirty pages, flushing the WAL
+    // before each (an import of 1,000,000 contacts took a fifth longer).
     let mut settings = format!(
-        "-k '{}' -c listen_addresses='' -c max_connections=200 -c unix_socket_permissions=0700",
+        "-k '{}' -c listen_addresses='' -c max_connections=200 -c unix_socket_permissions=0700 \
+         -c shared_buffers=1GB",
         s(socket_dir)
     );
     if options.ephemeral {
