@@ -223,10 +223,8 @@ impl SandboxHandle {
     /// a business sees of its throughput.
     pub fn sends_per_second(&self, phone_number_id: &str) -> std::collections::BTreeMap<i64, u32> {
         let mut seconds = std::collections::BTreeMap::new();
-        for m in self.inner.lock().sent.values() {
-            if m.phone_number_id == phone_number_id {
-                *seconds.entry(m.accepted_ms.div_euclid(1_000)).or_default() += 1;
-            }
+        for at in self.accepted_ms(phone_number_id) {
+            *seconds.entry(at.div_euclid(1_000)).or_default() += 1;
         }
         seconds
     }

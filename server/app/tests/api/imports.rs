@@ -304,25 +304,38 @@ fn broken_after(rows: usize) -> Vec<u8> {
     bytes
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_file_that_breaks_halfway_fails_with_its_reason_and_imports_nothing() {
-    let app = TestApp::spawn().await;
-    let org = app.create_org("alice", "Loja").await;
-    let alice = app.sign_in("alice").await;
-    let (_, uploaded) = upload(&app, &alice, &org, "broken.csv", broken_after(12_000)).await;
-    let id = uploaded["importId"].as_str().unwrap();
-    let mut sub = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
+/// Imports `bytes` (name and phone columns) under `policy`; the import's id and its final
+/// state.
+async fn import_all(
+    app: &TestApp,
+    token: &str,
+    org: &str,
+    bytes: Vec<u8>,
+    policy: &str,
+) -> (String, Value) {
+    let (_, uploaded) = upload(app, token, org, "list.csv", bytes).await;
+    let id = uploaded["importId"].as_str().unwrap().to_owned();
+    let mut sub = Subscriber::connect(&app.ws_url(), token, "graphql-transport-ws")
         .await
         .unwrap();
     sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
         .await;
     app.ok(
-        &alice,
+        token,
         IMPORT,
-        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": "SKIP" }),
+        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": policy }),
     )
     .await;
-    let failed = follow(&mut sub).await.pop().unwrap();
+    let last = follow(&mut sub).await.pop().unwrap();
+    (id, last)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_that_breaks_halfway_fails_with_its_reason_and_imports_nothing() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Loja").await;
+    let alice = app.sign_in("alice").await;
+    let (id, failed) = import_all(&app, &alice, &org, broken_after(12_000), "SKIP").await;
     assert_eq!(failed["status"], "FAILED", "{failed}");
     let error = failed["error"].as_str().unwrap();
     assert!(error.contains("line 12,002"), "{error}");
@@ -342,30 +355,12 @@ async fn a_file_that_breaks_halfway_fails_with_its_reason_and_imports_nothing() 
     assert!(again.1.get("errors").is_none(), "{}", again.1);
 }
 
-/// Imports `bytes` (name and phone columns) under `policy` and returns its final state.
-async fn import_all(app: &TestApp, token: &str, org: &str, bytes: Vec<u8>, policy: &str) -> Value {
-    let (_, uploaded) = upload(app, token, org, "list.csv", bytes).await;
-    let id = uploaded["importId"].as_str().unwrap();
-    let mut sub = Subscriber::connect(&app.ws_url(), token, "graphql-transport-ws")
-        .await
-        .unwrap();
-    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
-        .await;
-    app.ok(
-        token,
-        IMPORT,
-        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": policy }),
-    )
-    .await;
-    follow(&mut sub).await.pop().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them() {
     let app = TestApp::spawn().await;
     let org = app.create_org("alice", "Loja").await;
     let alice = app.sign_in("alice").await;
-    let known = import_all(
+    let (_, known) = import_all(
         &app,
         &alice,
         &org,
@@ -381,7 +376,7 @@ async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them
     for i in 0..12_000 {
         csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
     }
-    let done = import_all(&app, &alice, &org, csv.into(), "SKIP").await;
+    let (_, done) = import_all(&app, &alice, &org, csv.into(), "SKIP").await;
     assert_eq!(done["status"], "DONE", "{done}");
     assert_eq!(done["records"], 12_000, "{done}");
     assert_eq!(done["imported"], 11_999, "{done}");
