@@ -1,9 +1,10 @@
 //! PostgreSQL access for WAgent.
 //!
-//! [`Db::transaction`] (and [`Db::read`], its pipelined form for the hot reads) is the only
-//! way the server reaches tenant data: it opens a transaction and sets `app.org_id` /
-//! `app.user_id` with `set_config(..., true)`, so the row-level security policies written in
-//! `migrations/` decide which rows exist for the caller.
+//! [`Db::transaction`] (and [`Db::read`], its one-round-trip form for the hot reads) is the
+//! only way the server reaches tenant data: it opens a transaction and sets `app.org_id` /
+//! `app.user_id` with `set_config(..., true)` (the read sets them for the session, ahead of
+//! its statement), so the row-level security policies written in `migrations/` decide which
+//! rows exist for the caller.
 
 pub mod bus;
 pub mod cluster;
@@ -147,8 +148,8 @@ impl Db {
 
     /// Runs `f` in one transaction acting for `scope`; commits on `Ok`, rolls back on `Err`.
     ///
-    /// The settings are transaction-local, so a pooled connection never carries one
-    /// tenant's identity into the next transaction.
+    /// The settings are transaction-local and set at every BEGIN, so whatever an earlier
+    /// [`Db::read`] left on the session, the transaction acts for `scope` alone.
     pub async fn transaction<R, E, F>(&self, scope: Scope, f: F) -> Result<R, E>
     where
         for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
@@ -183,22 +184,25 @@ impl Db {
         }
     }
 
-    /// Runs the statements `f` sends in one transaction acting for `scope`, for the hot
-    /// reads: BEGIN and the settings go out without waiting for their answer, and `f`'s
-    /// statements follow them on the same connection (pipelining), so a read of one
-    /// statement costs two round trips instead of three. `f` only reads: the transaction
-    /// commits when its statements have answered.
+    /// Runs the statements `f` sends acting for `scope`, for the hot reads, in one round
+    /// trip: the settings go out as session settings without waiting for their answer, and
+    /// `f`'s statements follow them on the same connection (pipelining). No BEGIN and no
+    /// COMMIT: each statement is its own snapshot, so `f` should send one (the inbox page
+    /// does). PostgreSQL runs what one connection sends in order, so a statement that must
+    /// first be prepared (a round trip of its own) still runs after the settings.
     ///
-    /// A connection whose read failed or was cancelled midway is closed rather than pooled:
-    /// diesel's transaction manager does not know of this BEGIN, so nothing else would
-    /// notice a transaction left open on it.
+    /// The settings outlive the read on the session; every use of a pooled connection
+    /// ([`Db::transaction`] and this) sets both before its first statement, and the others
+    /// ([`Db::ping`], [`Db::refresh_statistics`]) read no tenant table. A settings statement
+    /// that failed fails the read, whatever `f` read. A connection whose read failed or was
+    /// cancelled midway is closed rather than pooled.
     pub async fn read<R, F>(&self, scope: Scope, f: F) -> Result<R, Error>
     where
         F: for<'c> FnOnce(&'c Conn) -> BoxFuture<'c, diesel::QueryResult<R>>,
     {
         let mut reading = Reading(Some(self.get().await?));
         let value = reading.run(scope, f).await?;
-        // Committed: the connection goes back to the pool.
+        // Answered: the connection goes back to the pool.
         drop(reading.0.take());
         Ok(value)
     }
@@ -240,18 +244,24 @@ impl Analyzed {
     }
 }
 
-/// BEGIN and the settings, sent in one message. The values are formatted uuids (hex and
-/// dashes only), so writing them into the SQL text is safe.
+/// BEGIN and the transaction's settings, sent in one message.
 fn begin_sql(scope: Scope) -> String {
+    format!("BEGIN; {}", settings_sql(scope, true))
+}
+
+/// The statement that sets both settings, for the transaction (`local`) or the session. The
+/// values are formatted uuids (hex and dashes only), so writing them into the SQL text is
+/// safe.
+fn settings_sql(scope: Scope, local: bool) -> String {
     format!(
-        "BEGIN; SELECT set_config('app.org_id', '{}', true), set_config('app.user_id', '{}', true)",
-        scope.org_id.map(|id| id.to_string()).unwrap_or_default(),
-        scope.user_id.map(|id| id.to_string()).unwrap_or_default(),
+        "SELECT set_config('app.org_id', '{org}', {local}), set_config('app.user_id', '{user}', {local})",
+        org = scope.org_id.map(|id| id.to_string()).unwrap_or_default(),
+        user = scope.user_id.map(|id| id.to_string()).unwrap_or_default(),
     )
 }
 
 /// A connection while [`Db::read`] uses it; closed instead of pooled unless the read
-/// took it back after its COMMIT.
+/// took it back after its statements answered.
 struct Reading(Option<Object<Conn>>);
 
 impl Reading {
@@ -265,22 +275,20 @@ impl Reading {
             .ok_or_else(|| Error::Pool("the connection was given back".into()))?;
         statement_count::attribute(conn, scope.org_id);
         let conn: &Conn = conn;
-        let begin = begin_sql(scope);
-        let mut begin_on = conn;
-        let mut begin = pin!(SimpleAsyncConnection::batch_execute(&mut begin_on, &begin));
-        // Polled once before `f` builds its statements: BEGIN is then queued on the
+        let settings = settings_sql(scope, false);
+        let mut set_on = conn;
+        let mut set = pin!(SimpleAsyncConnection::batch_execute(&mut set_on, &settings));
+        // Polled once before `f` builds its statements: the settings are then queued on the
         // connection ahead of them, whatever `f` awaits first.
-        let begun = futures::poll!(begin.as_mut());
+        let sent = futures::poll!(set.as_mut());
         let read = f(conn);
-        let value = match begun {
-            Poll::Ready(begun) => {
-                begun?;
+        let value = match sent {
+            Poll::Ready(set) => {
+                set?;
                 read.await?
             }
-            Poll::Pending => try_join(begin, read).await?.1,
+            Poll::Pending => try_join(set, read).await?.1,
         };
-        let mut commit_on = conn;
-        SimpleAsyncConnection::batch_execute(&mut commit_on, "COMMIT").await?;
         Ok(value)
     }
 }

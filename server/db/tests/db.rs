@@ -329,9 +329,9 @@ async fn the_server_refreshes_statistics_of_the_bulk_tables_only() {
     );
 }
 
-/// `Db::read` sends BEGIN and its statement together: the statement still runs inside the
-/// transaction and acts for the scope, and a read that fails or is dropped midway leaves no
-/// transaction and no identity on the connection the next caller gets.
+/// `Db::read` sends the settings and its statement together: the statement acts for the
+/// scope, and a read that fails or is dropped midway leaves no identity that the next
+/// caller of the connection (a read or a transaction) acts for.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_pipelined_read_acts_for_its_scope_and_leaves_nothing_behind() {
     use futures::FutureExt;
@@ -355,6 +355,21 @@ async fn a_pipelined_read_acts_for_its_scope_and_leaves_nothing_behind() {
     assert_eq!(names(Scope::org(acme)).await, ["Acme"]);
     assert_eq!(names(Scope::org(globex)).await, ["Globex"]);
     assert!(names(Scope::system()).await.is_empty());
+    // A transaction after a read acts for its own scope, not for the read's.
+    assert_eq!(names(Scope::org(acme)).await, ["Acme"]);
+    let in_transaction = db
+        .transaction(Scope::system(), async |c| {
+            diesel::sql_query("SELECT name FROM organizations")
+                .load::<Named>(c)
+                .await
+                .map_err(wagent_db::Error::from)
+        })
+        .await
+        .unwrap();
+    assert!(
+        in_transaction.is_empty(),
+        "the read's organization leaked into a transaction"
+    );
 
     // A statement that fails: the error comes back, and the next read is not inside the
     // aborted transaction.

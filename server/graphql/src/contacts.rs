@@ -1,11 +1,16 @@
 //! Contacts in GraphQL: the contact a business keeps, the contact list, and consent.
 
+use std::{collections::HashMap, sync::Arc};
+
 use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
 use wagent_domain::{
     Access, Domain, Intent, Role,
     contacts::{
-        ConsentEvent, Contact, ContactChanges, ContactField, ContactFilter, FieldKind, Marketing,
+        ConsentEvent, Contact, ContactCard, ContactChanges, ContactField, ContactFilter, FieldKind,
+        Marketing,
     },
     inbox::TimeCursor,
 };
@@ -31,90 +36,220 @@ pub enum GqlMarketing {
 }
 
 /// A customer of the organization: what WhatsApp tells and what the business keeps.
+#[derive(Clone)]
 pub struct ContactObject {
-    pub contact: Contact,
+    contact: ContactRow,
     /// The organization the request was authorized for, for the fields that query.
     pub access: Access,
+}
+
+/// A contact as read: whole, or as a page of conversations read it (who the customer is),
+/// the page's contacts then read whole together when a row is asked for anything else.
+#[derive(Clone)]
+enum ContactRow {
+    Whole(Box<Contact>),
+    Card(ContactCard, Arc<PageContacts>),
+}
+
+/// The contacts of a page of conversations, read whole by the first row that needs it: one
+/// statement for the page, whatever its size.
+pub struct PageContacts {
+    ids: Vec<Uuid>,
+    whole: OnceCell<HashMap<Uuid, Contact>>,
+}
+
+impl PageContacts {
+    pub fn new(ids: Vec<Uuid>) -> Arc<Self> {
+        Arc::new(Self {
+            ids,
+            whole: OnceCell::new(),
+        })
+    }
+}
+
+impl ContactRow {
+    fn id(&self) -> Uuid {
+        match self {
+            Self::Whole(c) => c.id,
+            Self::Card(c, _) => c.id,
+        }
+    }
+
+    /// The phone number (Meta's wa_id).
+    fn phone(&self) -> Option<&str> {
+        match self {
+            Self::Whole(c) => c.wa_id.as_deref(),
+            Self::Card(c, _) => c.wa_id.as_deref(),
+        }
+    }
+
+    fn user_id(&self) -> Option<&str> {
+        match self {
+            Self::Whole(c) => c.user_id.as_deref(),
+            Self::Card(c, _) => c.user_id.as_deref(),
+        }
+    }
+
+    fn profile_name(&self) -> Option<&str> {
+        match self {
+            Self::Whole(c) => c.profile_name.as_deref(),
+            Self::Card(c, _) => c.profile_name.as_deref(),
+        }
+    }
+
+    fn username(&self) -> Option<&str> {
+        match self {
+            Self::Whole(c) => c.username.as_deref(),
+            Self::Card(c, _) => c.username.as_deref(),
+        }
+    }
+
+    fn name(&self) -> Option<&str> {
+        match self {
+            Self::Whole(c) => c.name.as_deref(),
+            Self::Card(c, _) => c.name.as_deref(),
+        }
+    }
+
+    /// `Contact.waId`: the phone number, else the user id.
+    fn wa_id(&self) -> &str {
+        self.phone().or(self.user_id()).unwrap_or_default()
+    }
+
+    /// `name`, else `profileName`.
+    fn display_name(&self) -> Option<&str> {
+        self.name().or(self.profile_name())
+    }
+}
+
+impl ContactObject {
+    pub fn new(contact: Contact, access: Access) -> Self {
+        Self {
+            contact: ContactRow::Whole(Box::new(contact)),
+            access,
+        }
+    }
+
+    /// A row of a page of conversations, whose other contacts are in `page`.
+    pub fn card(card: ContactCard, page: Arc<PageContacts>, access: Access) -> Self {
+        Self {
+            contact: ContactRow::Card(card, page),
+            access,
+        }
+    }
+
+    /// The whole contact; for a page's row, the page's contacts are read on first need.
+    async fn whole(&self, ctx: &Context<'_>) -> async_graphql::Result<&Contact> {
+        let (card, page) = match &self.contact {
+            ContactRow::Whole(c) => return Ok(c),
+            ContactRow::Card(card, page) => (card, page),
+        };
+        let whole = page
+            .whole
+            .get_or_try_init(|| {
+                Box::pin(async {
+                    let read = ctx
+                        .data_unchecked::<Domain>()
+                        .contacts_by_ids(&self.access, &page.ids)
+                        .await
+                        .gql(ctx)?;
+                    Ok::<_, async_graphql::Error>(read.into_iter().map(|c| (c.id, c)).collect())
+                })
+            })
+            .await?;
+        whole
+            .get(&card.id)
+            .ok_or_else(|| async_graphql::Error::new("the contact no longer exists"))
+    }
 }
 
 #[Object(name = "Contact", serial)]
 impl ContactObject {
     async fn id(&self) -> ID {
-        self.contact.id.into()
+        self.contact.id().into()
     }
     /// The customer's WhatsApp id: their phone number, else their business-scoped user id
     /// (prefer `phone` and `userId`: a customer may have no phone number).
     async fn wa_id(&self) -> &str {
-        contact_wa_id(&self.contact)
+        self.contact.wa_id()
     }
     /// The customer's phone number (Meta's wa_id); none for a customer known only by user id.
     async fn phone(&self) -> Option<&str> {
-        self.contact.wa_id.as_deref()
+        self.contact.phone()
     }
     /// Meta's business-scoped user id (e.g. `BR.1520436779021845`), when Meta sent one.
     async fn user_id(&self) -> Option<&str> {
-        self.contact.user_id.as_deref()
+        self.contact.user_id()
     }
     /// The customer's WhatsApp username, when they have one.
     async fn username(&self) -> Option<&str> {
-        self.contact.username.as_deref()
+        self.contact.username()
     }
     /// The name the customer gave themselves on WhatsApp.
     async fn profile_name(&self) -> Option<&str> {
-        self.contact.profile_name.as_deref()
+        self.contact.profile_name()
     }
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.contact.created_at
+    async fn created_at(&self, ctx: &Context<'_>) -> async_graphql::Result<DateTime<Utc>> {
+        Ok(self.whole(ctx).await?.created_at)
     }
     /// The name the business gave the contact.
     async fn name(&self) -> Option<&str> {
-        self.contact.name.as_deref()
+        self.contact.name()
     }
     /// `name`, else `profileName`.
     async fn display_name(&self) -> Option<&str> {
         self.contact.display_name()
     }
-    async fn email(&self) -> Option<&str> {
-        self.contact.email.as_deref()
+    async fn email(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.email.as_deref())
     }
     /// The language to write to the customer in (`pt_BR`, `es`), when known.
-    async fn language(&self) -> Option<&str> {
-        self.contact.language.as_deref()
+    async fn language(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.language.as_deref())
     }
     /// ISO 3166 country code, from the number unless set by hand.
-    async fn country(&self) -> Option<&str> {
-        self.contact.country.as_deref()
+    async fn country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.country.as_deref())
     }
     /// IANA time zone (`America/Sao_Paulo`), from the country unless set by hand.
-    async fn time_zone(&self) -> Option<&str> {
-        self.contact.time_zone.as_deref()
+    async fn time_zone(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.time_zone.as_deref())
     }
     /// Lower-case tags; a group of contacts is a tag.
-    async fn tags(&self) -> &[String] {
-        &self.contact.tags
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<&[String]> {
+        Ok(&self.whole(ctx).await?.tags)
     }
     /// Values of the organization's contact fields, by key.
-    async fn fields(&self) -> Json<serde_json::Value> {
-        Json(self.contact.fields.clone())
+    async fn fields(&self, ctx: &Context<'_>) -> async_graphql::Result<Json<serde_json::Value>> {
+        Ok(Json(self.whole(ctx).await?.fields.clone()))
     }
-    async fn marketing(&self) -> GqlMarketing {
-        self.contact.marketing.into()
+    async fn marketing(&self, ctx: &Context<'_>) -> async_graphql::Result<GqlMarketing> {
+        Ok(self.whole(ctx).await?.marketing.into())
     }
     /// Where the current consent came from: keyword, meta, manual, import or api; none
     /// while UNKNOWN.
-    async fn marketing_source(&self) -> Option<&str> {
-        self.contact.marketing_source.as_deref()
+    async fn marketing_source(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.marketing_source.as_deref())
     }
-    async fn marketing_changed_at(&self) -> Option<DateTime<Utc>> {
-        self.contact.marketing_at
+    async fn marketing_changed_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.whole(ctx).await?.marketing_at)
     }
     /// When the customer last wrote.
-    async fn last_inbound_at(&self) -> Option<DateTime<Utc>> {
-        self.contact.last_inbound_at
+    async fn last_inbound_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.whole(ctx).await?.last_inbound_at)
     }
     /// When the business last wrote to the customer.
-    async fn last_outbound_at(&self) -> Option<DateTime<Utc>> {
-        self.contact.last_outbound_at
+    async fn last_outbound_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.whole(ctx).await?.last_outbound_at)
     }
     /// Every change of the contact's consent, newest first (at most 100). Read per contact,
     /// so costly in complexity: ask for it on one contact, not on a list.
@@ -125,7 +260,7 @@ impl ContactObject {
     ) -> async_graphql::Result<Vec<ConsentEventObject>> {
         let events = Box::pin(
             ctx.data_unchecked::<Domain>()
-                .consent_history(&self.access, self.contact.id),
+                .consent_history(&self.access, self.contact.id()),
         )
         .await
         .gql(ctx)?;
@@ -135,40 +270,41 @@ impl ContactObject {
 
 impl PlainObject for ContactObject {
     fn plain_field(&self, name: &str, _: PlainSelection<'_>, out: &mut PlainJson) -> Option<()> {
-        let c = &self.contact;
+        let row = &self.contact;
         match name {
-            "id" => out.value(&c.id),
-            "waId" => out.value(contact_wa_id(c)),
-            "phone" => out.value(&c.wa_id),
-            "userId" => out.value(&c.user_id),
-            "username" => out.value(&c.username),
-            "profileName" => out.value(&c.profile_name),
-            "createdAt" => out.value(&c.created_at),
-            "name" => out.value(&c.name),
-            "displayName" => out.value(&c.display_name()),
-            "email" => out.value(&c.email),
-            "language" => out.value(&c.language),
-            "country" => out.value(&c.country),
-            "timeZone" => out.value(&c.time_zone),
-            "tags" => out.value(&c.tags),
-            "fields" => out.any(&c.fields),
-            "marketing" => out.enum_item(GqlMarketing::from(c.marketing)),
-            "marketingSource" => out.value(&c.marketing_source),
-            "marketingChangedAt" => out.value(&c.marketing_at),
-            "lastInboundAt" => out.value(&c.last_inbound_at),
-            "lastOutboundAt" => out.value(&c.last_outbound_at),
-            _ => return None,
+            "id" => out.value(&row.id()),
+            "waId" => out.value(row.wa_id()),
+            "phone" => out.value(&row.phone()),
+            "userId" => out.value(&row.user_id()),
+            "username" => out.value(&row.username()),
+            "profileName" => out.value(&row.profile_name()),
+            "name" => out.value(&row.name()),
+            "displayName" => out.value(&row.display_name()),
+            _ => {
+                // The rest only a whole contact holds; a page's card goes through the
+                // resolvers, which read the page's contacts.
+                let ContactRow::Whole(c) = row else {
+                    return None;
+                };
+                match name {
+                    "createdAt" => out.value(&c.created_at),
+                    "email" => out.value(&c.email),
+                    "language" => out.value(&c.language),
+                    "country" => out.value(&c.country),
+                    "timeZone" => out.value(&c.time_zone),
+                    "tags" => out.value(&c.tags),
+                    "fields" => out.any(&c.fields),
+                    "marketing" => out.enum_item(GqlMarketing::from(c.marketing)),
+                    "marketingSource" => out.value(&c.marketing_source),
+                    "marketingChangedAt" => out.value(&c.marketing_at),
+                    "lastInboundAt" => out.value(&c.last_inbound_at),
+                    "lastOutboundAt" => out.value(&c.last_outbound_at),
+                    _ => return None,
+                }
+            }
         }
         Some(())
     }
-}
-
-/// `Contact.waId`: the phone number, else the user id.
-fn contact_wa_id(c: &Contact) -> &str {
-    c.wa_id
-        .as_deref()
-        .or(c.user_id.as_deref())
-        .unwrap_or_default()
 }
 
 /// One change of a contact's marketing consent.
@@ -242,13 +378,7 @@ pub async fn contacts(
             id: contact.id,
         }
         .encode();
-        async_graphql::connection::Edge::new(
-            cursor,
-            ContactObject {
-                contact,
-                access: access.clone(),
-            },
-        )
+        async_graphql::connection::Edge::new(cursor, ContactObject::new(contact, access.clone()))
     }));
     Ok(PlainConnection(c))
 }
@@ -456,7 +586,7 @@ impl ContactsMutation {
             .set_contact_marketing(&access, id, marketing, input.note.as_deref())
             .await
             .gql(ctx)?;
-        Ok(ContactObject { contact, access })
+        Ok(ContactObject::new(contact, access))
     }
 
     /// Member. Changes what the business keeps about a contact; every value is checked as
@@ -490,7 +620,7 @@ impl ContactsMutation {
             .update_contact(&access, id, changes)
             .await
             .gql(ctx)?;
-        Ok(ContactObject { contact, access })
+        Ok(ContactObject::new(contact, access))
     }
 
     /// Admin. Defines a contact field of the organization.

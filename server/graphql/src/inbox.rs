@@ -25,7 +25,7 @@ use wagent_domain::{
 
 use crate::{
     GqlResult,
-    contacts::ContactObject,
+    contacts::{ContactObject, PageContacts},
     guard, parse_id,
     plain::{PlainConnection, PlainJson, PlainObject, PlainSelection},
     require,
@@ -408,10 +408,7 @@ impl ConversationObject {
     }
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
         if let Some(row) = &self.neighbours {
-            return Ok(ContactObject {
-                contact: row.contact.contact.clone(),
-                access: self.access.clone(),
-            });
+            return Ok(row.contact.clone());
         }
         let contact = Box::pin(
             ctx.data_unchecked::<Domain>()
@@ -419,10 +416,7 @@ impl ConversationObject {
         )
         .await
         .gql(ctx)?;
-        Ok(ContactObject {
-            contact,
-            access: self.access.clone(),
-        })
+        Ok(ContactObject::new(contact, self.access.clone()))
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
         if let Some(row) = &self.neighbours {
@@ -833,14 +827,12 @@ pub async fn conversations(
         notes: OnceCell::new(),
         ai_turns: ReadsByArgs::default(),
     });
+    let contacts = PageContacts::new(page.items.iter().map(|r| r.contact.id).collect());
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
         let neighbours = Some(Neighbours {
-            contact: ContactObject {
-                contact: row.contact,
-                access: access.clone(),
-            },
+            contact: ContactObject::card(row.contact, contacts.clone(), access.clone()),
             phone_number: PhoneNumberObject(row.phone_number),
             assignee: row.assignee.map(UserObject),
         });

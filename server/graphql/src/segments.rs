@@ -363,10 +363,7 @@ pub async fn preview(
         contacts: preview
             .contacts
             .into_iter()
-            .map(|contact| ContactObject {
-                contact,
-                access: access.clone(),
-            })
+            .map(|contact| ContactObject::new(contact, access.clone()))
             .collect(),
     })
 }

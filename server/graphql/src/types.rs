@@ -375,10 +375,10 @@ impl OrganizationObject {
             .contact(&self.access, id)
             .await
             .gql(ctx)?;
-        Ok(crate::contacts::ContactObject {
+        Ok(crate::contacts::ContactObject::new(
             contact,
-            access: self.access.clone(),
-        })
+            self.access.clone(),
+        ))
     }
 
     /// The organization's own contact fields, in the order they were defined.

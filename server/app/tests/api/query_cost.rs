@@ -219,6 +219,29 @@ async fn inbox_rows_answer_alike_with_and_without_a_field_that_queries() {
     assert_eq!(page["__typename"], "ConversationConnection");
     assert_eq!(page["total"]["endCursor"], edges[CUSTOMERS - 1]["cursor"]);
     assert_eq!(page["nodes"][0]["id"], edges[0]["node"]["id"]);
+
+    // The list reads only what its rows show of a contact; the rest comes from the page's
+    // contacts read whole, and is what the contact itself answers.
+    let every_contact_field = EVERY_ROW_FIELD
+        .split_once("contact { __typename ")
+        .unwrap()
+        .1
+        .split_once('}')
+        .unwrap()
+        .0;
+    for edge in edges {
+        let row = &edge["node"]["contact"];
+        let one = app
+            .ok(
+                &alice,
+                &format!(
+                    "query($o: ID!, $c: ID!) {{ organization(id: $o) {{ contact(id: $c) {{ __typename {every_contact_field} }} }} }}"
+                ),
+                json!({ "o": org, "c": row["id"] }),
+            )
+            .await;
+        assert_eq!(&one["organization"]["contact"], row);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -242,6 +265,24 @@ async fn the_inbox_list_runs_the_same_few_statements_whatever_its_size() {
     // A handful of transactions (the caller's role, the page) whatever the size; the
     // organization's own row is not read when only its id is asked for. Before, each row's contact and number had a transaction of their own.
     assert!(big <= 12, "the inbox list ran {big} statements");
+
+    // Every field of the rows' contacts (most of them outside what the list reads with a
+    // row): one more read for the page, whatever its size.
+    let every = every_row_field("", "");
+    let count = async |first: usize| {
+        app.ok_counted(&alice, &every, json!({ "o": org, "first": first }), &org)
+            .await
+            .0
+    };
+    let (small, whole) = (count(1).await, count(CUSTOMERS).await);
+    assert_eq!(
+        small, whole,
+        "a page of 1 ran {small} statements, of all {whole}"
+    );
+    assert!(
+        whole <= big + 3,
+        "the page with whole contacts ran {whole} statements, {big} without"
+    );
 
     let edges = data["organization"]["conversations"]["edges"]
         .as_array()

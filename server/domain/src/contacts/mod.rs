@@ -36,6 +36,19 @@ use crate::{
     values::{E164, InvalidValue, page_size, text_column},
 };
 
+/// Who a customer is, as a list of conversations shows them: the columns the inbox's rows
+/// need, so that its hot read neither reads nor decodes the rest of the contact.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = contacts)]
+pub struct ContactCard {
+    pub id: Uuid,
+    pub wa_id: Option<String>,
+    pub user_id: Option<String>,
+    pub profile_name: Option<String>,
+    pub username: Option<String>,
+    pub name: Option<String>,
+}
+
 /// A customer of the organization.
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = contacts)]

@@ -33,7 +33,7 @@ pub use self::{
     message::{MessageDirection, MessageKind, MessageStatus},
     notes::Note,
 };
-pub use crate::contacts::Contact;
+pub use crate::contacts::{Contact, ContactCard};
 use crate::{
     Access, CommonError, Domain, Page, Role, User,
     organizations::audit::{self, Entry},
@@ -156,7 +156,8 @@ impl ConversationStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationSummary {
     pub conversation: Conversation,
-    pub contact: Contact,
+    /// The rest of the contact: [`Domain::contacts_by_ids`], once for the page.
+    pub contact: ContactCard,
     pub phone_number: PhoneNumber,
     pub assignee: Option<User>,
 }
@@ -325,7 +326,7 @@ impl Domain {
             .filter(conversations::org_id.eq(access.org_id()))
             .select((
                 Conversation::as_select(),
-                Contact::as_select(),
+                ContactCard::as_select(),
                 PhoneNumber::as_select(),
                 Option::<User>::as_select(),
             ))
@@ -382,7 +383,7 @@ impl Domain {
             );
         }
         // The hot read of the inbox: one statement, pipelined behind its BEGIN.
-        let rows: Vec<(Conversation, Contact, PhoneNumber, Option<User>)> = self
+        let rows: Vec<(Conversation, ContactCard, PhoneNumber, Option<User>)> = self
             .db
             .read(access.scope(), move |mut c| {
                 q.literal_limit(limit + 1).load(&mut c).boxed()
@@ -417,6 +418,19 @@ impl Domain {
                 .first(c)
                 .await?;
             Ok(n.unwrap_or(0))
+        })
+        .await
+    }
+
+    /// The contacts with these ids (those that exist), in one statement.
+    pub async fn contacts_by_ids(&self, access: &Access, ids: &[Uuid]) -> Result<Vec<Contact>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            Ok(contacts::table
+                .filter(contacts::id.eq_any(ids))
+                .select(Contact::as_select())
+                .load(c)
+                .await?)
         })
         .await
     }
