@@ -304,8 +304,10 @@ async fn run() {
     println!("inbox_bare_sql_postgres_cpu_ms_per_req: {postgres_ms:.3}");
 }
 
-/// The page of 50 as the server's statement reads it (the same joins, order and limit).
-const BARE_PAGE: &str = "SELECT c.*, ct.*, pn.*, u.id, u.email, u.name
+/// The page of 50 as the server's statement reads it (the same columns, joins, order and
+/// limit).
+const BARE_PAGE: &str = "SELECT c.*, ct.id, ct.wa_id, ct.user_id, ct.profile_name, ct.username, ct.name,
+  pn.*, u.id, u.email, u.name
   FROM conversations c
   JOIN contacts ct ON ct.id = c.contact_id AND ct.org_id = c.org_id
   JOIN phone_numbers pn ON pn.id = c.phone_number_id AND pn.org_id = c.org_id
