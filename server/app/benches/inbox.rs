@@ -306,7 +306,8 @@ async fn run() {
 
 /// The page of 50 as the server's statement reads it (the same columns, joins, order and
 /// limit).
-const BARE_PAGE: &str = "SELECT c.*, ct.id, ct.wa_id, ct.user_id, ct.profile_name, ct.username, ct.name,
+const BARE_PAGE: &str =
+    "SELECT c.*, ct.id, ct.wa_id, ct.user_id, ct.profile_name, ct.username, ct.name,
   pn.*, u.id, u.email, u.name
   FROM conversations c
   JOIN contacts ct ON ct.id = c.contact_id AND ct.org_id = c.org_id

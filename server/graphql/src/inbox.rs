@@ -18,7 +18,7 @@ use wagent_domain::{
     agents::AiTurn,
     inbox::{
         CannedResponse, Conversation, ConversationFilter, ConversationStatus, Message, Note,
-        PhoneNumber, TimeCursor,
+        PhoneNumber, PhoneNumberCard, TimeCursor,
     },
     whatsapp::Media,
 };
@@ -137,65 +137,159 @@ impl ConversationFilterInput {
 }
 
 /// A WhatsApp number connected to the organization, as Meta last described it.
-pub struct PhoneNumberObject(pub PhoneNumber);
+#[derive(Clone)]
+pub struct PhoneNumberObject(NumberRow);
+
+/// A number as read: whole, or as a page of conversations read it, the page's numbers then
+/// read whole together when a row is asked for anything else.
+#[derive(Clone)]
+enum NumberRow {
+    Whole(Box<PhoneNumber>),
+    Card(PhoneNumberCard, Arc<PageNumbers>),
+}
+
+/// The numbers of a page of conversations, read whole by the first row that needs it.
+struct PageNumbers {
+    access: Access,
+    ids: Vec<Uuid>,
+    whole: OnceCell<HashMap<Uuid, PhoneNumber>>,
+}
+
+impl NumberRow {
+    fn id(&self) -> Uuid {
+        match self {
+            Self::Whole(n) => n.id,
+            Self::Card(n, _) => n.id,
+        }
+    }
+
+    fn phone_number_id(&self) -> &str {
+        match self {
+            Self::Whole(n) => &n.phone_number_id,
+            Self::Card(n, _) => &n.phone_number_id,
+        }
+    }
+
+    fn display_phone_number(&self) -> Option<&str> {
+        match self {
+            Self::Whole(n) => n.display_phone_number.as_deref(),
+            Self::Card(n, _) => n.display_phone_number.as_deref(),
+        }
+    }
+
+    fn verified_name(&self) -> Option<&str> {
+        match self {
+            Self::Whole(n) => n.verified_name.as_deref(),
+            Self::Card(n, _) => n.verified_name.as_deref(),
+        }
+    }
+
+    fn disconnected_at(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Whole(n) => n.disconnected_at,
+            Self::Card(n, _) => n.disconnected_at,
+        }
+    }
+}
+
+impl PhoneNumberObject {
+    pub fn new(number: PhoneNumber) -> Self {
+        Self(NumberRow::Whole(Box::new(number)))
+    }
+
+    /// The whole number; for a page's row, the page's numbers are read on first need.
+    async fn whole(&self, ctx: &Context<'_>) -> async_graphql::Result<&PhoneNumber> {
+        let (card, page) = match &self.0 {
+            NumberRow::Whole(n) => return Ok(n),
+            NumberRow::Card(card, page) => (card, page),
+        };
+        let whole = page
+            .whole
+            .get_or_try_init(|| {
+                Box::pin(async {
+                    let read = ctx
+                        .data_unchecked::<Domain>()
+                        .phone_numbers_by_ids(&page.access, &page.ids)
+                        .await
+                        .gql(ctx)?;
+                    Ok::<_, async_graphql::Error>(read.into_iter().map(|n| (n.id, n)).collect())
+                })
+            })
+            .await?;
+        whole
+            .get(&card.id)
+            .ok_or_else(|| async_graphql::Error::new("the phone number no longer exists"))
+    }
+}
 
 #[Object(name = "PhoneNumber", serial)]
 impl PhoneNumberObject {
     async fn id(&self) -> ID {
-        self.0.id.into()
+        self.0.id().into()
     }
     /// Meta's phone number id.
     async fn phone_number_id(&self) -> &str {
-        &self.0.phone_number_id
+        self.0.phone_number_id()
     }
     async fn display_phone_number(&self) -> Option<&str> {
-        self.0.display_phone_number.as_deref()
+        self.0.display_phone_number()
     }
     async fn verified_name(&self) -> Option<&str> {
-        self.0.verified_name.as_deref()
+        self.0.verified_name()
     }
     /// GREEN, YELLOW, RED or UNKNOWN.
-    async fn quality_rating(&self) -> Option<&str> {
-        self.0.quality_rating.as_deref()
+    async fn quality_rating(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.quality_rating.as_deref())
     }
     /// CONNECTED is needed to send.
-    async fn status(&self) -> Option<&str> {
-        self.0.status.as_deref()
+    async fn status(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.status.as_deref())
     }
-    async fn name_status(&self) -> Option<&str> {
-        self.0.name_status.as_deref()
+    async fn name_status(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.name_status.as_deref())
     }
-    async fn messaging_limit(&self) -> Option<&str> {
-        self.0.messaging_limit.as_deref()
+    async fn messaging_limit(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.messaging_limit.as_deref())
     }
-    async fn throughput_level(&self) -> Option<&str> {
-        self.0.throughput_level.as_deref()
+    async fn throughput_level(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.whole(ctx).await?.throughput_level.as_deref())
     }
-    async fn refreshed_at(&self) -> Option<DateTime<Utc>> {
-        self.0.refreshed_at
+    async fn refreshed_at(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<DateTime<Utc>>> {
+        Ok(self.whole(ctx).await?.refreshed_at)
     }
     /// Set when the number was disconnected; its conversations stay readable.
     async fn disconnected_at(&self) -> Option<DateTime<Utc>> {
-        self.0.disconnected_at
+        self.0.disconnected_at()
     }
 }
 
 impl PlainObject for PhoneNumberObject {
     fn plain_field(&self, name: &str, _: PlainSelection<'_>, out: &mut PlainJson) -> Option<()> {
-        let n = &self.0;
         match name {
-            "id" => out.value(&n.id),
-            "phoneNumberId" => out.value(&n.phone_number_id),
-            "displayPhoneNumber" => out.value(&n.display_phone_number),
-            "verifiedName" => out.value(&n.verified_name),
-            "qualityRating" => out.value(&n.quality_rating),
-            "status" => out.value(&n.status),
-            "nameStatus" => out.value(&n.name_status),
-            "messagingLimit" => out.value(&n.messaging_limit),
-            "throughputLevel" => out.value(&n.throughput_level),
-            "refreshedAt" => out.value(&n.refreshed_at),
-            "disconnectedAt" => out.value(&n.disconnected_at),
-            _ => return None,
+            "id" => out.value(&self.0.id()),
+            "phoneNumberId" => out.value(self.0.phone_number_id()),
+            "displayPhoneNumber" => out.value(&self.0.display_phone_number()),
+            "verifiedName" => out.value(&self.0.verified_name()),
+            "disconnectedAt" => out.value(&self.0.disconnected_at()),
+            _ => {
+                // The rest only a whole number holds; a page's card goes through the
+                // resolvers, which read the page's numbers.
+                let NumberRow::Whole(n) = &self.0 else {
+                    return None;
+                };
+                match name {
+                    "qualityRating" => out.value(&n.quality_rating),
+                    "status" => out.value(&n.status),
+                    "nameStatus" => out.value(&n.name_status),
+                    "messagingLimit" => out.value(&n.messaging_limit),
+                    "throughputLevel" => out.value(&n.throughput_level),
+                    "refreshedAt" => out.value(&n.refreshed_at),
+                    _ => return None,
+                }
+            }
         }
         Some(())
     }
@@ -420,7 +514,7 @@ impl ConversationObject {
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
         if let Some(row) = &self.neighbours {
-            return Ok(PhoneNumberObject(row.phone_number.0.clone()));
+            return Ok(row.phone_number.clone());
         }
         let n = Box::pin(
             ctx.data_unchecked::<Domain>()
@@ -428,7 +522,7 @@ impl ConversationObject {
         )
         .await
         .gql(ctx)?;
-        Ok(PhoneNumberObject(n))
+        Ok(PhoneNumberObject::new(n))
     }
     async fn status(&self) -> GqlConversationStatus {
         ConversationStatus::parse(&self.conversation.status).into()
@@ -828,12 +922,20 @@ pub async fn conversations(
         ai_turns: ReadsByArgs::default(),
     });
     let contacts = PageContacts::new(page.items.iter().map(|r| r.contact.id).collect());
+    let mut number_ids: Vec<Uuid> = page.items.iter().map(|r| r.phone_number.id).collect();
+    number_ids.sort_unstable();
+    number_ids.dedup();
+    let numbers = Arc::new(PageNumbers {
+        access: access.clone(),
+        ids: number_ids,
+        whole: OnceCell::new(),
+    });
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
         let neighbours = Some(Neighbours {
             contact: ContactObject::card(row.contact, contacts.clone(), access.clone()),
-            phone_number: PhoneNumberObject(row.phone_number),
+            phone_number: PhoneNumberObject(NumberRow::Card(row.phone_number, numbers.clone())),
             assignee: row.assignee.map(UserObject),
         });
         let at = conversation

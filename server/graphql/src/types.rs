@@ -313,7 +313,7 @@ impl OrganizationObject {
             .gql(ctx)?;
         Ok(numbers
             .into_iter()
-            .map(crate::inbox::PhoneNumberObject)
+            .map(crate::inbox::PhoneNumberObject::new)
             .collect())
     }
 

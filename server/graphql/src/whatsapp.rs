@@ -103,7 +103,7 @@ impl WhatsAppMutation {
             )
             .await
             .gql(ctx)?;
-        Ok(PhoneNumberObject(n))
+        Ok(PhoneNumberObject::new(n))
     }
 
     /// Admin or Owner. Finishes Embedded Signup: exchanges the code, subscribes the app to
@@ -118,7 +118,7 @@ impl WhatsAppMutation {
             .complete_embedded_signup(&access, &input.code, &input.waba_id, &input.phone_number_id)
             .await
             .gql(ctx)?;
-        Ok(PhoneNumberObject(n))
+        Ok(PhoneNumberObject::new(n))
     }
 
     /// Reads the number's name, quality, status and limits from Meta again.
@@ -133,7 +133,7 @@ impl WhatsAppMutation {
             .refresh_phone_number(&access, id)
             .await
             .gql(ctx)?;
-        Ok(PhoneNumberObject(n))
+        Ok(PhoneNumberObject::new(n))
     }
 
     /// Admin or Owner. Stops sending and receiving on the number; conversations stay.
@@ -148,7 +148,7 @@ impl WhatsAppMutation {
             .disconnect_phone_number(&access, id)
             .await
             .gql(ctx)?;
-        Ok(PhoneNumberObject(n))
+        Ok(PhoneNumberObject::new(n))
     }
 
     /// Any member. Queues a text (inside the 24-hour window) or a template (any time);

@@ -107,6 +107,17 @@ pub struct Message {
     pub agent_id: Option<Uuid>,
 }
 
+/// A number as a list of conversations shows it: the columns the inbox's rows need.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = phone_numbers)]
+pub struct PhoneNumberCard {
+    pub id: Uuid,
+    pub phone_number_id: String,
+    pub display_phone_number: Option<String>,
+    pub verified_name: Option<String>,
+    pub disconnected_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = phone_numbers)]
 pub struct PhoneNumber {
@@ -158,7 +169,8 @@ pub struct ConversationSummary {
     pub conversation: Conversation,
     /// The rest of the contact: [`Domain::contacts_by_ids`], once for the page.
     pub contact: ContactCard,
-    pub phone_number: PhoneNumber,
+    /// The rest of the number: [`Domain::phone_numbers_by_ids`], once for the page.
+    pub phone_number: PhoneNumberCard,
     pub assignee: Option<User>,
 }
 
@@ -327,7 +339,7 @@ impl Domain {
             .select((
                 Conversation::as_select(),
                 ContactCard::as_select(),
-                PhoneNumber::as_select(),
+                PhoneNumberCard::as_select(),
                 Option::<User>::as_select(),
             ))
             .order((
@@ -383,7 +395,7 @@ impl Domain {
             );
         }
         // The hot read of the inbox: one statement, pipelined behind its BEGIN.
-        let rows: Vec<(Conversation, ContactCard, PhoneNumber, Option<User>)> = self
+        let rows: Vec<(Conversation, ContactCard, PhoneNumberCard, Option<User>)> = self
             .db
             .read(access.scope(), move |mut c| {
                 q.literal_limit(limit + 1).load(&mut c).boxed()
@@ -445,6 +457,23 @@ impl Domain {
                 .await
                 .optional()?
                 .ok_or(CommonError::NotFound("contact").into())
+        })
+        .await
+    }
+
+    /// The numbers with these ids (those that exist), in one statement.
+    pub async fn phone_numbers_by_ids(
+        &self,
+        access: &Access,
+        ids: &[Uuid],
+    ) -> Result<Vec<PhoneNumber>> {
+        access.ensure(Role::Member)?;
+        self.tx(access.scope(), async |c| {
+            Ok(phone_numbers::table
+                .filter(phone_numbers::id.eq_any(ids))
+                .select(PhoneNumber::as_select())
+                .load(c)
+                .await?)
         })
         .await
     }
