@@ -308,7 +308,8 @@ async fn run() {
 /// limit).
 const BARE_PAGE: &str =
     "SELECT c.*, ct.id, ct.wa_id, ct.user_id, ct.profile_name, ct.username, ct.name,
-  pn.*, u.id, u.email, u.name
+  pn.id, pn.phone_number_id, pn.display_phone_number, pn.verified_name, pn.disconnected_at,
+  u.id, u.email, u.name
   FROM conversations c
   JOIN contacts ct ON ct.id = c.contact_id AND ct.org_id = c.org_id
   JOIN phone_numbers pn ON pn.id = c.phone_number_id AND pn.org_id = c.org_id
