@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
-    Access, Domain, Intent, Role,
+    Access, CommonError, Domain, Intent, Role,
     contacts::{
         ConsentEvent, Contact, ContactCard, ContactChanges, ContactField, ContactFilter, FieldKind,
         Marketing,
@@ -159,7 +159,8 @@ impl ContactObject {
             .await?;
         whole
             .get(&card.id)
-            .ok_or_else(|| async_graphql::Error::new("the contact no longer exists"))
+            .ok_or(CommonError::NotFound("contact"))
+            .gql(ctx)
     }
 }
 

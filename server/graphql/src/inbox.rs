@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
-    Access, Domain, Intent, Page, Role,
+    Access, CommonError, Domain, Intent, Page, Role,
     agents::AiTurn,
     inbox::{
         CannedResponse, Conversation, ConversationFilter, ConversationStatus, Message, Note,
@@ -218,7 +218,8 @@ impl PhoneNumberObject {
             .await?;
         whole
             .get(&card.id)
-            .ok_or_else(|| async_graphql::Error::new("the phone number no longer exists"))
+            .ok_or(CommonError::NotFound("phone number"))
+            .gql(ctx)
     }
 }
 
