@@ -1,14 +1,68 @@
 //! Relay connections over the domain's pages. Cursors are opaque to clients; today they
 //! are the last item's id.
 
+use std::{collections::HashMap, future::Future, sync::Arc};
+
 use async_graphql::{
     Context, OutputType,
     connection::{Connection, Edge},
 };
+use tokio::sync::OnceCell;
 use uuid::Uuid;
-use wagent_domain::{CommonError, Page, values::InvalidValue};
+use wagent_domain::{Access, CommonError, Page, Problem, values::InvalidValue};
 
-use crate::to_gql;
+use crate::{GqlResult, to_gql};
+
+/// The rows a page read narrow (a card each), read whole for the whole page by the first
+/// row asked for a field its card lacks: one statement for the page, whatever its size.
+pub(crate) struct WholeRows<T> {
+    /// Whom the page was read for.
+    access: Access,
+    ids: Vec<Uuid>,
+    whole: OnceCell<HashMap<Uuid, T>>,
+}
+
+impl<T> WholeRows<T> {
+    pub(crate) fn new(access: Access, mut ids: Vec<Uuid>) -> Arc<Self> {
+        ids.sort_unstable();
+        ids.dedup();
+        Arc::new(Self {
+            access,
+            ids,
+            whole: OnceCell::new(),
+        })
+    }
+
+    pub(crate) fn access(&self) -> &Access {
+        &self.access
+    }
+
+    /// Row `id` whole; `read` reads the page's rows by id and `key` names a row's id. A row
+    /// gone before the read answers NOT_FOUND as `what`.
+    pub(crate) async fn get<F, E>(
+        &self,
+        ctx: &Context<'_>,
+        id: Uuid,
+        what: &'static str,
+        key: fn(&T) -> Uuid,
+        read: impl FnOnce(Vec<Uuid>) -> F,
+    ) -> async_graphql::Result<&T>
+    where
+        F: Future<Output = Result<Vec<T>, E>>,
+        E: Problem,
+    {
+        let whole = self
+            .whole
+            .get_or_try_init(|| {
+                Box::pin(async {
+                    let rows = read(self.ids.clone()).await.gql(ctx)?;
+                    Ok::<_, async_graphql::Error>(rows.into_iter().map(|r| (key(&r), r)).collect())
+                })
+            })
+            .await?;
+        whole.get(&id).ok_or(CommonError::NotFound(what)).gql(ctx)
+    }
+}
 
 pub(crate) fn parse_after(
     ctx: &Context<'_>,

@@ -1,13 +1,12 @@
 //! Contacts in GraphQL: the contact a business keeps, the contact list, and consent.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, InputObject, Json, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
-use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
-    Access, CommonError, Domain, Intent, Role,
+    Access, Domain, Intent, Role,
     contacts::{
         ConsentEvent, Contact, ContactCard, ContactChanges, ContactField, ContactFilter, FieldKind,
         Marketing,
@@ -16,7 +15,9 @@ use wagent_domain::{
 };
 
 use crate::{
-    GqlResult, guard, parse_id,
+    GqlResult,
+    connection::WholeRows,
+    guard, parse_id,
     plain::{PlainConnection, PlainJson, PlainObject, PlainSelection},
     require,
     types::load_user,
@@ -48,23 +49,7 @@ pub struct ContactObject {
 #[derive(Clone)]
 enum ContactRow {
     Whole(Box<Contact>),
-    Card(ContactCard, Arc<PageContacts>),
-}
-
-/// The contacts of a page of conversations, read whole by the first row that needs it: one
-/// statement for the page, whatever its size.
-pub struct PageContacts {
-    ids: Vec<Uuid>,
-    whole: OnceCell<HashMap<Uuid, Contact>>,
-}
-
-impl PageContacts {
-    pub fn new(ids: Vec<Uuid>) -> Arc<Self> {
-        Arc::new(Self {
-            ids,
-            whole: OnceCell::new(),
-        })
-    }
+    Card(ContactCard, Arc<WholeRows<Contact>>),
 }
 
 impl ContactRow {
@@ -131,7 +116,7 @@ impl ContactObject {
     }
 
     /// A row of a page of conversations, whose other contacts are in `page`.
-    pub fn card(card: ContactCard, page: Arc<PageContacts>, access: Access) -> Self {
+    pub(crate) fn card(card: ContactCard, page: Arc<WholeRows<Contact>>, access: Access) -> Self {
         Self {
             contact: ContactRow::Card(card, page),
             access,
@@ -140,27 +125,23 @@ impl ContactObject {
 
     /// The whole contact; for a page's row, the page's contacts are read on first need.
     async fn whole(&self, ctx: &Context<'_>) -> async_graphql::Result<&Contact> {
-        let (card, page) = match &self.contact {
-            ContactRow::Whole(c) => return Ok(c),
-            ContactRow::Card(card, page) => (card, page),
-        };
-        let whole = page
-            .whole
-            .get_or_try_init(|| {
-                Box::pin(async {
-                    let read = ctx
-                        .data_unchecked::<Domain>()
-                        .contacts_by_ids(&self.access, &page.ids)
-                        .await
-                        .gql(ctx)?;
-                    Ok::<_, async_graphql::Error>(read.into_iter().map(|c| (c.id, c)).collect())
-                })
-            })
-            .await?;
-        whole
-            .get(&card.id)
-            .ok_or(CommonError::NotFound("contact"))
-            .gql(ctx)
+        match &self.contact {
+            ContactRow::Whole(c) => Ok(c),
+            ContactRow::Card(card, page) => {
+                page.get(
+                    ctx,
+                    card.id,
+                    "contact",
+                    |c| c.id,
+                    async |ids| {
+                        ctx.data_unchecked::<Domain>()
+                            .contacts_by_ids(page.access(), &ids)
+                            .await
+                    },
+                )
+                .await
+            }
+        }
     }
 }
 

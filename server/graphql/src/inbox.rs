@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_domain::{
-    Access, CommonError, Domain, Intent, Page, Role,
+    Access, Domain, Intent, Page, Role,
     agents::AiTurn,
     inbox::{
         CannedResponse, Conversation, ConversationFilter, ConversationStatus, Message, Note,
@@ -25,7 +25,8 @@ use wagent_domain::{
 
 use crate::{
     GqlResult,
-    contacts::{ContactObject, PageContacts},
+    connection::WholeRows,
+    contacts::ContactObject,
     guard, parse_id,
     plain::{PlainConnection, PlainJson, PlainObject, PlainSelection},
     require,
@@ -145,14 +146,7 @@ pub struct PhoneNumberObject(NumberRow);
 #[derive(Clone)]
 enum NumberRow {
     Whole(Box<PhoneNumber>),
-    Card(PhoneNumberCard, Arc<PageNumbers>),
-}
-
-/// The numbers of a page of conversations, read whole by the first row that needs it.
-struct PageNumbers {
-    access: Access,
-    ids: Vec<Uuid>,
-    whole: OnceCell<HashMap<Uuid, PhoneNumber>>,
+    Card(PhoneNumberCard, Arc<WholeRows<PhoneNumber>>),
 }
 
 impl NumberRow {
@@ -199,27 +193,23 @@ impl PhoneNumberObject {
 
     /// The whole number; for a page's row, the page's numbers are read on first need.
     async fn whole(&self, ctx: &Context<'_>) -> async_graphql::Result<&PhoneNumber> {
-        let (card, page) = match &self.0 {
-            NumberRow::Whole(n) => return Ok(n),
-            NumberRow::Card(card, page) => (card, page),
-        };
-        let whole = page
-            .whole
-            .get_or_try_init(|| {
-                Box::pin(async {
-                    let read = ctx
-                        .data_unchecked::<Domain>()
-                        .phone_numbers_by_ids(&page.access, &page.ids)
-                        .await
-                        .gql(ctx)?;
-                    Ok::<_, async_graphql::Error>(read.into_iter().map(|n| (n.id, n)).collect())
-                })
-            })
-            .await?;
-        whole
-            .get(&card.id)
-            .ok_or(CommonError::NotFound("phone number"))
-            .gql(ctx)
+        match &self.0 {
+            NumberRow::Whole(n) => Ok(n),
+            NumberRow::Card(card, page) => {
+                page.get(
+                    ctx,
+                    card.id,
+                    "phone number",
+                    |n| n.id,
+                    async |ids| {
+                        ctx.data_unchecked::<Domain>()
+                            .phone_numbers_by_ids(page.access(), &ids)
+                            .await
+                    },
+                )
+                .await
+            }
+        }
     }
 }
 
@@ -922,15 +912,14 @@ pub async fn conversations(
         notes: OnceCell::new(),
         ai_turns: ReadsByArgs::default(),
     });
-    let contacts = PageContacts::new(page.items.iter().map(|r| r.contact.id).collect());
-    let mut number_ids: Vec<Uuid> = page.items.iter().map(|r| r.phone_number.id).collect();
-    number_ids.sort_unstable();
-    number_ids.dedup();
-    let numbers = Arc::new(PageNumbers {
-        access: access.clone(),
-        ids: number_ids,
-        whole: OnceCell::new(),
-    });
+    let contacts = WholeRows::new(
+        access.clone(),
+        page.items.iter().map(|r| r.contact.id).collect(),
+    );
+    let numbers = WholeRows::new(
+        access.clone(),
+        page.items.iter().map(|r| r.phone_number.id).collect(),
+    );
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
