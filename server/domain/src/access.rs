@@ -1,6 +1,8 @@
 //! Who is calling and what they may do: the [`Caller`], and [`Domain::authorize`], the guard
 //! that turns a caller into an [`Access`] for one organization and one minimum role.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
@@ -89,7 +91,8 @@ pub enum Intent {
 /// Proof that the caller may act in `org_id` with at least the role it was checked for.
 #[derive(Debug, Clone)]
 pub struct Access {
-    pub(crate) caller: Caller,
+    /// Shared: every row of a page holds its access.
+    pub(crate) caller: Arc<Caller>,
     pub(crate) org_id: Uuid,
     pub(crate) role: Role,
 }
@@ -111,7 +114,7 @@ impl Access {
     /// The server acting on its own in `org_id` (a job), with an Owner's role.
     pub(crate) fn operator(org_id: Uuid) -> Self {
         Self {
-            caller: Caller::operator(),
+            caller: Arc::new(Caller::operator()),
             org_id,
             role: Role::Owner,
         }
@@ -168,7 +171,7 @@ impl Domain {
             return Err(CommonError::RoleNeeded(needed));
         }
         Ok(Access {
-            caller: caller.clone(),
+            caller: Arc::new(caller.clone()),
             org_id,
             role,
         })

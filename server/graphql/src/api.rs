@@ -10,6 +10,15 @@
 //! | `GRAPHQL_PARSE_FAILED` | not a GraphQL document |
 //! | `GRAPHQL_VALIDATION_FAILED` | a document the schema does not accept |
 //!
+//! A document is validated in full the first time its text is seen; once it passed, later
+//! requests with the same text run through a second schema in async-graphql's fast mode,
+//! which still computes the cost and depth (with the request's variables) but skips the
+//! rules that depend on the text alone. The one strict rule that reads variables (their
+//! values against the arguments' types) is kept where execution would not make it: a
+//! request whose variables hold an input object is validated in full (execution ignores an
+//! unknown field of an input object); a scalar of the wrong type fails at execution, at
+//! the argument's path, before the resolver runs, labelled `GRAPHQL_VALIDATION_FAILED`.
+//!
 //! This is an [`Executor`] rather than a schema extension on purpose: with any extension
 //! installed, async-graphql wraps every field of every row in the extension chain, which
 //! cost the inbox list a third of its speed. Over HTTP, [`Api::execute_json`] answers with
@@ -18,11 +27,14 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use async_graphql::{
-    Data, Executor, Request, Response, ServerError,
+    Data, Executor, Request, Response, ServerError, Value as ConstValue, Variables,
     futures_util::{StreamExt, stream::BoxStream},
     parser::{parse_query, types::ExecutableDocument},
 };
@@ -39,21 +51,30 @@ const CACHED_QUERY_LEN: usize = 16 * 1024;
 
 #[derive(Clone)]
 pub struct Api {
-    schema: WagentSchema,
+    /// Validates every rule: for texts not yet seen to pass.
+    strict: WagentSchema,
+    /// The same schema in fast validation mode: for texts that passed once.
+    fast: WagentSchema,
     documents: Arc<Mutex<HashMap<String, Document>>>,
 }
 
-/// A parsed query, and whether lists may be answered as raw JSON in it.
+/// A parsed query, whether lists may be answered as raw JSON in it, and whether it passed
+/// the strict validation once.
 #[derive(Clone)]
 struct Document {
     parsed: ExecutableDocument,
     raw_lists: bool,
+    validated: Arc<AtomicBool>,
 }
 
 impl Document {
     fn new(parsed: ExecutableDocument) -> Self {
         let raw_lists = !document_repeats_a_key(&parsed);
-        Self { parsed, raw_lists }
+        Self {
+            parsed,
+            raw_lists,
+            validated: Arc::default(),
+        }
     }
 }
 
@@ -70,10 +91,27 @@ pub struct JsonAnswer {
 }
 
 impl Api {
-    pub fn new(schema: WagentSchema) -> Self {
+    /// `strict` and `fast` are the same schema built in async-graphql's strict and fast
+    /// validation modes.
+    pub fn new(strict: WagentSchema, fast: WagentSchema) -> Self {
         Self {
-            schema,
+            strict,
+            fast,
             documents: Arc::default(),
+        }
+    }
+
+    /// The schema to run `parsed` with `variables` through. Variables that hold an input
+    /// object always go through the strict rules: only they refuse an unknown field in it
+    /// (execution would ignore it).
+    fn schema_for(&self, parsed: &Parsed, variables: &Variables) -> &WagentSchema {
+        match parsed {
+            Parsed::Yes { validated, .. }
+                if validated.load(Ordering::Relaxed) && !variables.values().any(holds_object) =>
+            {
+                &self.fast
+            }
+            _ => &self.strict,
         }
     }
 
@@ -87,9 +125,12 @@ impl Api {
             .ok()
             .and_then(|cache| cache.get(&request.query).cloned())
         {
-            let raw_lists = doc.raw_lists;
+            let parsed = Parsed::Yes {
+                raw_lists: doc.raw_lists,
+                validated: doc.validated,
+            };
             request.set_parsed_query(doc.parsed);
-            return (request, Parsed::Yes { raw_lists });
+            return (request, parsed);
         }
         let Ok(doc) = parse_query(&request.query).map(Document::new) else {
             return (request, Parsed::No);
@@ -102,9 +143,12 @@ impl Api {
             }
             cache.insert(request.query.clone(), doc.clone());
         }
-        let raw_lists = doc.raw_lists;
+        let parsed = Parsed::Yes {
+            raw_lists: doc.raw_lists,
+            validated: doc.validated,
+        };
         request.set_parsed_query(doc.parsed);
-        (request, Parsed::Yes { raw_lists })
+        (request, parsed)
     }
 
     /// Executes `request` and serialises the answer, with the lists the plain walk wrote
@@ -113,11 +157,18 @@ impl Api {
         let (mut request, parsed) = self.with_document(request);
         // The request's data is dropped with it: the lists come back through a shared slot.
         let raw = RawJson::default();
-        if matches!(parsed, Parsed::Yes { raw_lists: true }) {
+        if matches!(
+            parsed,
+            Parsed::Yes {
+                raw_lists: true,
+                ..
+            }
+        ) {
             request = request.data(raw.clone());
         }
-        let mut response = self.schema.execute(request).await;
-        label_refusals(&mut response.errors, parsed);
+        let schema = self.schema_for(&parsed, &request.variables);
+        let mut response = schema.execute(request).await;
+        label_refusals(&mut response.errors, &parsed);
         let ok = response.is_ok();
         let cache_control = ok.then(|| response.cache_control.value()).flatten();
         let http_headers = std::mem::take(&mut response.http_headers);
@@ -131,17 +182,22 @@ impl Api {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 enum Parsed {
-    Yes { raw_lists: bool },
+    Yes {
+        raw_lists: bool,
+        /// Shared with the cached document: set once the text passed the strict rules.
+        validated: Arc<AtomicBool>,
+    },
     No,
 }
 
 impl Executor for Api {
     async fn execute(&self, request: Request) -> Response {
         let (request, parsed) = self.with_document(request);
-        let mut response = self.schema.execute(request).await;
-        label_refusals(&mut response.errors, parsed);
+        let schema = self.schema_for(&parsed, &request.variables);
+        let mut response = schema.execute(request).await;
+        label_refusals(&mut response.errors, &parsed);
         response
     }
 
@@ -151,24 +207,42 @@ impl Executor for Api {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let (request, parsed) = self.with_document(request);
-        self.schema
+        self.schema_for(&parsed, &request.variables)
             .execute_stream_with_session_data(request, session_data.unwrap_or_default())
             .map(move |mut response| {
-                label_refusals(&mut response.errors, parsed);
+                label_refusals(&mut response.errors, &parsed);
                 response
             })
             .boxed()
     }
 }
 
+/// Whether `value` is or holds an object.
+fn holds_object(value: &ConstValue) -> bool {
+    match value {
+        ConstValue::Object(_) => true,
+        ConstValue::List(items) => items.iter().any(holds_object),
+        _ => false,
+    }
+}
+
 /// Codes the errors async-graphql raises before execution: they have no path and no
-/// extensions (every resolver error has a code, and a path).
-fn label_refusals(errors: &mut [ServerError], parsed: Parsed) {
-    for e in errors
-        .iter_mut()
-        .filter(|e| e.extensions.is_none() && e.path.is_empty())
+/// extensions (every resolver error has a code, and a path). An answer without them marks
+/// its document validated. After a fast validation, an argument whose variable has a value
+/// of the wrong type fails at its path, with no extensions either: that is the strict
+/// rule's refusal, made later.
+fn label_refusals(errors: &mut [ServerError], parsed: &Parsed) {
+    let refused = errors
+        .iter()
+        .any(|e| e.extensions.is_none() && e.path.is_empty());
+    if let Parsed::Yes { validated, .. } = parsed
+        && !refused
     {
+        validated.store(true, Ordering::Relaxed);
+    }
+    for e in errors.iter_mut().filter(|e| e.extensions.is_none()) {
         let code = match e.message.as_str() {
+            _ if !e.path.is_empty() => "GRAPHQL_VALIDATION_FAILED",
             "Query is too complex." => "QUERY_TOO_COMPLEX",
             "Query is nested too deep." => "QUERY_TOO_DEEP",
             m if m.starts_with("The recursion depth")
@@ -176,7 +250,7 @@ fn label_refusals(errors: &mut [ServerError], parsed: Parsed) {
             {
                 "QUERY_TOO_DEEP"
             }
-            _ if parsed == Parsed::No => "GRAPHQL_PARSE_FAILED",
+            _ if matches!(parsed, Parsed::No) => "GRAPHQL_PARSE_FAILED",
             _ => "GRAPHQL_VALIDATION_FAILED",
         };
         e.extensions

@@ -21,7 +21,7 @@ mod whatsapp;
 
 pub use async_graphql;
 use async_graphql::{
-    Context, ErrorExtensions, ID, Schema, SchemaBuilder,
+    Context, ErrorExtensions, ID, Schema, SchemaBuilder, ValidationMode,
     dataloader::{DataLoader, Loader},
 };
 use std::{collections::HashMap, sync::Arc};
@@ -57,13 +57,15 @@ pub struct RequestId(pub String);
 
 /// Builds the schema with its limits. The transport adds the [`Caller`] to each request.
 pub fn schema(domain: Domain, bus: Bus) -> Api {
-    Api::new(
+    let build = |mode| {
         builder()
+            .validation_mode(mode)
             .data(DataLoader::new(UserLoader(domain.clone()), tokio::spawn))
-            .data(domain)
-            .data(bus)
-            .finish(),
-    )
+            .data(domain.clone())
+            .data(bus.clone())
+            .finish()
+    };
+    Api::new(build(ValidationMode::Strict), build(ValidationMode::Fast))
 }
 
 /// The schema's shape without data, for `wagent schema`.

@@ -363,6 +363,87 @@ async fn a_query_asking_for_huge_nested_lists_is_refused_before_it_runs() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_query_text_seen_before_is_still_refused_for_bad_variables_and_its_cost() {
+    // The API validates a text in full once, then runs it in the fast mode (see
+    // `wagent_graphql::Api`): what depends on the variables must still be refused.
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Acme").await;
+    let alice = app.sign_in("alice").await;
+    let nested = "query($o: ID!, $n: Int) { organization(id: $o) { conversations(first: $n) { nodes { id messages(first: $n) { nodes { id text } } } } } }";
+
+    for round in 0..2 {
+        // Passes: from now on the text is known.
+        let data = app.ok(&alice, nested, json!({ "o": org, "n": 2 })).await;
+        assert!(
+            data["organization"]["conversations"]["nodes"].is_array(),
+            "{data}"
+        );
+        // A value of the wrong type for `first`: refused, nothing read.
+        let (_, body) = app
+            .gql(Some(&alice), nested, json!({ "o": org, "n": "fifty" }))
+            .await;
+        assert_eq!(
+            code(&body),
+            "GRAPHQL_VALIDATION_FAILED",
+            "round {round}: {body}"
+        );
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("Int"),
+            "round {round}: {body}"
+        );
+        assert!(
+            body["data"].is_null() || body["data"]["organization"].is_null(),
+            "round {round}: {body}"
+        );
+        // A filter with a field the input type does not have: refused, not ignored.
+        let filtered = "query($o: ID!, $f: ConversationFilterInput) { organization(id: $o) { conversations(filter: $f, first: 5) { nodes { id } } } }";
+        if round == 0 {
+            app.ok(
+                &alice,
+                filtered,
+                json!({ "o": org, "f": { "unreadOnly": true } }),
+            )
+            .await;
+        }
+        let (_, body) = app
+            .gql(
+                Some(&alice),
+                filtered,
+                json!({ "o": org, "f": { "unreadOnly": true, "assignedToMe": true } }),
+            )
+            .await;
+        assert_eq!(
+            code(&body),
+            "GRAPHQL_VALIDATION_FAILED",
+            "round {round}: {body}"
+        );
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("assignedToMe"),
+            "round {round}: {body}"
+        );
+        // Lists of 100 in lists of 100: the cost counts the variables' `first`.
+        let (_, body) = app
+            .gql(Some(&alice), nested, json!({ "o": org, "n": 100 }))
+            .await;
+        assert_eq!(code(&body), "QUERY_TOO_COMPLEX", "round {round}: {body}");
+    }
+
+    // A text the schema refuses is refused every time, never remembered as checked.
+    let unknown = "query($o: ID!) { organization(id: $o) { id secretField } }";
+    for _ in 0..2 {
+        let (_, body) = app.gql(Some(&alice), unknown, json!({ "o": org })).await;
+        assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+        assert!(body["data"].is_null(), "{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn business_profiles_are_not_a_field_of_list_rows() {
     let app = TestApp::spawn().await;
     let org = app.create_org("alice", "Acme").await;

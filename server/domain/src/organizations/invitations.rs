@@ -1,6 +1,8 @@
 //! Invitations by e-mail link. The link carries `<org id>.<secret>`; the database keeps
 //! only the secret's SHA-256, so a database reader cannot accept on anyone's behalf.
 
+use std::sync::Arc;
+
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -298,7 +300,7 @@ impl Domain {
                     .first(c)
                     .await?;
                 let access = Access {
-                    caller: actor,
+                    caller: Arc::new(actor),
                     org_id: token.org_id,
                     role: invitation.role.0,
                 };

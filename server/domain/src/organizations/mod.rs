@@ -13,6 +13,8 @@ mod models;
 pub(crate) mod token_cache;
 mod users;
 
+use std::sync::Arc;
+
 use chrono::{Duration, Utc};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
@@ -53,7 +55,7 @@ impl Domain {
             .create_organization_owned_by(caller, name, async |_| Ok(owner))
             .await?;
         let access = Access {
-            caller: caller.clone(),
+            caller: Arc::new(caller.clone()),
             org_id: organization.id,
             role: Role::Owner,
         };
@@ -247,6 +249,7 @@ impl Domain {
         match &caller.principal {
             Principal::User(user) => {
                 let user_id = user.id;
+                let shared = Arc::new(caller.clone());
                 self.tx(Scope::user(user_id), async |c| {
                     let rows: Vec<(Organization, String)> = memberships::table
                         .inner_join(organizations::table)
@@ -259,7 +262,7 @@ impl Domain {
                         .into_iter()
                         .map(|(organization, role)| Membership {
                             access: Access {
-                                caller: caller.clone(),
+                                caller: shared.clone(),
                                 org_id: organization.id,
                                 role: parse_role(&role),
                             },
@@ -271,7 +274,7 @@ impl Domain {
             }
             Principal::ApiToken(token) => {
                 let access = Access {
-                    caller: caller.clone(),
+                    caller: Arc::new(caller.clone()),
                     org_id: token.org_id,
                     role: token.role,
                 };
