@@ -76,6 +76,14 @@ impl Document {
             validated: Arc::default(),
         }
     }
+
+    /// What executing a request needs to know of the document besides its text.
+    fn flags(&self) -> Parsed {
+        Parsed::Yes {
+            raw_lists: self.raw_lists,
+            validated: self.validated.clone(),
+        }
+    }
 }
 
 /// An answer serialised for HTTP.
@@ -125,10 +133,7 @@ impl Api {
             .ok()
             .and_then(|cache| cache.get(&request.query).cloned())
         {
-            let parsed = Parsed::Yes {
-                raw_lists: doc.raw_lists,
-                validated: doc.validated,
-            };
+            let parsed = doc.flags();
             request.set_parsed_query(doc.parsed);
             return (request, parsed);
         }
@@ -143,10 +148,7 @@ impl Api {
             }
             cache.insert(request.query.clone(), doc.clone());
         }
-        let parsed = Parsed::Yes {
-            raw_lists: doc.raw_lists,
-            validated: doc.validated,
-        };
+        let parsed = doc.flags();
         request.set_parsed_query(doc.parsed);
         (request, parsed)
     }
@@ -229,8 +231,8 @@ fn holds_object(value: &ConstValue) -> bool {
 /// Codes the errors async-graphql raises before execution: they have no path and no
 /// extensions (every resolver error has a code, and a path). An answer without them marks
 /// its document validated. After a fast validation, an argument whose variable has a value
-/// of the wrong type fails at its path, with no extensions either: that is the strict
-/// rule's refusal, made later.
+/// of the wrong type fails at its path with async-graphql's "Failed to parse" and no
+/// extensions: that is the strict rule's refusal, made later.
 fn label_refusals(errors: &mut [ServerError], parsed: &Parsed) {
     let refused = errors
         .iter()
@@ -242,7 +244,12 @@ fn label_refusals(errors: &mut [ServerError], parsed: &Parsed) {
     }
     for e in errors.iter_mut().filter(|e| e.extensions.is_none()) {
         let code = match e.message.as_str() {
-            _ if !e.path.is_empty() => "GRAPHQL_VALIDATION_FAILED",
+            m if !e.path.is_empty() => {
+                if !m.starts_with("Failed to parse \"") {
+                    continue;
+                }
+                "GRAPHQL_VALIDATION_FAILED"
+            }
             "Query is too complex." => "QUERY_TOO_COMPLEX",
             "Query is nested too deep." => "QUERY_TOO_DEEP",
             m if m.starts_with("The recursion depth")
