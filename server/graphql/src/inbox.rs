@@ -17,8 +17,8 @@ use wagent_domain::{
     Access, Domain, Intent, Page, Role,
     agents::AiTurn,
     inbox::{
-        CannedResponse, Conversation, ConversationFilter, ConversationStatus, Message, Note,
-        PhoneNumber, PhoneNumberCard, TimeCursor,
+        CannedResponse, Conversation, ConversationCard, ConversationFilter, ConversationLinks,
+        ConversationStatus, Message, Note, PhoneNumber, PhoneNumberCard, TimeCursor,
     },
     whatsapp::Media,
 };
@@ -288,7 +288,8 @@ impl PlainObject for PhoneNumberObject {
 
 pub struct ConversationObject {
     pub access: Access,
-    pub conversation: Conversation,
+    conversation: ConversationCard,
+    links: ConversationLinks,
     /// The contact, number and assignee, when the list statement read them with the row:
     /// the inbox page then costs the same statements whatever its size. A single
     /// conversation (a mutation's answer, a subscription event) reads them when asked.
@@ -472,9 +473,11 @@ struct Neighbours {
 
 impl ConversationObject {
     pub fn new(access: Access, conversation: Conversation) -> Self {
+        let (conversation, links) = conversation.split();
         Self {
             access,
             conversation,
+            links,
             neighbours: None,
             page: None,
         }
@@ -497,7 +500,7 @@ impl ConversationObject {
         }
         let contact = Box::pin(
             ctx.data_unchecked::<Domain>()
-                .contact(&self.access, self.conversation.contact_id),
+                .contact(&self.access, self.links.contact_id),
         )
         .await
         .gql(ctx)?;
@@ -509,7 +512,7 @@ impl ConversationObject {
         }
         let n = Box::pin(
             ctx.data_unchecked::<Domain>()
-                .phone_number(&self.access, self.conversation.phone_number_id),
+                .phone_number(&self.access, self.links.phone_number_id),
         )
         .await
         .gql(ctx)?;
@@ -522,7 +525,7 @@ impl ConversationObject {
         if let Some(row) = &self.neighbours {
             return Ok(row.assignee.as_ref().map(|u| UserObject(u.0.clone())));
         }
-        Box::pin(load_user(ctx, self.conversation.assignee_id)).await
+        Box::pin(load_user(ctx, self.links.assignee_id)).await
     }
     async fn labels(&self) -> &[String] {
         &self.conversation.labels
@@ -923,6 +926,11 @@ pub async fn conversations(
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
+        let links = ConversationLinks {
+            contact_id: row.contact.id,
+            phone_number_id: row.phone_number.id,
+            assignee_id: row.assignee.as_ref().map(|u| u.id),
+        };
         let neighbours = Some(Neighbours {
             contact: ContactObject::card(row.contact, contacts.clone(), access.clone()),
             phone_number: PhoneNumberObject(NumberRow::Card(row.phone_number, numbers.clone())),
@@ -941,6 +949,7 @@ pub async fn conversations(
             ConversationObject {
                 access: access.clone(),
                 conversation,
+                links,
                 neighbours,
                 page: Some(reads.clone()),
             },
