@@ -1,38 +1,49 @@
+import { type ComponentType, lazy } from 'react';
 import { Route, Routes } from 'react-router';
 
 import { NotFoundPage } from '@/app/not-found-page';
 import { OrganizationLayout } from '@/app/organization-layout';
 import { RequireAdmin } from '@/app/require-admin';
 import { AppShell } from '@/components/layout/app-shell';
-import { ApiTokensPage } from '@/features/api-tokens/components/api-tokens-page';
-import { AuditLogPage } from '@/features/audit-log/components/audit-log-page';
-import { CampaignBuilderPage } from '@/features/campaigns/components/campaign-builder-page';
-import { CampaignPage } from '@/features/campaigns/components/campaign-page';
-import { CampaignsPage } from '@/features/campaigns/components/campaigns-page';
 import { AuthCallbackPage } from '@/features/auth/components/auth-callback-page';
 import { RequireAuth } from '@/features/auth/components/require-auth';
-import { ContactFieldsPage } from '@/features/contacts/components/contact-fields-page';
-import { ContactImportPage } from '@/features/contacts/components/contact-import-page';
-import { ContactPage } from '@/features/contacts/components/contact-page';
-import { ContactsPage } from '@/features/contacts/components/contacts-page';
 import { CustomerPhonePanel } from '@/features/customer-phone/components/customer-phone-panel';
 import { CustomerPhoneToggle } from '@/features/customer-phone/components/customer-phone-toggle';
 import { CustomerPhoneProvider } from '@/features/customer-phone/hooks/customer-phone-context';
 import { SignedOutPage } from '@/features/auth/components/signed-out-page';
-import { InboxPage } from '@/features/inbox/components/inbox-page';
-import { AgentPage } from '@/features/agents/components/agent-page';
-import { AgentsPage } from '@/features/agents/components/agents-page';
-import { KnowledgePage } from '@/features/knowledge/components/knowledge-page';
-import { AcceptInvitationPage } from '@/features/invitations/components/accept-invitation-page';
-import { MembersPage } from '@/features/members/components/members-page';
-import { CreateOrganizationPage } from '@/features/organizations/components/create-organization-page';
-import { HomePage } from '@/features/organizations/components/home-page';
-import { OrganizationOverviewPage } from '@/features/organizations/components/organization-overview-page';
-import { OrganizationSettingsPage } from '@/features/organizations/components/organization-settings-page';
-import { ProfilePage } from '@/features/profile/components/profile-page';
-import { SegmentBuilderPage } from '@/features/segments/components/segment-builder-page';
-import { SegmentsPage } from '@/features/segments/components/segments-page';
-import { WhatsAppPage } from '@/features/whatsapp/components/whatsapp-page';
+
+/**
+ * A page loaded with its first visit: the shell, sign-in and the organization's layout come
+ * with the app, each feature's pages in a chunk of their own (`AppShell` shows a loading
+ * state meanwhile).
+ */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+
+const ApiTokensPage = page(() => import('@/features/api-tokens/components/api-tokens-page'), 'ApiTokensPage');
+const AuditLogPage = page(() => import('@/features/audit-log/components/audit-log-page'), 'AuditLogPage');
+const CampaignBuilderPage = page(() => import('@/features/campaigns/components/campaign-builder-page'), 'CampaignBuilderPage');
+const CampaignPage = page(() => import('@/features/campaigns/components/campaign-page'), 'CampaignPage');
+const CampaignsPage = page(() => import('@/features/campaigns/components/campaigns-page'), 'CampaignsPage');
+const ContactFieldsPage = page(() => import('@/features/contacts/components/contact-fields-page'), 'ContactFieldsPage');
+const ContactImportPage = page(() => import('@/features/contacts/components/contact-import-page'), 'ContactImportPage');
+const ContactPage = page(() => import('@/features/contacts/components/contact-page'), 'ContactPage');
+const ContactsPage = page(() => import('@/features/contacts/components/contacts-page'), 'ContactsPage');
+const InboxPage = page(() => import('@/features/inbox/components/inbox-page'), 'InboxPage');
+const AgentPage = page(() => import('@/features/agents/components/agent-page'), 'AgentPage');
+const AgentsPage = page(() => import('@/features/agents/components/agents-page'), 'AgentsPage');
+const KnowledgePage = page(() => import('@/features/knowledge/components/knowledge-page'), 'KnowledgePage');
+const AcceptInvitationPage = page(() => import('@/features/invitations/components/accept-invitation-page'), 'AcceptInvitationPage');
+const MembersPage = page(() => import('@/features/members/components/members-page'), 'MembersPage');
+const CreateOrganizationPage = page(() => import('@/features/organizations/components/create-organization-page'), 'CreateOrganizationPage');
+const HomePage = page(() => import('@/features/organizations/components/home-page'), 'HomePage');
+const OrganizationOverviewPage = page(() => import('@/features/organizations/components/organization-overview-page'), 'OrganizationOverviewPage');
+const OrganizationSettingsPage = page(() => import('@/features/organizations/components/organization-settings-page'), 'OrganizationSettingsPage');
+const ProfilePage = page(() => import('@/features/profile/components/profile-page'), 'ProfilePage');
+const SegmentBuilderPage = page(() => import('@/features/segments/components/segment-builder-page'), 'SegmentBuilderPage');
+const SegmentsPage = page(() => import('@/features/segments/components/segments-page'), 'SegmentsPage');
+const WhatsAppPage = page(() => import('@/features/whatsapp/components/whatsapp-page'), 'WhatsAppPage');
 
 /** Every route of the SPA; see TESTIDS.md for what browser tests can rely on. */
 export function AppRoutes({ version }: { version: string }) {

@@ -1,8 +1,9 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, Suspense } from 'react';
 import { Outlet, useMatch } from 'react-router';
 
 import { Sidebar } from '@/components/layout/sidebar';
 import { TopBar } from '@/components/layout/top-bar';
+import { LoadingState } from '@/components/ui/feedback';
 import { useInboxUnreadCount } from '@/lib/inbox-unread';
 import { useSidebarState } from '@/lib/use-sidebar-state';
 import { useViewer } from '@/lib/viewer';
@@ -40,7 +41,9 @@ export function AppShell({ version, topBarExtra, aside }: { version: string; top
         <TopBar memberships={memberships} activeOrgId={activeOrgId} user={viewer?.user ?? null} extra={topBarExtra} />
         <div className="shell-content">
           <main id="main" className="main" tabIndex={-1}>
-            <Outlet />
+            <Suspense fallback={<LoadingState />}>
+              <Outlet />
+            </Suspense>
           </main>
           {aside}
         </div>
