@@ -289,11 +289,7 @@ impl PlainObject for PhoneNumberObject {
 pub struct ConversationObject {
     pub access: Access,
     conversation: ConversationCard,
-    links: ConversationLinks,
-    /// The contact, number and assignee, when the list statement read them with the row:
-    /// the inbox page then costs the same statements whatever its size. A single
-    /// conversation (a mutation's answer, a subscription event) reads them when asked.
-    neighbours: Option<Neighbours>,
+    links: Links,
     /// The page the conversation came on, when it came in a list: its rows read their
     /// messages and notes together.
     page: Option<Arc<PageReads>>,
@@ -465,6 +461,25 @@ async fn bot_turns(
     .collect())
 }
 
+/// The contact, number and assignee: read with the row by the list statement (the inbox
+/// page then costs the same statements whatever its size), or their ids, for a single
+/// conversation (a mutation's answer, a subscription event) to read when asked.
+// The rows of a page hold the large variant: boxing it would allocate once per row.
+#[allow(clippy::large_enum_variant)]
+enum Links {
+    Read(Neighbours),
+    Ids(ConversationLinks),
+}
+
+impl Links {
+    fn read(&self) -> Option<&Neighbours> {
+        match self {
+            Links::Read(row) => Some(row),
+            Links::Ids(_) => None,
+        }
+    }
+}
+
 struct Neighbours {
     contact: ContactObject,
     phone_number: PhoneNumberObject,
@@ -477,8 +492,7 @@ impl ConversationObject {
         Self {
             access,
             conversation,
-            links,
-            neighbours: None,
+            links: Links::Ids(links),
             page: None,
         }
     }
@@ -495,24 +509,26 @@ impl ConversationObject {
         self.conversation.id.into()
     }
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<ContactObject> {
-        if let Some(row) = &self.neighbours {
-            return Ok(row.contact.clone());
-        }
+        let links = match &self.links {
+            Links::Read(row) => return Ok(row.contact.clone()),
+            Links::Ids(links) => links,
+        };
         let contact = Box::pin(
             ctx.data_unchecked::<Domain>()
-                .contact(&self.access, self.links.contact_id),
+                .contact(&self.access, links.contact_id),
         )
         .await
         .gql(ctx)?;
         Ok(ContactObject::new(contact, self.access.clone()))
     }
     async fn phone_number(&self, ctx: &Context<'_>) -> async_graphql::Result<PhoneNumberObject> {
-        if let Some(row) = &self.neighbours {
-            return Ok(row.phone_number.clone());
-        }
+        let links = match &self.links {
+            Links::Read(row) => return Ok(row.phone_number.clone()),
+            Links::Ids(links) => links,
+        };
         let n = Box::pin(
             ctx.data_unchecked::<Domain>()
-                .phone_number(&self.access, self.links.phone_number_id),
+                .phone_number(&self.access, links.phone_number_id),
         )
         .await
         .gql(ctx)?;
@@ -522,10 +538,10 @@ impl ConversationObject {
         ConversationStatus::parse(&self.conversation.status).into()
     }
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<UserObject>> {
-        if let Some(row) = &self.neighbours {
-            return Ok(row.assignee.as_ref().map(|u| UserObject(u.0.clone())));
+        match &self.links {
+            Links::Read(row) => Ok(row.assignee.as_ref().map(|u| UserObject(u.0.clone()))),
+            Links::Ids(links) => Box::pin(load_user(ctx, links.assignee_id)).await,
         }
-        Box::pin(load_user(ctx, self.links.assignee_id)).await
     }
     async fn labels(&self) -> &[String] {
         &self.conversation.labels
@@ -676,12 +692,12 @@ impl PlainObject for ConversationObject {
         let c = &self.conversation;
         match name {
             "id" => out.value(&c.id),
-            "contact" => return selection.object(&self.neighbours.as_ref()?.contact, out),
+            "contact" => return selection.object(&self.links.read()?.contact, out),
             "phoneNumber" => {
-                return selection.object(&self.neighbours.as_ref()?.phone_number, out);
+                return selection.object(&self.links.read()?.phone_number, out);
             }
             "assignee" => {
-                return selection.optional(self.neighbours.as_ref()?.assignee.as_ref(), out);
+                return selection.optional(self.links.read()?.assignee.as_ref(), out);
             }
             "status" => out.enum_item(GqlConversationStatus::from(ConversationStatus::parse(
                 &c.status,
@@ -926,12 +942,7 @@ pub async fn conversations(
     let mut c = Connection::new(after.is_some(), page.has_next);
     c.edges.extend(page.items.into_iter().map(|row| {
         let conversation = row.conversation;
-        let links = ConversationLinks {
-            contact_id: row.contact.id,
-            phone_number_id: row.phone_number.id,
-            assignee_id: row.assignee.as_ref().map(|u| u.id),
-        };
-        let neighbours = Some(Neighbours {
+        let links = Links::Read(Neighbours {
             contact: ContactObject::card(row.contact, contacts.clone(), access.clone()),
             phone_number: PhoneNumberObject(NumberRow::Card(row.phone_number, numbers.clone())),
             assignee: row.assignee.map(UserObject),
@@ -950,7 +961,6 @@ pub async fn conversations(
                 access: access.clone(),
                 conversation,
                 links,
-                neighbours,
                 page: Some(reads.clone()),
             },
         )

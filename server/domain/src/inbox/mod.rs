@@ -81,7 +81,7 @@ impl Conversation {
     }
 
     pub fn window_open(&self, now: DateTime<Utc>) -> bool {
-        self.window_open_until().is_some_and(|until| until > now)
+        window_open(self.last_inbound_at, now)
     }
 
     /// The columns a list row shows, and the ids of what it links to.
@@ -109,8 +109,13 @@ impl Conversation {
     }
 }
 
+/// The service window after a customer's last message, shared by the whole row and its card.
 fn window_open_until(last_inbound_at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     last_inbound_at.map(|t| t + SERVICE_WINDOW)
+}
+
+fn window_open(last_inbound_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    window_open_until(last_inbound_at).is_some_and(|until| until > now)
 }
 
 /// The columns of a conversation that its API shows, without the links the inbox list
@@ -140,7 +145,7 @@ impl ConversationCard {
     }
 
     pub fn window_open(&self, now: DateTime<Utc>) -> bool {
-        self.window_open_until().is_some_and(|until| until > now)
+        window_open(self.last_inbound_at, now)
     }
 }
 
