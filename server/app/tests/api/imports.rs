@@ -370,8 +370,8 @@ async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them
     .await;
     assert_eq!(known["imported"], 1, "{known}");
 
-    // 12,000 rows: the known number is in the third batch, after two batches of new ones
-    // were written as such.
+    // 12,000 rows: the known number is in the third batch (the organization has contacts, so
+    // conflicts are handled from the first batch on).
     let mut csv = String::from("name,phone\n");
     for i in 0..12_000 {
         csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
@@ -408,6 +408,94 @@ async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them
     assert_eq!(
         found("5511900011998").await,
         json!([{ "name": "Customer 11998", "phone": "5511900011998" }])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contact_that_comes_during_an_import_is_kept_and_the_progress_never_goes_back() {
+    use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+
+    let app = TestApp::spawn_configured(&[("WAGENT_LOG", "info")]).await;
+    let org = app.create_org("alice", "Loja").await;
+    let alice = app.sign_in("alice").await;
+    let mut csv = String::from("name,phone\n");
+    for i in 0..200_000 {
+        csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
+    }
+    let (_, uploaded) = upload(&app, &alice, &org, "big.csv", csv.into()).await;
+    let id = uploaded["importId"].as_str().unwrap().to_owned();
+    // The file's last customer writes in while the import runs (the organization had no
+    // contact when it started): their contact is being stored, not yet committed.
+    let mut customer = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    customer
+        .batch_execute(&format!(
+            "BEGIN; INSERT INTO contacts (org_id, id, wa_id, name, created_at)
+             VALUES ('{org}', gen_random_uuid(), '5511900199999', 'Wrote in', now())"
+        ))
+        .await
+        .unwrap();
+    let mut sub = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
+        .await
+        .unwrap();
+    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
+        .await;
+    app.ok(
+        &alice,
+        IMPORT,
+        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": "SKIP" }),
+    )
+    .await;
+    // The import reaches that row and waits for the customer's contact...
+    wagent_testkit::wait_until(
+        "the import to wait for the customer's contact",
+        Duration::from_secs(60),
+        || async {
+            wagent_testkit::count(
+                &app.db.admin,
+                "SELECT count(*) AS n FROM pg_stat_activity
+                  WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO contacts%'",
+            )
+            .await
+                == 1
+        },
+    )
+    .await;
+    let first_pass = wagent_testkit::count(
+        &app.db.admin,
+        &format!("SELECT (progress * 100)::bigint AS n FROM contact_imports WHERE id = '{id}'"),
+    )
+    .await;
+    assert!(first_pass > 0, "the first pass showed its progress");
+    // ... which is there once the customer's message is stored: the rows written as new are
+    // written again with conflicts handled.
+    customer.batch_execute("COMMIT").await.unwrap();
+    let seen = follow(&mut sub).await;
+    let last = seen.last().unwrap();
+    assert_eq!(last["status"], "DONE", "{last}");
+    assert_eq!(last["records"], 200_000, "{last}");
+    assert_eq!(last["imported"], 199_999, "{last}");
+    assert_eq!(last["duplicates"], 1, "{last}");
+    let shown: Vec<f64> = seen
+        .iter()
+        .map(|s| s["progress"].as_f64().unwrap_or(0.0))
+        .collect();
+    assert!(
+        shown.windows(2).all(|w| w[0] <= w[1]),
+        "the progress never goes back: {shown:?}"
+    );
+    let kept = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { contacts(filter: {search: \"5511900199999\"}, first: 5) { nodes { name } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    assert_eq!(
+        kept["organization"]["contacts"]["nodes"],
+        json!([{ "name": "Wrote in" }]),
+        "SKIP keeps the contact as it came"
     );
 }
 

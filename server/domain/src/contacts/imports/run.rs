@@ -18,7 +18,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use uuid::Uuid;
-use wagent_db::{Conn, Scope, bus, schema::contact_imports};
+use wagent_db::{
+    Conn, Scope, bus,
+    schema::{contact_imports, contacts},
+};
 use wagent_jobs::{BackgroundJob, Job, JobError, NewJob};
 
 use super::{
@@ -238,15 +241,27 @@ impl Domain {
             detail: &detail,
             actor,
         };
-        // First as if every contact of the file were new (a plain insert, much cheaper than
-        // one that handles conflicts); when one was not, again from the start with them.
+        // Into an organization without contacts, as if every contact of the file were new (a
+        // plain insert, much cheaper than one that handles conflicts); when one came
+        // meanwhile (a customer's message), again from the start with conflicts handled. The
+        // progress shown then waits for the second pass to pass the first.
+        let fresh = !self.has_contacts(org_id).await?;
+        let mut shown = 0.0;
         let mut outcome = self
-            .write_import(&file, &upsert_sql(options.duplicates, &options, true))
+            .write_import(
+                &file,
+                &upsert_sql(options.duplicates, &options, fresh),
+                &mut shown,
+            )
             .await;
         if matches!(outcome, Err(Stop::Taken)) {
-            tracing::info!(%import_id, "some contacts of the file exist; importing again with conflicts handled");
+            tracing::info!(%import_id, "a contact of the file came meanwhile; importing again with conflicts handled");
             outcome = self
-                .write_import(&file, &upsert_sql(options.duplicates, &options, false))
+                .write_import(
+                    &file,
+                    &upsert_sql(options.duplicates, &options, false),
+                    &mut shown,
+                )
                 .await;
         }
         match outcome {
@@ -275,8 +290,26 @@ impl Domain {
         }
     }
 
-    /// Reads the whole file and writes it in one transaction with `upsert`.
-    async fn write_import(&self, file: &ImportFile<'_>, upsert: &Upsert) -> Result<Counts, Stop> {
+    /// Whether the organization has any contact.
+    async fn has_contacts(&self, org_id: Uuid) -> Result<bool, ImportError> {
+        self.tx(Scope::org(org_id), async |c| -> Result<_, ImportError> {
+            Ok(diesel::select(diesel::dsl::exists(
+                contacts::table.filter(contacts::org_id.eq(org_id)),
+            ))
+            .get_result(c)
+            .await?)
+        })
+        .await
+    }
+
+    /// Reads the whole file and writes it in one transaction with `upsert`. Progress is
+    /// shown only past `shown`, the furthest shown so far (an earlier pass's).
+    async fn write_import(
+        &self,
+        file: &ImportFile<'_>,
+        upsert: &Upsert,
+        shown: &mut f64,
+    ) -> Result<Counts, Stop> {
         let ImportFile {
             org_id,
             import_id,
@@ -331,10 +364,9 @@ impl Domain {
                     writing += t0.elapsed();
                     if last_report.elapsed() >= PROGRESS_EVERY {
                         last_report = Instant::now();
-                        if !self
-                            .report(org_id, import_id, counts, batch.progress)
-                            .await?
-                        {
+                        let progress = (batch.progress > *shown).then_some(batch.progress);
+                        *shown = shown.max(batch.progress);
+                        if !self.report(org_id, import_id, counts, progress).await? {
                             return Err(Stop::Cancelled);
                         }
                     }
@@ -379,19 +411,31 @@ impl Domain {
         outcome
     }
 
-    /// Writes progress beside the import's transaction; false when it was cancelled.
+    /// Writes progress beside the import's transaction (none: only checks); false when it
+    /// was cancelled.
     async fn report(
         &self,
         org_id: Uuid,
         import_id: Uuid,
         counts: Counts,
-        progress: f64,
+        progress: Option<f64>,
     ) -> Result<bool, ImportError> {
         self.tx(Scope::org(org_id), async |c| -> Result<_, ImportError> {
+            let status = contact_imports::status.eq(ImportStatus::Running);
+            let Some(progress) = progress else {
+                let running = diesel::select(diesel::dsl::exists(
+                    contact_imports::table
+                        .filter(contact_imports::id.eq(import_id))
+                        .filter(status),
+                ))
+                .get_result(c)
+                .await?;
+                return Ok(running);
+            };
             let running: Option<Uuid> = diesel::update(
                 contact_imports::table
                     .filter(contact_imports::id.eq(import_id))
-                    .filter(contact_imports::status.eq(ImportStatus::Running)),
+                    .filter(status),
             )
             .set((
                 contact_imports::records.eq(counts.records),
