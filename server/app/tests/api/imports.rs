@@ -294,14 +294,37 @@ async fn an_admin_previews_maps_and_imports_a_csv_and_downloads_the_rejected_row
     assert_eq!(fabio["marketing"], "OPTED_IN");
 }
 
+/// A name and phone CSV of `rows` customers, numbered from +5511900000000.
+fn customers(rows: usize) -> String {
+    let mut csv = String::from("name,phone\n");
+    for i in 0..rows {
+        csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
+    }
+    csv
+}
+
 /// Valid rows well past the first 64 KiB, then a byte that is not UTF-8.
 fn broken_after(rows: usize) -> Vec<u8> {
-    let mut bytes = b"name,phone\n".to_vec();
-    for i in 0..rows {
-        bytes.extend(format!("Customer {i},+5511{:09}\n", 900_000_000 + i).as_bytes());
-    }
+    let mut bytes = customers(rows).into_bytes();
     bytes.extend(b"Jo\xe3o,+5511999999999\n");
     bytes
+}
+
+/// Starts the uploaded import `id` (name and phone columns) under `policy`, following its
+/// progress from before it starts.
+async fn start(app: &TestApp, token: &str, org: &str, id: &str, policy: &str) -> Subscriber {
+    let mut sub = Subscriber::connect(&app.ws_url(), token, "graphql-transport-ws")
+        .await
+        .unwrap();
+    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
+        .await;
+    app.ok(
+        token,
+        IMPORT,
+        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": policy }),
+    )
+    .await;
+    sub
 }
 
 /// Imports `bytes` (name and phone columns) under `policy`; the import's id and its final
@@ -315,17 +338,7 @@ async fn import_all(
 ) -> (String, Value) {
     let (_, uploaded) = upload(app, token, org, "list.csv", bytes).await;
     let id = uploaded["importId"].as_str().unwrap().to_owned();
-    let mut sub = Subscriber::connect(&app.ws_url(), token, "graphql-transport-ws")
-        .await
-        .unwrap();
-    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
-        .await;
-    app.ok(
-        token,
-        IMPORT,
-        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": policy }),
-    )
-    .await;
+    let mut sub = start(app, token, org, &id, policy).await;
     let last = follow(&mut sub).await.pop().unwrap();
     (id, last)
 }
@@ -372,11 +385,7 @@ async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them
 
     // 12,000 rows: the known number is in the third batch (the organization has contacts, so
     // conflicts are handled from the first batch on).
-    let mut csv = String::from("name,phone\n");
-    for i in 0..12_000 {
-        csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
-    }
-    let (_, done) = import_all(&app, &alice, &org, csv.into(), "SKIP").await;
+    let (_, done) = import_all(&app, &alice, &org, customers(12_000).into(), "SKIP").await;
     assert_eq!(done["status"], "DONE", "{done}");
     assert_eq!(done["records"], 12_000, "{done}");
     assert_eq!(done["imported"], 11_999, "{done}");
@@ -415,14 +424,10 @@ async fn contacts_already_known_are_kept_under_skip_wherever_the_file_names_them
 async fn a_contact_that_comes_during_an_import_is_kept_and_the_progress_never_goes_back() {
     use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 
-    let app = TestApp::spawn_configured(&[("WAGENT_LOG", "info")]).await;
+    let app = TestApp::spawn().await;
     let org = app.create_org("alice", "Loja").await;
     let alice = app.sign_in("alice").await;
-    let mut csv = String::from("name,phone\n");
-    for i in 0..200_000 {
-        csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
-    }
-    let (_, uploaded) = upload(&app, &alice, &org, "big.csv", csv.into()).await;
+    let (_, uploaded) = upload(&app, &alice, &org, "big.csv", customers(200_000).into()).await;
     let id = uploaded["importId"].as_str().unwrap().to_owned();
     // The file's last customer writes in while the import runs (the organization had no
     // contact when it started): their contact is being stored, not yet committed.
@@ -436,17 +441,7 @@ async fn a_contact_that_comes_during_an_import_is_kept_and_the_progress_never_go
         ))
         .await
         .unwrap();
-    let mut sub = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
-        .await
-        .unwrap();
-    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
-        .await;
-    app.ok(
-        &alice,
-        IMPORT,
-        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": "SKIP" }),
-    )
-    .await;
+    let mut sub = start(&app, &alice, &org, &id, "SKIP").await;
     // The import reaches that row and waits for the customer's contact...
     wagent_testkit::wait_until(
         "the import to wait for the customer's contact",
@@ -504,23 +499,9 @@ async fn a_running_import_is_cancelled_and_leaves_nothing() {
     let app = TestApp::spawn().await;
     let org = app.create_org("alice", "Loja").await;
     let alice = app.sign_in("alice").await;
-    let mut csv = String::from("name,phone\n");
-    for i in 0..300_000 {
-        csv.push_str(&format!("Customer {i},+5511{:09}\n", 900_000_000 + i));
-    }
-    let (_, uploaded) = upload(&app, &alice, &org, "big.csv", csv.into()).await;
+    let (_, uploaded) = upload(&app, &alice, &org, "big.csv", customers(300_000).into()).await;
     let id = uploaded["importId"].as_str().unwrap();
-    let mut sub = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
-        .await
-        .unwrap();
-    sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
-        .await;
-    app.ok(
-        &alice,
-        IMPORT,
-        json!({ "o": org, "i": id, "m": mapping(&[("name", "name"), ("phone", "phone")]), "d": "SKIP" }),
-    )
-    .await;
+    let mut sub = start(&app, &alice, &org, &id, "SKIP").await;
     // Cancelled once rows are being written.
     loop {
         let event = sub.next_event(Duration::from_secs(60)).await.unwrap();
