@@ -501,7 +501,7 @@ async fn a_running_import_is_cancelled_and_leaves_nothing() {
     let alice = app.sign_in("alice").await;
     let (_, uploaded) = upload(&app, &alice, &org, "big.csv", customers(300_000).into()).await;
     let id = uploaded["importId"].as_str().unwrap();
-    let mut sub = start(&app, &alice, &org, &id, "SKIP").await;
+    let mut sub = start(&app, &alice, &org, id, "SKIP").await;
     // Cancelled once rows are being written.
     loop {
         let event = sub.next_event(Duration::from_secs(60)).await.unwrap();
