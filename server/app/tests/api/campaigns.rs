@@ -1046,14 +1046,21 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
     let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
     let mut first = worker(&app);
     launch(&app, &alice, &org, &campaign).await;
-    eventually(
-        &app,
-        &alice,
-        CAMPAIGN,
-        json!({ "o": org, "c": campaign }),
-        |d| d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(2_000),
+    // The worker starts and the launch freezes the audience first: on a machine busy with
+    // the other tests that alone can take seconds, so this waits as long as the rest.
+    let launched = std::time::Instant::now();
+    wait_for(
+        "the first worker to send 2,000",
+        Duration::from_secs(120),
+        || async {
+            let d = app
+                .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
+                .await;
+            (d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(2_000)).then_some(())
+        },
     )
     .await;
+    eprintln!("2,000 sent {:?} after the launch", launched.elapsed());
     first.kill();
     let mut second = worker(&app);
     let done = wait_for(

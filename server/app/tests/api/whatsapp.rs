@@ -64,6 +64,8 @@ pub(crate) async fn customer_writes(app: &TestApp, pn: &str, body: Value) -> Str
 }
 
 /// Polls a GraphQL query until `done` holds (webhooks and jobs run in the background).
+/// The deadline is time, not a number of polls: on a machine busy with the other tests a
+/// poll takes longer, and the background work too.
 pub(crate) async fn eventually(
     app: &TestApp,
     token: &str,
@@ -71,16 +73,22 @@ pub(crate) async fn eventually(
     vars: Value,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    let mut last = Value::Null;
-    for _ in 0..100 {
-        last = app.ok(token, query, vars.clone()).await;
+    let deadline = tokio::time::Instant::now() + EVENTUALLY;
+    loop {
+        let last = app.ok(token, query, vars.clone()).await;
         if done(&last) {
             return last;
         }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never happened within {EVENTUALLY:?}: {last}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("never happened: {last}");
 }
+
+/// How long `eventually` waits.
+const EVENTUALLY: Duration = Duration::from_secs(30);
 
 pub(crate) const INBOX: &str = "query($o: ID!) { organization(id: $o) { unreadCount conversations(first: 5) { nodes { id unreadCount windowOpen lastMessagePreview contact { waId profileName } messages(first: 30) { nodes { id direction kind text status error { code text } } } } } } }";
 
