@@ -593,6 +593,8 @@ impl Outcome {
 struct Pacer {
     limiter: Mutex<Paced>,
     window: Mutex<Window>,
+    /// Told whenever a send is answered, for senders that found every place in flight.
+    answered: tokio::sync::Notify,
 }
 
 /// Meta counts a send when it takes it, somewhere between its departure and its answer. In
@@ -617,8 +619,9 @@ struct Window {
 const WINDOW: Duration = Duration::from_millis(1_002);
 
 impl Window {
-    /// Takes a place for a send now, or tells when to ask again.
-    fn enter(&mut self, rate: u32, now: Instant) -> Result<(), Instant> {
+    /// Takes a place for a send now, or tells when to ask again: when the oldest answer
+    /// leaves the window, or (`None`) once a send in flight is answered.
+    fn enter(&mut self, rate: u32, now: Instant) -> Result<(), Option<Instant>> {
         while self
             .answered
             .front()
@@ -632,10 +635,7 @@ impl Window {
         }
         // Full: room comes when the oldest answer leaves the window, or sooner when one in
         // flight is answered and ages out.
-        Err(self
-            .answered
-            .front()
-            .map_or(now + Duration::from_millis(1), |at| *at + WINDOW))
+        Err(self.answered.front().map(|at| *at + WINDOW))
     }
 
     fn leave(&mut self, now: Instant) {
@@ -645,13 +645,14 @@ impl Window {
 }
 
 /// A send's place in the window, given back with its answer's time when dropped.
-struct Sending<'a>(&'a Mutex<Window>);
+struct Sending<'a>(&'a Pacer);
 
 impl Drop for Sending<'_> {
     fn drop(&mut self) {
-        if let Ok(mut w) = self.0.lock() {
+        if let Ok(mut w) = self.0.window.lock() {
             w.leave(Instant::now());
         }
+        self.0.answered.notify_waiters();
     }
 }
 
@@ -712,6 +713,7 @@ impl Pacer {
                 changed: Instant::now(),
             }),
             window: Mutex::new(Window::default()),
+            answered: tokio::sync::Notify::new(),
         }
     }
 
@@ -719,20 +721,25 @@ impl Pacer {
     async fn wait(&self) -> Sending<'_> {
         let (limiter, rate) = {
             let Ok(mut l) = self.limiter.lock() else {
-                return Sending(&self.window);
+                return Sending(self);
             };
             l.recover(Instant::now());
             (l.limiter.clone(), l.rate)
         };
         limiter.until_ready().await;
         loop {
+            // Listening starts before the look, so that an answer in between is not missed.
+            let answered = self.answered.notified();
+            let mut answered = std::pin::pin!(answered);
+            answered.as_mut().enable();
             let entered = match self.window.lock() {
                 Ok(mut w) => w.enter(rate, Instant::now()),
                 Err(_) => Ok(()),
             };
             match entered {
-                Ok(()) => return Sending(&self.window),
-                Err(at) => tokio::time::sleep_until(at.into()).await,
+                Ok(()) => return Sending(self),
+                Err(Some(at)) => tokio::time::sleep_until(at.into()).await,
+                Err(None) => answered.await,
             }
         }
     }
@@ -823,12 +830,40 @@ mod tests {
         w.leave(ms(100));
         assert_eq!(w.enter(3, ms(200)), Ok(()));
         // Two in flight and one answered at 100 ms: full until that answer is a second old.
-        assert_eq!(w.enter(3, ms(300)), Err(ms(100) + WINDOW));
-        assert_eq!(w.enter(3, ms(1_101)), Err(ms(100) + WINDOW));
+        assert_eq!(w.enter(3, ms(300)), Err(Some(ms(100) + WINDOW)));
+        assert_eq!(w.enter(3, ms(1_101)), Err(Some(ms(100) + WINDOW)));
         assert_eq!(w.enter(3, ms(1_102)), Ok(()));
         // An answer frees no place before it ages out: it may have been counted just now.
         w.leave(ms(1_200));
-        assert_eq!(w.enter(3, ms(1_300)), Err(ms(1_200) + WINDOW));
+        assert_eq!(w.enter(3, ms(1_300)), Err(Some(ms(1_200) + WINDOW)));
+        // Every place in flight and none answered: nothing to wait for but an answer.
+        let mut w = Window::default();
+        assert_eq!(w.enter(1, ms(0)), Ok(()));
+        assert_eq!(w.enter(1, ms(5_000)), Err(None));
+    }
+
+    #[tokio::test]
+    async fn a_sender_held_by_sends_in_flight_goes_a_window_after_the_first_answer() {
+        let pacer = Pacer::new(1);
+        let first = pacer.wait().await;
+        let start = Instant::now();
+        let second = async {
+            let _place = pacer.wait().await;
+            start.elapsed()
+        };
+        let answer = async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            drop(first);
+        };
+        let waited = tokio::time::timeout(Duration::from_secs(10), async {
+            tokio::join!(second, answer).0
+        })
+        .await
+        .expect("the answer wakes the held sender");
+        assert!(
+            waited >= Duration::from_millis(300) + WINDOW,
+            "went {waited:?} after the first departure"
+        );
     }
 
     fn api(code: i64) -> GraphError {
