@@ -1044,6 +1044,7 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
         )
         .await;
     let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
+    let read = || app.ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }));
     let mut first = worker(&app);
     launch(&app, &alice, &org, &campaign).await;
     // The worker starts and the launch freezes the audience first: on a machine busy with
@@ -1053,9 +1054,7 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
         "the first worker to send 2,000",
         Duration::from_secs(120),
         || async {
-            let d = app
-                .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
-                .await;
+            let d = read().await;
             (d["organization"]["campaign"]["stats"]["sent"].as_i64() > Some(2_000)).then_some(())
         },
     )
@@ -1067,9 +1066,7 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
         "the campaign to complete after the crash",
         Duration::from_secs(120),
         || async {
-            let d = app
-                .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
-                .await;
+            let d = read().await;
             (d["organization"]["campaign"]["status"] == "COMPLETED").then_some(d)
         },
     )
@@ -1119,9 +1116,7 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
     // news of a send that did happen (a status of the killed worker's last sends, or the
     // second worker's outcome committed as it was killed), so the unknown left never fall
     // below those the sandbox never received.
-    let again = app
-        .ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }))
-        .await;
+    let again = read().await;
     let unknown_later = again["organization"]["campaign"]["stats"]["unknown"]
         .as_i64()
         .unwrap();
