@@ -745,6 +745,9 @@ impl Pacer {
 
     /// Waits for the send's turn; the send holds the returned place until it is answered.
     async fn wait(self: &Arc<Self>) -> Sending {
+        // The pace and the rate are read once this sender's turn has come, so that a
+        // slow-down while it queued applies to it.
+        let _turn = self.turn.lock().await;
         let (limiter, rate) = {
             let Ok(mut l) = self.limiter.lock() else {
                 return Sending(self.clone());
@@ -758,7 +761,6 @@ impl Pacer {
             };
             (pace.clone(), l.rate)
         };
-        let _turn = self.turn.lock().await;
         limiter.until_ready().await;
         loop {
             // Listening starts before the look, so that an answer in between is not missed.
