@@ -3,6 +3,7 @@
 
 use std::{
     collections::{HashMap, VecDeque, hash_map::Entry},
+    ops::Deref,
     time::Instant,
 };
 
@@ -28,8 +29,8 @@ pub(crate) struct State {
     pub media: HashMap<String, Media>,
     /// Download tokens of media URLs → (media id, expiry).
     pub media_urls: HashMap<String, (String, Instant)>,
-    pub sent: HashMap<String, SentMessage>,
-    pub inbound: HashMap<String, InboundMessage>,
+    pub sent: Recent<SentMessage>,
+    pub inbound: Recent<InboundMessage>,
     /// (phone number id, customer wa_id) → the customer's last message.
     pub windows: HashMap<(String, String), DateTime<Utc>>,
     /// Phone number id → send instants within the last second.
@@ -351,8 +352,8 @@ impl State {
             numbers: HashMap::new(),
             media: HashMap::new(),
             media_urls: HashMap::new(),
-            sent: HashMap::new(),
-            inbound: HashMap::new(),
+            sent: Recent::new(MESSAGES_KEPT),
+            inbound: Recent::new(MESSAGES_KEPT),
             windows: HashMap::new(),
             throughput: HashMap::new(),
             throttled: 0,
@@ -771,16 +772,10 @@ impl State {
 
     pub fn push_sent(&mut self, message: SentMessage) {
         self.sent.insert(message.id.clone(), message);
-        if self.sent.len() > MESSAGES_KEPT {
-            prune(&mut self.sent, |m| m.seq);
-        }
     }
 
     pub fn push_inbound(&mut self, message: InboundMessage) {
         self.inbound.insert(message.id.clone(), message);
-        if self.inbound.len() > MESSAGES_KEPT {
-            prune(&mut self.inbound, |m| m.seq);
-        }
     }
 
     pub fn push_webhook(&mut self, record: WebhookRecord) {
@@ -791,12 +786,48 @@ impl State {
     }
 }
 
-/// Drops the oldest tenth.
-fn prune<T>(map: &mut HashMap<String, T>, seq: impl Fn(&T) -> u64) {
-    let mut seqs: Vec<u64> = map.values().map(&seq).collect();
-    seqs.sort_unstable();
-    let cut = seqs.get(seqs.len() / 10).copied().unwrap_or(0);
-    map.retain(|_, v| seq(v) > cut);
+/// The latest messages by id: past the limit, each new one drops the oldest. Dropping a
+/// tenth at once held the state's lock for up to 150 ms every 2,000 sends at 20,000 kept,
+/// and every send meanwhile waited behind it.
+pub(crate) struct Recent<T> {
+    by_id: HashMap<String, T>,
+    /// Ids, oldest first.
+    order: VecDeque<String>,
+    limit: usize,
+}
+
+impl<T> Recent<T> {
+    fn new(limit: usize) -> Self {
+        Self {
+            by_id: HashMap::new(),
+            order: VecDeque::new(),
+            limit,
+        }
+    }
+
+    fn insert(&mut self, id: String, message: T) {
+        if self.by_id.insert(id.clone(), message).is_none() {
+            self.order.push_back(id);
+        }
+        while self.by_id.len() > self.limit {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            self.by_id.remove(&oldest);
+        }
+    }
+
+    pub fn get_mut(&mut self, id: &str) -> Option<&mut T> {
+        self.by_id.get_mut(id)
+    }
+}
+
+impl<T> Deref for Recent<T> {
+    type Target = HashMap<String, T>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.by_id
+    }
 }
 
 /// A Graph-style numeric id (15 digits) for businesses, WABAs and numbers.
@@ -884,4 +915,27 @@ pub(crate) fn random_token(len: usize) -> String {
         .take(len)
         .map(char::from)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Recent;
+
+    #[test]
+    fn past_the_limit_each_message_drops_the_oldest_one() {
+        let mut recent = Recent::new(3);
+        for n in 1..=5 {
+            recent.insert(format!("m{n}"), n);
+        }
+        assert_eq!(recent.len(), 3);
+        assert!(!recent.contains_key("m1") && !recent.contains_key("m2"));
+        assert_eq!([recent["m3"], recent["m4"], recent["m5"]], [3, 4, 5]);
+        // The same id again replaces its message and keeps its place.
+        recent.insert("m3".to_owned(), 30);
+        recent.insert("m6".to_owned(), 6);
+        assert!(!recent.contains_key("m3"));
+        assert_eq!(recent.len(), 3);
+        *recent.get_mut("m4").unwrap() = 40;
+        assert_eq!(recent["m4"], 40);
+    }
 }
