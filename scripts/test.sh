@@ -27,7 +27,9 @@ git diff --exit-code -- web/src/gql || { echo "web/src/gql is stale: run npm run
 say "dev/oidc: the local provider's own tests"
 (cd dev/oidc && npm test --silent)
 
-# Release for the tests too: they share every compiled dependency with the binary e2e runs.
+# Release for the tests too: they share every compiled crate with the binary e2e runs, the
+# workspace's own included (no crate gets a feature for the tests alone), so the release build
+# after them finds the binary built.
 say "Rust tests"
 cargo test --workspace --release --locked
 
