@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Browser end-to-end tests (e2e/): starts the local OpenID Connect provider and the release
-# build of wagent (the SPA embedded) on free ports with a throw-away data folder, creates the
-# "Demo Shop" organization like scripts/run.sh, and drives Debian's Chromium with playwright-core
-# under `node --test`. Everything started here is stopped on exit; the temp folder (logs, the
-# private PostgreSQL cluster) is removed unless a test failed. Failed tests leave screenshots in
-# e2e/.artifacts/. Extra arguments go to `node --test` (e.g. --test-name-pattern=token).
+# build of wagent (the SPA embedded; WAGENT_PROFILE=ci for the tests' build) on free ports with
+# a throw-away data folder, creates the "Demo Shop" organization like scripts/run.sh, and
+# drives Debian's Chromium with playwright-core under `node --test`. Everything started here
+# is stopped on exit; the temp folder (logs, the private PostgreSQL cluster) is removed unless
+# a test failed. Failed tests leave screenshots in e2e/.artifacts/. Extra arguments go to
+# `node --test` (e.g. --test-name-pattern=token).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
 
-wagent="$TARGET_DIR/release/wagent"
+wagent="$TARGET_DIR/${WAGENT_PROFILE:-release}/wagent"
 if [ ! -x "$wagent" ]; then
   cat >&2 <<MSG
 e2e: $wagent does not exist. Build the web app and the release binary first (it embeds web/dist):

@@ -3,7 +3,7 @@
 mod campaigns;
 pub mod database;
 pub mod http;
-mod imports;
+pub mod imports;
 pub mod keys;
 mod knowledge;
 pub mod limits;

@@ -31,22 +31,6 @@ pub fn content_security_policy(issuer_origin: Option<&str>, embedded_signup: boo
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn meta_is_allowed_only_when_embedded_signup_is_configured() {
-        let plain = content_security_policy(Some("https://id.example"), false);
-        assert!(
-            plain.contains("connect-src 'self' https://id.example;") && !plain.contains("facebook")
-        );
-        let with_meta = content_security_policy(None, true);
-        assert!(with_meta.contains("script-src 'self' https://connect.facebook.net;"));
-        assert!(with_meta.contains("frame-src https://www.facebook.com"));
-    }
-}
-
 #[handler]
 pub fn serve(req: &Request, csp: poem::web::Data<&SpaCsp>) -> Response {
     let path = req.uri().path().trim_start_matches('/');

@@ -29,6 +29,9 @@ use uuid::Uuid;
 use wagent_domain::Bus;
 use wagent_domain::{Access, Caller, Code, CommonError, Domain, Intent, Problem, Role, User};
 
+/// The raw-JSON splice, public for the crate's own tests (`tests/plain.rs`).
+#[doc(hidden)]
+pub use crate::plain::{RawJson, document_repeats_a_key};
 pub use crate::{
     api::{Api, JsonAnswer},
     query::Query,

@@ -261,7 +261,7 @@ fn repeats_in<'a>(
 }
 
 /// True when some selection set of `doc` repeats a response key (see [`RawJson`]).
-pub(crate) fn document_repeats_a_key(doc: &ExecutableDocument) -> bool {
+pub fn document_repeats_a_key(doc: &ExecutableDocument) -> bool {
     let fragments = &doc.fragments;
     let mut operations: Box<dyn Iterator<Item = _>> = match &doc.operations {
         DocumentOperations::Single(op) => Box::new(std::iter::once(op)),
@@ -279,7 +279,7 @@ pub(crate) fn document_repeats_a_key(doc: &ExecutableDocument) -> bool {
 /// repeats ([`document_repeats_a_key`]): async-graphql merges a repeated key's two values,
 /// and two placeholders do not merge.
 #[derive(Clone, Default)]
-pub(crate) struct RawJson(Arc<Mutex<Vec<Vec<u8>>>>);
+pub struct RawJson(Arc<Mutex<Vec<Vec<u8>>>>);
 
 /// The number drawn when the process starts, in every placeholder.
 static NONCE: LazyLock<String> = LazyLock::new(|| Uuid::new_v4().simple().to_string());
@@ -287,13 +287,13 @@ static NONCE: LazyLock<String> = LazyLock::new(|| Uuid::new_v4().simple().to_str
 /// `\u{1}` keeps the placeholder out of anything a person types.
 static PLACEHOLDER: LazyLock<String> = LazyLock::new(|| format!("\u{1}wagent-raw-{}-", *NONCE));
 
-/// The placeholder's start as serde_json writes it (a unit test holds the two together).
+/// The placeholder's start as serde_json writes it (`tests/plain.rs` holds the two together).
 static SERIALISED_PLACEHOLDER: LazyLock<String> =
     LazyLock::new(|| format!("\"\\u0001wagent-raw-{}-", *NONCE));
 
 impl RawJson {
     /// Keeps `json` and answers the placeholder that stands for it.
-    fn keep(&self, json: Vec<u8>) -> Option<Value> {
+    pub fn keep(&self, json: Vec<u8>) -> Option<Value> {
         let mut pieces = self.0.lock().ok()?;
         pieces.push(json);
         Some(Value::String(format!(
@@ -304,7 +304,7 @@ impl RawJson {
     }
 
     /// `answer`, serialised, with the placeholders replaced by their JSON.
-    pub(crate) fn splice(self, answer: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
+    pub fn splice(self, answer: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
         let body = serde_json::to_vec(answer)?;
         let pieces = std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()));
         if pieces.is_empty() {
@@ -512,58 +512,5 @@ impl<T: PlainValue> PlainValue for Option<T> {
             Some(value) => value.write(out),
             None => out.raw(b"null"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use async_graphql::{Response, parser::parse_query};
-
-    use super::*;
-
-    #[test]
-    fn placeholders_are_replaced_by_their_json_and_nothing_else_is() {
-        let raw = RawJson::default();
-        let first = raw
-            .keep(br#"{"edges":[{"node":{"id":"a"}}]}"#.to_vec())
-            .unwrap();
-        let second = raw.keep(b"[1,2]".to_vec()).unwrap();
-        // A customer's text that looks like a placeholder but has not the process's nonce.
-        let lookalike = "\u{1}wagent-raw-0123-0";
-        let answer = Response::new(
-            Value::from_json(serde_json::json!({
-                "organization": { "a": first, "b": second, "c": lookalike },
-            }))
-            .unwrap(),
-        );
-        let body = raw.splice(&answer).unwrap();
-        let parsed: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(
-            parsed,
-            serde_json::json!({ "data": { "organization": {
-                "a": { "edges": [{ "node": { "id": "a" } }] },
-                "b": [1, 2],
-                "c": lookalike,
-            } } })
-        );
-    }
-
-    #[test]
-    fn the_serialised_placeholder_is_what_serde_json_writes() {
-        let written = serde_json::to_string(PLACEHOLDER.as_str()).unwrap();
-        assert_eq!(format!("{}\"", *SERIALISED_PLACEHOLDER), written);
-    }
-
-    #[test]
-    fn a_repeated_key_anywhere_keeps_a_document_off_the_raw_path() {
-        let repeats = |text: &str| document_repeats_a_key(&parse_query(text).unwrap());
-        assert!(!repeats("{ a { b c } d { b c } }"));
-        assert!(repeats("{ a { b } a { c } }"));
-        assert!(repeats("{ a { b x: c x: d } }"));
-        assert!(repeats("{ a { b ...F } } fragment F on T { b }"));
-        assert!(repeats("{ a { ... on T { c } c } }"));
-        assert!(!repeats("{ a { ...F } } fragment F on T { b c }"));
-        assert!(repeats("{ a { ...Missing } }"));
-        assert!(repeats("{ a { ...F } } fragment F on T { ...F }"));
     }
 }

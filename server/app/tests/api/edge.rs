@@ -557,3 +557,52 @@ async fn the_audit_log_takes_the_address_one_trusted_proxy_saw() {
     assert_eq!(node["action"], "organization.created");
     assert_eq!(node["ip"], "203.0.113.7");
 }
+
+fn forwarded(values: &[&str]) -> poem::http::HeaderMap {
+    let mut headers = poem::http::HeaderMap::new();
+    for v in values {
+        headers.append(
+            "x-forwarded-for",
+            poem::http::HeaderValue::from_str(v).unwrap(),
+        );
+    }
+    headers
+}
+
+#[test]
+fn the_client_address_is_taken_that_many_proxies_from_the_right() {
+    use std::net::IpAddr;
+
+    use wagent_app::http::client_ip;
+
+    let peer: Option<IpAddr> = "10.0.0.2".parse().ok();
+    let spoofed = forwarded(&["6.6.6.6, 203.0.113.7"]);
+    // No proxies trusted: the header is the client's own words.
+    assert_eq!(client_ip(peer, &spoofed, 0), peer);
+    // One proxy: it appended the address that connected to it.
+    assert_eq!(client_ip(peer, &spoofed, 1), "203.0.113.7".parse().ok());
+    // Two proxies; the header may be split over several lines.
+    let two = forwarded(&["6.6.6.6", "198.51.100.1, 10.0.0.9"]);
+    assert_eq!(client_ip(peer, &two, 2), "198.51.100.1".parse().ok());
+    // Fewer entries than proxies, none, or garbage: never the spoofable left end beyond
+    // what proxies vouch for, and the peer when nothing parses.
+    assert_eq!(
+        client_ip(peer, &forwarded(&["198.51.100.1"]), 2),
+        "198.51.100.1".parse().ok()
+    );
+    assert_eq!(client_ip(peer, &poem::http::HeaderMap::new(), 1), peer);
+    assert_eq!(client_ip(peer, &forwarded(&["not-an-ip"]), 1), peer);
+}
+
+#[test]
+fn meta_is_allowed_only_when_embedded_signup_is_configured() {
+    use wagent_app::spa::content_security_policy;
+
+    let plain = content_security_policy(Some("https://id.example"), false);
+    assert!(
+        plain.contains("connect-src 'self' https://id.example;") && !plain.contains("facebook")
+    );
+    let with_meta = content_security_policy(None, true);
+    assert!(with_meta.contains("script-src 'self' https://connect.facebook.net;"));
+    assert!(with_meta.contains("frame-src https://www.facebook.com"));
+}

@@ -611,3 +611,28 @@ async fn uploads_are_refused_before_a_byte_is_kept() {
         "the file has no column `Celular`"
     );
 }
+
+#[test]
+fn report_cells_are_quoted_and_formulas_defused() {
+    let line = wagent_app::imports::csv_line(
+        [
+            "12",
+            "no phone number",
+            "Ana, Bia",
+            "=HYPERLINK(\"x\")",
+            "+55 11",
+        ]
+        .into_iter(),
+    );
+    assert_eq!(
+        String::from_utf8(line).unwrap(),
+        "12,no phone number,\"Ana, Bia\",\"'=HYPERLINK(\"\"x\"\")\",'+55 11\r\n"
+    );
+    let numbers = wagent_app::imports::csv_line(
+        ["+5511987650001", "-12.5", "-1+1", "+1.", "-.5"].into_iter(),
+    );
+    assert_eq!(
+        String::from_utf8(numbers).unwrap(),
+        "+5511987650001,-12.5,'-1+1,'+1.,'-.5\r\n"
+    );
+}

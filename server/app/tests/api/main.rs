@@ -16,6 +16,7 @@ mod rate_limits;
 mod sandbox_proxy;
 mod schema;
 mod segments;
+mod settings;
 mod sockets;
 mod subscriptions;
 mod tokens;
