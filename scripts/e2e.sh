@@ -14,8 +14,8 @@ started=$SECONDS
 wagent="$TARGET_DIR/${WAGENT_PROFILE:-release}/wagent"
 if [ ! -x "$wagent" ]; then
   cat >&2 <<MSG
-e2e: $wagent does not exist. Build the web app and the release binary first (it embeds web/dist):
-  (cd web && npm ci && npm run build) && cargo build --release --locked -p wagent-app
+e2e: $wagent does not exist. Build the web app and the binary first (it embeds web/dist):
+  (cd web && npm ci && npm run build) && cargo build --profile ${WAGENT_PROFILE:-release} --locked -p wagent-app
 or run everything with: bash scripts/test.sh
 MSG
   exit 1
