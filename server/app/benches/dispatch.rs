@@ -10,7 +10,12 @@
 //!   `dispatch_capped_whole_run_share`, the same over the whole run as the campaign's
 //!   counters show it (from the first send counted to completion); and
 //!   `dispatch_capped_130429_count`, how many sends the sandbox refused for going over it
-//!   (goal 0).
+//!   (goal 0);
+//! - `dispatch_slow_answers_share_of_cap` and `dispatch_slow_answers_130429_count`: 10,000
+//!   recipients at the same level with every answer taking 200 ms, as Meta's take a few
+//!   hundred: a send holds its place in the pacer's window from its departure until a
+//!   second after its answer, so about 1 / (1 + 0.2) = 0.83 of the level is the most a
+//!   refusal-free pace can use.
 //!
 //! Run: `bench/run dispatch` (a real PostgreSQL, as in the tests). The sandbox sends no status
 //! webhooks here: the `ingest` figures are another benchmark's.
@@ -74,8 +79,9 @@ async fn run() {
     db.batch_execute(&format!(
         "INSERT INTO contacts (org_id, id, wa_id, name, tags, country, created_at)
          SELECT '{org}', gen_random_uuid(), (5511900000000 + i)::text, 'Customer ' || i,
-                CASE WHEN i < 100000 THEN ARRAY['uncapped'] ELSE ARRAY['capped'] END, 'BR', now()
-           FROM generate_series(0, 119999) AS i;
+                CASE WHEN i < 100000 THEN ARRAY['uncapped']
+                     WHEN i < 120000 THEN ARRAY['capped'] ELSE ARRAY['slow_answers'] END, 'BR', now()
+           FROM generate_series(0, 129999) AS i;
          UPDATE phone_numbers SET messaging_limit = 'TIER_UNLIMITED' WHERE id = '{number}';"
     ))
     .await
@@ -105,52 +111,79 @@ async fn run() {
     ))
     .await
     .unwrap();
-    let before = throttled(&app).await;
-    let seconds_before = app.sandbox.handle().sends_per_second(NUMBER);
-    // Meta's window (the sandbox's sliding second) still holds the uncapped run's last sends:
-    // the capped run starts once the second after the last of them is over.
-    let last = seconds_before.keys().last().copied().unwrap_or(0);
+    let (share, whole, refused) = capped(&app, &alice, &org, &number, &template, "capped").await;
+    println!("dispatch_capped_share_of_cap: {share:.3}");
+    println!("dispatch_capped_whole_run_share: {whole:.3}");
+    println!("dispatch_capped_130429_count: {refused}");
+
+    // The same level with Meta's answers taking 200 ms each.
+    app.sandbox
+        .handle()
+        .configure(|c| c.send_latency = Duration::from_millis(200));
+    let (share, whole, refused) =
+        capped(&app, &alice, &org, &number, &template, "slow_answers").await;
+    println!("dispatch_slow_answers_share_of_cap: {share:.3}");
+    println!("dispatch_slow_answers_whole_run_share: {whole:.3}");
+    println!("dispatch_slow_answers_130429_count: {refused}");
+}
+
+/// A campaign to the contacts tagged `tag` at the 1,000/s level: the share of the level
+/// the sandbox accepted in the full seconds of the run, over the whole run, and how many
+/// sends it refused as over the level.
+async fn capped(
+    app: &TestApp,
+    alice: &str,
+    org: &str,
+    number: &str,
+    template: &str,
+    tag: &str,
+) -> (f64, f64, u64) {
+    let before = throttled(app).await;
+    // Meta's window (the sandbox's sliding second) still holds the last run's last sends:
+    // this run starts once the second after the last of them is over.
+    let last = app
+        .sandbox
+        .handle()
+        .accepted_ms(NUMBER)
+        .last()
+        .map_or(0, |ms| ms.div_euclid(1_000));
     while unix_now() <= last + 1 {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let capped_from_ms = unix_now() * 1_000;
-    let (sent, elapsed) = send(&app, &alice, &org, &number, &template, "capped").await;
-    describe_departures(&app.sandbox.handle().accepted_ms(NUMBER), capped_from_ms);
+    let from_ms = unix_now() * 1_000;
+    let (sent, elapsed) = send(app, alice, org, number, template, tag).await;
+    let mut accepted: Vec<i64> = app
+        .sandbox
+        .handle()
+        .accepted_ms(NUMBER)
+        .into_iter()
+        .filter(|ms| *ms >= from_ms)
+        .collect();
+    accepted.sort_unstable();
+    describe_departures(tag, &accepted);
     // The sends Meta accepted in each second of the run: the share of the level used in the
     // full seconds between the first and the last (those two are partly before the first
     // send and after the last).
-    let per_second: Vec<u32> = app
-        .sandbox
-        .handle()
-        .sends_per_second(NUMBER)
-        .into_iter()
-        .map(|(second, n)| n - seconds_before.get(&second).copied().unwrap_or(0))
-        .skip_while(|n| *n == 0)
-        .collect();
+    let (first, last) = (
+        accepted.first().unwrap().div_euclid(1_000),
+        accepted.last().unwrap().div_euclid(1_000),
+    );
+    let mut per_second = vec![0u32; (last - first + 1) as usize];
+    for ms in &accepted {
+        per_second[(ms.div_euclid(1_000) - first) as usize] += 1;
+    }
     let steady = &per_second[1..per_second.len() - 1];
-    println!("  capped run: {sent} sent in {elapsed:?}; accepted per second: {per_second:?}");
-    println!(
-        "dispatch_capped_share_of_cap: {:.3}",
-        f64::from(steady.iter().sum::<u32>()) / steady.len() as f64 / 1_000.0
-    );
-    println!(
-        "dispatch_capped_whole_run_share: {:.3}",
-        sent as f64 / elapsed.as_secs_f64() / 1_000.0
-    );
-    println!(
-        "dispatch_capped_130429_count: {}",
-        throttled(&app).await - before
-    );
+    println!("  {tag} run: {sent} sent in {elapsed:?}; accepted per second: {per_second:?}");
+    (
+        f64::from(steady.iter().sum::<u32>()) / steady.len() as f64 / 1_000.0,
+        sent as f64 / elapsed.as_secs_f64() / 1_000.0,
+        throttled(app).await - before,
+    )
 }
 
-/// Prints how the capped run's accepted sends spread over time: the most in any sliding
+/// Prints how a capped run's accepted sends spread over time: the most in any sliding
 /// second, the sends per tenth of a second and the longest pauses between two sends.
-fn describe_departures(accepted_ms: &[i64], from_ms: i64) {
-    let times: Vec<i64> = accepted_ms
-        .iter()
-        .copied()
-        .filter(|t| *t >= from_ms)
-        .collect();
+fn describe_departures(run: &str, times: &[i64]) {
     let (Some(first), Some(last)) = (times.first(), times.last()) else {
         return;
     };
@@ -163,7 +196,7 @@ fn describe_departures(accepted_ms: &[i64], from_ms: i64) {
         busiest = busiest.max(end + 1 - start);
     }
     let mut tenths = vec![0u32; ((last - first) / 100 + 1) as usize];
-    for t in &times {
+    for t in times {
         tenths[((t - first) / 100) as usize] += 1;
     }
     let mut gaps: Vec<(i64, i64)> = times
@@ -172,9 +205,9 @@ fn describe_departures(accepted_ms: &[i64], from_ms: i64) {
         .collect();
     gaps.sort_unstable_by(|a, b| b.cmp(a));
     gaps.truncate(8);
-    eprintln!("  capped run, accepted per tenth of a second: {tenths:?}");
-    eprintln!("  capped run, longest pauses (ms, at ms): {gaps:?}");
-    println!("dispatch_capped_busiest_sliding_second: {busiest}");
+    eprintln!("  {run} run, accepted per tenth of a second: {tenths:?}");
+    eprintln!("  {run} run, longest pauses (ms, at ms): {gaps:?}");
+    println!("dispatch_{run}_busiest_sliding_second: {busiest}");
 }
 
 fn unix_now() -> i64 {

@@ -26,6 +26,10 @@ pub struct SandboxConfig {
     pub template_approval_delay: Duration,
     /// Messages per second per business number (Meta's default is 80).
     pub throughput_per_second: u32,
+    /// How long a send's answer takes. The send counts against the throughput when it
+    /// arrives; the answer comes this long after. Meta's answers take a few hundred
+    /// milliseconds; 0 (the default) answers at once.
+    pub send_latency: Duration,
     /// Messages to one customer from one business number.
     pub pair_rate: PairRate,
     /// HTTP status of a 130429 throughput error: 400 like Meta's table, or 429.
@@ -62,6 +66,7 @@ impl Default for SandboxConfig {
             chaos: Chaos::default(),
             template_approval_delay: Duration::from_secs(2),
             throughput_per_second: 80,
+            send_latency: Duration::ZERO,
             pair_rate: PairRate::default(),
             http_status_for_throttling: 400,
             auto_create: true,
@@ -102,6 +107,7 @@ impl SandboxConfig {
             },
             "template_approval_delay_ms": millis(self.template_approval_delay),
             "throughput_per_second": self.throughput_per_second,
+            "send_latency_ms": millis(self.send_latency),
             "pair_rate": { "burst": self.pair_rate.burst, "every_ms": millis(self.pair_rate.every) },
             "http_status_for_throttling": self.http_status_for_throttling,
             "auto_create": self.auto_create,
@@ -148,6 +154,12 @@ impl SandboxConfig {
             }
             self.throughput_per_second = n;
         }
+        if let Some(ms) = patch.send_latency_ms {
+            if ms > MAX_SEND_LATENCY_MS {
+                return Err(format!("send_latency_ms is at most {MAX_SEND_LATENCY_MS}"));
+            }
+            self.send_latency = Duration::from_millis(ms);
+        }
         if let Some(p) = patch.pair_rate {
             if p.burst == Some(0) {
                 return Err("pair_rate.burst must be at least 1".to_owned());
@@ -177,6 +189,9 @@ impl SandboxConfig {
         Ok(())
     }
 }
+
+/// Longer than any answer of Meta's and than a client's usual timeout.
+const MAX_SEND_LATENCY_MS: u64 = 60_000;
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
@@ -221,6 +236,7 @@ pub(crate) struct ConfigPatch {
     chaos: Option<ChaosPatch>,
     template_approval_delay_ms: Option<u64>,
     throughput_per_second: Option<u32>,
+    send_latency_ms: Option<u64>,
     pair_rate: Option<PairRatePatch>,
     http_status_for_throttling: Option<u16>,
     auto_create: Option<bool>,

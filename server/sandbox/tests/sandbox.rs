@@ -554,6 +554,43 @@ async fn throughput_limit_answers_130429_with_the_configured_status() {
 }
 
 #[tokio::test]
+async fn a_send_counts_when_it_arrives_and_is_answered_after_the_latency() {
+    let sb = start(|c| c.throughput_per_second = 2).await;
+    let (status, config) = sb
+        .sandbox("config", json!({ "send_latency_ms": 300 }))
+        .await;
+    assert_eq!(
+        (status, config["send_latency_ms"].clone()),
+        (200, json!(300))
+    );
+    let (status, body) = sb
+        .sandbox("config", json!({ "send_latency_ms": 3_600_000 }))
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    // Three at once: all three arrive before the first answer, so the third is over the
+    // level of two, and each answer, the refusal too, takes the latency.
+    let started = Instant::now();
+    let (a, b, c) = tokio::join!(
+        sb.send_text("15550002000", "hi"),
+        sb.send_text("15550002001", "hi"),
+        sb.send_text("15550002002", "hi"),
+    );
+    let answers = [a, b, c];
+    let mut codes: Vec<i64> = answers
+        .iter()
+        .map(|(status, body)| if *status == 200 { 0 } else { error_code(body) })
+        .collect();
+    codes.sort();
+    assert_eq!(codes, [0, 0, 130429], "{answers:?}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "answered after {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn pair_rate_limit_answers_131056() {
     let sb = start(|c| {
         c.pair_rate = PairRate {

@@ -46,12 +46,13 @@ pub(crate) const CALLBACK_PREFIX: &str = "wagent:campaign:";
 /// How long a claim holds beyond the batch's own pacing time.
 const CLAIM_MARGIN: Duration = Duration::from_secs(60);
 /// Most sends in flight at once per shard.
-const IN_FLIGHT: usize = 128;
-/// Sends in flight per shard: a tenth of a second of its share (at least 4). The pacer's
-/// window, not this bound, keeps Meta's count under the level; the bound only keeps a slow
-/// answer from holding the next sends back.
+const IN_FLIGHT: usize = 256;
+/// Sends in flight per shard: up to its share of a second (at least 4, at most
+/// [`IN_FLIGHT`]). The window already keeps them under the share; the bound only matters
+/// without a cap. At Meta's answer times (a few hundred milliseconds) a shard needs a
+/// fifth to a third of its share in the air to send at its pace.
 fn in_flight(share: u32) -> usize {
-    (share as usize / 10).clamp(4, IN_FLIGHT)
+    (share as usize).clamp(4, IN_FLIGHT)
 }
 
 /// How often outcomes are written (with the counters and the live event).
@@ -311,49 +312,41 @@ impl Domain {
                 let _ = stop.wait_for(|s| *s).await;
             }
         };
-        // Each send is a task of its own: its answer gives its place in the window back the
-        // moment it comes, even while this run waits on the recorder, and the answers of a
-        // busy moment are taken on both cores.
-        let sends = tokio_stream::wrappers::ReceiverStream::new(rows_rx)
-            .take_until(stopped)
-            .map(|r| {
-                let (wa, target, pacer) = (wa.clone(), target.clone(), pacer.clone());
-                tokio::spawn(async move {
-                    let _sending = pacer.wait().await;
-                    let outcome = match target.message(&r) {
-                        Ok(message) => Outcome::of(
-                            wa.graph
-                                .send_message(&target.token, &target.meta_number, &message)
-                                .await,
-                            r.attempts,
-                        ),
-                        Err(e) => Outcome::Failed {
-                            code: None,
-                            text: format!("the stored message cannot be sent: {e}"),
-                        },
-                    };
-                    if matches!(
-                        outcome,
-                        Outcome::Later {
-                            slow_down: true,
-                            ..
-                        }
-                    ) {
-                        pacer.slow_down();
+        let rows = tokio_stream::wrappers::ReceiverStream::new(rows_rx).take_until(stopped);
+        let sends = paced(rows, pacer.clone(), in_flight(share), move |r| {
+            let (wa, target, pacer) = (wa.clone(), target.clone(), pacer.clone());
+            async move {
+                let outcome = match target.message(&r) {
+                    Ok(message) => Outcome::of(
+                        wa.graph
+                            .send_message(&target.token, &target.meta_number, &message)
+                            .await,
+                        r.attempts,
+                    ),
+                    Err(e) => Outcome::Failed {
+                        code: None,
+                        text: format!("the stored message cannot be sent: {e}"),
+                    },
+                };
+                if matches!(
+                    outcome,
+                    Outcome::Later {
+                        slow_down: true,
+                        ..
                     }
-                    (r, outcome)
-                })
-            })
-            .buffer_unordered(in_flight(share))
-            .filter_map(|joined| async move {
-                // A send that panicked has no outcome to record: its row stays `sending`
-                // and turns `unknown` when the claim expires, like a send cut by a crash.
-                joined
-                    .inspect_err(
-                        |e| tracing::error!(%campaign_id, error = %e, "a send task failed"),
-                    )
-                    .ok()
-            });
+                ) {
+                    pacer.slow_down();
+                }
+                (r, outcome)
+            }
+        })
+        .filter_map(|joined| async move {
+            // A send that panicked has no outcome to record: its row stays `sending`
+            // and turns `unknown` when the claim expires, like a send cut by a crash.
+            joined
+                .inspect_err(|e| tracing::error!(%campaign_id, error = %e, "a send task failed"))
+                .ok()
+        });
         // Outcomes are recorded by a task of their own, a chunk at a time in the order they
         // came, while the sends go on: recording never holds the next sends back (a slow
         // transaction used to stop the stream it was fed from). The channel is short, so a
@@ -598,6 +591,39 @@ impl Outcome {
             },
         }
     }
+}
+
+/// Sends `rows`, each as a task of its own once it has its place in the pacer's window, at
+/// most `in_flight` at a time; yields each task's result as it ends. One row at a time
+/// waits for its place; the others wait in `rows` (the claimer's channel), so the bound
+/// counts only sends Meta has not answered yet, and answers that take long do not hold
+/// the pace back (a bound that also counted the rows waiting for their place let a shard
+/// send a tenth of its share per answer time: half its share at 200 ms). Each answer gives
+/// its place back the moment it comes, and the answers of a busy moment are taken on every
+/// core.
+fn paced<T, F, Fut>(
+    rows: impl futures::Stream<Item = T>,
+    pacer: Arc<Pacer>,
+    in_flight: usize,
+    send: F,
+) -> impl futures::Stream<Item = Result<Fut::Output, tokio::task::JoinError>>
+where
+    F: Fn(T) -> Fut,
+    Fut: Future + Send + 'static,
+    Fut::Output: Send + 'static,
+{
+    rows.then(move |row| {
+        let pacer = pacer.clone();
+        async move { (pacer.wait().await, row) }
+    })
+    .map(move |(place, row)| {
+        let sending = send(row);
+        tokio::spawn(async move {
+            let _place = place;
+            sending.await
+        })
+    })
+    .buffer_unordered(in_flight)
 }
 
 /// Paces sends to a rate that is lowered when Meta says the number is too fast, and raised
@@ -908,6 +934,42 @@ mod tests {
             waited >= Duration::from_millis(300) + WINDOW,
             "went {waited:?} after the first departure"
         );
+    }
+
+    #[tokio::test]
+    async fn sends_waiting_for_their_answers_do_not_hold_the_next_ones_back() {
+        const RATE: u32 = 20;
+        let pacer = Arc::new(Pacer::new(RATE));
+        let (started_tx, mut started) = tokio::sync::mpsc::unbounded_channel();
+        let (answer, answered) = tokio::sync::watch::channel(false);
+        let rows = futures::stream::iter(0..2 * RATE);
+        let sends = paced(rows, pacer.clone(), in_flight(RATE), move |n| {
+            let (started_tx, mut answered) = (started_tx.clone(), answered.clone());
+            async move {
+                let _ = started_tx.send(n);
+                let _ = answered.wait_for(|a| *a).await;
+                n
+            }
+        });
+        let all = tokio::spawn(sends.collect::<Vec<_>>());
+        // Meta answers none of them yet: a second's share goes out all the same.
+        tokio::time::timeout(Duration::from_secs(10), async {
+            for _ in 0..RATE {
+                started.recv().await;
+            }
+        })
+        .await
+        .expect("a second's share is sent while no answer came");
+        // And no more: the window holds the next send until answers come and age out.
+        assert_eq!(pacer.window.lock().unwrap().in_flight, RATE);
+        assert!(started.try_recv().is_err());
+        answer.send_replace(true);
+        let all = tokio::time::timeout(Duration::from_secs(10), all)
+            .await
+            .expect("every send ends once answered")
+            .unwrap();
+        assert_eq!(all.len(), 2 * RATE as usize);
+        assert!(all.iter().all(Result::is_ok));
     }
 
     #[tokio::test]

@@ -128,7 +128,15 @@ async fn dispatch(inner: &Arc<Inner>, req: Request) -> Result<Value, GraphError>
     let body = parse_body(&bytes, &content_type)?;
 
     match (&method, rest.as_slice()) {
-        (&Method::POST, [pn, "messages"]) => messages::send(inner, pn, &call.token, body),
+        (&Method::POST, [pn, "messages"]) => {
+            // Counted when it arrives, answered when Meta would.
+            let answer = messages::send(inner, pn, &call.token, body);
+            let latency = inner.lock().config.send_latency;
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
+            answer
+        }
         (&Method::POST, [app, "uploads"]) => uploads::start(inner, app, &merge(&call.query, body)),
         (&Method::GET, [id]) if id.starts_with("upload:") => uploads::status(inner, id),
         (&Method::GET, [id]) => get_object(inner, id, &call),
