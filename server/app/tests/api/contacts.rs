@@ -348,3 +348,68 @@ async fn erasing_a_contact_removes_their_messages_files_and_consent_and_is_audit
     assert_eq!(contacts(&list)[0]["marketing"], "UNKNOWN");
     assert_ne!(contacts(&list)[0]["id"], id.as_str());
 }
+
+/// A status webhook locks a message and then its contact; an erasure deletes the contact and
+/// then, by cascade, the message. When the two cross, PostgreSQL aborts one of them: an
+/// erasure it aborted is tried again and completes once the webhook's transaction is over.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_erasure_that_deadlocks_with_a_webhook_is_tried_again_and_completes() {
+    use wagent_db::diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    let vars = json!({ "o": org });
+    customer_writes(&app, &pn, ana_writes("Oi")).await;
+    eventually(&app, &alice, THREAD, vars.clone(), |d| inbound(d) == 1).await;
+    app.jobs_drained().await;
+    let list = app.ok(&alice, CONTACTS, vars.clone()).await;
+    let id = contacts(&list)[0]["id"].as_str().unwrap().to_owned();
+
+    // The "webhook": its message locked first. Its own deadlock check waits longer than the
+    // erasure's, so that PostgreSQL aborts the erasure, not it.
+    let mut webhook = AsyncPgConnection::establish(&app.db.admin.connection_string())
+        .await
+        .unwrap();
+    webhook
+        .batch_execute(&format!(
+            "BEGIN; SET LOCAL deadlock_timeout = '30s';
+             SELECT id FROM messages WHERE org_id = '{org}' FOR UPDATE"
+        ))
+        .await
+        .unwrap();
+    let erase = "mutation($o: ID!, $c: ID!) { eraseContact(input: {organizationId: $o, contactId: $c}) { contactId conversations messages } }";
+    let erasing = app.gql(Some(&alice), erase, json!({ "o": org, "c": id }));
+    let crossing = async {
+        wagent_testkit::wait_until(
+            "the erasure to wait for the message's lock",
+            std::time::Duration::from_secs(20),
+            || async {
+                wagent_testkit::count(
+                    &app.db.admin,
+                    "SELECT count(*) AS n FROM pg_stat_activity
+                      WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                )
+                .await
+                    > 0
+            },
+        )
+        .await;
+        // Then the contact: the erasure holds it, so the two wait for each other.
+        webhook
+            .batch_execute(&format!(
+                "SELECT id FROM contacts WHERE id = '{id}' FOR UPDATE"
+            ))
+            .await
+            .unwrap();
+        webhook.batch_execute("COMMIT").await.unwrap();
+    };
+    let ((_, erased), ()) = tokio::join!(erasing, crossing);
+    assert_eq!(
+        erased["data"]["eraseContact"],
+        json!({ "contactId": id, "conversations": 1, "messages": 1 }),
+        "{erased}"
+    );
+    let list = app.ok(&alice, CONTACTS, vars).await;
+    assert!(contacts(&list).is_empty(), "{list}");
+}
