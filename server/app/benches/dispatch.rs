@@ -152,14 +152,13 @@ async fn capped(
     }
     let from_ms = unix_now() * 1_000;
     let (sent, elapsed) = send(app, alice, org, number, template, tag).await;
-    let mut accepted: Vec<i64> = app
+    let accepted: Vec<i64> = app
         .sandbox
         .handle()
         .accepted_ms(NUMBER)
         .into_iter()
         .filter(|ms| *ms >= from_ms)
         .collect();
-    accepted.sort_unstable();
     describe_departures(tag, &accepted);
     // The sends Meta accepted in each second of the run: the share of the level used in the
     // full seconds between the first and the last (those two are partly before the first

@@ -219,16 +219,6 @@ impl SandboxHandle {
         self.configure(|c| c.webhook_url = url);
     }
 
-    /// How many sends from `phone_number_id` were accepted in each second (unix time): what
-    /// a business sees of its throughput.
-    pub fn sends_per_second(&self, phone_number_id: &str) -> std::collections::BTreeMap<i64, u32> {
-        let mut seconds = std::collections::BTreeMap::new();
-        for at in self.accepted_ms(phone_number_id) {
-            *seconds.entry(at.div_euclid(1_000)).or_default() += 1;
-        }
-        seconds
-    }
-
     /// When each send from `phone_number_id` was accepted (milliseconds since the Unix
     /// epoch), in order.
     pub fn accepted_ms(&self, phone_number_id: &str) -> Vec<i64> {

@@ -252,6 +252,21 @@ pub async fn count(admin: &PgTarget, sql: &str) -> i64 {
         .n
 }
 
+/// Waits until a session of `admin`'s database waits for a lock while running a statement
+/// that starts with `statement` (a `LIKE` prefix): the moment to make two transactions cross.
+pub async fn lock_waited(admin: &PgTarget, what: &str, statement: &str) {
+    let sql = format!(
+        "SELECT count(*) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock'
+            AND query LIKE '{}%'",
+        statement.replace('\'', "''")
+    );
+    wait_until(what, std::time::Duration::from_secs(60), || async {
+        count(admin, &sql).await > 0
+    })
+    .await
+}
+
 /// Waits until the job queue holds no job that is due (waiting or running) and no webhook
 /// delivery waits for its job: everything caused so far has been applied.
 pub async fn jobs_drained(admin: &PgTarget) {

@@ -381,18 +381,10 @@ async fn an_erasure_that_deadlocks_with_a_webhook_is_tried_again_and_completes()
     let erase = "mutation($o: ID!, $c: ID!) { eraseContact(input: {organizationId: $o, contactId: $c}) { contactId conversations messages } }";
     let erasing = app.gql(Some(&alice), erase, json!({ "o": org, "c": id }));
     let crossing = async {
-        wagent_testkit::wait_until(
+        wagent_testkit::lock_waited(
+            &app.db.admin,
             "the erasure to wait for the message's lock",
-            std::time::Duration::from_secs(20),
-            || async {
-                wagent_testkit::count(
-                    &app.db.admin,
-                    "SELECT count(*) AS n FROM pg_stat_activity
-                      WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                )
-                .await
-                    > 0
-            },
+            "DELETE FROM \"contacts\"",
         )
         .await;
         // Then the contact: the erasure holds it, so the two wait for each other.

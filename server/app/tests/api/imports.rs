@@ -443,18 +443,10 @@ async fn a_contact_that_comes_during_an_import_is_kept_and_the_progress_never_go
         .unwrap();
     let mut sub = start(&app, &alice, &org, &id, "SKIP").await;
     // The import reaches that row and waits for the customer's contact...
-    wagent_testkit::wait_until(
+    wagent_testkit::lock_waited(
+        &app.db.admin,
         "the import to wait for the customer's contact",
-        Duration::from_secs(60),
-        || async {
-            wagent_testkit::count(
-                &app.db.admin,
-                "SELECT count(*) AS n FROM pg_stat_activity
-                  WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO contacts%'",
-            )
-            .await
-                == 1
-        },
+        "INSERT INTO contacts",
     )
     .await;
     let first_pass = wagent_testkit::count(
