@@ -130,7 +130,7 @@ impl Application {
         services: Services,
         run_jobs: bool,
     ) -> Result<Self, String> {
-        let bus = Bus::start(services.database.server.clone())
+        let bus = Bus::start(services.database.server.clone(), services.db.changes())
             .await
             .map_err(|e| e.to_string())?;
         services.domain.forget_tokens_on_change(&bus);
@@ -321,7 +321,7 @@ pub async fn run_worker(
     services: Services,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), String> {
-    let bus = Bus::start(services.database.server.clone())
+    let bus = Bus::start(services.database.server.clone(), services.db.changes())
         .await
         .map_err(|e| e.to_string())?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);

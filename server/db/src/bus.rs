@@ -14,10 +14,12 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, broadcast, oneshot};
 use uuid::Uuid;
 
-use crate::{Conn, Error, PgTarget};
+use crate::{Changes, Conn, Error, PgTarget};
 
 const EVENTS_CHANNEL: &str = "wagent_events";
 const JOBS_CHANNEL: &str = "wagent_jobs";
+/// The triggers' notices of changed inbox rows (see [`Changes`]).
+const CHANGES_CHANNEL: &str = "wagent_changes";
 /// PostgreSQL refuses NOTIFY payloads of 8000 bytes or more.
 const MAX_PAYLOAD: usize = 7900;
 
@@ -86,12 +88,14 @@ pub struct Bus {
     /// The server's own listeners (socket credential checks, caches).
     internal: broadcast::Sender<Event>,
     jobs: Arc<Notify>,
+    /// Moved by the change notices; `None` on a local bus.
+    changes: Option<Arc<Changes>>,
 }
 
 impl Bus {
     /// Connects a dedicated listening connection (reconnecting when it drops) and returns
-    /// once it listens.
-    pub async fn start(target: PgTarget) -> Result<Self, Error> {
+    /// once it listens. The change notices it hears move `changes` (a [`crate::Db`]'s).
+    pub async fn start(target: PgTarget, changes: Arc<Changes>) -> Result<Self, Error> {
         let (events, _) = broadcast::channel(4096);
         let (internal, _) = broadcast::channel(4096);
         let jobs = Arc::new(Notify::new());
@@ -99,6 +103,7 @@ impl Bus {
             events,
             internal,
             jobs,
+            changes: Some(changes),
         };
         let (ready_tx, ready_rx) = oneshot::channel();
         tokio::spawn(listen(target, bus.clone(), ready_tx));
@@ -116,6 +121,7 @@ impl Bus {
             events,
             internal,
             jobs: Arc::new(Notify::new()),
+            changes: None,
         }
     }
 
@@ -141,6 +147,11 @@ impl Bus {
     fn dispatch(&self, channel: &str, payload: &str) {
         match channel {
             JOBS_CHANNEL => self.jobs.notify_waiters(),
+            CHANGES_CHANNEL => {
+                if let Some(changes) = &self.changes {
+                    changes.notice(payload);
+                }
+            }
             EVENTS_CHANNEL => match serde_json::from_str::<Event>(payload) {
                 Ok(event) => {
                     // No receivers is fine: nobody is subscribed in this process.
@@ -154,6 +165,14 @@ impl Bus {
     }
 }
 
+impl Bus {
+    fn set_listening(&self, listening: bool) {
+        if let Some(changes) = &self.changes {
+            changes.set_listening(listening);
+        }
+    }
+}
+
 async fn listen(target: PgTarget, bus: Bus, ready: oneshot::Sender<Result<(), Error>>) {
     let mut ready = Some(ready);
     let mut backoff = Duration::from_millis(200);
@@ -161,6 +180,7 @@ async fn listen(target: PgTarget, bus: Bus, ready: oneshot::Sender<Result<(), Er
         match connect(&target).await {
             Ok(mut conn) => {
                 backoff = Duration::from_millis(200);
+                bus.set_listening(true);
                 if let Some(ready) = ready.take() {
                     let _ = ready.send(Ok(()));
                 } else {
@@ -178,6 +198,7 @@ async fn listen(target: PgTarget, bus: Bus, ready: oneshot::Sender<Result<(), Er
                         }
                     }
                 }
+                bus.set_listening(false);
             }
             Err(e) => {
                 if let Some(ready) = ready.take() {
@@ -200,7 +221,9 @@ async fn connect(target: &PgTarget) -> Result<AsyncPgConnection, Error> {
     let mut conn = AsyncPgConnection::establish(&target.connection_string())
         .await
         .map_err(|e| Error::Connect(e.to_string()))?;
-    conn.batch_execute(&format!("LISTEN {EVENTS_CHANNEL}; LISTEN {JOBS_CHANNEL};"))
-        .await?;
+    conn.batch_execute(&format!(
+        "LISTEN {EVENTS_CHANNEL}; LISTEN {JOBS_CHANNEL}; LISTEN {CHANGES_CHANNEL};"
+    ))
+    .await?;
     Ok(conn)
 }

@@ -7,6 +7,7 @@
 //! rows exist for the caller.
 
 pub mod bus;
+mod changes;
 pub mod cluster;
 pub mod migrate;
 mod page;
@@ -23,8 +24,9 @@ pub mod sql_types {
     pub struct Tsvector;
 }
 
-use std::{future::Future, pin::pin, task::Poll, time::Duration};
+use std::{future::Future, pin::pin, sync::Arc, task::Poll, time::Duration};
 
+pub use changes::{Changes, Stamp};
 use diesel_async::{
     AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
     TransactionManager,
@@ -109,6 +111,8 @@ where
 pub struct Db {
     pool: Pool<Conn>,
     target: PgTarget,
+    /// Moved by this process's commits and by the bus's change notices.
+    changes: Arc<Changes>,
 }
 
 impl Db {
@@ -132,11 +136,23 @@ impl Db {
         Ok(Self {
             pool,
             target: target.clone(),
+            changes: Arc::default(),
         })
     }
 
     pub fn target(&self) -> &PgTarget {
         &self.target
+    }
+
+    /// The organizations' change clocks; [`bus::Bus::start`] keeps them moving for the
+    /// writes of other processes.
+    pub fn changes(&self) -> Arc<Changes> {
+        self.changes.clone()
+    }
+
+    /// The organization's change clock now (see [`Changes::stamp`]).
+    pub fn stamp(&self, org_id: Uuid) -> Option<Stamp> {
+        self.changes.stamp(org_id)
     }
 
     async fn get(&self) -> Result<Object<Conn>, Error> {
@@ -149,8 +165,35 @@ impl Db {
     /// Runs `f` in one transaction acting for `scope`; commits on `Ok`, rolls back on `Err`.
     ///
     /// The settings are transaction-local and set at every BEGIN, so whatever an earlier
-    /// [`Db::read`] left on the session, the transaction acts for `scope` alone.
+    /// [`Db::read`] left on the session, the transaction acts for `scope` alone. Once it has
+    /// committed, the organization's change clock moves (see [`Changes`]): whether `f` wrote is
+    /// not known here (nor, after an error at COMMIT, whether it committed), so the writer's
+    /// next read is never answered from before its write.
     pub async fn transaction<R, E, F>(&self, scope: Scope, f: F) -> Result<R, E>
+    where
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
+            + TxFn<&'r mut Conn, Result<R, E>, Fut: Send>
+            + Send,
+        E: From<Error> + Send,
+        R: Send,
+    {
+        self.run(scope, TxMode::ReadWrite, f).await
+    }
+
+    /// As [`Db::transaction`], for reads: PostgreSQL refuses any write in it (`BEGIN READ
+    /// ONLY`), and it moves no change clock.
+    pub async fn read_transaction<R, E, F>(&self, scope: Scope, f: F) -> Result<R, E>
+    where
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
+            + TxFn<&'r mut Conn, Result<R, E>, Fut: Send>
+            + Send,
+        E: From<Error> + Send,
+        R: Send,
+    {
+        self.run(scope, TxMode::ReadOnly, f).await
+    }
+
+    async fn run<R, E, F>(&self, scope: Scope, mode: TxMode, f: F) -> Result<R, E>
     where
         for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
             + TxFn<&'r mut Conn, Result<R, E>, Fut: Send>
@@ -161,7 +204,7 @@ impl Db {
         let mut conn = self.get().await?;
         let conn: &mut Conn = &mut conn;
         statement_count::attribute(conn, scope.org_id);
-        let begin = begin_sql(scope);
+        let begin = begin_sql(scope, mode);
         if let Err(e) = AnsiTransactionManager::begin_transaction_sql(conn, &begin).await {
             // The BEGIN may have run before the error: leave the connection outside any
             // transaction (a ROLLBACK without one is only a warning).
@@ -170,9 +213,13 @@ impl Db {
         }
         match f(conn).await {
             Ok(value) => {
-                AnsiTransactionManager::commit_transaction(conn)
-                    .await
-                    .map_err(Error::from)?;
+                let committed = AnsiTransactionManager::commit_transaction(conn).await;
+                if mode == TxMode::ReadWrite
+                    && let Some(org_id) = scope.org_id
+                {
+                    self.changes.changed(org_id);
+                }
+                committed.map_err(Error::from)?;
                 Ok(value)
             }
             Err(e) => {
@@ -245,8 +292,19 @@ impl Analyzed {
 }
 
 /// BEGIN and the transaction's settings, sent in one message.
-fn begin_sql(scope: Scope) -> String {
-    format!("BEGIN; {}", settings_sql(scope, true))
+fn begin_sql(scope: Scope, mode: TxMode) -> String {
+    let begin = match mode {
+        TxMode::ReadWrite => "BEGIN",
+        TxMode::ReadOnly => "BEGIN READ ONLY",
+    };
+    format!("{begin}; {}", settings_sql(scope, true))
+}
+
+/// What a transaction may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TxMode {
+    ReadWrite,
+    ReadOnly,
 }
 
 /// The statement that sets both settings, for the transaction (`local`) or the session. The

@@ -427,7 +427,9 @@ async fn events_cross_processes_only_on_commit() {
     let t = wagent_testkit::database().await.unwrap();
     let (acme, _) = seed_two_orgs(&t.admin).await;
     // Two buses on their own connections stand in for two server processes.
-    let other_process = Bus::start(t.server.clone()).await.unwrap();
+    let other_process = Bus::start(t.server.clone(), Default::default())
+        .await
+        .unwrap();
     let mut rx = other_process.subscribe();
     let db = Db::connect(&t.server, 2).unwrap();
     let event = |topic: &str| Event {
@@ -466,4 +468,110 @@ async fn the_server_role_sees_no_pending_migration() {
         wagent_db::migrate::pending(&t.server).await.unwrap(),
         Vec::<String>::new()
     );
+}
+
+/// The inbox's kept pages rest on these clocks: a write to an organization's inbox rows, from
+/// this process or any other, moves its clock; a read never does.
+#[tokio::test(flavor = "multi_thread")]
+async fn writes_from_any_process_move_the_change_clock_and_reads_do_not() {
+    let t = wagent_testkit::database().await.unwrap();
+    let (acme, globex) = seed_two_orgs(&t.admin).await;
+    let db = Db::connect(&t.server, 2).unwrap();
+    let _bus = Bus::start(t.server.clone(), db.changes()).await.unwrap();
+    let stamp = |org| db.stamp(org).expect("a listening bus gives stamps");
+    let rename = |name: &'static str| {
+        async move |c: &mut wagent_db::Conn| {
+            diesel::sql_query("UPDATE organizations SET name = $1")
+                .bind::<Text, _>(name)
+                .execute(c)
+                .await
+                .map_err(wagent_db::Error::from)
+        }
+    };
+
+    let before = stamp(acme);
+    let read: Vec<Named> = db
+        .read_transaction(Scope::org(acme), async |c| {
+            diesel::sql_query("SELECT name FROM organizations")
+                .load(c)
+                .await
+                .map_err(wagent_db::Error::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(read.len(), 1);
+    assert_eq!(stamp(acme), before, "a read is no change");
+    assert!(
+        db.read_transaction(Scope::org(acme), rename("Acme Ltd"))
+            .await
+            .is_err(),
+        "PostgreSQL refuses a write in a read transaction"
+    );
+    db.transaction(Scope::org(acme), rename("Acme Ltd"))
+        .await
+        .unwrap();
+    assert_ne!(
+        stamp(acme),
+        before,
+        "this process's write counts as it commits"
+    );
+
+    // Another process: statements on acme's rows by another connection, acting for acme.
+    let mut other = AsyncPgConnection::establish(&t.admin.connection_string())
+        .await
+        .unwrap();
+    let before = stamp(acme);
+    other
+        .batch_execute(&format!(
+            "BEGIN; SELECT set_config('app.org_id', '{acme}', true);
+             UPDATE contacts SET name = name WHERE org_id = '{acme}'; COMMIT;"
+        ))
+        .await
+        .unwrap();
+    wagent_testkit::wait_until(
+        "the notice of acme's contacts",
+        std::time::Duration::from_secs(10),
+        || async { stamp(acme) != before },
+    )
+    .await;
+
+    // A person's new name may show in any organization's list.
+    let person = uuid::Uuid::now_v7();
+    let before = stamp(globex);
+    other
+        .batch_execute(&format!(
+            "INSERT INTO users (id, name) VALUES ('{person}', 'Ann');
+             UPDATE users SET name = 'Ann B' WHERE id = '{person}';"
+        ))
+        .await
+        .unwrap();
+    wagent_testkit::wait_until(
+        "the notice of a person's new name",
+        std::time::Duration::from_secs(10),
+        || async { stamp(globex) != before },
+    )
+    .await;
+
+    // A listener that lost its connection may have missed notices: no stamps until it is
+    // back, and then every clock has moved.
+    let before = stamp(acme);
+    #[derive(QueryableByName)]
+    struct Ended {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let ended: Ended = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND query LIKE 'LISTEN %'",
+    )
+    .get_result(&mut other)
+    .await
+    .unwrap();
+    assert_eq!(ended.n, 1, "the bus's one listening connection");
+    wagent_testkit::wait_until(
+        "the listener back with every clock moved",
+        std::time::Duration::from_secs(10),
+        || async { db.stamp(acme).is_some_and(|now| now != before) },
+    )
+    .await;
 }

@@ -160,7 +160,7 @@ impl Domain {
             }
             Principal::User(user) => {
                 let user_id = user.id;
-                self.tx(Scope::org(org_id).with_user(Some(user_id)), async |c| {
+                self.read_tx(Scope::org(org_id).with_user(Some(user_id)), async |c| {
                     role_of(c, org_id, user_id).await
                 })
                 .await?

@@ -64,6 +64,8 @@ pub struct Domain {
     ai: Option<Arc<agents::AiSetup>>,
     /// Turns for applying webhook deliveries, one per core (see [`Domain::webhook_turn`]).
     webhook_turns: Arc<tokio::sync::Semaphore>,
+    /// The inbox list's pages lately read.
+    conversation_pages: Arc<inbox::pages::ConversationPages>,
 }
 
 impl Domain {
@@ -83,6 +85,7 @@ impl Domain {
             webhook_turns: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
+            conversation_pages: Arc::default(),
         }
     }
 
@@ -134,6 +137,19 @@ impl Domain {
         R: Send,
     {
         self.db.transaction(scope, f).await
+    }
+
+    /// [`Db::read_transaction`]: a transaction that only reads, so that it does not count as
+    /// a change of the organization for the inbox's kept pages.
+    async fn read_tx<R, E, F>(&self, scope: Scope, f: F) -> Result<R, E>
+    where
+        for<'r> F: AsyncFnOnce(&'r mut Conn) -> Result<R, E>
+            + wagent_db::TxFn<&'r mut Conn, Result<R, E>, Fut: Send>
+            + Send,
+        E: From<wagent_db::Error> + Send,
+        R: Send,
+    {
+        self.db.read_transaction(scope, f).await
     }
 }
 

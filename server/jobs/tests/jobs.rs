@@ -23,7 +23,7 @@ use wagent_jobs::{BackgroundJob, Job, JobError, NewJob, Runner, enqueue};
 async fn setup() -> (Db, Bus) {
     let t = wagent_testkit::database().await.unwrap();
     let db = Db::connect(&t.server, 8).unwrap();
-    let bus = Bus::start(t.server.clone()).await.unwrap();
+    let bus = Bus::start(t.server.clone(), db.changes()).await.unwrap();
     (db, bus)
 }
 

@@ -34,6 +34,8 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     /// The separate metrics listener, when the settings ask for one.
     pub metrics_base: Option<String>,
+    /// The server's change clocks (what its kept inbox pages are checked against).
+    pub changes: std::sync::Arc<wagent_db::Changes>,
     pub http: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
@@ -151,6 +153,7 @@ impl TestApp {
             _cluster: None,
         };
         let services = Services::with_database(&settings, database).await.unwrap();
+        let changes = services.db.changes();
         let app = Application::build(&settings, services, true).await.unwrap();
         let base = format!("http://{}", app.local_addr());
         let metrics_base = app.metrics_addr().map(|a| format!("http://{a}"));
@@ -181,6 +184,7 @@ impl TestApp {
             encryption_keys: encryption_keys_kept,
             data_dir,
             metrics_base,
+            changes,
             http,
             stop: Some(stop),
             handle: Some(handle),
@@ -232,7 +236,8 @@ impl TestApp {
     }
 
     /// As [`Self::ok`], with the number of SQL statements the request ran for `org`
-    /// (`wagent_db::statement_count::enable()` first).
+    /// (`wagent_db::statement_count::enable()` first). The org's kept inbox pages are
+    /// forgotten first: the count is of reading them.
     pub async fn ok_counted(
         &self,
         token: &str,
@@ -241,6 +246,7 @@ impl TestApp {
         org: &str,
     ) -> (u64, Value) {
         let org_id = uuid::Uuid::parse_str(org).unwrap();
+        self.changes.changed(org_id);
         let before = wagent_db::statement_count::statements(org_id);
         let data = self.ok(token, query, variables).await;
         (

@@ -6,8 +6,9 @@ mod canned_responses;
 mod error;
 mod message;
 mod notes;
+pub(crate) mod pages;
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
@@ -27,6 +28,7 @@ use wagent_db::{
     schema::{contacts, conversations, media, memberships, messages, phone_numbers, users},
 };
 
+use self::pages::PageKey;
 pub use self::{
     canned_responses::CannedResponse,
     error::InboxError,
@@ -210,7 +212,7 @@ pub struct PhoneNumber {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ConversationStatus {
     Open,
     Pending,
@@ -260,7 +262,7 @@ pub struct ConversationFilter {
 }
 
 /// An opaque position in a list ordered by time, newest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TimeCursor {
     pub at: DateTime<Utc>,
     pub id: Uuid,
@@ -349,7 +351,7 @@ fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
 impl Domain {
     pub async fn phone_numbers(&self, access: &Access) -> Result<Vec<PhoneNumber>> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             Ok(phone_numbers::table
                 .select(PhoneNumber::as_select())
                 .order(phone_numbers::id.asc())
@@ -449,7 +451,16 @@ impl Domain {
                     .or(conversations::last_message_at.is_null()),
             );
         }
-        // The hot read of the inbox: one statement, pipelined behind its BEGIN.
+        // Taken before the read: a change committed meanwhile moves it, and the page read
+        // now is then never answered again.
+        let kept =
+            PageKey::of(access.org_id(), filter, limit, after).zip(self.db.stamp(access.org_id()));
+        if let Some((key, stamp)) = &kept
+            && let Some(page) = self.conversation_pages.get(key, *stamp)
+        {
+            return Ok(Page::clone(&page));
+        }
+        // The hot read of the inbox: one statement, pipelined behind its settings.
         let rows: Vec<(ConversationCard, ContactCard, PhoneNumberCard, Option<User>)> = self
             .db
             .read(access.scope(), move |mut c| {
@@ -467,19 +478,24 @@ impl Domain {
                 },
             )
             .collect();
-        Ok(Page::from_rows(rows, limit))
+        let page = Page::from_rows(rows, limit);
+        if let Some((key, stamp)) = kept {
+            self.conversation_pages
+                .put(key, stamp, Arc::new(page.clone()));
+        }
+        Ok(page)
     }
 
     pub async fn conversation(&self, access: &Access, id: Uuid) -> Result<Conversation> {
         access.ensure(Role::Member)?;
         Ok(self
-            .tx(access.scope(), async |c| find_conversation(c, id).await)
+            .read_tx(access.scope(), async |c| find_conversation(c, id).await)
             .await?)
     }
 
     pub async fn unread_total(&self, access: &Access) -> Result<i64> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let n: Option<i64> = conversations::table
                 .select(diesel::dsl::sum(conversations::unread_count))
                 .first(c)
@@ -492,7 +508,7 @@ impl Domain {
     /// The contacts with these ids (those that exist), in one statement.
     pub async fn contacts_by_ids(&self, access: &Access, ids: &[Uuid]) -> Result<Vec<Contact>> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             Ok(contacts::table
                 .filter(contacts::id.eq_any(ids))
                 .select(Contact::as_select())
@@ -504,7 +520,7 @@ impl Domain {
 
     pub async fn contact(&self, access: &Access, id: Uuid) -> Result<Contact> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             contacts::table
                 .filter(contacts::id.eq(id))
                 .select(Contact::as_select())
@@ -523,7 +539,7 @@ impl Domain {
         ids: &[Uuid],
     ) -> Result<Vec<PhoneNumber>> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             Ok(phone_numbers::table
                 .filter(phone_numbers::id.eq_any(ids))
                 .select(PhoneNumber::as_select())
@@ -535,7 +551,7 @@ impl Domain {
 
     pub async fn phone_number(&self, access: &Access, id: Uuid) -> Result<PhoneNumber> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             phone_numbers::table
                 .filter(phone_numbers::id.eq(id))
                 .select(PhoneNumber::as_select())
@@ -558,7 +574,7 @@ impl Domain {
         access.ensure(Role::Member)?;
         let limit = page_size(first)?;
         let after = after.map(TimeCursor::decode).transpose()?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             // Each message's file rides on its row (at most one per message), so a page of
             // any size is one statement.
             let mut q = messages::table
@@ -610,7 +626,7 @@ impl Domain {
         if conversations.is_empty() {
             return Ok(HashMap::new());
         }
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let newest = FirstPerParent::new(
                 "messages",
                 "conversation_id",
@@ -646,7 +662,7 @@ impl Domain {
 
     pub async fn message(&self, access: &Access, id: Uuid) -> Result<Message> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             messages::table
                 .filter(messages::id.eq(id))
                 .select(Message::as_select())
