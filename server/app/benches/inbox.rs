@@ -13,7 +13,10 @@
 
 use std::{
     process::{Child, Command, Stdio},
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -30,6 +33,8 @@ const MESSAGES_PER_CONVERSATION: u32 = 20;
 const CLIENTS: usize = 32;
 const WARM_UP: Duration = Duration::from_secs(3);
 const MEASURE: Duration = Duration::from_secs(10);
+/// New messages a second in the organization during the second run.
+const WRITES_PER_S: u32 = 20;
 
 /// `InboxConversations` with the `ConversationSummary` fragment, read from the SPA's own
 /// source so that the bench asks exactly what `web/` asks.
@@ -215,17 +220,105 @@ async fn run() {
     assert_eq!(edges.len(), 50, "{first}");
     assert!(edges[0]["node"]["contact"]["waId"].is_string(), "{first}");
 
+    let url = format!("{base}/graphql");
+    let server_pid = server.0.id();
+    let quiet = load(&http, &url, &token, &body, server_pid).await;
+    let rss_mb = status_mb(server_pid, "VmRSS:");
+    let peak_mb = status_mb(server_pid, "VmHWM:");
+    quiet.report("inbox_list");
+    println!("inbox_server_cpu_ms_per_req: {:.3}", quiet.server_cpu_ms_per_req());
+    println!(
+        "inbox_postgres_cpu_ms_per_req: {:.3}",
+        quiet.postgres_cpu_ms_per_req()
+    );
+    // The 32 clients run on the same cores as the server and PostgreSQL.
+    println!(
+        "inbox_client_cpu_ms_per_req: {:.3}",
+        quiet.client_cpu_ms_per_req()
+    );
+    println!("inbox_server_rss_mb: {rss_mb:.0}");
+    println!("inbox_server_peak_rss_mb: {peak_mb:.0}");
+
+    // The same load while the organization's inbox changes: another process writes a new
+    // message into one of the page's conversations WRITES_PER_S times a second, and every
+    // write makes the server read the page again.
+    let written = Arc::new(AtomicU64::new(0));
+    let writer = tokio::spawn(write_messages(
+        db.admin.connection_string(),
+        org.clone(),
+        written.clone(),
+    ));
+    let started = Instant::now();
+    let changing = load(&http, &url, &token, &body, server_pid).await;
+    writer.abort();
+    let writes_per_s = AtomicU64::load(&written, Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    changing.report("inbox_list_changing");
+    println!("inbox_list_changing_writes_per_s: {writes_per_s:.0}");
+    println!(
+        "inbox_list_changing_server_cpu_ms_per_req: {:.3}",
+        changing.server_cpu_ms_per_req()
+    );
+    println!(
+        "inbox_list_changing_postgres_cpu_ms_per_req: {:.3}",
+        changing.postgres_cpu_ms_per_req()
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(data_dir);
+
+    let (per_s, postgres_ms) = bare_sql(&db.server.connection_string(), &org).await;
+    println!("inbox_bare_sql_req_per_s: {per_s:.0}");
+    println!("inbox_bare_sql_postgres_cpu_ms_per_req: {postgres_ms:.3}");
+}
+
+/// What one load run measured: every request's latency in the measured window, the
+/// failures, and the CPU time each process used meanwhile.
+struct Run {
+    latencies: Vec<Duration>,
+    failures: usize,
+    server_cpu_ms: f64,
+    postgres_cpu_ms: f64,
+    client_cpu_ms: f64,
+}
+
+impl Run {
+    fn report(&self, name: &str) {
+        let n = self.latencies.len();
+        let pct = |p: f64| {
+            self.latencies[((n as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
+        };
+        println!("{name}_req_per_s: {:.0}", n as f64 / MEASURE.as_secs_f64());
+        println!("{name}_p50_ms: {:.1}", pct(0.50));
+        println!("{name}_p99_ms: {:.1}", pct(0.99));
+        println!("{name}_failures: {}", self.failures);
+    }
+
+    fn server_cpu_ms_per_req(&self) -> f64 {
+        self.server_cpu_ms / self.latencies.len() as f64
+    }
+
+    fn postgres_cpu_ms_per_req(&self) -> f64 {
+        self.postgres_cpu_ms / self.latencies.len() as f64
+    }
+
+    fn client_cpu_ms_per_req(&self) -> f64 {
+        self.client_cpu_ms / self.latencies.len() as f64
+    }
+}
+
+/// `CLIENTS` clients asking for the page as fast as they are answered: `WARM_UP`, then
+/// `MEASURE`.
+async fn load(http: &reqwest::Client, url: &str, token: &str, body: &str, server_pid: u32) -> Run {
     let latencies = Arc::new(Mutex::new(Vec::<Duration>::new()));
-    let failures = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let failures = Arc::new(AtomicUsize::new(0));
     let measure_from = Instant::now() + WARM_UP;
     let measure_until = measure_from + MEASURE;
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
             let (http, url, token, body) = (
                 http.clone(),
-                format!("{base}/graphql"),
-                token.clone(),
-                body.clone(),
+                url.to_owned(),
+                token.to_owned(),
+                body.to_owned(),
             );
             let (latencies, failures) = (latencies.clone(), failures.clone());
             tokio::spawn(async move {
@@ -252,7 +345,7 @@ async fn run() {
                     if t >= measure_from {
                         mine.push(t.elapsed());
                         if !ok {
-                            failures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            failures.fetch_add(1, Ordering::Relaxed);
                         }
                     }
                 }
@@ -261,7 +354,6 @@ async fn run() {
         })
         .collect();
     // CPU time over the measured window: where a request's cost goes.
-    let server_pid = server.0.id();
     let cpu = tokio::spawn(async move {
         tokio::time::sleep_until(measure_from.into()).await;
         let me = std::process::id();
@@ -276,39 +368,40 @@ async fn run() {
     for c in clients {
         c.await.unwrap();
     }
-    let (server_cpu, postgres_cpu, client_cpu) = cpu.await.unwrap();
-    let rss_mb = status_mb(server.0.id(), "VmRSS:");
-    let peak_mb = status_mb(server.0.id(), "VmHWM:");
-    drop(server);
-
+    let (server_cpu_ms, postgres_cpu_ms, client_cpu_ms) = cpu.await.unwrap();
     let mut latencies = latencies.lock().await.clone();
     latencies.sort();
-    let n = latencies.len();
-    let pct = |p: f64| latencies[((n as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0;
-    println!(
-        "inbox_list_req_per_s: {:.0}",
-        n as f64 / MEASURE.as_secs_f64()
-    );
-    println!("inbox_list_p50_ms: {:.1}", pct(0.50));
-    println!("inbox_list_p99_ms: {:.1}", pct(0.99));
-    println!(
-        "inbox_list_failures: {}",
-        std::sync::atomic::AtomicUsize::load(&failures, std::sync::atomic::Ordering::Relaxed)
-    );
-    println!("inbox_server_cpu_ms_per_req: {:.3}", server_cpu / n as f64);
-    println!(
-        "inbox_postgres_cpu_ms_per_req: {:.3}",
-        postgres_cpu / n as f64
-    );
-    // The 32 clients run on the same cores as the server and PostgreSQL.
-    println!("inbox_client_cpu_ms_per_req: {:.3}", client_cpu / n as f64);
-    println!("inbox_server_rss_mb: {rss_mb:.0}");
-    println!("inbox_server_peak_rss_mb: {peak_mb:.0}");
-    let _ = std::fs::remove_dir_all(data_dir);
+    Run {
+        latencies,
+        failures: AtomicUsize::load(&failures, Ordering::Relaxed),
+        server_cpu_ms,
+        postgres_cpu_ms,
+        client_cpu_ms,
+    }
+}
 
-    let (per_s, postgres_ms) = bare_sql(&db.server.connection_string(), &org).await;
-    println!("inbox_bare_sql_req_per_s: {per_s:.0}");
-    println!("inbox_bare_sql_postgres_cpu_ms_per_req: {postgres_ms:.3}");
+/// Another process writing to the organization's inbox: every `1 / WRITES_PER_S` s a new
+/// message moves one of the page's conversations to the top, as the webhook of a
+/// customer's message does.
+async fn write_messages(connection: String, org: String, written: Arc<AtomicU64>) {
+    let mut conn = AsyncPgConnection::establish(&connection).await.unwrap();
+    let mut every = tokio::time::interval(Duration::from_secs(1) / WRITES_PER_S);
+    for k in 0_u64.. {
+        every.tick().await;
+        conn.batch_execute(&format!(
+            "BEGIN; SELECT set_config('app.org_id', '{org}', true);
+             UPDATE conversations SET last_message_at = now(), unread_count = unread_count + 1,
+                    last_message_preview = 'new message {k}'
+              WHERE id = (SELECT id FROM conversations WHERE org_id = '{org}'
+                           ORDER BY last_message_at DESC NULLS LAST, id DESC
+                           OFFSET {offset} LIMIT 1);
+             COMMIT;",
+            offset = k % 50
+        ))
+        .await
+        .unwrap();
+        written.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// The page of 50 as the server's statement reads it (the same columns, joins, order and
