@@ -226,7 +226,10 @@ async fn run() {
     let rss_mb = status_mb(server_pid, "VmRSS:");
     let peak_mb = status_mb(server_pid, "VmHWM:");
     quiet.report("inbox_list");
-    println!("inbox_server_cpu_ms_per_req: {:.3}", quiet.server_cpu_ms_per_req());
+    println!(
+        "inbox_server_cpu_ms_per_req: {:.3}",
+        quiet.server_cpu_ms_per_req()
+    );
     println!(
         "inbox_postgres_cpu_ms_per_req: {:.3}",
         quiet.postgres_cpu_ms_per_req()
@@ -251,7 +254,8 @@ async fn run() {
     let started = Instant::now();
     let changing = load(&http, &url, &token, &body, server_pid).await;
     writer.abort();
-    let writes_per_s = AtomicU64::load(&written, Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    let writes_per_s =
+        AtomicU64::load(&written, Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
     changing.report("inbox_list_changing");
     println!("inbox_list_changing_writes_per_s: {writes_per_s:.0}");
     println!(
@@ -283,9 +287,8 @@ struct Run {
 impl Run {
     fn report(&self, name: &str) {
         let n = self.latencies.len();
-        let pct = |p: f64| {
-            self.latencies[((n as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0
-        };
+        let pct =
+            |p: f64| self.latencies[((n as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1000.0;
         println!("{name}_req_per_s: {:.0}", n as f64 / MEASURE.as_secs_f64());
         println!("{name}_p50_ms: {:.1}", pct(0.50));
         println!("{name}_p99_ms: {:.1}", pct(0.99));
