@@ -451,39 +451,39 @@ impl Domain {
                     .or(conversations::last_message_at.is_null()),
             );
         }
-        // Taken before the read: a change committed meanwhile moves it, and the page read
-        // now is then never answered again.
-        let kept =
-            PageKey::of(access.org_id(), filter, limit, after).zip(self.db.stamp(access.org_id()));
-        if let Some((key, stamp)) = &kept
-            && let Some(page) = self.conversation_pages.get(key, *stamp)
-        {
-            return Ok(Page::clone(&page));
-        }
-        // The hot read of the inbox: one statement, pipelined behind its settings.
-        let rows: Vec<(ConversationCard, ContactCard, PhoneNumberCard, Option<User>)> = self
-            .db
-            .read(access.scope(), move |mut c| {
-                q.literal_limit(limit + 1).load(&mut c).boxed()
-            })
+        let read = async || -> Result<Page<ConversationSummary>> {
+            // The hot read of the inbox: one statement, pipelined behind its settings.
+            let rows: Vec<(ConversationCard, ContactCard, PhoneNumberCard, Option<User>)> = self
+                .db
+                .read(access.scope(), move |mut c| {
+                    q.literal_limit(limit + 1).load(&mut c).boxed()
+                })
+                .await?;
+            let rows = rows
+                .into_iter()
+                .map(
+                    |(conversation, contact, phone_number, assignee)| ConversationSummary {
+                        conversation,
+                        contact,
+                        phone_number,
+                        assignee,
+                    },
+                )
+                .collect();
+            Ok(Page::from_rows(rows, limit))
+        };
+        // Stamped before the read: a change committed meanwhile moves the clock, and the
+        // page read now is then never answered again.
+        let Some((key, stamp)) =
+            PageKey::of(access.org_id(), filter, limit, after).zip(self.db.stamp(access.org_id()))
+        else {
+            return read().await;
+        };
+        let place = self.conversation_pages.place(key, stamp);
+        let page = place
+            .get_or_try_init(async || read().await.map(Arc::new))
             .await?;
-        let rows = rows
-            .into_iter()
-            .map(
-                |(conversation, contact, phone_number, assignee)| ConversationSummary {
-                    conversation,
-                    contact,
-                    phone_number,
-                    assignee,
-                },
-            )
-            .collect();
-        let page = Page::from_rows(rows, limit);
-        if let Some((key, stamp)) = kept {
-            self.conversation_pages
-                .put(key, stamp, Arc::new(page.clone()));
-        }
-        Ok(page)
+        Ok(Page::clone(page))
     }
 
     pub async fn conversation(&self, access: &Access, id: Uuid) -> Result<Conversation> {

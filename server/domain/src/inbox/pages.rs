@@ -3,7 +3,7 @@
 //! answered without reading it again.
 //!
 //! A page is kept under the organization's [`Stamp`] taken before it was read, and is good
-//! while the stamp holds: any write to the conversations, contacts, numbers or people a page
+//! while the stamp holds (requests arriving while it is read wait for that read): any write to the conversations, contacts, numbers or people a page
 //! shows moves it (see [`wagent_db::Changes`]), a transaction of this process at once, another
 //! process's when its notice arrives. A page is also never older than [`PAGE_TTL`]. Searches
 //! are not kept (their texts are many and each is asked for once), and nothing is kept while
@@ -15,6 +15,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_db::Stamp;
 
@@ -64,30 +65,35 @@ impl PageKey {
     }
 }
 
+/// A page kept, or being read, under a stamp. Requests that find the same stamp share the
+/// one read: the first runs it, the others wait for its page (if it fails or its request
+/// goes away, the next of them reads).
 struct Kept {
     stamp: Stamp,
     at: Instant,
-    page: Arc<Page<ConversationSummary>>,
+    page: Arc<OnceCell<Arc<Page<ConversationSummary>>>>,
 }
 
 #[derive(Default)]
 pub(crate) struct ConversationPages(Mutex<HashMap<PageKey, Kept>>);
 
 impl ConversationPages {
-    /// The page kept under `key`, if it was read under `stamp` less than [`PAGE_TTL`] ago.
-    pub(crate) fn get(
+    /// The page under `key` read (or being read) under `stamp` less than [`PAGE_TTL`] ago, or
+    /// a new place for it, replacing what was kept under an older stamp.
+    pub(crate) fn place(
         &self,
-        key: &PageKey,
+        key: PageKey,
         stamp: Stamp,
-    ) -> Option<Arc<Page<ConversationSummary>>> {
-        let pages = self.0.lock().ok()?;
-        let kept = pages.get(key)?;
-        (kept.stamp == stamp && kept.at.elapsed() < PAGE_TTL).then(|| kept.page.clone())
-    }
-
-    /// Keeps `page`, read after `stamp` was taken.
-    pub(crate) fn put(&self, key: PageKey, stamp: Stamp, page: Arc<Page<ConversationSummary>>) {
-        let Ok(mut pages) = self.0.lock() else { return };
+    ) -> Arc<OnceCell<Arc<Page<ConversationSummary>>>> {
+        let Ok(mut pages) = self.0.lock() else {
+            return Arc::default();
+        };
+        if let Some(kept) = pages.get(&key)
+            && kept.stamp == stamp
+            && kept.at.elapsed() < PAGE_TTL
+        {
+            return kept.page.clone();
+        }
         if pages.len() >= MAX_PAGES && !pages.contains_key(&key) {
             pages.retain(|_, kept| kept.at.elapsed() < PAGE_TTL);
             if pages.len() >= MAX_PAGES
@@ -99,13 +105,15 @@ impl ConversationPages {
                 pages.remove(&oldest);
             }
         }
+        let page = Arc::<OnceCell<_>>::default();
         pages.insert(
             key,
             Kept {
                 stamp,
                 at: Instant::now(),
-                page,
+                page: page.clone(),
             },
         );
+        page
     }
 }
