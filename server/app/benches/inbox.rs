@@ -12,6 +12,7 @@
 //! connections as the server's role, with no server in between.
 
 use std::{
+    collections::HashMap,
     process::{Child, Command, Stdio},
     sync::{
         Arc,
@@ -360,11 +361,11 @@ async fn load(http: &reqwest::Client, url: &str, token: &str, body: &str, server
     let cpu = tokio::spawn(async move {
         tokio::time::sleep_until(measure_from.into()).await;
         let me = std::process::id();
-        let before = (cpu_ms(server_pid), postgres_cpu_ms(), cpu_ms(me));
+        let before = (cpu_ms(server_pid), postgres_cpu(), cpu_ms(me));
         tokio::time::sleep_until(measure_until.into()).await;
         (
             cpu_ms(server_pid) - before.0,
-            postgres_cpu_ms() - before.1,
+            postgres_cpu_since(&before.1),
             cpu_ms(me) - before.2,
         )
     });
@@ -455,9 +456,9 @@ async fn bare_sql(connection: &str, org: &str) -> (f64, f64) {
         }));
     }
     tokio::time::sleep_until(measure_from.into()).await;
-    let before = postgres_cpu_ms();
+    let before = postgres_cpu();
     tokio::time::sleep_until(measure_until.into()).await;
-    let postgres_cpu = postgres_cpu_ms() - before;
+    let postgres_cpu = postgres_cpu_since(&before);
     let mut done = 0;
     for c in clients {
         done += c.await.unwrap();
@@ -493,8 +494,8 @@ fn cpu_ms(pid: u32) -> f64 {
     }
 }
 
-/// The CPU time of every PostgreSQL process on the machine, in ms.
-fn postgres_cpu_ms() -> f64 {
+/// The CPU time of every PostgreSQL process on the machine, in ms, by process.
+fn postgres_cpu() -> HashMap<u32, f64> {
     std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
@@ -504,7 +505,16 @@ fn postgres_cpu_ms() -> f64 {
             std::fs::read_to_string(format!("/proc/{pid}/comm"))
                 .is_ok_and(|c| c.trim() == "postgres")
         })
-        .map(cpu_ms)
+        .map(|pid| (pid, cpu_ms(pid)))
+        .collect()
+}
+
+/// The CPU time PostgreSQL's processes used since `before`, in ms: what the processes still
+/// running used (a process that ended meanwhile is not counted, rather than subtracted).
+fn postgres_cpu_since(before: &HashMap<u32, f64>) -> f64 {
+    postgres_cpu()
+        .into_iter()
+        .map(|(pid, now)| now - before.get(&pid).copied().unwrap_or(0.0))
         .sum()
 }
 
