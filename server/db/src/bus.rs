@@ -144,6 +144,12 @@ impl Bus {
         self.jobs.clone()
     }
 
+    fn set_listening(&self, listening: bool) {
+        if let Some(changes) = &self.changes {
+            changes.set_listening(listening);
+        }
+    }
+
     fn dispatch(&self, channel: &str, payload: &str) {
         match channel {
             JOBS_CHANNEL => self.jobs.notify_waiters(),
@@ -154,6 +160,11 @@ impl Bus {
             }
             EVENTS_CHANNEL => match serde_json::from_str::<Event>(payload) {
                 Ok(event) => {
+                    // Before anyone hears it: a subscriber that reloads what it shows never
+                    // gets a page kept from before the event.
+                    if let Some(changes) = &self.changes {
+                        changes.changed(event.org_id);
+                    }
                     // No receivers is fine: nobody is subscribed in this process.
                     let _ = self.internal.send(event.clone());
                     let _ = self.events.send(event);
@@ -161,14 +172,6 @@ impl Bus {
                 Err(e) => tracing::warn!(error = %e, "ignoring a malformed event"),
             },
             _ => {}
-        }
-    }
-}
-
-impl Bus {
-    fn set_listening(&self, listening: bool) {
-        if let Some(changes) = &self.changes {
-            changes.set_listening(listening);
         }
     }
 }

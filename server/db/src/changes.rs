@@ -7,7 +7,9 @@
 //! clock when the notice arrives, so a write from any process, the `wagent` tools and SQL by
 //! hand included, reaches every server. A transaction of this process moves its
 //! organization's clock itself as soon as it commits, ahead of its notice, so a person's next
-//! request after their own change never sees the page from before it.
+//! request after their own change never sees the page from before it. A bus event moves its
+//! organization's clock before subscribers hear it, so a live inbox that reloads on an event
+//! never gets the page from before it either.
 //!
 //! A cache takes a [`Stamp`] before it reads and keeps what it read under it; the entry is
 //! good while [`Changes::stamp`] still gives the same value. Organizations share the clocks of

@@ -477,7 +477,7 @@ async fn writes_from_any_process_move_the_change_clock_and_reads_do_not() {
     let t = wagent_testkit::database().await.unwrap();
     let (acme, globex) = seed_two_orgs(&t.admin).await;
     let db = Db::connect(&t.server, 2).unwrap();
-    let _bus = Bus::start(t.server.clone(), db.changes()).await.unwrap();
+    let bus = Bus::start(t.server.clone(), db.changes()).await.unwrap();
     let stamp = |org| db.stamp(org).expect("a listening bus gives stamps");
     let rename = |name: &'static str| {
         async move |c: &mut wagent_db::Conn| {
@@ -534,6 +534,22 @@ async fn writes_from_any_process_move_the_change_clock_and_reads_do_not() {
         || async { stamp(acme) != before },
     )
     .await;
+
+    // A subscriber reloading on an event finds the clock already moved.
+    let mut events = bus.subscribe();
+    let before = stamp(acme);
+    other
+        .batch_execute(&format!(
+            r#"SELECT pg_notify('wagent_events', '{{"org_id": "{acme}", "topic": "inbox.conversation"}}')"#
+        ))
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(10), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(heard.topic, "inbox.conversation");
+    assert_ne!(stamp(acme), before, "moved before the event was heard");
 
     // A person's new name may show in any organization's list.
     let person = uuid::Uuid::now_v7();

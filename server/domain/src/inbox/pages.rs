@@ -3,11 +3,11 @@
 //! answered without reading it again.
 //!
 //! A page is kept under the organization's [`Stamp`] taken before it was read, and is good
-//! while the stamp holds (requests arriving while it is read wait for that read): any write to the conversations, contacts, numbers or people a page
+//! while the stamp holds: any write to the conversations, contacts, numbers or people a page
 //! shows moves it (see [`wagent_db::Changes`]), a transaction of this process at once, another
-//! process's when its notice arrives. A page is also never older than [`PAGE_TTL`]. Searches
-//! are not kept (their texts are many and each is asked for once), and nothing is kept while
-//! there are no stamps.
+//! process's when its notice arrives. Requests arriving while a page is read wait for that
+//! read. A page is also never older than [`PAGE_TTL`]. Searches are not kept (their texts are
+//! many and each is asked for once), and nothing is kept while there are no stamps.
 
 use std::{
     collections::HashMap,
