@@ -22,7 +22,7 @@ pub struct CannedResponse {
 impl Domain {
     pub async fn canned_responses(&self, access: &Access) -> Result<Vec<CannedResponse>> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             Ok(canned_responses::table
                 .order(canned_responses::shortcut.asc())
                 .limit(500)

@@ -68,7 +68,7 @@ impl Domain {
         if conversations.is_empty() {
             return Ok(HashMap::new());
         }
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let first_notes = FirstPerParent::new(
                 "conversation_notes",
                 "conversation_id",
@@ -95,7 +95,7 @@ impl Domain {
 
     pub async fn notes(&self, access: &Access, conversation_id: Uuid) -> Result<Vec<Note>> {
         access.ensure(Role::Member)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             Ok(conversation_notes::table
                 .filter(conversation_notes::conversation_id.eq(conversation_id))
                 .order(conversation_notes::id.asc())

@@ -104,7 +104,7 @@ impl Domain {
     ) -> Result<Page<ApiToken>> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let mut q = api_tokens::table
                 .select(ApiToken::as_select())
                 .order(api_tokens::id.desc())
@@ -191,7 +191,7 @@ impl Domain {
 
     /// Whether an API token has been revoked (a token that no longer exists counts as revoked).
     pub async fn api_token_revoked(&self, org_id: Uuid, id: Uuid) -> Result<bool, CommonError> {
-        self.tx(Scope::org(org_id), async |c| {
+        self.read_tx(Scope::org(org_id), async |c| {
             let revoked: Option<Option<chrono::DateTime<Utc>>> = api_tokens::table
                 .filter(api_tokens::id.eq(id))
                 .select(api_tokens::revoked_at)

@@ -56,7 +56,7 @@ impl Domain {
     ) -> Result<Page<AuditEvent>> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let mut q = audit_events::table
                 .select(AuditEvent::as_select())
                 .order(audit_events::id.desc())

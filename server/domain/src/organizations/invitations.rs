@@ -154,7 +154,7 @@ impl Domain {
     ) -> Result<Page<Invitation>> {
         access.ensure(Role::Admin)?;
         let limit = page_size(first)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let mut q = invitations::table
                 .select(Invitation::as_select())
                 .order(invitations::id.desc())

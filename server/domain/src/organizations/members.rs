@@ -29,7 +29,7 @@ impl Domain {
     ) -> Result<Page<Member>> {
         access.ensure(Role::Member)?;
         let limit = page_size(first)?;
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             let mut q = memberships::table
                 .inner_join(users::table)
                 .filter(memberships::org_id.eq(access.org_id))
@@ -59,7 +59,7 @@ impl Domain {
     }
 
     pub async fn member_count(&self, access: &Access) -> Result<i64> {
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             Ok(memberships::table
                 .filter(memberships::org_id.eq(access.org_id))
                 .count()

@@ -155,7 +155,7 @@ impl Domain {
     }
 
     pub async fn organization(&self, access: &Access) -> Result<Organization> {
-        self.tx(access.scope(), async |c| {
+        self.read_tx(access.scope(), async |c| {
             organizations::table
                 .filter(organizations::id.eq(access.org_id))
                 .select(Organization::as_select())
