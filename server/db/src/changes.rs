@@ -67,7 +67,7 @@ impl Changes {
     }
 
     /// Any organization's rows may have changed.
-    pub fn changed_everywhere(&self) {
+    pub(crate) fn changed_everywhere(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
     }
 

@@ -328,6 +328,9 @@ pub const TOPIC_CONVERSATION: &str = "inbox.conversation";
 pub const TOPIC_MESSAGE_CREATED: &str = "inbox.message.created";
 pub const TOPIC_MESSAGE_UPDATED: &str = "inbox.message.updated";
 
+/// The longest label, in characters.
+const LABEL_MAX_CHARS: usize = 32;
+
 fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
     if labels.len() > 20 {
         return Err(InboxError::TooManyLabels);
@@ -335,7 +338,7 @@ fn validate_labels(labels: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for label in labels {
         let l = label.trim().to_lowercase();
-        let ok = (1..=32).contains(&l.chars().count())
+        let ok = (1..=LABEL_MAX_CHARS).contains(&l.chars().count())
             && l.chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == ' ');
         if !ok {

@@ -19,7 +19,9 @@ use tokio::sync::OnceCell;
 use uuid::Uuid;
 use wagent_db::Stamp;
 
-use super::{ConversationFilter, ConversationStatus, ConversationSummary, TimeCursor};
+use super::{
+    ConversationFilter, ConversationStatus, ConversationSummary, LABEL_MAX_CHARS, TimeCursor,
+};
 use crate::Page;
 
 /// The longest a page is answered from memory, changes or not.
@@ -42,14 +44,19 @@ pub(crate) struct PageKey {
 }
 
 impl PageKey {
-    /// The key of a list's page, or `None` for a search, which is never kept.
+    /// The key of a list's page, or `None` for a search, which is never kept, and for a label
+    /// longer than any label can be (no conversation has it, and a key holds what it names).
     pub(crate) fn of(
         org_id: Uuid,
         filter: &ConversationFilter,
         limit: i64,
         after: Option<TimeCursor>,
     ) -> Option<Self> {
-        if filter.search.is_some() {
+        let label_too_long = filter
+            .label
+            .as_deref()
+            .is_some_and(|l| l.trim().chars().count() > LABEL_MAX_CHARS);
+        if filter.search.is_some() || label_too_long {
             return None;
         }
         Some(Self {
@@ -94,16 +101,17 @@ impl ConversationPages {
         {
             return kept.page.clone();
         }
-        if pages.len() >= MAX_PAGES && !pages.contains_key(&key) {
-            pages.retain(|_, kept| kept.at.elapsed() < PAGE_TTL);
-            if pages.len() >= MAX_PAGES
-                && let Some(oldest) = pages
-                    .iter()
-                    .min_by_key(|(_, kept)| kept.at)
-                    .map(|(key, _)| key.clone())
-            {
-                pages.remove(&oldest);
-            }
+        // Pages past their time go as new ones come, so that memory holds only the last
+        // second's.
+        pages.retain(|_, kept| kept.at.elapsed() < PAGE_TTL);
+        if pages.len() >= MAX_PAGES
+            && !pages.contains_key(&key)
+            && let Some(oldest) = pages
+                .iter()
+                .min_by_key(|(_, kept)| kept.at)
+                .map(|(key, _)| key.clone())
+        {
+            pages.remove(&oldest);
         }
         let page = Arc::<OnceCell<_>>::default();
         pages.insert(
