@@ -16,6 +16,9 @@ npm_ci e2e
 say "rustfmt, clippy and the crates' layering"
 # Stable rustfmt warns about the nightly-only import options of rustfmt.toml; nothing else.
 cargo fmt --all --check 2> >(grep -v "unstable features are only available in nightly" >&2)
+# ...so the import layout those options ask for is checked here.
+python3 scripts/check-imports.py --self-test
+python3 scripts/check-imports.py
 cargo clippy --workspace --all-targets --locked -- -D warnings
 bash scripts/check-layers.sh
 

@@ -26,7 +26,6 @@ pub mod sql_types {
 
 use std::{future::Future, pin::pin, sync::Arc, task::Poll, time::Duration};
 
-pub use changes::{Changes, Stamp};
 use diesel_async::{
     AnsiTransactionManager, AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection,
     TransactionManager,
@@ -36,12 +35,16 @@ use diesel_async::{
     },
 };
 use futures::future::{BoxFuture, try_join};
-pub use page::{FirstPerParent, LiteralLimit, LiteralLimitDsl, group_by_parent};
-pub use target::PgTarget;
 use uuid::Uuid;
 
 pub use diesel;
 pub use diesel_async;
+
+pub use self::{
+    changes::{Changes, Stamp},
+    page::{FirstPerParent, LiteralLimit, LiteralLimitDsl, group_by_parent},
+    target::PgTarget,
+};
 
 /// A connection borrowed for the length of a transaction.
 pub type Conn = AsyncPgConnection;

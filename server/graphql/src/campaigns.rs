@@ -809,12 +809,7 @@ pub async fn campaigns(
         .campaigns(access, first, after.as_deref())
         .await
         .gql(ctx)?;
-    let wants_stats = ctx
-        .look_ahead()
-        .field("edges")
-        .field("node")
-        .field("stats")
-        .exists();
+    let wants_stats = crate::connection::rows_want(ctx, "stats");
     let mut breakdowns: HashMap<Uuid, Vec<Breakdown>> = HashMap::new();
     if wants_stats && !page.items.is_empty() {
         let ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();
@@ -822,12 +817,7 @@ pub async fn campaigns(
             breakdowns.entry(id).or_default().push(b);
         }
     }
-    let wants_timeline = ctx
-        .look_ahead()
-        .field("edges")
-        .field("node")
-        .field("timeline")
-        .exists();
+    let wants_timeline = crate::connection::rows_want(ctx, "timeline");
     let mut timelines: HashMap<Uuid, Vec<TimelinePoint>> = HashMap::new();
     if wants_timeline && !page.items.is_empty() {
         let ids: Vec<Uuid> = page.items.iter().map(|c| c.id).collect();

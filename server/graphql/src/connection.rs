@@ -90,6 +90,14 @@ pub(crate) fn connection<T, N: OutputType>(
     c
 }
 
+/// Whether the query asks for `field` of a connection's rows, under `edges { node }` or
+/// under `nodes`: a row field read for the whole page in one statement is read only then.
+pub(crate) fn rows_want(ctx: &Context<'_>, field: &str) -> bool {
+    let ahead = ctx.look_ahead();
+    ahead.field("edges").field("node").field(field).exists()
+        || ahead.field("nodes").field(field).exists()
+}
+
 /// Rows a list returns when `first` is not given (the domain's default page size).
 const DEFAULT_PAGE: usize = 50;
 /// The largest page the domain serves; a larger `first` is refused with `VALIDATION`, so it

@@ -1,15 +1,15 @@
 //! The inbox in GraphQL: conversations, messages, contacts, numbers, notes, canned
 //! responses, and their mutations.
 
-use async_graphql::{
-    Context, Enum, ID, InputObject, Json, Object, SimpleObject, connection::Connection,
-};
 use std::{
     collections::HashMap,
     hash::Hash,
     sync::{Arc, Mutex, PoisonError},
 };
 
+use async_graphql::{
+    Context, Enum, ID, InputObject, Json, Object, SimpleObject, connection::Connection,
+};
 use chrono::{DateTime, Utc};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -614,12 +614,7 @@ impl ConversationObject {
     ) -> async_graphql::Result<Connection<String, MessageObject>> {
         require(ctx, &self.access, Role::Member)?;
         // The AI turns behind the bot's messages, read with them when the page shows them.
-        let wants_turns = ctx
-            .look_ahead()
-            .field("edges")
-            .field("node")
-            .field("aiTurn")
-            .exists();
+        let wants_turns = crate::connection::rows_want(ctx, "aiTurn");
         let (page, mut turns) = match &self.page {
             Some(reads) => {
                 let args = ThreadArgs {

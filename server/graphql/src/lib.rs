@@ -19,15 +19,16 @@ mod subscription;
 mod types;
 mod whatsapp;
 
-pub use async_graphql;
+use std::{collections::HashMap, sync::Arc};
+
 use async_graphql::{
     Context, ErrorExtensions, ID, Schema, SchemaBuilder, ValidationMode,
     dataloader::{DataLoader, Loader},
 };
-use std::{collections::HashMap, sync::Arc};
 use uuid::Uuid;
-use wagent_domain::Bus;
-use wagent_domain::{Access, Caller, Code, CommonError, Domain, Intent, Problem, Role, User};
+use wagent_domain::{Access, Bus, Caller, Code, CommonError, Domain, Intent, Problem, Role, User};
+
+pub use async_graphql;
 
 /// The raw-JSON splice, public for the crate's own tests (`tests/plain.rs`).
 #[doc(hidden)]

@@ -2,8 +2,7 @@ use async_graphql::{Context, Enum, ID, SimpleObject, Subscription as GqlSubscrip
 use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use tokio_stream::wrappers::{BroadcastStream, errors::BroadcastStreamRecvError};
-use wagent_domain::Bus;
-use wagent_domain::{Domain, Intent, Role, organizations::OrganizationChange};
+use wagent_domain::{Bus, Domain, Intent, Role, organizations::OrganizationChange};
 
 use crate::guard;
 

@@ -13,7 +13,6 @@ use std::{
 };
 
 use flate2::read::ZlibDecoder;
-
 use pdf_extract::{ConvertToFmt, Object, PlainTextOutput};
 
 use crate::{Document, KnowledgeError, Limits, outline::Outline};

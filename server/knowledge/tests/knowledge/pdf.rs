@@ -1,10 +1,9 @@
 //! PDFs: text by page, and the PDFs that cannot be read.
 
-use wagent_knowledge::{ChunkOptions, Format, KnowledgeError, Limits, chunk};
-
 use std::io::Write;
 
 use flate2::{Compression, write::ZlibEncoder};
+use wagent_knowledge::{ChunkOptions, Format, KnowledgeError, Limits, chunk};
 
 use crate::support::{PdfPage, all_text, fixture, handmade_pdf, pdf_of, read};
 

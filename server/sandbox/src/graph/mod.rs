@@ -16,6 +16,8 @@ use poem::{
 };
 use serde_json::{Map, Value, json};
 
+pub(crate) use self::media::{media_kind, store_media};
+pub(crate) use self::uploads::Upload;
 use crate::{
     Inner,
     error::{GraphError, json_response},
@@ -23,8 +25,6 @@ use crate::{
     state::{PhoneNumber, is_media_id, is_template_id, random_token},
     templates::pick_fields,
 };
-pub(crate) use media::{media_kind, store_media};
-pub(crate) use uploads::Upload;
 
 /// Media URLs live 5 minutes, as Meta's do.
 pub(crate) const MEDIA_URL_TTL: std::time::Duration = std::time::Duration::from_secs(300);
