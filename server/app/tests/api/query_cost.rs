@@ -655,3 +655,112 @@ async fn a_page_of_conversations_reads_their_messages_and_notes_together() {
         assert_eq!(node["aiTurns"], json!([]), "{node}");
     }
 }
+
+/// The SPA's campaign list (`Campaigns`), with each campaign's timeline besides.
+const CAMPAIGN_LIST: &str = "query($o: ID!, $first: Int) { organization(id: $o) { id campaigns(first: $first) { nodes { id name status statusReason createdAt startsAt stats { audience sent deliveryRate readRate replyRate skippedByReason { key count } } timeline { minute sent } } pageInfo { hasNextPage endCursor } } } }";
+
+/// The SPA's recipient table (`CampaignRecipients`).
+const RECIPIENT_LIST: &str = "query($o: ID!, $c: ID!, $first: Int) { organization(id: $o) { id campaign(id: $c) { id recipients(first: $first) { nodes { id contactId name address status skipReason attempts errorCode errorText sentAt deliveredAt readAt repliedAt failedAt optedOutAt pricingCategory } pageInfo { hasNextPage endCursor } } } } }";
+
+/// The SPA's contact list (`Contacts` with its `ContactListItem` rows).
+const CONTACT_LIST: &str = "query($o: ID!, $first: Int) { organization(id: $o) { id contacts(first: $first) { nodes { id waId phone name profileName displayName country tags marketing lastInboundAt } pageInfo { hasNextPage endCursor } } } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn campaign_recipient_and_contact_lists_run_the_same_statements_whatever_their_size() {
+    wagent_db::statement_count::enable();
+    let app = TestApp::spawn().await;
+    let (org, number, _) = crate::whatsapp::connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    crate::campaigns::import(
+        &app,
+        &alice,
+        &org,
+        "phone,name,tier,tags,marketing\n\
+         +55 11 97777-0001,Ana,gold,vip,\n\
+         +55 11 97777-0002,Bia,gold,vip,\n\
+         +55 11 97777-0003,Caio,gold,vip,\n\
+         +55 11 97777-0004,Duda,gold,vip,\n",
+    )
+    .await;
+    let template = crate::campaigns::marketing_template(&app, &alice, &org, &number).await;
+    let mut campaigns = Vec::new();
+    for name in ["First", "Second", "Third"] {
+        let made = app
+            .ok(
+                &alice,
+                "mutation($i: CampaignInput!) { createCampaign(input: $i) { id } }",
+                json!({ "i": {
+                    "organizationId": org,
+                    "name": name,
+                    "phoneNumberId": number,
+                    "templateId": template,
+                    "parameters": [
+                        { "part": "BODY", "placeholder": "1", "field": "first_name" },
+                        { "part": "BODY", "placeholder": "2", "field": "tier" }
+                    ],
+                    "audience": { "tags": ["vip"] },
+                    "schedule": { "kind": "NOW" }
+                } }),
+            )
+            .await;
+        campaigns.push(made["createCampaign"]["id"].as_str().unwrap().to_owned());
+    }
+    let sent = &campaigns[0];
+    app.ok(
+        &alice,
+        "mutation($o: ID!, $c: ID!) { launchCampaign(organizationId: $o, campaignId: $c) { status } }",
+        json!({ "o": org, "c": sent }),
+    )
+    .await;
+    crate::whatsapp::eventually(
+        &app,
+        &alice,
+        "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { status } } }",
+        json!({ "o": org, "c": sent }),
+        |d| d["organization"]["campaign"]["status"] == "COMPLETED",
+    )
+    .await;
+
+    // The campaign's statuses may still be arriving: measure until a page of one and a page
+    // of all run as many statements twice in a row.
+    let lists = [
+        ("campaigns", CAMPAIGN_LIST, json!({ "o": org }), 3),
+        ("recipients", RECIPIENT_LIST, json!({ "o": org, "c": sent }), 4),
+        ("contacts", CONTACT_LIST, json!({ "o": org }), 4),
+    ];
+    for (name, query, variables, rows) in lists {
+        let count = async |first: usize| {
+            let mut v = variables.clone();
+            v["first"] = json!(first);
+            app.ok_counted(&alice, query, v, &org).await
+        };
+        let (whole, data) = wait_for(
+            &format!("the {name} list to run as many statements for 1 row as for {rows}"),
+            Duration::from_secs(20),
+            || async {
+                let (one, _) = count(1).await;
+                let (whole, data) = count(rows).await;
+                (one == whole).then_some((whole, data))
+            },
+        )
+        .await;
+        assert!(whole <= 12, "the {name} list ran {whole} statements");
+        let nodes = match name {
+            "recipients" => &data["organization"]["campaign"]["recipients"]["nodes"],
+            _ => &data["organization"][name]["nodes"],
+        };
+        assert_eq!(nodes.as_array().unwrap().len(), rows, "{data}");
+    }
+    let listed = app
+        .ok(&alice, CAMPAIGN_LIST, json!({ "o": org, "first": 3 }))
+        .await;
+    let launched = listed["organization"]["campaigns"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == sent.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(launched["stats"]["audience"], 4, "{launched}");
+    assert_eq!(launched["stats"]["sent"], 4, "{launched}");
+}
