@@ -13,7 +13,8 @@ use async_graphql::http::GraphiQLSource;
 use async_graphql_poem::{GraphQLProtocol, GraphQLRequest};
 use futures::StreamExt;
 use poem::{
-    Body, Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, get, handler,
+    Body, Endpoint, EndpointExt, FromRequest, IntoResponse, Middleware, Request, RequestBody,
+    Response, Route, get, handler,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     web::{Data as PoemData, Html, Json, websocket::WebSocket},
 };
@@ -333,7 +334,7 @@ pub(crate) fn error_body(e: &dyn Problem, request_id: &str) -> serde_json::Value
 }
 
 #[handler]
-async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest) -> Response {
+async fn graphql(state: PoemData<&AppState>, req: &Request, body: Body) -> Response {
     state
         .metrics
         .graphql_requests
@@ -366,6 +367,11 @@ async fn graphql(state: PoemData<&AppState>, req: &Request, gql: GraphQLRequest)
                 .with_status(StatusCode::UNAUTHORIZED)
                 .into_response();
         }
+    };
+    // The body is read only once its sender is known (or known to be anonymous).
+    let gql = match GraphQLRequest::from_request(req, &mut RequestBody::new(body)).await {
+        Ok(gql) => gql,
+        Err(e) => return e.into_response(),
     };
     let mut request = gql.0.data(RequestId(request_id.clone()));
     if let Some(caller) = caller {
@@ -669,7 +675,7 @@ async fn sandbox_proxy(
     state: PoemData<&AppState>,
     req: &Request,
     poem::web::Path((org, path)): poem::web::Path<(String, String)>,
-    body: Vec<u8>,
+    body: Body,
 ) -> Response {
     let refuse = |status: StatusCode, message: &str| {
         Json(json!({ "error": { "message": message } }))
@@ -724,6 +730,11 @@ async fn sandbox_proxy(
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
+    };
+    // The body is read only now that its sender may send it (within the route's limit).
+    let body = match body.into_vec().await {
+        Ok(body) => body,
+        Err(e) => return poem::Error::from(e).into_response(),
     };
     let number = match (is_post, path.as_str()) {
         (true, "embedded-signup") => None,

@@ -59,10 +59,14 @@ impl RateLimits {
                 .check_key(&ip.to_owned())
                 .map_err(|n| n.wait_time_from(limiter.clock().now()))?;
         }
-        // Keyed by a hash of the credential: the limiter holds no secret.
+        // Keyed by a hash of the credential (the limiter holds no secret); an API token by
+        // its lineage, so that the narrowed copies a holder can mint share its limit.
         if let (Some(limiter), Some(token)) = (&self.per_token, token) {
             let mut hasher = DefaultHasher::new();
-            token.hash(&mut hasher);
+            match wagent_auth::api_token::lineage(token) {
+                Some(lineage) => lineage.hash(&mut hasher),
+                None => token.hash(&mut hasher),
+            }
             limiter
                 .check_key(&hasher.finish())
                 .map_err(|n| n.wait_time_from(limiter.clock().now()))?;

@@ -34,16 +34,28 @@ static PROVIDER: OnceCell<Provider> = OnceCell::const_new();
 
 /// The provider for this test process (started on a free port on first use).
 pub async fn provider() -> anyhow::Result<&'static Provider> {
-    PROVIDER.get_or_try_init(start).await
+    PROVIDER.get_or_try_init(|| start(None)).await
 }
 
-async fn start() -> anyhow::Result<Provider> {
+impl Provider {
+    /// A provider of the caller's own whose access tokens last `seconds`, for tests of what
+    /// happens when a sign-in expires; stopped when dropped.
+    pub async fn with_token_lifetime(seconds: u32) -> anyhow::Result<Provider> {
+        start(Some(seconds)).await
+    }
+}
+
+async fn start(token_lifetime: Option<u32>) -> anyhow::Result<Provider> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dev/oidc");
     if !dir.join("node_modules").exists() {
         bail!("the local OIDC provider is not installed: run `npm ci` in dev/oidc");
     }
     tokio::task::spawn_blocking(move || {
-        let mut child = Command::new("node")
+        let mut command = Command::new("node");
+        if let Some(seconds) = token_lifetime {
+            command.env("OIDC_ACCESS_TOKEN_TTL", seconds.to_string());
+        }
+        let mut child = command
             .arg("server.mjs")
             .current_dir(&dir)
             .env("OIDC_PORT", "0")

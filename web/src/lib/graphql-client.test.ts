@@ -60,6 +60,79 @@ describe('createGraphqlConnection', () => {
   });
 });
 
+describe('token renewal', () => {
+  it('reconnects the live socket with the renewed token and keeps the subscription delivering', async () => {
+    let token = 'first';
+    const onUnauthenticated = vi.fn();
+    LiveSocket.opened = [];
+    const connection = createGraphqlConnection({
+      getAccessToken: () => token,
+      onUnauthenticated,
+      origin: 'http://localhost',
+      webSocketImpl: LiveSocket,
+    });
+    const received: unknown[] = [];
+    const subscription = connection.client
+      .subscription('subscription Probe { __typename }', {})
+      .subscribe((result) => received.push(result.data ?? result.error));
+    await vi.waitFor(() => expect(received).toHaveLength(1));
+
+    token = 'second';
+    connection.reconnectSubscriptions();
+    // A second socket, authenticated with the new token, carries the same subscription on.
+    await vi.waitFor(() => expect(received).toHaveLength(2));
+    expect(LiveSocket.opened.map((s) => s.authorization)).toEqual(['Bearer first', 'Bearer second']);
+    expect(LiveSocket.opened[0]?.readyState).toBe(LiveSocket.CLOSED);
+    expect(received).toEqual([{ __typename: 'Subscription' }, { __typename: 'Subscription' }]);
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+    subscription.unsubscribe();
+  });
+});
+
+/** A server socket that answers each subscription with one event, and remembers its token. */
+class LiveSocket {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  static opened: LiveSocket[] = [];
+  readyState = LiveSocket.CONNECTING;
+  protocol = 'graphql-transport-ws';
+  authorization: string | undefined;
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+
+  constructor() {
+    LiveSocket.opened.push(this);
+    setTimeout(() => {
+      this.readyState = LiveSocket.OPEN;
+      this.onopen?.({});
+    }, 0);
+  }
+
+  send(data: string) {
+    const message = JSON.parse(data) as { type: string; id?: string; payload?: { authorization?: string } };
+    const answer = (reply: object) =>
+      setTimeout(() => {
+        if (this.readyState === LiveSocket.OPEN) this.onmessage?.({ data: JSON.stringify(reply) });
+      }, 0);
+    if (message.type === 'connection_init') {
+      this.authorization = message.payload?.authorization;
+      answer({ type: 'connection_ack' });
+    } else if (message.type === 'subscribe') {
+      answer({ type: 'next', id: message.id, payload: { data: { __typename: 'Subscription' } } });
+    }
+  }
+
+  close(code = 1000, reason = '') {
+    if (this.readyState === LiveSocket.CLOSED) return;
+    this.readyState = LiveSocket.CLOSED;
+    setTimeout(() => this.onclose?.({ code, reason, wasClean: true }), 0);
+  }
+}
+
 /** A server socket that acknowledges the connection, then closes it as the server does at expiry. */
 class ExpiringSocket {
   static readonly CONNECTING = 0;

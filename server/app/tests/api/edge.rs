@@ -366,6 +366,57 @@ async fn an_upload_is_refused_before_its_body_is_read() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn every_endpoint_that_takes_a_body_answers_a_stranger_before_reading_it() {
+    let app = TestApp::spawn().await;
+    let (org, _, _) = open_conversation(&app).await;
+    let carol = app.sign_in("carol").await;
+    let chunk = vec![b' '; 64 * 1024];
+    // Each body never ends: only an answer from the headers alone comes back.
+    let cases = [
+        (
+            "/graphql".to_owned(),
+            Some("not-a-token"),
+            "application/json",
+            401,
+        ),
+        (
+            format!("/sandbox/organizations/{org}/customers/messages"),
+            None,
+            "application/json",
+            401,
+        ),
+        (
+            format!("/sandbox/organizations/{org}/customers/messages"),
+            Some(carol.as_str()),
+            "application/json",
+            404,
+        ),
+        (
+            format!("/api/organizations/{org}/knowledge"),
+            Some(carol.as_str()),
+            "text/plain",
+            404,
+        ),
+        (
+            format!("/api/organizations/{org}/contact-imports"),
+            None,
+            "text/csv",
+            401,
+        ),
+    ];
+    for (path, token, mime, expected) in cases {
+        let (status, _) = raw_request(
+            &app.base,
+            &chunked_head(&path, token, mime),
+            vec![chunk.clone()],
+            true,
+        )
+        .await;
+        assert_eq!(status, expected, "{path} with token {token:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn bodies_without_a_length_are_cut_off_at_the_limit() {
     let app = TestApp::spawn().await;
     let (org, conversation, _) = open_conversation(&app).await;

@@ -45,6 +45,15 @@ impl Case<'_> {
 async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
     let one = match operation {
         "`organization` (name, your role, member count)" => case.run("query($o: ID!) { organization(id: $o) { name viewerRole memberCount } }", json!({})).await,
+        "`viewer` (yourself and your organizations)" => case.run("query { viewer { user { email } memberships { role } } }", json!({})).await,
+        "`invitation` (what an invitation link offers, to anyone signed in)" => {
+            let made = case
+                .as_alice("mutation($o: ID!) { inviteMember(input: {organizationId: $o, email: \"y@example.com\", role: MEMBER}) { acceptUrl } }", json!({}))
+                .await;
+            let url = made["inviteMember"]["acceptUrl"].as_str().unwrap();
+            let token = url.split("#token=").nth(1).unwrap();
+            case.run("query($t: String!) { invitation(token: $t) { organizationName role status } }", json!({ "t": token })).await
+        }
         "`organization.members`" => case.run("query($o: ID!) { organization(id: $o) { members { nodes { role } } } }", json!({})).await,
         "`organization.invitations`" => case.run("query($o: ID!) { organization(id: $o) { invitations { nodes { email } } } }", json!({})).await,
         "`organization.apiTokens`" => case.run("query($o: ID!) { organization(id: $o) { apiTokens { nodes { name } } } }", json!({})).await,
@@ -99,6 +108,18 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
         "`organization.conversations` and messages" => {
             whatsapp(case).await;
             case.run("query($o: ID!) { organization(id: $o) { conversations(first: 5) { nodes { contact { waId } messages(first: 30) { nodes { text status } } } } } }", json!({})).await
+        }
+        "`organization.conversation` (one, with its notes)" => {
+            let wa = whatsapp(case).await;
+            case.run("query($o: ID!, $c: ID!) { organization(id: $o) { conversation(id: $c) { id notes { body } messages(first: 5) { nodes { text } } } } }", json!({ "c": wa.conversation })).await
+        }
+        "`templates`" => {
+            let wa = whatsapp(case).await;
+            case.run("query($o: ID!, $n: ID!) { organization(id: $o) { templates(phoneNumberId: $n) { name status } } }", json!({ "n": wa.number })).await
+        }
+        "`cannedResponses`" => {
+            case.as_alice(CANNED, json!({})).await;
+            case.run("query($o: ID!) { organization(id: $o) { cannedResponses { shortcut body } } }", json!({})).await
         }
         "`inboxEvents` subscription" => {
             let wa = whatsapp(case).await;

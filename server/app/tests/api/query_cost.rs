@@ -725,7 +725,12 @@ async fn campaign_recipient_and_contact_lists_run_the_same_statements_whatever_t
     // of all run as many statements twice in a row.
     let lists = [
         ("campaigns", CAMPAIGN_LIST, json!({ "o": org }), 3),
-        ("recipients", RECIPIENT_LIST, json!({ "o": org, "c": sent }), 4),
+        (
+            "recipients",
+            RECIPIENT_LIST,
+            json!({ "o": org, "c": sent }),
+            4,
+        ),
         ("contacts", CONTACT_LIST, json!({ "o": org }), 4),
     ];
     for (name, query, variables, rows) in lists {

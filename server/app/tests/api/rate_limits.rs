@@ -69,4 +69,16 @@ async fn a_token_over_its_rate_does_not_slow_another() {
     assert_eq!(status, reqwest::StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(code(&body), "RATE_LIMITED");
     app.ok(&calm, VIEWER, json!({})).await;
+
+    // A narrowed copy, which any holder can mint offline, is the same token to the limit.
+    let copy = wagent_auth::api_token::attenuate(
+        &busy,
+        &wagent_auth::api_token::Attenuation {
+            read_only: true,
+            expires_at: None,
+        },
+    )
+    .unwrap();
+    let (status, body) = app.gql(Some(&copy), VIEWER, json!({})).await;
+    assert_eq!(status, reqwest::StatusCode::TOO_MANY_REQUESTS, "{body}");
 }

@@ -71,6 +71,37 @@ async fn an_expiring_credential_closes_its_socket_with_4401() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_expiring_sign_in_closes_its_socket_with_4401() {
+    // A provider whose sessions last seconds, not minutes.
+    let provider = wagent_testkit::oidc::Provider::with_token_lifetime(6)
+        .await
+        .unwrap();
+    let app = TestApp::spawn_configured(&[("OIDC_ISSUER", provider.issuer.as_str())]).await;
+    let token = provider.access_token("alice").await.unwrap();
+    let made = app
+        .ok(
+            &token,
+            "mutation { createOrganization(input: {name: \"Acme\"}) { id } }",
+            json!({}),
+        )
+        .await;
+    let org = made["createOrganization"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut sub = Subscriber::connect(&app.ws_url(), &token, PROTOCOL)
+        .await
+        .unwrap();
+    sub.subscribe("1", EVENTS, json!({ "o": org }), true).await;
+    app.wait_for_subscriptions(1).await;
+    let reason = sub
+        .closed(Duration::from_secs(20))
+        .await
+        .expect("the socket closes once the sign-in has expired");
+    assert!(reason.starts_with("4401"), "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_operation_sent_after_expiry_is_refused() {
     // No periodic re-check during the test: only the operation itself is checked.
     let app = TestApp::spawn_configured(&[("WAGENT_WS_RECHECK", "3600")]).await;
