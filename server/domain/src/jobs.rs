@@ -132,4 +132,41 @@ mod tests {
             Some(id)
         );
     }
+
+    /// Every `impl BackgroundJob for Kind` in the crate, as `(file, Kind)`.
+    fn job_kinds(dir: &std::path::Path, found: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                job_kinds(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines() {
+                    if let Some(rest) = line.trim().strip_prefix("impl BackgroundJob for ") {
+                        let kind = rest.trim_end_matches(" {").trim().to_owned();
+                        found.push((path.display().to_string(), kind));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A job kind that is written but not registered would sit in the queue forever; one
+    /// file per kind keeps each kind's payload and handler together.
+    #[test]
+    fn every_job_kind_is_registered_and_has_a_file_of_its_own() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut kinds = Vec::new();
+        job_kinds(&src, &mut kinds);
+        assert!(kinds.len() >= 11, "{kinds:?}");
+        let registry = std::fs::read_to_string(src.join("jobs.rs")).unwrap();
+        for (file, kind) in &kinds {
+            assert!(
+                registry.contains(&format!("::{kind}>(self.clone())")),
+                "{kind} ({file}) is not registered in jobs.rs"
+            );
+            let shared = kinds.iter().filter(|(f, _)| f == file).count();
+            assert_eq!(shared, 1, "{file} holds {shared} job kinds");
+        }
+    }
 }

@@ -930,6 +930,10 @@ async fn customers_write_every_inbound_kind() {
             json!({ "type": "list_reply", "list_reply": { "id": "r1", "title": "Row", "description": "d" } }),
         ),
         (
+            "interactive",
+            json!({ "type": "nfm_reply", "nfm_reply": { "name": "flow", "body": "Sent", "response_json": "{\"flow_token\":\"t1\",\"size\":\"M\"}" } }),
+        ),
+        (
             "button",
             json!({ "payload": "STOP", "text": "Stop promotions" }),
         ),
@@ -1021,7 +1025,13 @@ async fn customers_write_every_inbound_kind() {
             "interactive" => {
                 let t = message["interactive"]["type"].as_str().unwrap();
                 assert_eq!(t, payload["type"]);
-                assert_eq!(message["interactive"][t]["id"], payload[t]["id"]);
+                if t == "nfm_reply" {
+                    // A flow's answer: its fields as a JSON string, as Meta sends it.
+                    assert_eq!(message["interactive"][t], payload[t], "{message}");
+                    assert!(message["interactive"][t]["response_json"].is_string());
+                } else {
+                    assert_eq!(message["interactive"][t]["id"], payload[t]["id"]);
+                }
             }
             "button" => assert_eq!(
                 message["button"],

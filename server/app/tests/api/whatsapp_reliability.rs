@@ -437,6 +437,74 @@ async fn a_reaction_only_targets_a_message_of_its_own_conversation() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_reply_to_a_customer_known_only_by_username_goes_by_user_id_and_is_delivered() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    customer_writes(
+        &app,
+        &pn,
+        json!({ "from": null, "username": "lu.doces", "name": "Lu", "type": "text", "text": { "body": "oi" } }),
+    )
+    .await;
+    let thread = eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["id"].is_string()
+    })
+    .await;
+    let node = &thread["organization"]["conversations"]["nodes"][0];
+    let contact = &node["contact"];
+    assert_eq!(contact["phone"], Value::Null, "{contact}");
+    assert!(
+        contact["username"]
+            .as_str()
+            .is_some_and(|u| u.contains("lu.doces")),
+        "{contact}"
+    );
+    let user_id = contact["userId"].as_str().unwrap().to_owned();
+    let conversation = node["id"].as_str().unwrap().to_owned();
+
+    app.ok(
+        &alice,
+        "mutation($o: ID!, $c: ID!) { sendMessage(input: {organizationId: $o, conversationId: $c, text: \"olá Lu\"}) { id } }",
+        json!({ "o": org, "c": conversation }),
+    )
+    .await;
+    eventually(&app, &alice, THREAD, json!({ "o": org }), |d| {
+        d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| {
+                m["text"] == "olá Lu"
+                    && ["DELIVERED", "READ"].contains(&m["status"].as_str().unwrap())
+            })
+    })
+    .await;
+    // Meta received it addressed by the user id, with no phone number to send to.
+    let sent: Value = app
+        .http
+        .get(format!(
+            "{}/sandbox/messages?phone_number_id={pn}",
+            app.sandbox_url
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let request = sent["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["request"]["text"]["body"] == "olá Lu")
+        .map(|m| m["request"].clone())
+        .expect("the reply reached the sandbox");
+    assert_eq!(request["recipient"], user_id.as_str(), "{request}");
+    assert!(request.get("to").is_none(), "{request}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_customer_known_only_by_user_id_is_shown_by_username_and_merged_when_the_phone_appears() {
     let app = TestApp::spawn().await;
     let (org, _, pn) = connected(&app).await;

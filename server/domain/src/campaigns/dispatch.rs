@@ -1,7 +1,6 @@
-//! The jobs that send a campaign.
+//! The job that sends a campaign.
 //!
-//! `campaigns.launch` freezes the audience at the start time (and, for a recurring campaign,
-//! makes the run and schedules the next). `campaigns.dispatch` jobs, several per campaign
+//! After `campaigns.launch` (`launch.rs`) has frozen the audience, `campaigns.dispatch` jobs, several per campaign
 //! ("shards", run by any worker process), share its recipients:
 //!
 //! 1. claim a batch of due recipients with `FOR UPDATE SKIP LOCKED`, marking them `sending`
@@ -20,7 +19,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use diesel_async::RunQueryDsl;
 use futures::StreamExt;
@@ -63,69 +62,6 @@ const MAX_ATTEMPTS: i32 = 8;
 /// An audience this large has the recipients' planner statistics refreshed after it is
 /// frozen (`wagent_db::Db::refresh_statistics`): below it, stale statistics cost little.
 const BULK_WRITE: i64 = 5_000;
-
-/// Freezes a campaign's audience at its start time and starts its dispatch.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct Launch {
-    pub(crate) campaign_id: Uuid,
-}
-
-impl Launch {
-    pub(crate) async fn enqueue(
-        c: &mut Conn,
-        org_id: Uuid,
-        campaign_id: Uuid,
-        at: Option<DateTime<Utc>>,
-    ) -> Result<(), wagent_db::Error> {
-        let mut job = NewJob::of(Some(org_id), &Self { campaign_id })
-            .unique(format!("campaigns.launch:{campaign_id}"));
-        if let Some(at) = at {
-            job = job.at(at);
-        }
-        wagent_jobs::enqueue(c, job).await?;
-        Ok(())
-    }
-}
-
-impl BackgroundJob for Launch {
-    const KIND: &'static str = "campaigns.launch";
-    type Context = Domain;
-
-    /// A launch that cannot happen leaves the campaign `failed` with the reason, never
-    /// `scheduled` forever.
-    async fn run(self, job: Job, domain: Domain) -> Result<(), JobError> {
-        let org_id = organization(&job)?;
-        let outcome = domain.launch_now(org_id, self.campaign_id).await;
-        let error = match outcome {
-            Ok(next) => return next.map_or(Ok(()), |d| Err(JobError::Later(d))),
-            Err(e) => e,
-        };
-        let last = job.attempts >= job.max_attempts;
-        let reason = match &error {
-            CampaignError::Common(CommonError::Internal(_)) if !last => {
-                return Err(JobError::Failed(format!("{error:?}")));
-            }
-            CampaignError::Common(CommonError::Internal(_)) => {
-                "could not start after several attempts; see the server log".to_owned()
-            }
-            other => format!("could not start: {other}"),
-        };
-        domain
-            .tx(Scope::org(org_id), async |c| -> Result<(), CommonError> {
-                super::set_status(
-                    c,
-                    org_id,
-                    self.campaign_id,
-                    CampaignStatus::Failed,
-                    Some(&reason),
-                )
-                .await
-            })
-            .await
-            .map_err(|e| JobError::Failed(format!("{e:?}")))?;
-        Ok(())
-    }
-}
 
 /// Sends a campaign's due recipients, one shard of several.
 #[derive(Debug, Serialize, Deserialize)]
@@ -186,7 +122,7 @@ impl BackgroundJob for Dispatch {
 
 impl Domain {
     /// The launch job's work. `Some(d)`: not due yet, look again in `d`.
-    async fn launch_now(
+    pub(super) async fn launch_now(
         &self,
         org_id: Uuid,
         campaign_id: Uuid,

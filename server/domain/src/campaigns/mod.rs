@@ -13,6 +13,7 @@
 mod audience;
 mod dispatch;
 mod in_thread;
+mod launch;
 pub mod message;
 mod tracking;
 
@@ -21,8 +22,9 @@ pub use self::{
     message::{ParameterSource, Part, Placeholder},
 };
 pub(crate) use self::{
-    dispatch::{Dispatch, Launch},
+    dispatch::Dispatch,
     in_thread::add_campaign_messages,
+    launch::Launch,
     tracking::{
         CampaignStatusUpdate, apply_campaign_statuses, attribute_opt_out, attribute_reply,
         pause_for_quality,
