@@ -657,7 +657,11 @@ async fn national_numbers_are_read_in_the_organizations_default_country() {
     let none = app.ok(&alice, org_country, json!({ "o": org })).await;
     assert!(none["organization"]["defaultCountry"].is_null(), "{none}");
     let last = import().await;
-    assert_eq!((&last["imported"], &last["invalid"]), (&json!(0), &json!(2)), "{last}");
+    assert_eq!(
+        (&last["imported"], &last["invalid"]),
+        (&json!(0), &json!(2)),
+        "{last}"
+    );
 
     let (_, refused) = app
         .gql(Some(&alice), COUNTRY, json!({ "o": org, "c": "XX" }))
@@ -673,7 +677,11 @@ async fn national_numbers_are_read_in_the_organizations_default_country() {
     assert_eq!(set["setOrganizationDefaultCountry"]["defaultCountry"], "BR");
 
     let last = import().await;
-    assert_eq!((&last["imported"], &last["invalid"]), (&json!(2), &json!(0)), "{last}");
+    assert_eq!(
+        (&last["imported"], &last["invalid"]),
+        (&json!(2), &json!(0)),
+        "{last}"
+    );
     let phones: Vec<(Value, Value)> = contacts(&app, &alice, &org)
         .await
         .iter()

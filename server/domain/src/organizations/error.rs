@@ -1,6 +1,8 @@
 use super::{api_tokens::MAX_DAYS, settings::MAX_KEYWORDS};
-use crate::whatsapp::keywords::KEYWORD_MAX_CHARS;
-use crate::error::{Code, CommonError, Problem, wraps_common_error};
+use crate::{
+    error::{Code, CommonError, Problem, wraps_common_error},
+    whatsapp::keywords::KEYWORD_MAX_CHARS,
+};
 
 /// What organizations, members, invitations and API tokens refuse.
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,7 @@ use diesel_async::RunQueryDsl;
 use serde_json::json;
 use wagent_db::{Conn, schema::organizations};
 
-use super::{OrganizationError, Organization, Result, audit, audit::Entry};
+use super::{Organization, OrganizationError, Result, audit, audit::Entry};
 use crate::{
     Access, Domain, Role,
     contacts::profile::read_country,
@@ -226,7 +226,10 @@ mod tests {
     fn wrong_keywords_are_refused_saying_why() {
         assert_eq!(refusal(&[], &["START"]), "add at least one opt-out keyword");
         assert_eq!(refusal(&["STOP"], &[]), "add at least one opt-in keyword");
-        assert_eq!(refusal(&["STOP", "  "], &["START"]), "the keyword must not be empty");
+        assert_eq!(
+            refusal(&["STOP", "  "], &["START"]),
+            "the keyword must not be empty"
+        );
         assert_eq!(
             refusal(&["STOP", "stop!"], &["START"]),
             "`stop!` is listed twice (keywords are compared without case or accents)"
