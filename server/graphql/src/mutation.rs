@@ -32,6 +32,28 @@ struct SetOrganizationTimeZoneInput {
 }
 
 #[derive(InputObject)]
+struct SetOrganizationConsentKeywordsInput {
+    organization_id: ID,
+    /// Words that, sent alone, stop a customer's marketing messages: 1 to 50, each at most
+    /// 40 characters. Compared without case, accents or punctuation around them.
+    opt_out: Vec<String>,
+    /// Words that, sent alone, resume them: 1 to 50, none also an opt-out word.
+    opt_in: Vec<String>,
+}
+
+#[derive(InputObject)]
+struct ResetOrganizationConsentKeywordsInput {
+    organization_id: ID,
+}
+
+#[derive(InputObject)]
+struct SetOrganizationDefaultCountryInput {
+    organization_id: ID,
+    /// ISO 3166 alpha-2 (`BR`); null for none.
+    default_country: Option<String>,
+}
+
+#[derive(InputObject)]
 struct InviteMemberInput {
     organization_id: ID,
     email: String,
@@ -148,6 +170,49 @@ impl CoreMutation {
         let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
         let org = domain(ctx)
             .set_organization_time_zone(&access, &input.time_zone)
+            .await
+            .gql(ctx)?;
+        Ok(OrganizationObject::loaded(access, org))
+    }
+
+    /// Admin or Owner: the words that stop and resume a customer's marketing messages.
+    async fn set_organization_consent_keywords(
+        &self,
+        ctx: &Context<'_>,
+        input: SetOrganizationConsentKeywordsInput,
+    ) -> async_graphql::Result<OrganizationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let org = domain(ctx)
+            .set_organization_consent_keywords(&access, &input.opt_out, &input.opt_in)
+            .await
+            .gql(ctx)?;
+        Ok(OrganizationObject::loaded(access, org))
+    }
+
+    /// Admin or Owner: the consent keywords every organization starts with.
+    async fn reset_organization_consent_keywords(
+        &self,
+        ctx: &Context<'_>,
+        input: ResetOrganizationConsentKeywordsInput,
+    ) -> async_graphql::Result<OrganizationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let org = domain(ctx)
+            .reset_organization_consent_keywords(&access)
+            .await
+            .gql(ctx)?;
+        Ok(OrganizationObject::loaded(access, org))
+    }
+
+    /// Admin or Owner: the country a contact list's numbers without a country code are read
+    /// in, when the import names none.
+    async fn set_organization_default_country(
+        &self,
+        ctx: &Context<'_>,
+        input: SetOrganizationDefaultCountryInput,
+    ) -> async_graphql::Result<OrganizationObject> {
+        let access = guard(ctx, &input.organization_id, Role::Admin, Intent::Write).await?;
+        let org = domain(ctx)
+            .set_organization_default_country(&access, input.default_country.as_deref())
             .await
             .gql(ctx)?;
         Ok(OrganizationObject::loaded(access, org))

@@ -224,6 +224,22 @@ impl OrganizationObject {
         Ok(&self.row(ctx).await?.time_zone)
     }
 
+    /// ISO 3166 alpha-2 (`BR`): a contact list's numbers without a country code are read in
+    /// it when the import names no country. Null: such numbers are tried as international.
+    async fn default_country(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok(self.row(ctx).await?.default_country.as_deref())
+    }
+
+    /// Words that, sent alone, stop a customer's marketing messages.
+    async fn opt_out_keywords(&self, ctx: &Context<'_>) -> async_graphql::Result<&[String]> {
+        Ok(&self.row(ctx).await?.opt_out_keywords)
+    }
+
+    /// Words that, sent alone, resume a customer's marketing messages.
+    async fn opt_in_keywords(&self, ctx: &Context<'_>) -> async_graphql::Result<&[String]> {
+        Ok(&self.row(ctx).await?.opt_in_keywords)
+    }
+
     /// The caller's role here.
     async fn viewer_role(&self) -> GqlRole {
         self.access.role().into()

@@ -114,6 +114,10 @@ type Documents = {
     "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n": typeof types.SetOrganizationTimeZoneDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": typeof types.OrganizationSetupDocument,
+    "\n  query OrganizationContactSettings($id: ID!) {\n    organization(id: $id) {\n      id\n      defaultCountry\n      optOutKeywords\n      optInKeywords\n    }\n  }\n": typeof types.OrganizationContactSettingsDocument,
+    "\n  mutation SetOrganizationDefaultCountry($input: SetOrganizationDefaultCountryInput!) {\n    setOrganizationDefaultCountry(input: $input) {\n      id\n      defaultCountry\n    }\n  }\n": typeof types.SetOrganizationDefaultCountryDocument,
+    "\n  mutation SetOrganizationConsentKeywords($input: SetOrganizationConsentKeywordsInput!) {\n    setOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n": typeof types.SetOrganizationConsentKeywordsDocument,
+    "\n  mutation ResetOrganizationConsentKeywords($input: ResetOrganizationConsentKeywordsInput!) {\n    resetOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n": typeof types.ResetOrganizationConsentKeywordsDocument,
     "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n": typeof types.SegmentFilterPartsFragmentDoc,
     "\n  query Segments($id: ID!) {\n    organization(id: $id) {\n      id\n      segments {\n        id\n        name\n        contactCount\n        contactsCsvUrl\n        updatedAt\n      }\n    }\n  }\n": typeof types.SegmentsDocument,
     "\n  query Segment($id: ID!, $segmentId: ID!) {\n    organization(id: $id) {\n      id\n      segment(id: $segmentId) {\n        id\n        name\n        filter {\n          ...SegmentFilterParts\n        }\n      }\n    }\n  }\n": typeof types.SegmentDocument,
@@ -240,6 +244,10 @@ const documents: Documents = {
     "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n": types.SetOrganizationTimeZoneDocument,
     "\n  query OrganizationOverview($id: ID!) {\n    organization(id: $id) {\n      id\n      members(first: 100) {\n        nodes {\n          role\n          user {\n            id\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.OrganizationOverviewDocument,
     "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n": types.OrganizationSetupDocument,
+    "\n  query OrganizationContactSettings($id: ID!) {\n    organization(id: $id) {\n      id\n      defaultCountry\n      optOutKeywords\n      optInKeywords\n    }\n  }\n": types.OrganizationContactSettingsDocument,
+    "\n  mutation SetOrganizationDefaultCountry($input: SetOrganizationDefaultCountryInput!) {\n    setOrganizationDefaultCountry(input: $input) {\n      id\n      defaultCountry\n    }\n  }\n": types.SetOrganizationDefaultCountryDocument,
+    "\n  mutation SetOrganizationConsentKeywords($input: SetOrganizationConsentKeywordsInput!) {\n    setOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n": types.SetOrganizationConsentKeywordsDocument,
+    "\n  mutation ResetOrganizationConsentKeywords($input: ResetOrganizationConsentKeywordsInput!) {\n    resetOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n": types.ResetOrganizationConsentKeywordsDocument,
     "\n  fragment SegmentFilterParts on SegmentFilter {\n    tags {\n      allOf\n      anyOf\n      noneOf\n    }\n    fields {\n      key\n      operator\n      value\n    }\n    countries\n    marketing\n    activity {\n      direction\n      operator\n      at\n      days\n    }\n  }\n": types.SegmentFilterPartsFragmentDoc,
     "\n  query Segments($id: ID!) {\n    organization(id: $id) {\n      id\n      segments {\n        id\n        name\n        contactCount\n        contactsCsvUrl\n        updatedAt\n      }\n    }\n  }\n": types.SegmentsDocument,
     "\n  query Segment($id: ID!, $segmentId: ID!) {\n    organization(id: $id) {\n      id\n      segment(id: $segmentId) {\n        id\n        name\n        filter {\n          ...SegmentFilterParts\n        }\n      }\n    }\n  }\n": types.SegmentDocument,
@@ -680,6 +688,22 @@ export function graphql(source: "\n  query OrganizationOverview($id: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrganizationSetup($id: ID!) {\n    organization(id: $id) {\n      id\n      invitations(first: 1) {\n        nodes {\n          id\n        }\n      }\n      apiTokens(first: 1) {\n        nodes {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrganizationContactSettings($id: ID!) {\n    organization(id: $id) {\n      id\n      defaultCountry\n      optOutKeywords\n      optInKeywords\n    }\n  }\n"): (typeof documents)["\n  query OrganizationContactSettings($id: ID!) {\n    organization(id: $id) {\n      id\n      defaultCountry\n      optOutKeywords\n      optInKeywords\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOrganizationDefaultCountry($input: SetOrganizationDefaultCountryInput!) {\n    setOrganizationDefaultCountry(input: $input) {\n      id\n      defaultCountry\n    }\n  }\n"): (typeof documents)["\n  mutation SetOrganizationDefaultCountry($input: SetOrganizationDefaultCountryInput!) {\n    setOrganizationDefaultCountry(input: $input) {\n      id\n      defaultCountry\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetOrganizationConsentKeywords($input: SetOrganizationConsentKeywordsInput!) {\n    setOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n"): (typeof documents)["\n  mutation SetOrganizationConsentKeywords($input: SetOrganizationConsentKeywordsInput!) {\n    setOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetOrganizationConsentKeywords($input: ResetOrganizationConsentKeywordsInput!) {\n    resetOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n"): (typeof documents)["\n  mutation ResetOrganizationConsentKeywords($input: ResetOrganizationConsentKeywordsInput!) {\n    resetOrganizationConsentKeywords(input: $input) {\n      id\n      optOutKeywords\n      optInKeywords\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -14,6 +14,7 @@ describe('permissionsFor', () => {
       viewAuditLog: false,
       renameOrganization: false,
       changeTimeZone: false,
+      changeContactSettings: false,
       leave: true,
     });
   });
@@ -21,7 +22,7 @@ describe('permissionsFor', () => {
   it('gives Admins everything but ownership transfer', () => {
     const can = permissionsFor('ADMIN');
     expect(can.inviteMembers && can.changeRoles && can.removeMembers && can.manageApiTokens).toBe(true);
-    expect(can.viewAuditLog && can.renameOrganization && can.changeTimeZone && can.manageInvitations && can.leave).toBe(true);
+    expect(can.viewAuditLog && can.renameOrganization && can.changeTimeZone && can.changeContactSettings && can.manageInvitations && can.leave).toBe(true);
     expect(can.transferOwnership).toBe(false);
   });
 

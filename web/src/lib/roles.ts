@@ -31,6 +31,8 @@ export interface OrganizationPermissions {
   viewAuditLog: boolean;
   renameOrganization: boolean;
   changeTimeZone: boolean;
+  /** The default country for contact lists and the consent keywords. */
+  changeContactSettings: boolean;
   leave: boolean;
 }
 
@@ -46,6 +48,7 @@ export function permissionsFor(role: Role | null | undefined): OrganizationPermi
     viewAuditLog: admin,
     renameOrganization: admin,
     changeTimeZone: admin,
+    changeContactSettings: admin,
     leave: role != null,
   };
 }

@@ -405,3 +405,92 @@ async fn an_erasure_that_deadlocks_with_a_webhook_is_tried_again_and_completes()
     let list = app.ok(&alice, CONTACTS, vars).await;
     assert!(contacts(&list).is_empty(), "{list}");
 }
+
+const KEYWORDS: &str = "mutation($o: ID!, $out: [String!]!, $in: [String!]!) { setOrganizationConsentKeywords(input: {organizationId: $o, optOut: $out, optIn: $in}) { optOutKeywords optInKeywords } }";
+
+const ORG_KEYWORDS: &str =
+    "query($o: ID!) { organization(id: $o) { optOutKeywords optInKeywords } }";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn customers_stop_and_resume_by_the_words_an_admin_chose() {
+    let app = TestApp::spawn().await;
+    let (org, _, pn) = connected(&app).await;
+    let alice = app.sign_in("alice").await;
+    app.add_member(&org, "alice", "carol", "MEMBER").await;
+    let carol = app.sign_in("carol").await;
+    let vars = json!({ "o": org });
+    let ours = json!({ "o": org, "out": [" Chega ", "UNSUBSCRIBE"], "in": ["Volto"] });
+
+    // A Member reads the words but may not change them.
+    let words = app.ok(&carol, ORG_KEYWORDS, vars.clone()).await;
+    assert!(
+        words["organization"]["optOutKeywords"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("PARAR")),
+        "{words}"
+    );
+    let (_, refused) = app.gql(Some(&carol), KEYWORDS, ours.clone()).await;
+    assert_eq!(code(&refused), "FORBIDDEN");
+
+    // A word cannot both stop and resume; nothing changes.
+    let (_, refused) = app
+        .gql(
+            Some(&alice),
+            KEYWORDS,
+            json!({ "o": org, "out": ["CHEGA"], "in": ["chegá"] }),
+        )
+        .await;
+    assert_eq!(code(&refused), "VALIDATION");
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "`chegá` cannot both stop and resume marketing messages"
+    );
+    assert_eq!(app.ok(&alice, ORG_KEYWORDS, vars.clone()).await, words);
+
+    let set = app.ok(&alice, KEYWORDS, ours).await;
+    assert_eq!(
+        set["setOrganizationConsentKeywords"],
+        json!({ "optOutKeywords": ["Chega", "UNSUBSCRIBE"], "optInKeywords": ["Volto"] })
+    );
+
+    // PARAR, a default word no longer on the list, is just a message.
+    customer_writes(&app, &pn, ana_writes("PARAR")).await;
+    eventually(&app, &alice, THREAD, vars.clone(), |d| inbound(d) == 1).await;
+    app.jobs_drained().await;
+    let thread = app.ok(&alice, THREAD, vars.clone()).await;
+    assert!(confirmations(&thread).is_empty(), "{thread}");
+    let list = app.ok(&alice, CONTACTS, vars.clone()).await;
+    assert_eq!(contacts(&list)[0]["marketing"], "UNKNOWN");
+
+    // The organization's own word opts her out, and she is told which word brings her back.
+    customer_writes(&app, &pn, ana_writes("chega!")).await;
+    let thread = eventually(&app, &alice, THREAD, vars.clone(), |d| {
+        confirmations(d).len() == 1
+            && d["organization"]["conversations"]["nodes"][0]["contact"]["marketing"] == "OPTED_OUT"
+    })
+    .await;
+    let told = confirmations(&thread);
+    assert!(told[0].contains("Reply VOLTO"), "{told:?}");
+
+    // Back to the defaults: VOLTAR resumes again, and the confirmation names PARAR.
+    let reset = app
+        .ok(
+            &alice,
+            "mutation($o: ID!) { resetOrganizationConsentKeywords(input: {organizationId: $o}) { optOutKeywords optInKeywords } }",
+            vars.clone(),
+        )
+        .await;
+    assert_eq!(
+        reset["resetOrganizationConsentKeywords"],
+        words["organization"]
+    );
+    customer_writes(&app, &pn, ana_writes("Voltar")).await;
+    let thread = eventually(&app, &alice, THREAD, vars.clone(), |d| {
+        confirmations(d).len() == 2
+            && d["organization"]["conversations"]["nodes"][0]["contact"]["marketing"] == "OPTED_IN"
+    })
+    .await;
+    let told = confirmations(&thread);
+    assert!(told[1].contains("Responda PARAR"), "{told:?}");
+}

@@ -628,3 +628,82 @@ fn report_cells_are_quoted_and_formulas_defused() {
         "+5511987650001,-12.5,'-1+1,'+1.,'-.5\r\n"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn national_numbers_are_read_in_the_organizations_default_country() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Loja").await;
+    let alice = app.sign_in("alice").await;
+    const COUNTRY: &str = "mutation($o: ID!, $c: String) { setOrganizationDefaultCountry(input: {organizationId: $o, defaultCountry: $c}) { defaultCountry } }";
+    // No country on the import: the organization's, when it has one.
+    const IMPORT_HERE: &str = "mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!) { importContacts(input: {organizationId: $o, importId: $i, mapping: $m, duplicates: SKIP}) { id } }";
+    const CSV: &str = "name,phone\nAna,(11) 98765-0001\nBruno,21 99876-0002\n";
+    let import = async || {
+        let (_, uploaded) = upload(&app, &alice, &org, "list.csv", CSV.into()).await;
+        let id = uploaded["importId"].as_str().unwrap().to_owned();
+        let mut sub = Subscriber::connect(&app.ws_url(), &alice, "graphql-transport-ws")
+            .await
+            .unwrap();
+        sub.subscribe("1", PROGRESS, json!({ "o": org, "i": id }), true)
+            .await;
+        let m = mapping(&[("name", "name"), ("phone", "phone")]);
+        app.ok(&alice, IMPORT_HERE, json!({ "o": org, "i": id, "m": m }))
+            .await;
+        follow(&mut sub).await.pop().unwrap()
+    };
+
+    // Without a default country they are tried as international numbers, as ever: none is.
+    let org_country = "query($o: ID!) { organization(id: $o) { defaultCountry } }";
+    let none = app.ok(&alice, org_country, json!({ "o": org })).await;
+    assert!(none["organization"]["defaultCountry"].is_null(), "{none}");
+    let last = import().await;
+    assert_eq!(
+        (&last["imported"], &last["invalid"]),
+        (&json!(0), &json!(2)),
+        "{last}"
+    );
+
+    let (_, refused) = app
+        .gql(Some(&alice), COUNTRY, json!({ "o": org, "c": "XX" }))
+        .await;
+    assert_eq!(code(&refused), "VALIDATION");
+    assert_eq!(
+        refused["errors"][0]["message"],
+        "`XX` is not a country code (such as BR)"
+    );
+    let set = app
+        .ok(&alice, COUNTRY, json!({ "o": org, "c": " br " }))
+        .await;
+    assert_eq!(set["setOrganizationDefaultCountry"]["defaultCountry"], "BR");
+
+    let last = import().await;
+    assert_eq!(
+        (&last["imported"], &last["invalid"]),
+        (&json!(2), &json!(0)),
+        "{last}"
+    );
+    let phones: Vec<(Value, Value)> = contacts(&app, &alice, &org)
+        .await
+        .iter()
+        .map(|c| (c["phone"].clone(), c["country"].clone()))
+        .collect();
+    assert_eq!(
+        phones,
+        [
+            (json!("5511987650001"), json!("BR")),
+            (json!("5521998760002"), json!("BR"))
+        ]
+    );
+
+    // A Member may not change it; an Admin may clear it.
+    app.add_member(&org, "alice", "carol", "MEMBER").await;
+    let carol = app.sign_in("carol").await;
+    let (_, refused) = app
+        .gql(Some(&carol), COUNTRY, json!({ "o": org, "c": "PT" }))
+        .await;
+    assert_eq!(code(&refused), "FORBIDDEN");
+    let cleared = app
+        .ok(&alice, COUNTRY, json!({ "o": org, "c": null }))
+        .await;
+    assert!(cleared["setOrganizationDefaultCountry"]["defaultCountry"].is_null());
+}

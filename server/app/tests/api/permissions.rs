@@ -64,6 +64,10 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             })
             .await
         }
+        "`organization` settings (time zone, default country, consent keywords)" => case.run("query($o: ID!) { organization(id: $o) { timeZone defaultCountry optOutKeywords optInKeywords } }", json!({})).await,
+        "`setOrganizationDefaultCountry`" => case.run("mutation($o: ID!) { setOrganizationDefaultCountry(input: {organizationId: $o, defaultCountry: \"PT\"}) { defaultCountry } }", json!({})).await,
+        "`setOrganizationConsentKeywords`" => case.run("mutation($o: ID!) { setOrganizationConsentKeywords(input: {organizationId: $o, optOut: [\"CHEGA\"], optIn: [\"VOLTO\"]}) { optOutKeywords } }", json!({})).await,
+        "`resetOrganizationConsentKeywords`" => case.run("mutation($o: ID!) { resetOrganizationConsentKeywords(input: {organizationId: $o}) { optOutKeywords } }", json!({})).await,
         "`setOrganizationTimeZone`" => case.run("mutation($o: ID!) { setOrganizationTimeZone(input: {organizationId: $o, timeZone: \"Europe/Lisbon\"}) { timeZone } }", json!({})).await,
         "`renameOrganization`" => case.run("mutation($o: ID!) { renameOrganization(input: {organizationId: $o, name: \"Renamed\"}) { name } }", json!({})).await,
         "`inviteMember` as Member or Admin" => case.run("mutation($o: ID!) { inviteMember(input: {organizationId: $o, email: \"new@example.com\", role: ADMIN}) { acceptUrl } }", json!({})).await,

@@ -1,5 +1,8 @@
-use super::api_tokens::MAX_DAYS;
-use crate::error::{Code, CommonError, Problem, wraps_common_error};
+use super::{api_tokens::MAX_DAYS, settings::MAX_KEYWORDS};
+use crate::{
+    error::{Code, CommonError, Problem, wraps_common_error},
+    whatsapp::keywords::KEYWORD_MAX_CHARS,
+};
 
 /// What organizations, members, invitations and API tokens refuse.
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +54,19 @@ pub enum OrganizationError {
     TokenLifetime,
     #[error("this token is already revoked")]
     TokenAlreadyRevoked,
+
+    #[error("add at least one {0} keyword")]
+    NoKeywords(&'static str),
+    #[error("at most {max} {0} keywords", max = MAX_KEYWORDS)]
+    TooManyKeywords(&'static str),
+    #[error("`{0}` is not a keyword: it needs a letter or a digit")]
+    NotAKeyword(String),
+    #[error("`{0}…` is too long: a keyword is at most {max} characters", max = KEYWORD_MAX_CHARS)]
+    KeywordTooLong(String),
+    #[error("`{0}` is listed twice (keywords are compared without case or accents)")]
+    KeywordTwice(String),
+    #[error("`{0}` cannot both stop and resume marketing messages")]
+    KeywordBothWays(String),
 }
 
 wraps_common_error!(OrganizationError);
@@ -78,7 +94,13 @@ impl Problem for OrganizationError {
             | Self::InvitationRevoked
             | Self::InvitationExpired
             | Self::TokenLifetime
-            | Self::TokenAlreadyRevoked => Code::Validation,
+            | Self::TokenAlreadyRevoked
+            | Self::NoKeywords(_)
+            | Self::TooManyKeywords(_)
+            | Self::NotAKeyword(_)
+            | Self::KeywordTooLong(_)
+            | Self::KeywordTwice(_)
+            | Self::KeywordBothWays(_) => Code::Validation,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Organizations, the tenants, and who belongs to them: members and their roles
 //! (`members`), invitations by e-mail link (`invitations`), integrators' API tokens
 //! (`api_tokens`), the people behind sign-ins (`users`) and the audit log (`audit`). This
-//! file holds the organization itself: creating, renaming, the caller's memberships.
+//! file holds the organization itself: creating, renaming, the caller's memberships;
+//! `settings` its consent keywords and default country.
 
 mod api_tokens;
 pub(crate) mod audit;
@@ -10,6 +11,7 @@ mod events;
 mod invitations;
 mod members;
 mod models;
+mod settings;
 pub(crate) mod token_cache;
 mod users;
 
@@ -35,6 +37,7 @@ pub use self::{
         ApiToken, AuditEvent, Invitation, InvitationStatus, Member, Membership, Organization,
         RoleColumn, User,
     },
+    settings::{ConsentKeywords, MAX_KEYWORDS},
     users::Identity,
 };
 use crate::{

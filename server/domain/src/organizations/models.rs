@@ -24,6 +24,12 @@ pub struct Organization {
     pub created_at: DateTime<Utc>,
     /// The IANA time zone that campaign schedules are read in.
     pub time_zone: String,
+    /// ISO 3166 alpha-2: a contact list's numbers without a country code are read in it.
+    pub default_country: Option<String>,
+    /// Words that, sent alone, stop marketing messages (compared without case or accents).
+    pub opt_out_keywords: Vec<String>,
+    /// Words that, sent alone, resume marketing messages.
+    pub opt_in_keywords: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,6 +23,9 @@ use crate::{
     values::E164,
 };
 
+/// The longest message read as a keyword, and so the longest keyword an organization may set.
+pub(crate) const KEYWORD_MAX_CHARS: usize = 40;
+
 /// The word as compared: upper-case, accents and surrounding punctuation removed.
 pub(crate) fn normal_keyword(text: &str) -> String {
     text.nfd()
@@ -119,7 +122,7 @@ pub(super) async fn apply_keyword(
         return Ok(());
     };
     // A keyword is a word or two, never a sentence that happens to contain one.
-    if body.chars().count() > 40 {
+    if body.chars().count() > KEYWORD_MAX_CHARS {
         return Ok(());
     }
     let word = normal_keyword(body);

@@ -21,7 +21,7 @@ mod error;
 mod inbound;
 pub(crate) mod jobs;
 mod key_rotation;
-mod keywords;
+pub(crate) mod keywords;
 mod media;
 mod send;
 mod templates;

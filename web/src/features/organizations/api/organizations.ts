@@ -65,3 +65,44 @@ export const OrganizationSetupDocument = graphql(`
     }
   }
 `);
+
+/** The settings that contact lists and customers' consent words follow. */
+export const OrganizationContactSettingsDocument = graphql(`
+  query OrganizationContactSettings($id: ID!) {
+    organization(id: $id) {
+      id
+      defaultCountry
+      optOutKeywords
+      optInKeywords
+    }
+  }
+`);
+
+export const SetOrganizationDefaultCountryDocument = graphql(`
+  mutation SetOrganizationDefaultCountry($input: SetOrganizationDefaultCountryInput!) {
+    setOrganizationDefaultCountry(input: $input) {
+      id
+      defaultCountry
+    }
+  }
+`);
+
+export const SetOrganizationConsentKeywordsDocument = graphql(`
+  mutation SetOrganizationConsentKeywords($input: SetOrganizationConsentKeywordsInput!) {
+    setOrganizationConsentKeywords(input: $input) {
+      id
+      optOutKeywords
+      optInKeywords
+    }
+  }
+`);
+
+export const ResetOrganizationConsentKeywordsDocument = graphql(`
+  mutation ResetOrganizationConsentKeywords($input: ResetOrganizationConsentKeywordsInput!) {
+    resetOrganizationConsentKeywords(input: $input) {
+      id
+      optOutKeywords
+      optInKeywords
+    }
+  }
+`);

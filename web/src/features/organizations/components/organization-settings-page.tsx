@@ -5,6 +5,8 @@ import { Button } from '@/components/ui/button';
 import { FormError, Notice } from '@/components/ui/feedback';
 import { Card, Field, PageHeader } from '@/components/ui/layout';
 import { RenameOrganizationDocument } from '@/features/organizations/api/organizations';
+import { ConsentKeywordsCard } from '@/features/organizations/components/consent-keywords-card';
+import { DefaultCountryCard } from '@/features/organizations/components/default-country-card';
 import { TimeZoneCard } from '@/features/organizations/components/time-zone-card';
 import { formatDateTime } from '@/lib/format';
 import { useCurrentOrganization } from '@/lib/organization-context';
@@ -76,6 +78,8 @@ export function OrganizationSettingsPage() {
         </form>
       </Card>
       <TimeZoneCard />
+      <DefaultCountryCard />
+      <ConsentKeywordsCard />
       <Card title="Details">
         <dl className="details">
           <dt>Organization ID</dt>
