@@ -25,7 +25,7 @@ pub(crate) use self::{
     in_thread::add_campaign_messages,
     tracking::{
         CampaignStatusUpdate, apply_campaign_statuses, attribute_opt_out, attribute_reply,
-        pause_for_quality,
+        erase_recipients, pause_for_quality,
     },
 };
 
