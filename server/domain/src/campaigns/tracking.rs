@@ -759,6 +759,14 @@ fn apply_one(r: &mut Recipient, s: &wagent_meta::webhook::StatusUpdate) -> Optio
             } else if was == RecipientStatus::Queued {
                 d.queued -= 1;
             }
+            // Meta accepted it (the status names its message), and the run recording the send
+            // will find it settled: count it sent here, as the run would have, so that the
+            // funnel does not depend on which of the two came first.
+            if matches!(was, RecipientStatus::Sending | RecipientStatus::Unknown)
+                && t.sent_at.is_none()
+            {
+                d.sent += 1;
+            }
             let per_user_limit = error.is_some_and(|e| e.code == 131049);
             if per_user_limit && t.retry_per_user_limit && t.attempts < 2 {
                 r.requeue = true;

@@ -1,10 +1,9 @@
 // @vitest-environment happy-dom
-import { act } from 'react';
 import { describe, expect, it } from 'vitest';
 
 import { NotificationBell, unreadLabel } from '@/features/notifications/components/notification-bell';
 import { stubGraphqlFetch, testClient, withApp } from '@/test/graphql';
-import { render, waitFor } from '@/test/render';
+import { click, render, waitFor } from '@/test/render';
 
 function notification(id: string, campaignId: string, readAt: string | null) {
   return {
@@ -46,7 +45,7 @@ describe('NotificationBell', () => {
     expect(button.getAttribute('aria-label')).toBe('Notifications, 2 unread');
     expect(button.getAttribute('aria-expanded')).toBe('false');
 
-    await act(async () => button.click());
+    await click(button);
     await waitFor(() => expect(view.allByTestId('notification')).toHaveLength(2));
     expect(button.getAttribute('aria-expanded')).toBe('true');
     expect(button.getAttribute('aria-controls')).toBe(view.byTestId('notification-panel')!.id);
@@ -54,7 +53,7 @@ describe('NotificationBell', () => {
     expect(link.getAttribute('href')).toBe('/orgs/org-1/campaigns/c-1');
     expect(link.textContent).toContain('Business Account locked');
 
-    await act(async () => link.click());
+    await click(link);
     await waitFor(() => expect(calls.some((c) => c.operationName === 'MarkNotificationsRead')).toBe(true));
     const mark = calls.find((c) => c.operationName === 'MarkNotificationsRead')!;
     expect(mark.variables).toEqual({ organizationId: 'org-1', ids: ['n-1'] });
@@ -65,7 +64,7 @@ describe('NotificationBell', () => {
     const { view } = await renderBell({ NotificationBell: () => bell(0, [notification('n-1', 'c-1', '2026-12-04T11:00:00Z')]) });
     await waitFor(() => expect(view.byTestId('notification-bell')?.getAttribute('aria-label')).toBe('Notifications'));
     expect(view.byTestId('notification-count')).toBeNull();
-    await act(async () => view.byTestId('notification-bell')!.click());
+    await click(view.byTestId('notification-bell'));
     await waitFor(() => expect(view.allByTestId('notification')).toHaveLength(1));
     expect(view.byTestId('notifications-mark-all')).toBeNull();
   });
