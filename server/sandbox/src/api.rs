@@ -663,7 +663,11 @@ async fn add_fault(inner: Data<&Arc<Inner>>, body: Body) -> Response {
                 let code = code
                     .as_i64()
                     .filter(|c| crate::faults::known(*c))
-                    .ok_or_else(|| ApiError::bad(format!("code {code} is not one of Meta's codes the sandbox knows")))?;
+                    .ok_or_else(|| {
+                        ApiError::bad(format!(
+                            "code {code} is not one of Meta's codes the sandbox knows"
+                        ))
+                    })?;
                 Answer::Error(code)
             }
             (Value::Null, Some("held_for_quality_assessment")) => Answer::Held,

@@ -243,14 +243,8 @@ mod tests {
             fault(None, Answer::Error(131031), None),
             fault(Some("55"), Answer::Error(131056), Some(1)),
         ];
-        assert_eq!(
-            take(&mut faults, "pn", "55"),
-            Some(Answer::Error(131056))
-        );
-        assert_eq!(
-            take(&mut faults, "pn", "55"),
-            Some(Answer::Error(131031))
-        );
+        assert_eq!(take(&mut faults, "pn", "55"), Some(Answer::Error(131056)));
+        assert_eq!(take(&mut faults, "pn", "55"), Some(Answer::Error(131031)));
         assert_eq!(take(&mut faults, "other", "55"), None);
         assert_eq!(faults.len(), 1);
     }

@@ -286,7 +286,11 @@ pub(crate) fn send(
         conversation_id: uuid::Uuid::new_v4().simple().to_string(),
         biz_opaque,
         // A held send hears nothing until Meta's pacing decides.
-        steps: if held { Vec::new() } else { plan(kind, fate, &config) },
+        steps: if held {
+            Vec::new()
+        } else {
+            plan(kind, fate, &config)
+        },
     };
     let inner = inner.clone();
     tokio::spawn(async move {

@@ -57,9 +57,7 @@ async fn campaign(
 
 /// The campaign's recipients by address.
 async fn recipients(app: &TestApp, token: &str, org: &str, c: &str) -> BTreeMap<String, Value> {
-    let data = app
-        .ok(token, RECIPIENTS, json!({ "o": org, "c": c }))
-        .await;
+    let data = app.ok(token, RECIPIENTS, json!({ "o": org, "c": c })).await;
     data["organization"]["campaign"]["recipients"]["nodes"]
         .as_array()
         .unwrap()
@@ -96,7 +94,9 @@ async fn each_of_meta_s_answers_decides_its_recipient_s_fate() {
     ];
     let mut csv = String::from("phone,name,tier,tags\n");
     for (digits, answer, ..) in cases {
-        csv.push_str(&format!("+55 11 98888-01{digits},Customer {digits},gold,fates\n"));
+        csv.push_str(&format!(
+            "+55 11 98888-01{digits},Customer {digits},gold,fates\n"
+        ));
         if answer.as_object().unwrap().is_empty() {
             continue;
         }
@@ -115,9 +115,7 @@ async fn each_of_meta_s_answers_decides_its_recipient_s_fate() {
     // The pair-rate refusal comes back six seconds later and is sent then.
     let done = eventually(&app, &alice, CAMPAIGN, json!({ "o": org, "c": c }), |d| {
         let s = &d["organization"]["campaign"]["stats"];
-        d["organization"]["campaign"]["status"] == "COMPLETED"
-            && s["failed"] == 6
-            && s["read"] == 2
+        d["organization"]["campaign"]["status"] == "COMPLETED" && s["failed"] == 6 && s["read"] == 2
     })
     .await;
     let campaign = &done["organization"]["campaign"];
@@ -134,7 +132,10 @@ async fn each_of_meta_s_answers_decides_its_recipient_s_fate() {
         .iter()
         .map(|f| {
             assert!(f["label"].is_string(), "Meta's words for {f}");
-            (f["key"].as_str().unwrap().to_owned(), f["count"].as_i64().unwrap())
+            (
+                f["key"].as_str().unwrap().to_owned(),
+                f["count"].as_i64().unwrap(),
+            )
         })
         .collect();
     by_code.sort();
@@ -182,8 +183,7 @@ async fn each_of_meta_s_answers_decides_its_recipient_s_fate() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn refusals_that_need_a_person_pause_the_campaign_and_a_red_number_pauses_its_campaigns()
-{
+async fn refusals_that_need_a_person_pause_the_campaign_and_a_red_number_pauses_its_campaigns() {
     let app = TestApp::spawn().await;
     let (org, number, pn) = connected(&app).await;
     let alice = app.sign_in("alice").await;
@@ -248,10 +248,16 @@ async fn refusals_that_need_a_person_pause_the_campaign_and_a_red_number_pauses_
         json!({ "retryPerUserLimit": true }),
     )
     .await;
-    let back = eventually(&app, &alice, RECIPIENTS, json!({ "o": org, "c": capped }), |d| {
-        let r = &d["organization"]["campaign"]["recipients"]["nodes"][0];
-        r["status"] == "QUEUED" && r["errorCode"] == 131049
-    })
+    let back = eventually(
+        &app,
+        &alice,
+        RECIPIENTS,
+        json!({ "o": org, "c": capped }),
+        |d| {
+            let r = &d["organization"]["campaign"]["recipients"]["nodes"][0];
+            r["status"] == "QUEUED" && r["errorCode"] == 131049
+        },
+    )
     .await;
     let r = &back["organization"]["campaign"]["recipients"]["nodes"][0];
     assert!(
@@ -300,7 +306,11 @@ async fn refusals_that_need_a_person_pause_the_campaign_and_a_red_number_pauses_
     let mine = app.ok(&alice, bell, json!({ "o": org })).await;
     assert_eq!(mine["organization"]["unreadNotifications"], 5, "{mine}");
     let list = mine["organization"]["notifications"].as_array().unwrap();
-    assert_eq!(list[0]["campaignId"], capped.as_str(), "newest first: {mine}");
+    assert_eq!(
+        list[0]["campaignId"],
+        capped.as_str(),
+        "newest first: {mine}"
+    );
     assert!(list[0]["body"].as_str().unwrap().contains("RED"));
     for (c, code, words) in &launched {
         let n = list
@@ -310,7 +320,10 @@ async fn refusals_that_need_a_person_pause_the_campaign_and_a_red_number_pauses_
         assert_eq!(n["kind"], "CAMPAIGN_PAUSED");
         assert!(n["title"].as_str().unwrap().contains("paused"), "{n}");
         let body = n["body"].as_str().unwrap();
-        assert!(body.contains(&code.to_string()) && body.contains(words), "{n}");
+        assert!(
+            body.contains(&code.to_string()) && body.contains(words),
+            "{n}"
+        );
         assert_eq!(n["readAt"], Value::Null);
     }
     // Bob, an Admin of the organization who created none of them, and Carol, the owner of
@@ -331,7 +344,9 @@ async fn refusals_that_need_a_person_pause_the_campaign_and_a_red_number_pauses_
     let first = list[0]["id"].clone();
     let after = app.ok(&bob, mark, json!({ "o": org, "i": [first] })).await;
     assert_eq!(after["markNotificationsRead"], 0);
-    let after = app.ok(&alice, mark, json!({ "o": org, "i": [first] })).await;
+    let after = app
+        .ok(&alice, mark, json!({ "o": org, "i": [first] }))
+        .await;
     assert_eq!(after["markNotificationsRead"], 4);
     let after = app.ok(&alice, mark, json!({ "o": org, "i": null })).await;
     assert_eq!(after["markNotificationsRead"], 0);

@@ -18,7 +18,8 @@ use crate::{
 /// are the input's other fields.
 const IMPORT: &str = "mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!) { importContacts(input: {organizationId: $o, importId: $i, defaultCountry: \"BR\", mapping: $m, OPTIONS}) { id status } }";
 
-pub(crate) const CREATE: &str = "mutation($i: CampaignInput!) { createCampaign(input: $i) { id status } }";
+pub(crate) const CREATE: &str =
+    "mutation($i: CampaignInput!) { createCampaign(input: $i) { id status } }";
 
 pub(crate) const CAMPAIGN: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { id name status statusReason launchedAt finishedAt stats { audience skipped queued sent held delivered read replied failed unknown cancelled optedOut deliveryRate readRate replyRate skippedByReason { key count } failedByCode { key label count } billableByCategory { key count } } } } }";
 

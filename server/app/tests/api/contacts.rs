@@ -264,7 +264,7 @@ async fn stopping_marketing_in_whatsapp_opts_the_contact_out_without_a_message()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn erasing_a_contact_removes_their_messages_files_consent_and_campaign_records_and_is_audited()
-{
+ {
     use crate::campaigns::{CAMPAIGN, CREATE, import, input, launch, marketing_template};
 
     let app = TestApp::spawn().await;
@@ -370,12 +370,7 @@ async fn erasing_a_contact_removes_their_messages_files_consent_and_campaign_rec
     let thread = app.ok(&alice, THREAD, vars.clone()).await;
     assert_eq!(thread["organization"]["conversations"]["nodes"], json!([]));
     assert!(app.media_files(&org).is_empty());
-    for table in [
-        "messages",
-        "media",
-        "consent_events",
-        "conversations",
-    ] {
+    for table in ["messages", "media", "consent_events", "conversations"] {
         let left = wagent_testkit::count(
             &app.db.admin,
             &format!("SELECT count(*) AS n FROM {table} WHERE org_id = '{org}'"),

@@ -55,12 +55,13 @@ impl Domain {
             if unread_only {
                 q = q.filter(notifications::read_at.is_null());
             }
-            Ok(q
-                .order((notifications::created_at.desc(), notifications::id.desc()))
-                .limit(limit)
-                .select(Notification::as_select())
-                .load(c)
-                .await?)
+            Ok(
+                q.order((notifications::created_at.desc(), notifications::id.desc()))
+                    .limit(limit)
+                    .select(Notification::as_select())
+                    .load(c)
+                    .await?,
+            )
         })
         .await
     }
@@ -156,7 +157,10 @@ pub(crate) async fn campaign_paused(
                 .await?
         }
     };
-    let title: String = format!("Campaign “{name}” paused").chars().take(200).collect();
+    let title: String = format!("Campaign “{name}” paused")
+        .chars()
+        .take(200)
+        .collect();
     let body: String = reason.chars().take(2000).collect();
     let rows: Vec<_> = people
         .into_iter()
