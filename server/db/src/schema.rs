@@ -487,6 +487,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (org_id, id) {
+        org_id -> Uuid,
+        id -> Uuid,
+        user_id -> Uuid,
+        kind -> Text,
+        title -> Text,
+        body -> Text,
+        campaign_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        read_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     org_routes (kind, key) {
         kind -> Text,
         key -> Text,
@@ -623,6 +637,8 @@ diesel::joinable!(message_statuses -> organizations (org_id));
 diesel::joinable!(message_templates -> organizations (org_id));
 diesel::joinable!(messages -> organizations (org_id));
 diesel::joinable!(messages -> users (sent_by));
+diesel::joinable!(notifications -> organizations (org_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(org_routes -> organizations (org_id));
 diesel::joinable!(phone_numbers -> organizations (org_id));
 diesel::joinable!(segments -> organizations (org_id));
@@ -659,6 +675,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     message_statuses,
     message_templates,
     messages,
+    notifications,
     org_routes,
     organizations,
     phone_numbers,

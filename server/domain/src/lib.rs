@@ -19,6 +19,7 @@ pub mod error;
 pub mod inbox;
 mod jobs;
 pub mod knowledge;
+pub mod notifications;
 pub mod organizations;
 pub mod retention;
 pub mod secrets;

@@ -9,6 +9,8 @@ pub enum InvalidValue {
     Empty(&'static str),
     #[error("the {what} must be at most {max} characters")]
     TooLong { what: &'static str, max: usize },
+    #[error("at most {max} {what} at once")]
+    TooMany { what: &'static str, max: usize },
     #[error("the {0} must not contain control characters")]
     ControlCharacters(&'static str),
     #[error("`{0}` is not an e-mail address")]

@@ -12,6 +12,7 @@ mod contacts;
 mod imports;
 mod inbox;
 mod mutation;
+mod notifications;
 mod plain;
 mod query;
 mod segments;
@@ -48,6 +49,7 @@ pub struct Mutation(
     imports::ImportsMutation,
     campaigns::CampaignsMutation,
     segments::SegmentsMutation,
+    notifications::NotificationsMutation,
     whatsapp::WhatsAppMutation,
     whatsapp::TemplateMutation,
     agents::AgentsMutation,

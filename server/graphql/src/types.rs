@@ -547,6 +547,33 @@ impl OrganizationObject {
             .gql(ctx)
     }
 
+    /// Member, people only. The caller's own notifications here, newest first (`first` ≤
+    /// 100, default 20), only the unread ones with `unreadOnly`.
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        #[graphql(default = false)] unread_only: bool,
+    ) -> async_graphql::Result<Vec<crate::notifications::NotificationObject>> {
+        require(ctx, &self.access, Role::Member)?;
+        let list = ctx
+            .data_unchecked::<Domain>()
+            .notifications(&self.access, Some(first), unread_only)
+            .await
+            .gql(ctx)?;
+        Ok(list.into_iter().map(Into::into).collect())
+    }
+
+    /// Member, people only. How many of the caller's notifications here are unread, counted
+    /// up to 100 (the bell shows "99+" beyond 99).
+    async fn unread_notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<i64> {
+        require(ctx, &self.access, Role::Member)?;
+        ctx.data_unchecked::<Domain>()
+            .unread_notifications(&self.access)
+            .await
+            .gql(ctx)
+    }
+
     async fn canned_responses(
         &self,
         ctx: &Context<'_>,

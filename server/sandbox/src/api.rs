@@ -19,6 +19,7 @@ use crate::{
     config::ConfigPatch,
     customers,
     error::{GraphError, json_response},
+    faults::{Answer, Fault, MAX_FAULTS},
     state::{SignupCode, random_token},
 };
 
@@ -80,6 +81,10 @@ pub(crate) fn routes() -> Route {
         .at("/embedded-signup", post(embedded_signup))
         .at("/phone-numbers/:pn/quality", post(quality))
         .at("/templates/:id/status", post(template_status))
+        .at(
+            "/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
 }
 
 /// Refuses a sandbox API call without the configured shared secret (401), before reading
@@ -631,4 +636,94 @@ pub(crate) fn download(
             .details("Fetch a new URL with GET /{media-id}.")
             .into_response(),
     }
+}
+
+/// `POST /sandbox/faults {phone_number_id, to?, code? | message_status?, times?}`: the next
+/// `times` sends (every one, without `times`) from the number to `to` (a wa_id or user id;
+/// anyone, without `to`) are answered with Meta's error `code` (in the reply, or in a
+/// `failed` status for the codes Meta reports later) or, with `message_status:
+/// "held_for_quality_assessment"`, held by template pacing. A customer's own fault comes
+/// before the number's. Answers the faults waiting.
+#[handler]
+async fn add_fault(inner: Data<&Arc<Inner>>, body: Body) -> Response {
+    let r = async {
+        let body = json_body(body).await?;
+        let pn = text(&body, "phone_number_id")?.to_owned();
+        let to = match &body["to"] {
+            Value::Null => None,
+            Value::String(t) if t.len() > 160 => return Err(ApiError::bad("to is too long")),
+            Value::String(t) if t.contains('.') => Some(t.clone()),
+            Value::String(t) if !crate::state::digits(t).is_empty() => {
+                Some(crate::state::digits(t))
+            }
+            _ => return Err(ApiError::bad("to is a wa_id, a user id or null")),
+        };
+        let answer = match (&body["code"], body["message_status"].as_str()) {
+            (Value::Number(code), None) => {
+                let code = code
+                    .as_i64()
+                    .filter(|c| crate::faults::known(*c))
+                    .ok_or_else(|| {
+                        ApiError::bad(format!(
+                            "code {code} is not one of Meta's codes the sandbox knows"
+                        ))
+                    })?;
+                Answer::Error(code)
+            }
+            (Value::Null, Some("held_for_quality_assessment")) => Answer::Held,
+            _ => {
+                return Err(ApiError::bad(
+                    "give a code or message_status: \"held_for_quality_assessment\"",
+                ));
+            }
+        };
+        let remaining = match &body["times"] {
+            Value::Null => None,
+            v => Some(
+                v.as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ApiError::bad("times is a positive count"))?,
+            ),
+        };
+        let mut state = inner.lock();
+        if state.number(&pn, None).is_none() {
+            return Err(ApiError::not_found(format!("no phone number {pn}")));
+        }
+        if state.faults.len() >= MAX_FAULTS {
+            return Err(ApiError::bad(format!(
+                "at most {MAX_FAULTS} faults wait at once; clear some first"
+            )));
+        }
+        state.faults.push(Fault {
+            phone_number_id: pn,
+            to,
+            answer,
+            remaining,
+        });
+        Ok(faults_json(&state.faults))
+    };
+    reply(r.await)
+}
+
+/// `GET /sandbox/faults`: the faults waiting, in order.
+#[handler]
+fn list_faults(inner: Data<&Arc<Inner>>) -> Response {
+    reply(Ok(faults_json(&inner.lock().faults)))
+}
+
+/// `DELETE /sandbox/faults?phone_number_id=`: clears the number's faults (every fault,
+/// without a number).
+#[handler]
+fn clear_faults(inner: Data<&Arc<Inner>>, q: Query<HashMap<String, String>>) -> Response {
+    let mut state = inner.lock();
+    match q.get("phone_number_id") {
+        Some(pn) => state.faults.retain(|f| f.phone_number_id != *pn),
+        None => state.faults.clear(),
+    }
+    reply(Ok(faults_json(&state.faults)))
+}
+
+fn faults_json(faults: &[Fault]) -> Value {
+    json!({ "data": faults.iter().map(Fault::to_json).collect::<Vec<_>>() })
 }

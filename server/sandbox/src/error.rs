@@ -173,6 +173,20 @@ pub(crate) fn webhook_error(code: i64) -> Value {
             "Media upload error",
             "The media could not be fetched from the link.",
         ),
+        131049 => (
+            "This message was not delivered to maintain healthy ecosystem engagement.",
+            "In order to maintain a healthy ecosystem engagement, the message failed to be \
+             delivered.",
+        ),
+        131050 => (
+            "Unable to deliver the message. This recipient has chosen to stop receiving \
+             marketing messages on WhatsApp from your business.",
+            "The user has stopped marketing messages from this business.",
+        ),
+        137000 => (
+            "Identity key hash mismatch",
+            "Message failed to send because the recipient's identity key changed.",
+        ),
         _ => ("Something went wrong", "Unknown error."),
     };
     json!({

@@ -25,7 +25,10 @@
 //! `POST /sandbox/customers/window`, `GET /sandbox/messages`, `GET /sandbox/state`,
 //! `GET /sandbox/webhooks`, `GET|POST /sandbox/config`, `POST /sandbox/accounts`,
 //! `POST /sandbox/embedded-signup`, `POST /sandbox/phone-numbers/{pn}/quality`,
-//! `POST /sandbox/templates/{id}/status`, `GET /sandbox/media/{id}?token=` (the media URL).
+//! `POST /sandbox/templates/{id}/status`, `GET|POST|DELETE /sandbox/faults` (the next sends
+//! of a number, to one customer or to anyone, answered with one of Meta's error codes or held
+//! for quality assessment, as Meta answers them), `GET /sandbox/media/{id}?token=` (the media
+//! URL).
 //!
 //! # Ids made up on first sight
 //!
@@ -58,6 +61,7 @@ mod api;
 mod config;
 mod customers;
 mod error;
+mod faults;
 mod graph;
 mod messages;
 mod state;

@@ -12,6 +12,7 @@ use crate::{
     Inner,
     config::SandboxConfig,
     error::{GraphError, webhook_error},
+    faults::Answer,
     state::{SentMessage, wamid},
 };
 
@@ -130,6 +131,16 @@ pub(crate) fn send(
         }
     };
     let to = customer.key();
+    // A fault asked for through the sandbox API: Meta's answer when something is wrong.
+    let fault = crate::faults::take(&mut state.faults, pn_id, &to);
+    let mut fault_fate = None;
+    match fault {
+        Some(Answer::Error(code)) => match crate::faults::reply_error(code) {
+            Some(error) => return Err(error),
+            None => fault_fate = Some(code),
+        },
+        Some(Answer::Held) | None => {}
+    }
 
     let category = if kind == "template" {
         let name = payload["name"].as_str().unwrap_or_default();
@@ -227,7 +238,9 @@ pub(crate) fn send(
         .windows
         .get(&(pn_id.to_owned(), to.clone()))
         .is_some_and(|last| Utc::now() - *last < WINDOW);
-    let fate = if kind != "template" && !window_open {
+    let fate = if fault_fate.is_some() {
+        fault_fate
+    } else if kind != "template" && !window_open {
         Some(131047)
     } else if kind == "reaction" {
         let target = payload["message_id"].as_str().unwrap_or_default();
@@ -244,6 +257,7 @@ pub(crate) fn send(
         None
     };
 
+    let held = fault == Some(Answer::Held);
     let id = wamid(&to);
     let seq = state.next_seq();
     state.push_sent(SentMessage {
@@ -271,7 +285,12 @@ pub(crate) fn send(
         free,
         conversation_id: uuid::Uuid::new_v4().simple().to_string(),
         biz_opaque,
-        steps: plan(kind, fate, &config),
+        // A held send hears nothing until Meta's pacing decides.
+        steps: if held {
+            Vec::new()
+        } else {
+            plan(kind, fate, &config)
+        },
     };
     let inner = inner.clone();
     tokio::spawn(async move {
@@ -287,10 +306,14 @@ pub(crate) fn send(
         (Some(input), Some(wa_id)) => json!({ "input": input, "wa_id": wa_id }),
         _ => json!({ "input": raw_recipient, "user_id": customer.user_id }),
     };
+    let mut message = json!({ "id": id });
+    if held {
+        message["message_status"] = json!("held_for_quality_assessment");
+    }
     Ok(json!({
         "messaging_product": "whatsapp",
         "contacts": [contact],
-        "messages": [{ "id": id }],
+        "messages": [message],
     }))
 }
 

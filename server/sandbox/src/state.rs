@@ -48,6 +48,8 @@ pub(crate) struct State {
     pub customers: HashMap<String, Customer>,
     /// Resumable Upload sessions (`upload:...`) for template media examples.
     pub uploads: HashMap<String, crate::graph::Upload>,
+    /// Answers asked for through `POST /sandbox/faults`, in the order given.
+    pub faults: Vec<crate::faults::Fault>,
     seq: u64,
     numbers_made: u32,
 }
@@ -364,6 +366,7 @@ impl State {
             webhook_log: VecDeque::new(),
             customers: HashMap::new(),
             uploads: HashMap::new(),
+            faults: Vec::new(),
             seq: 0,
             numbers_made: 0,
         }

@@ -591,6 +591,88 @@ async fn a_send_counts_when_it_arrives_and_is_answered_after_the_latency() {
 }
 
 #[tokio::test]
+async fn faults_answer_sends_as_meta_does_in_the_reply_later_or_held() {
+    let sb = start(|_| {}).await;
+    // A customer's own fault, for one send, before the number's.
+    let (status, _) = sb
+        .sandbox(
+            "faults",
+            json!({ "phone_number_id": PN, "to": "+55 11 98765-4321", "code": 190, "times": 1 }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, listed) = sb
+        .sandbox("faults", json!({ "phone_number_id": PN, "code": 131031 }))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(listed["data"].as_array().unwrap().len(), 2, "{listed}");
+    let (status, body) = sb.send_text(CUSTOMER, "hi").await;
+    assert_eq!((status, error_code(&body)), (401, 190));
+    assert_eq!(body["error"]["error_subcode"], 463);
+    assert_eq!(body["error"]["type"], "OAuthException");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("(#190) ")
+    );
+    assert!(body["error"]["error_data"]["details"].is_string());
+    let (status, body) = sb.send_text(CUSTOMER, "hi").await;
+    assert_eq!((status, error_code(&body)), (403, 131031));
+    let (status, body) = sb.send_text("15550004444", "hi").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, 131031),
+        "anyone of the number"
+    );
+    let r = sb
+        .http
+        .delete(format!("{}/sandbox/faults?phone_number_id={PN}", sb.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // Codes Meta reports later: accepted, then a `failed` status with Meta's error.
+    sb.sandbox("customers/window", json!({ "phone_number_id": PN, "wa_id": CUSTOMER, "last_message_at": chrono::Utc::now().timestamp() }))
+        .await;
+    sb.sandbox(
+        "faults",
+        json!({ "phone_number_id": PN, "to": CUSTOMER, "code": 131049, "times": 1 }),
+    )
+    .await;
+    let (status, reply) = sb.send_text(CUSTOMER, "hi").await;
+    assert_eq!(status, 200, "{reply}");
+    let statuses = sb.hooks.wait_statuses(&wamid_of(&reply), 1).await;
+    assert_eq!(names(&statuses), ["failed"]);
+    assert_eq!(statuses[0]["errors"][0]["code"], 131049);
+    assert!(statuses[0]["errors"][0]["error_data"]["details"].is_string());
+
+    // Held by template pacing: the answer says so and no status follows.
+    sb.sandbox("faults", json!({ "phone_number_id": PN, "to": CUSTOMER, "message_status": "held_for_quality_assessment" }))
+        .await;
+    let (status, reply) = sb.send_text(CUSTOMER, "hi").await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(
+        reply["messages"][0]["message_status"],
+        "held_for_quality_assessment"
+    );
+    let sent = sb
+        .sandbox_get(&format!("messages?phone_number_id={PN}&to={CUSTOMER}"))
+        .await;
+    let held = sent["data"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(held["status"], "accepted", "{held}");
+
+    // Only Meta's codes, and a fault needs an answer.
+    let (status, _) = sb
+        .sandbox("faults", json!({ "phone_number_id": PN, "code": 42 }))
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = sb.sandbox("faults", json!({ "phone_number_id": PN })).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
 async fn pair_rate_limit_answers_131056() {
     let sb = start(|c| {
         c.pair_rate = PairRate {

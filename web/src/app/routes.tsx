@@ -10,6 +10,7 @@ import { RequireAuth } from '@/features/auth/components/require-auth';
 import { CustomerPhonePanel } from '@/features/customer-phone/components/customer-phone-panel';
 import { CustomerPhoneToggle } from '@/features/customer-phone/components/customer-phone-toggle';
 import { CustomerPhoneProvider } from '@/features/customer-phone/hooks/customer-phone-context';
+import { NotificationBell } from '@/features/notifications/components/notification-bell';
 import { SignedOutPage } from '@/features/auth/components/signed-out-page';
 
 /**
@@ -55,7 +56,12 @@ export function AppRoutes({ version }: { version: string }) {
         element={
           <RequireAuth>
             <CustomerPhoneProvider>
-              <AppShell version={version} topBarExtra={<CustomerPhoneToggle />} aside={<CustomerPhonePanel />} />
+              <AppShell version={version} topBarExtra={
+                  <>
+                    <NotificationBell />
+                    <CustomerPhoneToggle />
+                  </>
+                } aside={<CustomerPhonePanel />} />
             </CustomerPhoneProvider>
           </RequireAuth>
         }

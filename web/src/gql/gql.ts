@@ -109,6 +109,8 @@ type Documents = {
     "\n  mutation RemoveMember($input: RemoveMemberInput!) {\n    removeMember(input: $input)\n  }\n": typeof types.RemoveMemberDocument,
     "\n  mutation LeaveOrganization($input: LeaveOrganizationInput!) {\n    leaveOrganization(input: $input)\n  }\n": typeof types.LeaveOrganizationDocument,
     "\n  mutation TransferOwnership($input: TransferOwnershipInput!) {\n    transferOwnership(input: $input) {\n      id\n      viewerRole\n    }\n  }\n": typeof types.TransferOwnershipDocument,
+    "\n  query NotificationBell($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadNotifications\n      notifications(first: 10) {\n        id\n        kind\n        title\n        body\n        campaignId\n        createdAt\n        readAt\n      }\n    }\n  }\n": typeof types.NotificationBellDocument,
+    "\n  mutation MarkNotificationsRead($organizationId: ID!, $ids: [ID!]) {\n    markNotificationsRead(input: { organizationId: $organizationId, ids: $ids })\n  }\n": typeof types.MarkNotificationsReadDocument,
     "\n  mutation CreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n      name\n      viewerRole\n    }\n  }\n": typeof types.CreateOrganizationDocument,
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": typeof types.RenameOrganizationDocument,
     "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n": typeof types.SetOrganizationTimeZoneDocument,
@@ -239,6 +241,8 @@ const documents: Documents = {
     "\n  mutation RemoveMember($input: RemoveMemberInput!) {\n    removeMember(input: $input)\n  }\n": types.RemoveMemberDocument,
     "\n  mutation LeaveOrganization($input: LeaveOrganizationInput!) {\n    leaveOrganization(input: $input)\n  }\n": types.LeaveOrganizationDocument,
     "\n  mutation TransferOwnership($input: TransferOwnershipInput!) {\n    transferOwnership(input: $input) {\n      id\n      viewerRole\n    }\n  }\n": types.TransferOwnershipDocument,
+    "\n  query NotificationBell($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadNotifications\n      notifications(first: 10) {\n        id\n        kind\n        title\n        body\n        campaignId\n        createdAt\n        readAt\n      }\n    }\n  }\n": types.NotificationBellDocument,
+    "\n  mutation MarkNotificationsRead($organizationId: ID!, $ids: [ID!]) {\n    markNotificationsRead(input: { organizationId: $organizationId, ids: $ids })\n  }\n": types.MarkNotificationsReadDocument,
     "\n  mutation CreateOrganization($input: CreateOrganizationInput!) {\n    createOrganization(input: $input) {\n      id\n      name\n      viewerRole\n    }\n  }\n": types.CreateOrganizationDocument,
     "\n  mutation RenameOrganization($input: RenameOrganizationInput!) {\n    renameOrganization(input: $input) {\n      id\n      name\n    }\n  }\n": types.RenameOrganizationDocument,
     "\n  mutation SetOrganizationTimeZone($input: SetOrganizationTimeZoneInput!) {\n    setOrganizationTimeZone(input: $input) {\n      id\n      timeZone\n    }\n  }\n": types.SetOrganizationTimeZoneDocument,
@@ -668,6 +672,14 @@ export function graphql(source: "\n  mutation LeaveOrganization($input: LeaveOrg
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation TransferOwnership($input: TransferOwnershipInput!) {\n    transferOwnership(input: $input) {\n      id\n      viewerRole\n    }\n  }\n"): (typeof documents)["\n  mutation TransferOwnership($input: TransferOwnershipInput!) {\n    transferOwnership(input: $input) {\n      id\n      viewerRole\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NotificationBell($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadNotifications\n      notifications(first: 10) {\n        id\n        kind\n        title\n        body\n        campaignId\n        createdAt\n        readAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query NotificationBell($id: ID!) {\n    organization(id: $id) {\n      id\n      unreadNotifications\n      notifications(first: 10) {\n        id\n        kind\n        title\n        body\n        campaignId\n        createdAt\n        readAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkNotificationsRead($organizationId: ID!, $ids: [ID!]) {\n    markNotificationsRead(input: { organizationId: $organizationId, ids: $ids })\n  }\n"): (typeof documents)["\n  mutation MarkNotificationsRead($organizationId: ID!, $ids: [ID!]) {\n    markNotificationsRead(input: { organizationId: $organizationId, ids: $ids })\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

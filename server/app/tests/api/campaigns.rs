@@ -18,9 +18,10 @@ use crate::{
 /// are the input's other fields.
 const IMPORT: &str = "mutation($o: ID!, $i: ID!, $m: [ColumnMappingInput!]!) { importContacts(input: {organizationId: $o, importId: $i, defaultCountry: \"BR\", mapping: $m, OPTIONS}) { id status } }";
 
-const CREATE: &str = "mutation($i: CampaignInput!) { createCampaign(input: $i) { id status } }";
+pub(crate) const CREATE: &str =
+    "mutation($i: CampaignInput!) { createCampaign(input: $i) { id status } }";
 
-const CAMPAIGN: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { id name status statusReason launchedAt finishedAt stats { audience skipped queued sent held delivered read replied failed unknown cancelled optedOut deliveryRate readRate replyRate skippedByReason { key count } failedByCode { key label count } billableByCategory { key count } } } } }";
+pub(crate) const CAMPAIGN: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { id name status statusReason launchedAt finishedAt stats { audience skipped queued sent held delivered read replied failed unknown cancelled optedOut deliveryRate readRate replyRate skippedByReason { key count } failedByCode { key label count } billableByCategory { key count } } } } }";
 
 const PREVIEW: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { preview { audience queued skipped { reason count } budget { limit used left needed covers } samples { name address skipReason detail text } } } } }";
 
@@ -99,7 +100,7 @@ pub(crate) async fn marketing_template(
     id
 }
 
-fn input(org: &str, number: &str, template: &str, tags: &[&str]) -> Value {
+pub(crate) fn input(org: &str, number: &str, template: &str, tags: &[&str]) -> Value {
     json!({
         "organizationId": org,
         "name": "Spring sale",
@@ -114,7 +115,7 @@ fn input(org: &str, number: &str, template: &str, tags: &[&str]) -> Value {
     })
 }
 
-async fn launch(app: &TestApp, token: &str, org: &str, campaign: &str) {
+pub(crate) async fn launch(app: &TestApp, token: &str, org: &str, campaign: &str) {
     let launched = app
         .ok(
             token,

@@ -263,18 +263,51 @@ async fn stopping_marketing_in_whatsapp_opts_the_contact_out_without_a_message()
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn erasing_a_contact_removes_their_messages_files_and_consent_and_is_audited() {
+async fn erasing_a_contact_removes_their_messages_files_consent_and_campaign_records_and_is_audited()
+ {
+    use crate::campaigns::{CAMPAIGN, CREATE, import, input, launch, marketing_template};
+
     let app = TestApp::spawn().await;
-    let (org, _, pn) = connected(&app).await;
+    let (org, number, pn) = connected(&app).await;
     let alice = app.sign_in("alice").await;
     let vars = json!({ "o": org });
+    // She and Bia got a campaign first.
+    import(
+        &app,
+        &alice,
+        &org,
+        "phone,name,tier,tags\n+55 11 98765-0001,Ana,gold,promo\n+55 11 98765-0002,Bia,gold,promo\n",
+    )
+    .await;
+    let template = marketing_template(&app, &alice, &org, &number).await;
+    let created = app
+        .ok(
+            &alice,
+            CREATE,
+            json!({ "i": input(&org, &number, &template, &["promo"]) }),
+        )
+        .await;
+    let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
+    launch(&app, &alice, &org, &campaign).await;
+    eventually(
+        &app,
+        &alice,
+        CAMPAIGN,
+        json!({ "o": org, "c": campaign }),
+        |d| {
+            d["organization"]["campaign"]["status"] == "COMPLETED"
+                && d["organization"]["campaign"]["stats"]["read"] == 2
+        },
+    )
+    .await;
     let photo = json!({ "from": ANA, "name": "Ana", "type": "image", "image": { "caption": "my receipt" } });
     customer_writes(&app, &pn, photo).await;
     customer_writes(&app, &pn, ana_writes("Parar")).await;
-    // Her photo is stored and her opt-out recorded before the request comes.
+    // Her photo is stored and her opt-out recorded before the request comes (the campaign's
+    // message joined her thread when she wrote).
     eventually(&app, &alice, THREAD, vars.clone(), |d| {
         d["organization"]["conversations"]["nodes"][0]["messages"]["nodes"].is_array()
-            && confirmations(d).len() == 1
+            && confirmations(d).len() == 2
     })
     .await;
     wagent_testkit::wait_until(
@@ -284,7 +317,13 @@ async fn erasing_a_contact_removes_their_messages_files_and_consent_and_is_audit
     )
     .await;
     let list = app.ok(&alice, CONTACTS, vars.clone()).await;
-    let id = contacts(&list)[0]["id"].as_str().unwrap().to_owned();
+    let id = contacts(&list)
+        .iter()
+        .find(|c| c["phone"].as_str().unwrap_or_default().ends_with(ANA))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // A Member may not erase; an Admin or Owner may, once.
     app.add_member(&org, "alice", "bob", "MEMBER").await;
@@ -297,26 +336,41 @@ async fn erasing_a_contact_removes_their_messages_files_and_consent_and_is_audit
     let erased = app.ok(&alice, erase, json!({ "o": org, "c": id })).await;
     assert_eq!(
         erased["eraseContact"],
-        json!({ "contactId": id, "conversations": 1, "messages": 3, "mediaFiles": 1 })
+        json!({ "contactId": id, "conversations": 1, "messages": 4, "mediaFiles": 1 })
     );
     let (_, again) = app
         .gql(Some(&alice), erase, json!({ "o": org, "c": id }))
         .await;
     assert_eq!(code(&again), "NOT_FOUND");
 
-    // Nothing of her is left: no contact, no conversation, no file, no consent history.
+    // Nothing of her is left: no contact, no conversation, no file, no consent history, no
+    // campaign record; Bia stays, and so does her place in the campaign.
     let list = app.ok(&alice, CONTACTS, vars.clone()).await;
-    assert!(contacts(&list).is_empty(), "{list}");
+    assert_eq!(contacts(&list).len(), 1, "{list}");
+    assert_eq!(contacts(&list)[0]["displayName"], "Bia", "{list}");
+    let recipients = app
+        .ok(
+            &alice,
+            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 10) { nodes { contactId name } } } } }",
+            json!({ "o": org, "c": campaign }),
+        )
+        .await;
+    let left = recipients["organization"]["campaign"]["recipients"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(left.len(), 1, "{recipients}");
+    assert_eq!(left[0]["name"], "Bia");
+    let hers = wagent_testkit::count(
+        &app.db.admin,
+        &format!("SELECT count(*) AS n FROM campaign_recipients WHERE contact_id = '{id}'"),
+    )
+    .await;
+    assert_eq!(hers, 0);
     let thread = app.ok(&alice, THREAD, vars.clone()).await;
     assert_eq!(thread["organization"]["conversations"]["nodes"], json!([]));
     assert!(app.media_files(&org).is_empty());
-    for table in [
-        "messages",
-        "media",
-        "consent_events",
-        "conversations",
-        "contacts",
-    ] {
+    for table in ["messages", "media", "consent_events", "conversations"] {
         let left = wagent_testkit::count(
             &app.db.admin,
             &format!("SELECT count(*) AS n FROM {table} WHERE org_id = '{org}'"),
@@ -344,9 +398,13 @@ async fn erasing_a_contact_removes_their_messages_files_and_consent_and_is_audit
 
     // If she writes again, she is a new contact with a fresh consent.
     customer_writes(&app, &pn, ana_writes("Oi de novo")).await;
-    let list = eventually(&app, &alice, CONTACTS, vars, |d| contacts(d).len() == 1).await;
-    assert_eq!(contacts(&list)[0]["marketing"], "UNKNOWN");
-    assert_ne!(contacts(&list)[0]["id"], id.as_str());
+    let list = eventually(&app, &alice, CONTACTS, vars, |d| contacts(d).len() == 2).await;
+    let again = contacts(&list)
+        .into_iter()
+        .find(|c| c["phone"].as_str().unwrap_or_default().ends_with(ANA))
+        .unwrap();
+    assert_eq!(again["marketing"], "UNKNOWN");
+    assert_ne!(again["id"], id.as_str());
 }
 
 /// A status webhook locks a message and then its contact; an erasure deletes the contact and

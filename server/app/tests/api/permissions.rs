@@ -326,6 +326,15 @@ async fn perform(operation: &str, case: &Case<'_>) -> Vec<Value> {
             let wa = whatsapp(case).await;
             case.run("mutation($o: ID!, $n: ID!) { updateBusinessProfile(input: {organizationId: $o, phoneNumberId: $n, about: \"Open 9-5\"}) { about } }", json!({ "n": wa.number })).await
         }
+        "`organization.notifications`" => {
+            case.run("query($o: ID!) { organization(id: $o) { notifications(first: 5, unreadOnly: true) { id title campaignId } } }", json!({})).await
+        }
+        "`unreadNotifications` (your own)" => {
+            case.run("query($o: ID!) { organization(id: $o) { unreadNotifications } }", json!({})).await
+        }
+        "`markNotificationsRead` (your own)" => {
+            case.run("mutation($o: ID!) { markNotificationsRead(input: {organizationId: $o}) }", json!({})).await
+        }
         "`createCannedResponse`" => case.run(CANNED, json!({})).await,
         "`deleteCannedResponse`" => {
             let made = case.as_alice(CANNED, json!({})).await;

@@ -27,7 +27,7 @@ pub(crate) use self::{
     launch::Launch,
     tracking::{
         CampaignStatusUpdate, apply_campaign_statuses, attribute_opt_out, attribute_reply,
-        pause_for_quality,
+        erase_recipients, pause_for_quality,
     },
 };
 

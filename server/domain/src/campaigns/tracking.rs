@@ -500,6 +500,7 @@ pub(super) async fn record(
             },
         )
         .await?;
+        crate::notifications::campaign_paused(c, org_id, campaign_id, &reason).await?;
         return Ok(CampaignStatus::Paused);
     }
     super::publish(c, org_id, campaign_id).await?;
@@ -758,6 +759,14 @@ fn apply_one(r: &mut Recipient, s: &wagent_meta::webhook::StatusUpdate) -> Optio
             } else if was == RecipientStatus::Queued {
                 d.queued -= 1;
             }
+            // Meta accepted it (the status names its message), and the run recording the send
+            // will find it settled: count it sent here, as the run would have, so that the
+            // funnel does not depend on which of the two came first.
+            if matches!(was, RecipientStatus::Sending | RecipientStatus::Unknown)
+                && t.sent_at.is_none()
+            {
+                d.sent += 1;
+            }
             let per_user_limit = error.is_some_and(|e| e.code == 131049);
             if per_user_limit && t.retry_per_user_limit && t.attempts < 2 {
                 r.requeue = true;
@@ -994,6 +1003,20 @@ pub(crate) async fn apply_campaign_statuses(
     }
     let later = Utc::now() + chrono::Duration::hours(PER_USER_LIMIT_RETRY_HOURS);
     for campaign_id in requeued {
+        // The refusal often comes after the campaign sent its last message and completed:
+        // it runs again until the recipient's retry, else that retry would never be sent.
+        diesel::update(
+            campaigns::table
+                .filter(campaigns::id.eq(campaign_id))
+                .filter(campaigns::status.eq(CampaignStatus::Completed)),
+        )
+        .set((
+            campaigns::status.eq(CampaignStatus::Running),
+            campaigns::finished_at.eq(None::<DateTime<Utc>>),
+            campaigns::updated_at.eq(Utc::now()),
+        ))
+        .execute(c)
+        .await?;
         let job = wagent_jobs::NewJob::of(
             Some(org_id),
             &super::Dispatch {
@@ -1126,6 +1149,54 @@ pub(crate) async fn attribute_opt_out(c: &mut Conn, org_id: Uuid, contact_id: Uu
     Ok(())
 }
 
+#[derive(diesel::QueryableByName)]
+struct Erased {
+    #[diesel(sql_type = SqlUuid)]
+    campaign_id: Uuid,
+    #[diesel(sql_type = Integer)]
+    waiting: i32,
+    #[diesel(sql_type = Integer)]
+    rows: i32,
+}
+
+/// Erasing a contact: removes every campaign recipient row of theirs (their address, their
+/// rendered values, Meta's wamid); returns how many. A recipient still waiting to be sent
+/// counts as cancelled, so its campaign's queue still drains to nothing; the counts of what
+/// happened (sent, read...) stay, as they name nobody. The caller holds the contact's row
+/// lock (the lock order: contacts, then recipients, then campaigns).
+pub(crate) async fn erase_recipients(c: &mut Conn, org_id: Uuid, contact_id: Uuid) -> Result<i64> {
+    let erased: Vec<Erased> = diesel::sql_query(
+        "WITH gone AS (
+             DELETE FROM campaign_recipients
+              WHERE org_id = $1 AND id IN (SELECT id FROM campaign_recipients
+                                            WHERE org_id = $1 AND contact_id = $2
+                                            ORDER BY id FOR UPDATE)
+          RETURNING campaign_id, status)
+         SELECT campaign_id, count(*)::int AS rows,
+                count(*) FILTER (WHERE status IN ('queued', 'sending'))::int AS waiting
+           FROM gone GROUP BY campaign_id ORDER BY campaign_id",
+    )
+    .bind::<SqlUuid, _>(org_id)
+    .bind::<SqlUuid, _>(contact_id)
+    .load(c)
+    .await?;
+    let mut n = 0;
+    for e in &erased {
+        n += i64::from(e.rows);
+        if e.waiting > 0 {
+            diesel::update(campaigns::table.filter(campaigns::id.eq(e.campaign_id)))
+                .set((
+                    campaigns::queued.eq(campaigns::queued - e.waiting),
+                    campaigns::cancelled.eq(campaigns::cancelled + e.waiting),
+                ))
+                .execute(c)
+                .await?;
+        }
+        super::publish(c, org_id, e.campaign_id).await?;
+    }
+    Ok(n)
+}
+
 /// A number whose quality dropped to RED: its running campaigns pause, for a person to
 /// decide.
 pub(crate) async fn pause_for_quality(
@@ -1133,6 +1204,9 @@ pub(crate) async fn pause_for_quality(
     org_id: Uuid,
     phone_number_id: Uuid,
 ) -> Result<()> {
+    const REASON: &str = "the number's quality rating dropped to RED: Meta may limit it further \
+                          if customers keep blocking or reporting it; check the template and \
+                          audience, then resume";
     let paused: Vec<Uuid> = diesel::update(
         campaigns::table
             .filter(campaigns::phone_number_id.eq(phone_number_id))
@@ -1140,10 +1214,7 @@ pub(crate) async fn pause_for_quality(
     )
     .set((
         campaigns::status.eq(CampaignStatus::Paused),
-        campaigns::status_reason.eq(
-            "the number's quality rating dropped to RED: Meta may limit it further if \
-             customers keep blocking or reporting it; check the template and audience, then resume",
-        ),
+        campaigns::status_reason.eq(REASON),
         campaigns::updated_at.eq(Utc::now()),
     ))
     .returning(campaigns::id)
@@ -1162,6 +1233,7 @@ pub(crate) async fn pause_for_quality(
             },
         )
         .await?;
+        crate::notifications::campaign_paused(c, org_id, id, REASON).await?;
         super::publish(c, org_id, id).await?;
     }
     Ok(())

@@ -1,8 +1,9 @@
 //! Erasing a contact for a data-subject request: the contact, every conversation with them
-//! (messages, notes, statuses, stored media and its files) and their consent history, in one
-//! transaction, recorded in the audit log without any of the erased data.
+//! (messages, notes, statuses, stored media and its files), their consent history and their
+//! campaign recipient rows, in one transaction, recorded in the audit log without any of the
+//! erased data.
 
-use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, QueryDsl};
+use diesel::{BoolExpressionMethods, ExpressionMethods, JoinOnDsl, OptionalExtension, QueryDsl};
 use diesel_async::RunQueryDsl;
 use serde_json::json;
 use uuid::Uuid;
@@ -60,8 +61,21 @@ impl Domain {
                     .count()
                     .get_result(c)
                     .await?;
-                // Conversations, messages, notes, statuses, media rows and consent events
-                // go with the contact (ON DELETE CASCADE).
+                // The contact's row first: the lock order every writer about them takes.
+                let found: Option<Uuid> = contacts::table
+                    .filter(contacts::id.eq(id))
+                    .select(contacts::id)
+                    .for_update()
+                    .first(c)
+                    .await
+                    .optional()?;
+                if found.is_none() {
+                    return Err(CommonError::NotFound("contact"));
+                }
+                let campaign_recipients =
+                    crate::campaigns::erase_recipients(c, access.org_id, id).await?;
+                // Conversations, messages, notes, statuses, media rows, consent events and
+                // import-audience memberships go with the contact (ON DELETE CASCADE).
                 let gone = diesel::delete(contacts::table.filter(contacts::id.eq(id)))
                     .execute(c)
                     .await?;
@@ -85,6 +99,7 @@ impl Domain {
                             "conversations": erased.conversations,
                             "messages": erased.messages,
                             "media_files": erased.media_files,
+                            "campaign_recipients": campaign_recipients,
                         }),
                     },
                 )

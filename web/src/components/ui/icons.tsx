@@ -106,6 +106,12 @@ export const LockIcon = (p: P) => (
     <path d="M8 11V7a4 4 0 0 1 8 0v4" />
   </Icon>
 );
+export const BellIcon = (p: P) => (
+  <Icon {...p}>
+    <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+    <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+  </Icon>
+);
 export const AlertIcon = (p: P) => (
   <Icon {...p}>
     <path d="M12 3 2 20h20L12 3z" />
