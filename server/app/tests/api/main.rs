@@ -3,6 +3,7 @@
 
 mod agents;
 mod auth;
+mod campaign_lifecycle;
 mod campaigns;
 mod cli;
 mod contacts;
