@@ -17,6 +17,10 @@ use crate::{
     whatsapp::{connected, eventually, post_webhook, signed},
 };
 
+/// How far ahead the scheduled tests set their time: room for the launch to be stored first
+/// on a busy machine, short enough to wait for.
+const LEAD: i64 = 12;
+
 const RECIPIENTS: &str = "query($o: ID!, $c: ID!, $f: CampaignRecipientFilter) { organization(id: $o) { campaign(id: $c) { recipients(first: 100, filter: $f) { nodes { contactId name address status skipReason notBefore repliedAt errorCode } } } } }";
 
 /// Runs `sql` as the superuser (row-level security hides nothing from it).
@@ -143,7 +147,7 @@ async fn a_campaign_at_a_time_sends_nothing_before_it_and_everything_after() {
     let template = marketing_template(&app, &alice, &org, &number).await;
 
     // A few seconds ahead, written as the organization's wall clock.
-    let at = wall_clock(&app, zone, Utc::now() + chrono::Duration::seconds(8)).await;
+    let at = wall_clock(&app, zone, Utc::now() + chrono::Duration::seconds(LEAD)).await;
     let due = instant_in(&app, zone, at).await;
     let mut draft = input(&org, &number, &template, &["crowd"]);
     draft["schedule"] = json!({ "kind": "AT", "at": at.format("%Y-%m-%dT%H:%M:%S").to_string() });
@@ -202,7 +206,7 @@ async fn a_local_time_campaign_reaches_each_recipient_at_that_time_in_their_zone
     let local = wall_clock(
         &app,
         "Europe/Lisbon",
-        Utc::now() + chrono::Duration::seconds(8),
+        Utc::now() + chrono::Duration::seconds(LEAD),
     )
     .await;
     let mut draft = input(&org, &number, &template, &["world"]);
@@ -275,7 +279,7 @@ async fn a_recurring_campaign_makes_a_run_that_sends_and_waits_for_its_next_day_
     .await;
     let template = marketing_template(&app, &alice, &org, &number).await;
 
-    let first = wall_clock(&app, zone, Utc::now() + chrono::Duration::seconds(8)).await;
+    let first = wall_clock(&app, zone, Utc::now() + chrono::Duration::seconds(LEAD)).await;
     let time = first.time().format("%H:%M:%S").to_string();
     let weekday = chrono::Datelike::weekday(&first.date()).number_from_monday();
     let mut daily = input(&org, &number, &template, &["daily"]);
