@@ -289,6 +289,15 @@ pub(super) async fn release(
     campaign_id: Uuid,
     claim: &str,
 ) -> Result<()> {
+    // The campaign first, as a cancel locks it before the recipients: a cancel under way
+    // commits before this reads its status, or starts after these rows are back in the queue.
+    let status: Option<CampaignStatus> = campaigns::table
+        .filter(campaigns::id.eq(campaign_id))
+        .select(campaigns::status)
+        .for_update()
+        .first(c)
+        .await
+        .optional()?;
     diesel::sql_query(
         "UPDATE campaign_recipients
             SET status = 'queued', claimed_by = NULL, claimed_until = NULL,
@@ -300,14 +309,6 @@ pub(super) async fn release(
     .bind::<Text, _>(claim)
     .execute(c)
     .await?;
-    let status: Option<CampaignStatus> = campaigns::table
-        .filter(campaigns::id.eq(campaign_id))
-        .select(campaigns::status)
-        .first(c)
-        .await
-        .optional()?;
-    // No lock on the campaign (a cancel takes it before the recipients): a cancel not yet
-    // committed cancels these rows itself once this transaction lets them go.
     if status == Some(CampaignStatus::Cancelled) && super::cancel_queued(c, campaign_id).await? > 0
     {
         super::publish(c, org_id, campaign_id).await?;
