@@ -23,7 +23,7 @@ pub(crate) const CREATE: &str =
 
 pub(crate) const CAMPAIGN: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { id name status statusReason launchedAt finishedAt stats { audience skipped queued sent held delivered read replied failed unknown cancelled optedOut deliveryRate readRate replyRate skippedByReason { key count } failedByCode { key label count } billableByCategory { key count } } } } }";
 
-const PREVIEW: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { preview { audience queued skipped { reason count } budget { limit used left needed covers } samples { name address skipReason detail text } } } } }";
+pub(crate) const PREVIEW: &str = "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { preview { audience queued skipped { reason count } budget { limit used left needed covers } samples { name address skipReason detail text } } } } }";
 
 /// Imports `csv` (columns phone, name, tier, tags, marketing) and waits until it is in.
 pub(crate) async fn import(app: &TestApp, token: &str, org: &str, csv: &str) {
@@ -31,7 +31,7 @@ pub(crate) async fn import(app: &TestApp, token: &str, org: &str, csv: &str) {
 }
 
 /// Uploads `csv` as `name`, imports it with `options` and waits until it is in; its id.
-async fn import_file(
+pub(crate) async fn import_file(
     app: &TestApp,
     token: &str,
     org: &str,
@@ -127,7 +127,7 @@ pub(crate) async fn launch(app: &TestApp, token: &str, org: &str, campaign: &str
 }
 
 /// What the sandbox received from the business: template sends by recipient.
-async fn sends_by_recipient(app: &TestApp, pn: &str) -> HashMap<String, usize> {
+pub(crate) async fn sends_by_recipient(app: &TestApp, pn: &str) -> HashMap<String, usize> {
     let sent: Value = app
         .http
         .get(format!(
@@ -164,7 +164,7 @@ async fn until_event(live: &mut Subscriber, done: impl Fn(&Value) -> bool) {
     }
 }
 
-async fn customer(app: &TestApp, pn: &str, from: &str, text: &str) {
+pub(crate) async fn customer(app: &TestApp, pn: &str, from: &str, text: &str) {
     let r = app
         .http
         .post(format!("{}/sandbox/customers/messages", app.sandbox_url))
@@ -527,7 +527,7 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
 }
 
 /// `n` contacts tagged `crowd`, with numbers from +55 11 97000 0000.
-fn crowd(n: usize) -> String {
+pub(crate) fn crowd(n: usize) -> String {
     let mut csv = String::from("phone,name,tier,tags\n");
     for i in 0..n {
         csv.push_str(&format!(

@@ -3,6 +3,7 @@
 
 mod agents;
 mod auth;
+mod campaign_lifecycle;
 mod campaign_outcomes;
 mod campaigns;
 mod cli;

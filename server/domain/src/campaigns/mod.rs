@@ -173,7 +173,8 @@ pub struct CampaignDraft {
     pub audience: Audience,
     pub schedule: Schedule,
     pub retry_per_user_limit: bool,
-    /// Hours after the campaign within which a customer's first message counts as a reply.
+    /// Hours after the message's delivery (its send, when no delivery is known) within which
+    /// a customer's first message counts as a reply.
     pub reply_window_hours: i32,
 }
 
@@ -577,20 +578,9 @@ impl Domain {
                     "it has already ended",
                 ));
             }
-            let cancelled = diesel::update(
-                campaign_recipients::table
-                    .filter(campaign_recipients::campaign_id.eq(id))
-                    .filter(campaign_recipients::status.eq(RecipientStatus::Queued)),
-            )
-            .set(campaign_recipients::status.eq(RecipientStatus::Cancelled))
-            .execute(c)
-            .await? as i32;
+            cancel_queued(c, id).await?;
             diesel::update(campaigns::table.filter(campaigns::id.eq(id)))
-                .set((
-                    campaigns::queued.eq(campaigns::queued - cancelled),
-                    campaigns::cancelled.eq(campaigns::cancelled + cancelled),
-                    campaigns::finished_at.eq(Utc::now()),
-                ))
+                .set(campaigns::finished_at.eq(Utc::now()))
                 .execute(c)
                 .await?;
             set_status(c, access.org_id(), id, CampaignStatus::Cancelled, None).await?;
@@ -757,6 +747,33 @@ async fn find_for_update(c: &mut Conn, id: Uuid) -> Result<Campaign> {
         .await
         .optional()?
         .ok_or(CampaignError::Common(CommonError::NotFound("campaign")))
+}
+
+/// Cancels the campaign's recipients still queued and moves them from the queued count to
+/// the cancelled one; returns how many.
+pub(crate) async fn cancel_queued(c: &mut Conn, id: Uuid) -> Result<i32, CommonError> {
+    let cancelled = diesel::update(
+        campaign_recipients::table
+            .filter(campaign_recipients::campaign_id.eq(id))
+            .filter(campaign_recipients::status.eq(RecipientStatus::Queued)),
+    )
+    .set((
+        campaign_recipients::status.eq(RecipientStatus::Cancelled),
+        campaign_recipients::claimed_by.eq(None::<String>),
+        campaign_recipients::claimed_until.eq(None::<DateTime<Utc>>),
+    ))
+    .execute(c)
+    .await? as i32;
+    if cancelled > 0 {
+        diesel::update(campaigns::table.filter(campaigns::id.eq(id)))
+            .set((
+                campaigns::queued.eq(campaigns::queued - cancelled),
+                campaigns::cancelled.eq(campaigns::cancelled + cancelled),
+            ))
+            .execute(c)
+            .await?;
+    }
+    Ok(cancelled)
 }
 
 /// Moves a campaign to `status` and tells its live views.

@@ -11,7 +11,9 @@ use std::{
 use chrono::{DateTime, DurationRound, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl,
-    sql_types::{Array, Double, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid},
+    sql_types::{
+        Array, Bool, Double, Integer, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid,
+    },
 };
 use diesel_async::RunQueryDsl;
 use serde_json::Value;
@@ -279,12 +281,23 @@ pub(super) async fn claim(
 
 /// Gives the rows `claim` still holds as `sending` back to `queued`: called once every
 /// outcome of the run is recorded, when they can only be rows claimed ahead and never sent.
+/// In a campaign cancelled meanwhile nothing will send them: they, and those this run put
+/// back for later, are cancelled like the rest of its queue.
 pub(super) async fn release(
     c: &mut Conn,
     org_id: Uuid,
     campaign_id: Uuid,
     claim: &str,
 ) -> Result<()> {
+    // The campaign first, as a cancel locks it before the recipients: a cancel under way
+    // commits before this reads its status, or starts after these rows are back in the queue.
+    let status: Option<CampaignStatus> = campaigns::table
+        .filter(campaigns::id.eq(campaign_id))
+        .select(campaigns::status)
+        .for_update()
+        .first(c)
+        .await
+        .optional()?;
     diesel::sql_query(
         "UPDATE campaign_recipients
             SET status = 'queued', claimed_by = NULL, claimed_until = NULL,
@@ -296,6 +309,10 @@ pub(super) async fn release(
     .bind::<Text, _>(claim)
     .execute(c)
     .await?;
+    if status == Some(CampaignStatus::Cancelled) && super::cancel_queued(c, campaign_id).await? > 0
+    {
+        super::publish(c, org_id, campaign_id).await?;
+    }
     Ok(())
 }
 
@@ -305,6 +322,9 @@ struct Locked {
     id: Uuid,
     #[diesel(sql_type = Text)]
     was: String,
+    /// Sent before (a failure retried): the funnel counts each recipient once.
+    #[diesel(sql_type = Bool)]
+    sent_before: bool,
 }
 
 #[derive(diesel::QueryableByName)]
@@ -415,8 +435,8 @@ pub(super) async fn record(
     }
     // Locked in id order, as status webhooks lock them; a statement of its own, since a
     // locking subquery joined to the update was locked again for every row it met.
-    let was: HashMap<Uuid, String> = diesel::sql_query(
-        "SELECT id, status AS was FROM campaign_recipients
+    let was: HashMap<Uuid, (String, bool)> = diesel::sql_query(
+        "SELECT id, status AS was, sent_at IS NOT NULL AS sent_before FROM campaign_recipients
           WHERE org_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
     )
     .bind::<SqlUuid, _>(org_id)
@@ -424,7 +444,7 @@ pub(super) async fn record(
     .load::<Locked>(c)
     .await?
     .into_iter()
-    .map(|l| (l.id, l.was))
+    .map(|l| (l.id, (l.was, l.sent_before)))
     .collect();
     let moved: Vec<Moved> = diesel::sql_query(
         "UPDATE campaign_recipients r
@@ -457,11 +477,15 @@ pub(super) async fn record(
     .await?;
     let mut delta = Delta::default();
     for m in &moved {
-        match was.get(&m.id).map(String::as_str) {
-            Some("unknown") => delta.unknown -= 1,
+        let (was, sent_before) = was
+            .get(&m.id)
+            .map_or(("", false), |(w, s)| (w.as_str(), *s));
+        match was {
+            "unknown" => delta.unknown -= 1,
             _ => delta.queued -= 1,
         }
         match m.status.as_str() {
+            "sent" if sent_before => {}
             "sent" => delta.sent += 1,
             "held" => delta.held += 1,
             "failed" => delta.failed += 1,
@@ -1048,7 +1072,8 @@ fn rank(s: RecipientStatus) -> u8 {
 
 /// A customer's message may be a reply to a campaign: it quotes or taps the campaign message
 /// (`context` names its wamid), or it is their first message within the campaign's reply
-/// window after it was sent.
+/// window after it was delivered (after it was sent, when no delivery is known: a message
+/// read late is answered late).
 pub(crate) async fn attribute_reply(
     c: &mut Conn,
     org_id: Uuid,
@@ -1086,7 +1111,8 @@ pub(crate) async fn attribute_reply(
                      WHERE r.org_id = $1 AND r.contact_id = $2 AND r.sent_at IS NOT NULL
                        -- Meta's timestamps are whole seconds.
                        AND r.sent_at < $3 + interval '1 second'
-                       AND r.sent_at > $3 - make_interval(hours => c.reply_window_hours)
+                       AND coalesce(r.delivered_at, r.sent_at)
+                           > $3 - make_interval(hours => c.reply_window_hours)
                      ORDER BY r.sent_at DESC LIMIT 1)
                 AND replied_at IS NULL
           RETURNING campaign_id",
