@@ -139,7 +139,10 @@ pub(crate) async fn campaign_paused(
         .first(c)
         .await?;
     let member = match creator {
+        // The organization named, not only by row-level security: a person may also read
+        // their own memberships of other organizations.
         Some(id) => memberships::table
+            .filter(memberships::org_id.eq(org_id))
             .filter(memberships::user_id.eq(id))
             .select(memberships::user_id)
             .first::<Uuid>(c)
@@ -151,6 +154,7 @@ pub(crate) async fn campaign_paused(
         Some(id) => vec![id],
         None => {
             memberships::table
+                .filter(memberships::org_id.eq(org_id))
                 .filter(memberships::role.eq(Role::Owner.as_str()))
                 .select(memberships::user_id)
                 .load(c)
