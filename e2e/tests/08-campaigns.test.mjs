@@ -1,6 +1,6 @@
 // Campaigns: alice builds a campaign in the wizard (number, a marketing template, a value for
-// each placeholder, a tag and a one-off file as audience), sees on the review step who is skipped and why and the
-// exact message of each, launches it, pauses and resumes it while the sandbox sends slowly,
+// each placeholder, a tag and a one-off file as audience, a time to send it), sees on the review step who is skipped and why and the
+// exact message of each, schedules it, watches it start at its time, pauses and resumes it while the sandbox sends slowly,
 // watches the funnel fill live as the sandbox delivers and a customer replies, exports the
 // recipients, and finds the customer who then sent STOP left out of the campaign's copy.
 
@@ -48,6 +48,25 @@ const funnelCount = async (page, step) => Number(await funnel(page, step).getAtt
 const sideCount = async (page, key) =>
   Number(await page.locator(`[data-testid="campaign-count"][data-key="${key}"]`).getAttribute('data-count'));
 const campaignStatus = (page) => page.getByTestId('campaign-page').getAttribute('data-status');
+/**
+ * The first whole minute at least `aheadMs` from now: the instant, and how a
+ * `datetime-local` input shows it in `timeZone`.
+ */
+function wholeMinuteAhead(timeZone, aheadMs) {
+  const at = new Date(Math.ceil((Date.now() + aheadMs) / 60_000) * 60_000);
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const part = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
+  return { at, input: `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}` };
+}
+
 const skipCount = async (page, reason) => {
   const row = page.locator(`[data-testid="review-skip"][data-reason="${reason}"]`);
   return (await row.count()) === 0 ? 0 : Number(await row.getAttribute('data-count'));
@@ -160,6 +179,13 @@ browserTest(
     await page.getByTestId('campaign-step-2').click();
     await second.getByTestId('campaign-variable-source').selectOption('field:tier');
     await page.getByTestId('campaign-step-4').click();
+    // Scheduled for a time in the organization's zone, far enough ahead for the review.
+    const zone = (await appGraphql(page, 'query($o: ID!) { organization(id: $o) { timeZone } }', { o: DEMO_ORG_ID }))
+      .organization.timeZone;
+    const startsAt = wholeMinuteAhead(zone, 45_000);
+    await page.getByTestId('campaign-schedule-AT').check();
+    await page.getByTestId('campaign-at').fill(startsAt.input);
+    await expectNoAxeViolations(page, { label: 'the campaign wizard, a scheduled time' });
     await page.getByTestId('campaign-save-review').click();
     await page.waitForURL((url) => /\/campaigns\/[^/]+\/edit$/.test(url.pathname) && url.searchParams.get('step') === '5');
     const campaignId = new URL(page.url()).pathname.split('/').at(-2);
@@ -200,11 +226,16 @@ browserTest(
       await page.getByTestId('confirm-dialog-confirm').click();
       await page.waitForURL(`${ORG_URL}/campaigns/${campaignId}`);
       await page.getByTestId('campaign-page').waitFor();
+      // Nothing goes out before its time.
+      assert.equal(await campaignStatus(page), 'SCHEDULED');
 
-      // The funnel moves without a reload; pause while it is still sending.
+      // At its time it starts, and the funnel moves without a reload; pause while it is
+      // still sending.
       await eventually(async () => assert.ok((await funnelCount(page, 'sent')) > 0, 'a first message went out'), {
-        timeout: 30_000,
+        timeout: 150_000,
+        interval: 500,
       });
+      assert.ok(Date.now() >= startsAt.at.getTime() - 1_000, 'it started at its time, not before');
       assert.equal(await funnelCount(page, 'audience'), AUDIENCE);
       await page.getByTestId('campaign-pause').click();
       // A live event read just before the pause committed can still show it running for a
@@ -325,5 +356,5 @@ browserTest(
     await page.waitForURL(`${ORG_URL}/campaigns/${campaignId}`);
     await page.getByTestId('campaign-page').waitFor();
   },
-  { timeout: 240_000 },
+  { timeout: 400_000 },
 );

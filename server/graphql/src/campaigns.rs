@@ -245,7 +245,8 @@ pub struct CampaignInput {
     /// Try again 24 h later a recipient Meta's per-user marketing limit refused (131049).
     #[graphql(default)]
     pub retry_per_user_limit: bool,
-    /// A customer's first message within this many hours counts as a reply (default 72).
+    /// A customer's first message within this many hours of the campaign message's delivery
+    /// (of its sending when no delivery is known) counts as a reply (default 72).
     #[graphql(default = 72)]
     pub reply_window_hours: i32,
 }
@@ -588,11 +589,13 @@ impl CampaignObject {
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(desc = "Only recipients in this status (the same as `filter.status`).")]
+        status: Option<GqlRecipientStatus>,
         filter: Option<RecipientFilterInput>,
     ) -> async_graphql::Result<Connection<String, RecipientObject>> {
         let filter = filter.unwrap_or_default();
         let filter = RecipientFilter {
-            status: filter.status.map(Into::into),
+            status: status.or(filter.status).map(Into::into),
             skip_reason: filter.skip_reason.map(Into::into),
             error_code: filter.error_code,
             replied: filter.replied,

@@ -1165,7 +1165,7 @@ async fn customers_write_every_inbound_kind() {
     let listed = sb
         .sandbox_get(&format!("customers/messages?phone_number_id={PN}"))
         .await;
-    assert_eq!(listed["data"].as_array().unwrap().len(), 18);
+    assert_eq!(listed["data"].as_array().unwrap().len(), 19);
 }
 
 #[tokio::test]

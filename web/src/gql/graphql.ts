@@ -119,7 +119,10 @@ export type CampaignInput = {
   parameters?: Array<CampaignParameterInput>;
   /** The number it is sent from. */
   phoneNumberId: string | number;
-  /** A customer's first message within this many hours counts as a reply (default 72). */
+  /**
+   * A customer's first message within this many hours of the campaign message's delivery
+   * (of its sending when no delivery is known) counts as a reply (default 72).
+   */
   replyWindowHours?: number;
   /** Try again 24 h later a recipient Meta's per-user marketing limit refused (131049). */
   retryPerUserLimit?: boolean;

@@ -423,7 +423,7 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
     let skipped = app
         .ok(
             &alice,
-            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 10, filter: {status: SKIPPED}) { nodes { name address skipReason } } replied: recipients(first: 10, filter: {replied: true}) { nodes { name repliedAt } } timeline { sent delivered read replied } } } }",
+            "query($o: ID!, $c: ID!) { organization(id: $o) { campaign(id: $c) { recipients(first: 10, filter: {status: SKIPPED}) { nodes { name address skipReason } } byStatus: recipients(first: 10, status: SKIPPED) { nodes { name } } replied: recipients(first: 10, filter: {replied: true}) { nodes { name repliedAt } } timeline { sent delivered read replied } } } }",
             json!({ "o": org, "c": campaign }),
         )
         .await;
@@ -445,6 +445,8 @@ async fn a_campaign_skips_whom_it_must_reaches_the_rest_once_and_counts_replies_
         reasons,
         ["Bruno MISSING_VALUE", "Dan US_MARKETING", "Eva OPTED_OUT"]
     );
+    // `recipients(status:)`, the name integrators use, filters as `filter.status` does.
+    assert_eq!(c["byStatus"]["nodes"].as_array().unwrap().len(), 3, "{c}");
     assert_eq!(c["replied"]["nodes"].as_array().unwrap().len(), 2);
     let total_sent: i64 = c["timeline"]
         .as_array()
@@ -1010,8 +1012,9 @@ fn worker(app: &TestApp) -> Worker {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
-    // This server takes the webhooks and runs every job but campaign dispatch: two
-    // worker processes send, and the first is killed with SIGKILL in the middle.
+    // This server takes the webhooks and runs every job but campaign dispatch: worker
+    // processes send, two at once sharing the shards, and the first is killed with SIGKILL
+    // in the middle; a third takes its place.
     let app = TestApp::spawn_configured(&[
         ("WAGENT_CAMPAIGN_SENDERS", "0"),
         ("WAGENT_RATE_LIMIT_PER_IP", "0"),
@@ -1047,6 +1050,7 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
     let campaign = created["createCampaign"]["id"].as_str().unwrap().to_owned();
     let read = || app.ok(&alice, CAMPAIGN, json!({ "o": org, "c": campaign }));
     let mut first = worker(&app);
+    let mut beside = worker(&app);
     launch(&app, &alice, &org, &campaign).await;
     // The worker starts and the launch freezes the audience first: on a machine busy with
     // the other tests that alone can take seconds, so this waits as long as the rest.
@@ -1073,6 +1077,7 @@ async fn killing_a_worker_mid_campaign_never_sends_anyone_the_message_twice() {
     )
     .await;
     second.kill();
+    beside.kill();
     let s = &done["organization"]["campaign"]["stats"];
     let (sent, unknown, failed) = (
         s["sent"].as_i64().unwrap(),

@@ -68,3 +68,43 @@ async fn removing_or_leaving_revokes_the_members_tokens() {
     // Other members' tokens live on.
     app.ok(&alices, VIEWER, json!({})).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demoting_a_member_revokes_their_tokens_above_the_new_role() {
+    let app = TestApp::spawn().await;
+    let org = app.create_org("alice", "Acme").await;
+    let bob_id = app.add_member(&org, "alice", "bob", "ADMIN").await;
+    let (_, admin_token) = app.api_token(&org, "bob", "ADMIN").await;
+    let (_, member_token) = app.api_token(&org, "bob", "MEMBER").await;
+    let alice = app.sign_in("alice").await;
+    app.ok(
+        &alice,
+        "mutation($o: ID!, $u: ID!) { changeMemberRole(input: {organizationId: $o, userId: $u, role: MEMBER}) { role } }",
+        json!({ "o": org, "u": bob_id }),
+    )
+    .await;
+    // Bob may no longer act as an Admin, through a token either.
+    let (status, body) = app.gql(Some(&admin_token), VIEWER, json!({})).await;
+    assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED, "{body}");
+    app.ok(&member_token, VIEWER, json!({})).await;
+    let log = app
+        .ok(
+            &alice,
+            "query($o: ID!) { organization(id: $o) { auditLog { nodes { action details } } } }",
+            json!({ "o": org }),
+        )
+        .await;
+    let revoked: Vec<&serde_json::Value> = log["organization"]["auditLog"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["action"] == "api_token.revoked")
+        .collect();
+    assert_eq!(revoked.len(), 1, "{log}");
+    assert!(
+        revoked[0]["details"]
+            .to_string()
+            .contains("role became member"),
+        "{log}"
+    );
+}

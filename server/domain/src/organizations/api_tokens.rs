@@ -292,18 +292,30 @@ impl Domain {
     }
 }
 
-/// Revokes the live tokens `user_id` created in the organization, when they stop being a
-/// member: a token never outlives its creator's membership. Returns how many.
+/// Revokes the live tokens `user_id` created in the organization with a role above `keep`
+/// (all of them when `keep` is `None`: they stopped being a member). A token never outlives
+/// its creator's membership, nor holds more than its creator's role. Returns how many.
 pub(crate) async fn revoke_created_by(
     c: &mut wagent_db::Conn,
     access: &Access,
     user_id: Uuid,
+    keep: Option<Role>,
 ) -> Result<usize, CommonError> {
+    let kept: Vec<&str> = [Role::Member, Role::Admin, Role::Owner]
+        .into_iter()
+        .filter(|r| keep.is_some_and(|k| *r <= k))
+        .map(Role::as_str)
+        .collect();
+    let reason = match keep {
+        None => "creator left the organization".to_owned(),
+        Some(role) => format!("creator's role became {}", role.as_str()),
+    };
     let revoked: Vec<(Uuid, String)> = diesel::update(
         api_tokens::table
             .filter(api_tokens::org_id.eq(access.org_id))
             .filter(api_tokens::created_by.eq(user_id))
-            .filter(api_tokens::revoked_at.is_null()),
+            .filter(api_tokens::revoked_at.is_null())
+            .filter(api_tokens::role.ne_all(kept)),
     )
     .set((
         api_tokens::revoked_at.eq(Utc::now()),
@@ -321,7 +333,7 @@ pub(crate) async fn revoke_created_by(
                 action: "api_token.revoked",
                 target_type: "api_token",
                 target_id: id.to_string(),
-                details: json!({ "name": name, "reason": "creator left the organization" }),
+                details: json!({ "name": name, "reason": reason }),
             },
         )
         .await?;

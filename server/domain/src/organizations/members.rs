@@ -111,6 +111,9 @@ impl Domain {
                 )
                 .await?;
                 events::publish(c, access.org_id, OrganizationChange::Members).await?;
+                if role < current {
+                    super::api_tokens::revoke_created_by(c, access, user_id, Some(role)).await?;
+                }
             }
             let user = load_user(c, user_id).await?;
             Ok(Member {
@@ -137,7 +140,7 @@ impl Domain {
                 ensure_another_owner(c, access.org_id, user_id).await?;
             }
             delete_membership(c, access.org_id, user_id).await?;
-            super::api_tokens::revoke_created_by(c, access, user_id).await?;
+            super::api_tokens::revoke_created_by(c, access, user_id, None).await?;
             audit::record(
                 c,
                 access.org_id,
@@ -169,7 +172,7 @@ impl Domain {
                     .map_err(|_| OrganizationError::LastOwnerLeaving)?;
             }
             delete_membership(c, access.org_id, user_id).await?;
-            super::api_tokens::revoke_created_by(c, access, user_id).await?;
+            super::api_tokens::revoke_created_by(c, access, user_id, None).await?;
             audit::record(
                 c,
                 access.org_id,
